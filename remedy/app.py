@@ -1,0 +1,122 @@
+"""The application factory: configuration, extensions, blueprints, channels, commands."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, url_for
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from remedy import errors, models, security
+from remedy.config import PROJECT_ROOT, ConfigError, load_config
+from remedy.crypto import InvalidKeyError, Keyring
+from remedy.extensions import babel, csrf, db, limiter, migrate
+from remedy.i18n import compile_catalogues, current_language, select_locale, text_direction
+
+KNOWN_CHANNELS = ("web",)
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
+    """WAL for concurrent readers, enforced foreign keys, and waiting rather than failing."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    overrides = dict(overrides or {})
+    environ = dict(os.environ)
+    for name in ("SECRET_KEY", "REMEDY_ENCRYPTION_KEY"):
+        if overrides.get(name):
+            environ[name] = overrides[name]
+    instance = overrides.get("INSTANCE_PATH")
+    config = load_config(environ, Path(instance) if instance else None)
+    config.update(overrides)
+
+    app = Flask(
+        "remedy",
+        instance_path=config["INSTANCE_PATH"],
+        root_path=str(PROJECT_ROOT / "remedy"),
+    )
+    app.config.update(config)
+    _prepare_instance(app)
+
+    try:
+        app.extensions["remedy.keyring"] = Keyring(
+            app.config["REMEDY_ENCRYPTION_KEY"], app.config["REMEDY_ENCRYPTION_OLD_KEYS"]
+        )
+    except InvalidKeyError as exc:
+        raise ConfigError(
+            f"REMEDY_ENCRYPTION_KEY or REMEDY_ENCRYPTION_OLD_KEYS is not usable: {exc}. "
+            "Generate one with `flask --app wsgi keys generate`."
+        ) from exc
+
+    proxies = int(os.environ.get("REMEDY_TRUSTED_PROXIES", "0") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+
+    assert models.__all__  # every table is registered before migrations look
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from remedy.auth import sessions
+    from remedy.auth.views import bp as auth_bp
+    from remedy.console.views import bp as console_bp
+
+    sessions.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(console_bp)
+    _load_channels(app)
+    _register_template_globals(app)
+
+    from remedy.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _prepare_instance(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _load_channels(app: Flask) -> None:
+    for name in app.config["REMEDY_CHANNELS"]:
+        if name not in KNOWN_CHANNELS:
+            raise ConfigError(
+                f"REMEDY_CHANNELS names {name!r}, which is not a channel of this version; "
+                f"available: {', '.join(KNOWN_CHANNELS)}."
+            )
+        importlib.import_module(f"channels.{name}").init_app(app)
+
+
+def _register_template_globals(app: Flask) -> None:
+    @app.context_processor
+    def language_context() -> dict[str, Any]:
+        language = current_language()
+        return {
+            "language": language,
+            "direction": text_direction(language),
+            "languages": app.config["LANGUAGES"],
+            "organisation_name": app.config["REMEDY_ORGANISATION_NAME"],
+            "home_url": url_for("web.home") if "web.home" in app.view_functions else "/",
+        }

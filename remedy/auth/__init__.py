@@ -1,0 +1,1 @@
+"""Signing in and out for staff and proxy members, and the first-run set-up."""

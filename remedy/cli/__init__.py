@@ -1,0 +1,13 @@
+"""Operator commands: ``flask --app wsgi <group> <command>``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from remedy.cli import accounts, audit, keys, setup
+
+
+def register_commands(app: Flask) -> None:
+    for group in (accounts.orgs, accounts.users, audit.audit, keys.keys):
+        app.cli.add_command(group)
+    app.cli.add_command(setup.setup_link)

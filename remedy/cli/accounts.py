@@ -1,0 +1,72 @@
+"""``flask orgs create`` and ``flask users create``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from remedy.actors import OPERATOR
+from remedy.models.organisation import OrganisationKind
+from remedy.models.user import Role
+from remedy.services import accounts as account_service
+from remedy.services.errors import InvalidInput
+from remedy.services.organisations import create_organisation, find_organisation
+
+
+@click.group(help="Organisations: companies, business partners, NGOs, oversight bodies.")
+def orgs() -> None:
+    pass
+
+
+@orgs.command("create")
+@click.argument("name")
+@click.option("--kind", type=click.Choice([kind.value for kind in OrganisationKind]), required=True)
+@click.option("--country", default=None, help="ISO 3166 two-letter code, such as KE.")
+@with_appcontext
+def create_org(name: str, kind: str, country: str | None) -> None:
+    try:
+        organisation = create_organisation(OPERATOR, name, OrganisationKind(kind), country)
+    except InvalidInput as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(f"Created organisation {organisation.id}: {organisation.name} ({kind}).")
+
+
+@click.group(help="Staff and proxy accounts.")
+def users() -> None:
+    pass
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+@click.option("--org", "org_name", default=None, help="The organisation's name.")
+@click.option("--name", "display_name", default=None, help="The name shown to colleagues.")
+@with_appcontext
+def create_user_command(
+    email: str, role: str, org_name: str | None, display_name: str | None
+) -> None:
+    """Create an account; the password comes from a prompt, or one line of stdin."""
+    organisation = None
+    if org_name:
+        organisation = find_organisation(org_name)
+        if organisation is None:
+            raise click.ClickException(f"No organisation named {org_name!r}.")
+    password = _read_password()
+    try:
+        user = account_service.create_user(
+            OPERATOR, email, password, Role(role), organisation, display_name
+        )
+    except InvalidInput as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(
+        f"Created {role} account {user.id} for {user.email}. "
+        "The second factor is set up at first sign-in."
+    )

@@ -1,0 +1,86 @@
+"""Errors as friendly translated pages, or JSON under ``/api/``; never a bare 500."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from remedy.services.errors import InvalidInput, NotAllowed, NotFound
+from remedy.services.transaction import ConflictError
+
+MESSAGES = {
+    400: (
+        _l("Something in the request was not right"),
+        _l("Please go back, check what you entered and try again."),
+    ),
+    403: (
+        _l("You cannot open this page"),
+        _l("Your account does not allow this. Ask your supervisor if you think it should."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("The page does not exist or was moved. Check the address or go to the home page."),
+    ),
+    405: (
+        _l("This action is not possible here"),
+        _l("Please go back and use the buttons on the page."),
+    ),
+    409: (
+        _l("Someone else changed this at the same time"),
+        _l("Nothing was saved. Reload the page to see the latest version, then try again."),
+    ),
+    413: (_l("The file is too large"), _l("Please send a smaller file.")),
+    429: (_l("Too many attempts"), _l("Please wait a few minutes and try again.")),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Nothing you did caused this. Please try again in a few minutes."),
+    ),
+}
+CSRF_MESSAGE = _l("The form expired or was opened in another window. Please try again.")
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(code: int, detail: str | None = None) -> tuple[Response | str, int]:
+    title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
+    if _wants_json():
+        body = {"error": {"status": code, "title": str(title), "detail": detail or str(message)}}
+        return jsonify(body), code
+    return render_template("error.html", code=code, title=title, message=detail or message), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[Response | str, int]:
+        return render_error(400, str(CSRF_MESSAGE))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound) -> tuple[Response | str, int]:
+        return render_error(404)
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(error: NotAllowed) -> tuple[Response | str, int]:
+        return render_error(403, str(error))
+
+    @app.errorhandler(InvalidInput)
+    def invalid_input(error: InvalidInput) -> tuple[Response | str, int]:
+        return render_error(400, str(error))
+
+    @app.errorhandler(ConflictError)
+    def conflict(error: ConflictError) -> tuple[Response | str, int]:
+        return render_error(409)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error: InternalServerError) -> tuple[Response | str, int]:
+        # Flask has logged the traceback; SQL parameters are hidden (hide_parameters).
+        return render_error(500)

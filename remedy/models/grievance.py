@@ -1,0 +1,138 @@
+"""Grievances: one complaint about one situation, with its severity and safety flags."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from remedy.extensions import db
+from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from remedy.models.grievance_person import GrievancePerson
+
+
+class Channel(enum.StrEnum):
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+    VOICE = "voice"
+    WEB = "web"
+    PROXY = "proxy"
+    API = "api"
+
+
+class Category(enum.StrEnum):
+    LABOUR = "labour"
+    LAND = "land"
+    ENVIRONMENT = "environment"
+    HEALTH_AND_SAFETY = "health_and_safety"
+    COMMUNITY = "community"
+    DISCRIMINATION = "discrimination"
+    SECURITY_FORCES = "security_forces"
+    PRODUCT = "product"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(CATEGORY_TITLES[self])
+
+
+CATEGORY_TITLES = {
+    Category.LABOUR: _l("Work and pay"),
+    Category.LAND: _l("Land and housing"),
+    Category.ENVIRONMENT: _l("Water, air and environment"),
+    Category.HEALTH_AND_SAFETY: _l("Health and safety"),
+    Category.COMMUNITY: _l("Community life"),
+    Category.DISCRIMINATION: _l("Discrimination or harassment"),
+    Category.SECURITY_FORCES: _l("Guards or security forces"),
+    Category.PRODUCT: _l("A product or service"),
+    Category.OTHER: _l("Something else"),
+}
+
+
+class ReprisalRisk(enum.StrEnum):
+    """Recorded at intake, reviewed at each stage; anything but none means discreet defaults."""
+
+    NONE = "none"
+    LOW = "low"
+    HIGH = "high"
+
+
+class Outcome(enum.StrEnum):
+    """How a grievance ended. Closed is not remedied: the outcome says which."""
+
+    REMEDIED = "remedied"
+    PARTLY_REMEDIED = "partly_remedied"
+    UNCONFIRMED = "unconfirmed"
+    NOT_REMEDIED = "not_remedied"
+    REFERRED = "referred"
+    WITHDRAWN = "withdrawn"
+    NOT_ADMISSIBLE = "not_admissible"
+    NO_INVOLVEMENT = "no_involvement"
+
+
+SEVERITY_RANGE = "BETWEEN 1 AND 4"
+
+
+class Grievance(db.Model):  # type: ignore[name-defined]
+    """Free text (description, location) is encrypted; ``version`` guards concurrent changes."""
+
+    __tablename__ = "grievances"
+    __table_args__ = (
+        CheckConstraint(f"severity_scale {SEVERITY_RANGE}", name="severity_scale_range"),
+        CheckConstraint(f"severity_scope {SEVERITY_RANGE}", name="severity_scope_range"),
+        CheckConstraint(
+            f"severity_irremediability {SEVERITY_RANGE}", name="severity_irremediability_range"
+        ),
+        CheckConstraint("people_affected >= 1", name="people_affected_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(8), unique=True)
+    pin_hash: Mapped[str] = mapped_column(String(255))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "channel"))
+    language: Mapped[str] = mapped_column(String(8))
+    description: Mapped[str] = mapped_column(EncryptedText("grievances.description"))
+    location: Mapped[str | None] = mapped_column(EncryptedText("grievances.location"))
+    category: Mapped[Category | None] = mapped_column(enum_column(Category, "category"))
+    harm_date: Mapped[date | None] = mapped_column()
+    people_affected: Mapped[int] = mapped_column(default=1)
+    # Severity (UNGP 14): 1 low to 4 very high; set in assessment.
+    severity_scale: Mapped[int | None] = mapped_column(SmallInteger)
+    severity_scope: Mapped[int | None] = mapped_column(SmallInteger)
+    severity_irremediability: Mapped[int | None] = mapped_column(SmallInteger)
+    reprisal_risk: Mapped[ReprisalRisk] = mapped_column(
+        enum_column(ReprisalRisk, "reprisal_risk"), default=ReprisalRisk.NONE
+    )
+    identity_withheld: Mapped[bool] = mapped_column(default=False)
+    discreet_messages: Mapped[bool] = mapped_column(default=False)
+    contact_consent: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(String(32), default="received", index=True)
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "outcome"))
+    filed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filed_by_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    people: Mapped[list[GrievancePerson]] = relationship(
+        back_populates="grievance", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def severity(self) -> int | None:
+        """Priority from the three severity factors; None until assessed."""
+        parts = [self.severity_scale, self.severity_scope, self.severity_irremediability]
+        known = [part for part in parts if part is not None]
+        return max(known) if known else None
+
+    def __repr__(self) -> str:
+        return f"<Grievance {self.reference} {self.state}>"

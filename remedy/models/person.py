@@ -1,0 +1,36 @@
+"""Affected people: complainants and the people a grievance is about."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from remedy.extensions import db
+from remedy.models.types import EncryptedText, UTCDateTime, utcnow
+
+# No 0/O or 1/I: pseudonyms are read aloud and typed.
+PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_pseudonym() -> str:
+    return "P-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(6))
+
+
+class Person(db.Model):  # type: ignore[name-defined]
+    """Name and phone are encrypted; the phone is found through ``phone_hash``."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(16), unique=True, default=new_pseudonym)
+    name: Mapped[str | None] = mapped_column(EncryptedText("people.name"))
+    phone: Mapped[str | None] = mapped_column(EncryptedText("people.phone"))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.pseudonym}>"

@@ -1,0 +1,104 @@
+"""Column types shared by the models: UTC datetimes and encrypted values."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import DateTime, Enum, LargeBinary
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+from remedy.crypto import Keyring
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def keyring() -> Keyring:
+    ring: Keyring = current_app.extensions["remedy.keyring"]
+    return ring
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class _Encrypted(TypeDecorator[Any]):
+    """Encrypts on the way in and decrypts on the way out; the column name is the context."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def __init__(self, context: str) -> None:
+        super().__init__()
+        self.context = context
+
+    def _to_bytes(self, value: Any) -> bytes:
+        raise NotImplementedError
+
+    def _from_bytes(self, value: bytes) -> Any:
+        raise NotImplementedError
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
+        if value is None:
+            return None
+        return keyring().encrypt(self._to_bytes(value), self.context)
+
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return self._from_bytes(keyring().decrypt(bytes(value), self.context))
+
+
+class EncryptedText(_Encrypted):
+    """Free text and identifiers of people (names, phone numbers, descriptions)."""
+
+    def _to_bytes(self, value: Any) -> bytes:
+        return str(value).encode("utf-8")
+
+    def _from_bytes(self, value: bytes) -> str:
+        return value.decode("utf-8")
+
+
+class EncryptedBytes(_Encrypted):
+    """Attachments: photos, recordings, documents."""
+
+    def _to_bytes(self, value: Any) -> bytes:
+        return bytes(value)
+
+    def _from_bytes(self, value: bytes) -> bytes:
+        return value
+
+
+def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a named CHECK constraint, stored by value."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )
