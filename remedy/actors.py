@@ -22,6 +22,8 @@ class Actor:
     id: str | None = None
     role: Role | None = None
     organisation_id: int | None = None
+    # For a complainant: the person speaking, when the channel knows (their phone).
+    person_id: int | None = None
 
     @classmethod
     def for_user(cls, user: User) -> Actor:
@@ -29,8 +31,9 @@ class Actor:
         return cls(kind, str(user.id), user.role, user.organisation_id)
 
     @classmethod
-    def complainant(cls, grievance_reference: str) -> Actor:
-        return cls(ActorKind.COMPLAINANT, grievance_reference)
+    def complainant(cls, grievance_reference: str, person_id: int | None = None) -> Actor:
+        """Someone who proved the reference and PIN (or wrote from a number on file)."""
+        return cls(ActorKind.COMPLAINANT, grievance_reference, person_id=person_id)
 
 
 SYSTEM = Actor(ActorKind.SYSTEM)

@@ -139,5 +139,13 @@ def load_config(
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "REMEDY_SIGN_IN_RATE_LIMIT": env.get("REMEDY_SIGN_IN_RATE_LIMIT", "10 per minute"),
+        # Workflows: see docs/workflows.md.
+        "REMEDY_JURISDICTION": env.get("REMEDY_JURISDICTION", "default"),
+        "REMEDY_DEADLINE_OVERRIDES": env.get("REMEDY_DEADLINE_OVERRIDES", ""),
+        "REMEDY_APPEAL_WINDOW": timedelta(days=int(env.get("REMEDY_APPEAL_WINDOW_DAYS", "30"))),
+        "REMEDY_CHECK_IN_WINDOW": timedelta(days=int(env.get("REMEDY_CHECK_IN_WINDOW_DAYS", "14"))),
+        "REMEDY_MONITORING_WINDOW": timedelta(
+            days=int(env.get("REMEDY_MONITORING_WINDOW_DAYS", "120"))
+        ),
         "REMEDY_ANNOUNCE_SETUP": _flag(env.get("REMEDY_ANNOUNCE_SETUP"), default=True),
     }

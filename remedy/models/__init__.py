@@ -1,27 +1,61 @@
 """The data model, one concept per module; importing this package registers every table."""
 
+from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
+from remedy.models.added_information import AddedInformation
+from remedy.models.appeal import Appeal, AppealResult
 from remedy.models.attachment import Attachment
 from remedy.models.audit_event import AuditChainHead, AuditEvent
+from remedy.models.check_in import Answer, CheckIn, CheckInPurpose, CheckInResponse
 from remedy.models.grievance import Category, Channel, Grievance, Outcome, ReprisalRisk
 from remedy.models.grievance_person import GrievancePerson, PersonRole
+from remedy.models.involvement_track import InvolvementTrack, TrackClassification, TrackKind
+from remedy.models.leverage_action import LeverageAction, LeverageStatus, LeverageType
+from remedy.models.mandate import ConsentMethod, Mandate
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.person import Person
+from remedy.models.referral import MechanismKind, Referral, ReferralMechanism
+from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction, RemedyType
 from remedy.models.user import Role, User
 
 __all__ = [
+    "ActionOwner",
+    "ActionStatus",
+    "AddedInformation",
+    "Answer",
+    "Appeal",
+    "AppealResult",
     "Attachment",
     "AuditChainHead",
     "AuditEvent",
     "Category",
     "Channel",
+    "CheckIn",
+    "CheckInPurpose",
+    "CheckInResponse",
+    "ConsentMethod",
     "Grievance",
     "GrievancePerson",
+    "InvolvementTrack",
+    "LeverageAction",
+    "LeverageStatus",
+    "LeverageType",
+    "Mandate",
+    "MechanismKind",
+    "MessageChannel",
+    "MessageStatus",
     "Organisation",
     "OrganisationKind",
+    "OutboxMessage",
     "Outcome",
     "Person",
     "PersonRole",
+    "Referral",
+    "ReferralMechanism",
+    "RemedyAction",
+    "RemedyType",
     "ReprisalRisk",
     "Role",
+    "TrackClassification",
+    "TrackKind",
     "User",
 ]

@@ -15,6 +15,7 @@ from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from remedy.models.grievance_person import GrievancePerson
+    from remedy.models.involvement_track import InvolvementTrack
 
 
 class Channel(enum.StrEnum):
@@ -75,6 +76,22 @@ class Outcome(enum.StrEnum):
     NOT_ADMISSIBLE = "not_admissible"
     NO_INVOLVEMENT = "no_involvement"
 
+    @property
+    def label(self) -> str:
+        return str(OUTCOME_LABELS[self])
+
+
+OUTCOME_LABELS = {
+    Outcome.REMEDIED: _l("remedied"),
+    Outcome.PARTLY_REMEDIED: _l("partly remedied"),
+    Outcome.UNCONFIRMED: _l("closed without your confirmation"),
+    Outcome.NOT_REMEDIED: _l("not remedied"),
+    Outcome.REFERRED: _l("referred to another body"),
+    Outcome.WITHDRAWN: _l("withdrawn"),
+    Outcome.NOT_ADMISSIBLE: _l("not admissible"),
+    Outcome.NO_INVOLVEMENT: _l("no involvement found"),
+}
+
 
 SEVERITY_RANGE = "BETWEEN 1 AND 4"
 
@@ -119,13 +136,36 @@ class Grievance(db.Model):  # type: ignore[name-defined]
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The jurisdiction policy that sets this grievance's deadlines (fixed at filing).
+    jurisdiction: Mapped[str] = mapped_column(String(32), default="default")
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Substantive feedback promised by (EU whistle-blower style policies); None when given.
+    feedback_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who took the last appealable decision, and when: the appeal window and reviewer rule.
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appealed_state: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(default=1)
 
     people: Mapped[list[GrievancePerson]] = relationship(
         back_populates="grievance", cascade="all, delete-orphan"
     )
+    tracks: Mapped[list[InvolvementTrack]] = relationship(
+        back_populates="grievance", order_by="InvolvementTrack.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def workflow_name(self) -> str:
+        return "intake"
+
+    @property
+    def is_ended(self) -> bool:
+        from remedy.workflows import workflow_for
+
+        return self.state in workflow_for(self).ended_states
 
     @property
     def severity(self) -> int | None:

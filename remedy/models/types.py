@@ -74,6 +74,8 @@ class _Encrypted(TypeDecorator[Any]):
 class EncryptedText(_Encrypted):
     """Free text and identifiers of people (names, phone numbers, descriptions)."""
 
+    cache_ok = True  # SQLAlchemy reads it from each class itself, never inherited
+
     def _to_bytes(self, value: Any) -> bytes:
         return str(value).encode("utf-8")
 
@@ -83,6 +85,8 @@ class EncryptedText(_Encrypted):
 
 class EncryptedBytes(_Encrypted):
     """Attachments: photos, recordings, documents."""
+
+    cache_ok = True
 
     def _to_bytes(self, value: Any) -> bytes:
         return bytes(value)
@@ -98,7 +102,7 @@ def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
         name=name,
         native_enum=False,
         create_constraint=True,
-        length=32,
+        length=max(32, *(len(str(member.value)) for member in enum_class)),
         validate_strings=True,
         values_callable=lambda members: [member.value for member in members],
     )

@@ -19,6 +19,7 @@ from remedy.passwords import hash_secret
 from remedy.references import new_pin, new_reference
 from remedy.services import audit
 from remedy.services.errors import InvalidInput
+from remedy.services.intake import start_intake
 from remedy.services.people import register_person
 from remedy.services.transaction import transactional
 
@@ -131,6 +132,7 @@ def submit_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
         discreet_messages=form.identity_withheld or form.reprisal_risk is not ReprisalRisk.NONE,
         contact_consent=form.contact_consent,
         state="received",
+        jurisdiction=current_app.config["REMEDY_JURISDICTION"],
     )
     db.session.add(grievance)
     linked: set[int] = set()
@@ -158,6 +160,7 @@ def submit_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
             "identity_withheld": grievance.identity_withheld,
         },
     )
+    start_intake(grievance)
     return Submitted(grievance, pin)
 
 

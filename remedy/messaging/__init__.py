@@ -1,0 +1,1 @@
+"""Outbound messages: the outbox, the templates that fill it, and (later) the senders."""

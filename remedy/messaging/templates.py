@@ -1,0 +1,111 @@
+"""What the affected people are told at each step, in plain words, in their language.
+
+Each template says what was decided, why when there is a reason, and what the
+person can do now. ``DISCREET`` replaces all of them when reprisal risk is
+recorded or identity is withheld: it only says there is news and how to hear
+it with the PIN. Placeholders: ``reference``, ``date`` (next deadline) and, for
+some, ``reason``.
+"""
+
+from __future__ import annotations
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+TEMPLATES: dict[str, LazyString] = {
+    "acknowledged": _l(
+        "We received your complaint. Case %(reference)s. Keep your PIN secret. "
+        "We will tell you by %(date)s if we can take it up."
+    ),
+    "accepted": _l(
+        "Case %(reference)s: we will look into your complaint. We will tell you what we "
+        "found by %(date)s."
+    ),
+    "rejected": _l(
+        "Case %(reference)s: we cannot take up your complaint. Why: %(reason)s. Another "
+        "body can help: %(referral)s. You can appeal within 30 days."
+    ),
+    "info_requested": _l(
+        "Case %(reference)s: we need more information: %(question)s Please answer by %(date)s."
+    ),
+    "info_received": _l("Case %(reference)s: thank you, we received your information."),
+    "classified": _l(
+        "Case %(reference)s: we found who is responsible and will now work on a remedy with "
+        "them. We will write again by %(date)s."
+    ),
+    "no_involvement": _l(
+        "Case %(reference)s: we found no link between the harm and our work. Why: "
+        "%(reason)s. Another body can help: %(referral)s. You can appeal within 30 days."
+    ),
+    "resolved": _l(
+        "Case %(reference)s is closed. Result: %(outcome)s. You can appeal within 30 days."
+    ),
+    "withdrawn": _l("Case %(reference)s is withdrawn, as you asked. You can file again any time."),
+    "appeal_received": _l(
+        "Case %(reference)s: we received your appeal. Another person will review it by %(date)s."
+    ),
+    "appeal_upheld": _l(
+        "Case %(reference)s: after review, the decision stays. Why: %(reason)s. "
+        "You can still go to a court or another body."
+    ),
+    "appeal_overturned": _l(
+        "Case %(reference)s: after review, we changed the decision and are looking at your "
+        "complaint again."
+    ),
+    "remedy_proposed": _l(
+        "Case %(reference)s: we propose a remedy. Check your case to see it, then accept or "
+        "decline by %(date)s."
+    ),
+    "proposal_accepted": _l(
+        "Case %(reference)s: you accepted the remedy. We will tell you when it is done."
+    ),
+    "proposal_declined": _l(
+        "Case %(reference)s: you declined the remedy. We will talk with you about another one."
+    ),
+    "referred": _l(
+        "Case %(reference)s: another body is better placed to help: %(referral)s. Why: %(reason)s."
+    ),
+    "check_in": _l(
+        "Case %(reference)s: was the promised remedy delivered? Reply 1 yes, 2 partly, 3 no."
+    ),
+    "follow_up": _l(
+        "Case %(reference)s: is the problem still solved? Reply 1 yes, 2 partly, 3 no."
+    ),
+    "remedied": _l("Case %(reference)s: you confirmed the remedy was delivered. Thank you."),
+    "partly_remedied": _l(
+        "Case %(reference)s: you said the remedy was delivered only in part. We recorded what "
+        "is missing."
+    ),
+    "disputed": _l(
+        "Case %(reference)s: you said the remedy was not delivered. We are working on it again."
+    ),
+    "closed_unconfirmed": _l(
+        "Case %(reference)s: we closed this part without your confirmation, because we had no "
+        "answer. Reply NO if the problem is not solved."
+    ),
+    "reopened": _l(
+        "Case %(reference)s: you told us the problem came back. We are working on it again."
+    ),
+    "leverage_recorded": _l(
+        "Case %(reference)s: we raised your complaint with the business partner responsible."
+    ),
+    "partner_committed": _l(
+        "Case %(reference)s: the business partner promised a remedy. We will follow it."
+    ),
+    "escalated": _l("Case %(reference)s: the partner did not act, so we are raising the pressure."),
+    "relationship_ended": _l(
+        "Case %(reference)s: we ended our relationship with the business partner responsible."
+    ),
+    "delayed": _l("Case %(reference)s: we are late with your case. Sorry. We are working on it."),
+}
+
+DISCREET: LazyString = _l(
+    "There is news about your case. Send STATUS with your case number and PIN to hear it."
+)
+
+STAFF_TEMPLATES: dict[str, LazyString] = {
+    "staff_disputed": _l(
+        "Case %(reference)s: the affected people say the remedy was not delivered."
+    ),
+    "staff_overdue": _l("Case %(reference)s is overdue in state %(state)s."),
+}

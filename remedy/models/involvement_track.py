@@ -1,0 +1,110 @@
+"""Involvement tracks: how one organisation is connected to the harm (UNGP 13, 19, 22)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from remedy.extensions import db
+from remedy.models.grievance import Grievance, Outcome
+from remedy.models.organisation import Organisation
+from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from remedy.models.check_in import CheckIn
+    from remedy.models.leverage_action import LeverageAction
+    from remedy.models.remedy_action import RemedyAction
+
+
+class TrackKind(enum.StrEnum):
+    CAUSE = "cause"
+    CONTRIBUTE = "contribute"
+    DIRECTLY_LINKED = "directly_linked"
+
+    @property
+    def label(self) -> str:
+        return str(TRACK_KIND_LABELS[self])
+
+
+TRACK_KIND_LABELS = {
+    TrackKind.CAUSE: _l("Caused the harm"),
+    TrackKind.CONTRIBUTE: _l("Contributed to the harm"),
+    TrackKind.DIRECTLY_LINKED: _l("Directly linked to the harm"),
+}
+
+
+class InvolvementTrack(db.Model):  # type: ignore[name-defined]
+    """One per organisation and grievance; runs the workflow of its kind."""
+
+    __tablename__ = "involvement_tracks"
+    __table_args__ = (UniqueConstraint("grievance_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grievance_id: Mapped[int] = mapped_column(
+        ForeignKey("grievances.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[TrackKind] = mapped_column(enum_column(TrackKind, "track_kind"))
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "track_outcome"))
+    rationale: Mapped[str] = mapped_column(EncryptedText("involvement_tracks.rationale"))
+    # What is still missing when the people confirm a remedy only in part.
+    gap: Mapped[str | None] = mapped_column(EncryptedText("involvement_tracks.gap"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    check_in_window_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    grievance: Mapped[Grievance] = relationship(back_populates="tracks")
+    organisation: Mapped[Organisation] = relationship()
+    remedy_actions: Mapped[list[RemedyAction]] = relationship(
+        back_populates="track", order_by="RemedyAction.id", cascade="all, delete-orphan"
+    )
+    leverage_actions: Mapped[list[LeverageAction]] = relationship(
+        back_populates="track", order_by="LeverageAction.id", cascade="all, delete-orphan"
+    )
+    check_ins: Mapped[list[CheckIn]] = relationship(
+        back_populates="track", order_by="CheckIn.id", cascade="all, delete-orphan"
+    )
+    classifications: Mapped[list[TrackClassification]] = relationship(
+        back_populates="track", order_by="TrackClassification.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def workflow_name(self) -> str:
+        return self.kind.value
+
+    @property
+    def is_ended(self) -> bool:
+        from remedy.workflows import workflow_for
+
+        return self.state in workflow_for(self).ended_states
+
+    def __repr__(self) -> str:
+        return f"<InvolvementTrack {self.id} {self.kind.value} {self.state}>"
+
+
+class TrackClassification(db.Model):  # type: ignore[name-defined]
+    """Every kind a track was given, with why and by whom: reclassification keeps history."""
+
+    __tablename__ = "track_classifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    track_id: Mapped[int] = mapped_column(
+        ForeignKey("involvement_tracks.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[TrackKind] = mapped_column(enum_column(TrackKind, "classified_kind"))
+    rationale: Mapped[str] = mapped_column(EncryptedText("track_classifications.rationale"))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    track: Mapped[InvolvementTrack] = relationship(back_populates="classifications")
