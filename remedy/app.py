@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sqlite3
 from collections.abc import Mapping
@@ -18,7 +19,13 @@ from remedy import errors, models, security
 from remedy.config import PROJECT_ROOT, ConfigError, load_config
 from remedy.crypto import InvalidKeyError, Keyring
 from remedy.extensions import babel, csrf, db, limiter, migrate
-from remedy.i18n import compile_catalogues, current_language, select_locale, text_direction
+from remedy.i18n import (
+    compile_catalogues,
+    current_language,
+    language_url,
+    select_locale,
+    text_direction,
+)
 
 KNOWN_CHANNELS = ("web",)
 
@@ -33,6 +40,22 @@ def _tune_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+class _HideResultRows(logging.Filter):
+    """SQLAlchemy logs result rows at DEBUG after the column types ran, so decrypted.
+
+    ``hide_parameters`` hides what goes in; this hides what comes out, so turning on
+    SQL debug logging never writes personal data to the logs.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == "Row %r":
+            record.msg, record.args = "Row [values hidden: they may hold personal data]", ()
+        return True
+
+
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_HideResultRows())
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -63,6 +86,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             "Generate one with `flask --app wsgi keys generate`."
         ) from exc
 
+    _check_workflow_settings(app)
     proxies = int(os.environ.get("REMEDY_TRUSTED_PROXIES", "0") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
@@ -93,6 +117,21 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def _check_workflow_settings(app: Flask) -> None:
+    from remedy.workflows.deadlines import POLICIES, with_overrides
+
+    name = app.config["REMEDY_JURISDICTION"]
+    if name not in POLICIES:
+        raise ConfigError(
+            f"REMEDY_JURISDICTION={name!r} is not a known policy; choose one of "
+            f"{', '.join(POLICIES)}."
+        )
+    try:
+        with_overrides(POLICIES[name], app.config["REMEDY_DEADLINE_OVERRIDES"])
+    except ValueError as exc:
+        raise ConfigError(f"REMEDY_DEADLINE_OVERRIDES: {exc}.") from exc
+
+
 def _prepare_instance(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///"):
@@ -119,4 +158,5 @@ def _register_template_globals(app: Flask) -> None:
             "languages": app.config["LANGUAGES"],
             "organisation_name": app.config["REMEDY_ORGANISATION_NAME"],
             "home_url": url_for("web.home") if "web.home" in app.view_functions else "/",
+            "language_url": language_url,
         }

@@ -33,12 +33,6 @@ class ConfigError(RuntimeError):
     """Raised at start-up when the configuration cannot work; the message says how to fix it."""
 
 
-def _flag(value: str | None, default: bool = False) -> bool:
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
 def _instance_secret(instance_path: Path, name: str, make: Any) -> str:
     """Read a secret from ``instance/``, creating it once (mode 0600) for local runs."""
     path = instance_path / name
@@ -147,5 +141,4 @@ def load_config(
         "REMEDY_MONITORING_WINDOW": timedelta(
             days=int(env.get("REMEDY_MONITORING_WINDOW_DAYS", "120"))
         ),
-        "REMEDY_ANNOUNCE_SETUP": _flag(env.get("REMEDY_ANNOUNCE_SETUP"), default=True),
     }

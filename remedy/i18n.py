@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel import Locale
 from babel.messages.mofile import write_mo
@@ -36,6 +37,13 @@ def current_language() -> str:
     return str(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def language_url(language: str) -> str:
+    """This page in another language, keeping its other query parameters (such as ``next``)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [language]
+    return "?" + urlencode(args, doseq=True)
+
+
 def text_direction(language: str) -> str:
     return str(Locale.parse(language).text_direction)
 
@@ -53,6 +61,7 @@ def compile_catalogues(directory: Path) -> list[Path]:
         try:
             with os.fdopen(fd, "wb") as out:
                 write_mo(out, catalogue, use_fuzzy=False)
+            os.chmod(temporary, 0o644)  # mkstemp makes it private; the app may run as another user
             os.replace(temporary, mo_path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

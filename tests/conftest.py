@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 
 from remedy import create_app
 from remedy.extensions import db
-from tests.support import SECRET_KEY, TEST_KEY, test_overrides
+from tests.support import SECRET_KEY, TEST_KEY, IsolatedClient, test_overrides
 
 
 def _postgres_admin_url() -> str | None:
@@ -190,6 +190,8 @@ def app(database_url: str, tmp_path: Path, app_overrides: dict[str, Any]) -> Ite
             **app_overrides,
         }
     )
+    # Requests run in their own application context, as in production (see IsolatedClient).
+    application.test_client_class = IsolatedClient
     with application.app_context():
         yield application
         db.session.remove()

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from remedy.actors import OPERATOR
+from remedy.extensions import db
 from remedy.models.grievance import Channel
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.user import Role, User
@@ -35,6 +36,10 @@ def test_overrides(database_url: str, instance: Path) -> dict[str, Any]:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_KIB": 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # The limiter is one object for every app in the process, and an app that leaves this
+        # out inherits the previous app's choice: a test that switched it off would switch it
+        # off for every later test.
+        "RATELIMIT_ENABLED": True,
     }
 
 
@@ -45,6 +50,23 @@ def csrf_token(html: str) -> str:
     match = CSRF_PATTERN.search(html)
     assert match, "the page has no CSRF token"
     return match.group(1)
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own application context, as in production.
+
+    The ``app`` fixture keeps an application context open for the whole test, and Flask reuses
+    it for requests: ``g`` (where Flask-Login caches the signed-in user) and the database session
+    would then carry over from one request, or one client, to the next. Here each request starts
+    clean, so who is signed in comes from the cookie alone; afterwards the test's own session is
+    expired, so it reads what the request committed.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
 
 
 def submit_form(
@@ -91,7 +113,6 @@ def make_account(
     user = accounts.create_user(OPERATOR, email, PASSWORD, role, organisation)
     totp = None
     if enrolled:
-        from remedy.extensions import db
         from remedy.models.types import utcnow
 
         secret = accounts.begin_enrolment(user)

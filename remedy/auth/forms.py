@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, Field, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+
+def printable_email(form: FlaskForm, field: Field) -> None:
+    """No control characters: PostgreSQL cannot even compare a text holding NUL."""
+    if field.data and not field.data.isprintable():
+        raise ValidationError(_l("Enter a valid email address."))
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254), printable_email])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
 
 
@@ -22,7 +28,7 @@ class CodeForm(FlaskForm):
 
 
 class FirstAdminForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254), printable_email])
     password = PasswordField(
         _l("Password (at least 12 characters)"), validators=[DataRequired(), Length(max=256)]
     )

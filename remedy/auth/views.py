@@ -44,7 +44,13 @@ def _safe_next(default: str) -> str:
     """Only local paths: an open redirect would help phishing."""
     target = request.args.get("next", "")
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+    # isprintable: a line break in the Location header would end in a 500.
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and target.isprintable()
+        and not parts.netloc
+    ):
         return target
     return default
 
@@ -113,7 +119,8 @@ def enrol() -> Response | str:
     # The same secret until enrolment completes: reloading must not void a scanned code.
     secret = user.totp_secret or accounts.begin_enrolment(user)
     uri = accounts.provisioning_uri(user)
-    qr_svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    # A viewBox and no fixed size, so the stylesheet can size the code for the screen.
+    qr_svg = segno.make(uri, error="m").svg_inline(dark="#000", light="#fff", omitsize=True)
     spaced_secret = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     return render_template("auth/enrol.html", form=form, qr_svg=qr_svg, secret=spaced_secret)
 
@@ -145,7 +152,9 @@ def change_password() -> Response | tuple[str, int]:
         except InvalidInput as problem:
             flash(str(problem), "error")
         else:
-            start_session(current_user)
+            # The account itself, not the current_user proxy: Flask-Login would cache the
+            # proxy as the user, and the next look-up of current_user would recurse forever.
+            start_session(current_user._get_current_object())
             flash(_("Your password is changed. Other sessions were signed out."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", password_form=form, button=EmptyForm()), 400

@@ -15,9 +15,9 @@ from datetime import datetime
 import pyotp
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select, update
 
-from remedy.actors import OPERATOR, Actor, ActorKind
+from remedy.actors import OPERATOR, SYSTEM, Actor, ActorKind
 from remedy.extensions import db
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.types import utcnow
@@ -71,7 +71,16 @@ def validate_password(password: str, email: str = "") -> None:
 def _validate_email(email: str) -> str:
     email = normalise_email(email)
     local, _at, domain = email.partition("@")
-    if not local or "." not in domain or len(email) > 254 or any(c.isspace() for c in email):
+    labels = domain.split(".")
+    if (
+        not local
+        or "@" in domain
+        or len(labels) < 2
+        or not all(labels)
+        or len(email) > 254
+        or any(c.isspace() for c in email)
+        or not email.isprintable()
+    ):
         raise InvalidInput(_("Enter a valid email address."), "email")
     return email
 
@@ -118,11 +127,18 @@ def _is_locked(user: User, now: datetime) -> bool:
 
 def _count_failure(user: User, now: datetime) -> None:
     config = current_app.config
-    user.failed_sign_ins += 1
+    # Counted in SQL, not from the value loaded earlier: failures in simultaneous requests
+    # (other workers) all count. The ORM update also refreshes user.failed_sign_ins.
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_sign_ins=User.failed_sign_ins + 1)
+        .execution_options(synchronize_session="fetch")
+    )
     if user.failed_sign_ins >= config["REMEDY_SIGN_IN_LOCKOUT_AFTER"]:
         user.locked_until = now + config["REMEDY_SIGN_IN_LOCKOUT"]
         user.failed_sign_ins = 0
-        audit.record(Actor.for_user(user), "user.lock", "user", user.id)
+        audit.record(SYSTEM, "user.lock", "user", user.id)
 
 
 def check_password(email: str, password: str) -> User:
@@ -160,16 +176,30 @@ def _matching_step(secret: str, code: str, last_step: int | None) -> int | None:
     return None
 
 
+def _claim_step(user: User, step: int) -> bool:
+    """Record the code's time step unless it, or a later one, is already used. One UPDATE,
+    so two simultaneous requests with the same code cannot both pass."""
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .where(or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
 def _finish_second_factor(user: User, code: str, *, enrolling: bool) -> User:
     now = utcnow()
     if user.totp_secret is None or _is_locked(user, now):
         raise _sign_in_failed()
     step = _matching_step(user.totp_secret, code, user.totp_last_step)
     with atomic():
+        if step is not None and not _claim_step(user, step):
+            step = None  # a simultaneous request used this code first
         if step is None:
             _count_failure(user, now)
         else:
-            user.totp_last_step = step
             user.failed_sign_ins = 0
             user.locked_until = None
             user.last_sign_in_at = now
@@ -244,7 +274,8 @@ def load_user(user_id: str) -> User | None:
 
 
 def admin_exists() -> bool:
-    return bool(db.session.scalar(select(exists().where((User.role == Role.ADMIN) & User.active))))
+    """Any administrator, even a deactivated one: the first-run link must never come back."""
+    return bool(db.session.scalar(select(exists().where(User.role == Role.ADMIN))))
 
 
 def first_admin_token() -> str:

@@ -128,9 +128,24 @@ def _events_in_order(batch: int = 1000) -> Iterator[AuditEvent]:
         db.session.expunge_all()
 
 
+def _head() -> tuple[int, str]:
+    """The chain head as committed: how many events were written and the last one's hash."""
+    row = db.session.execute(
+        select(AuditChainHead.seq, AuditChainHead.last_hash).where(AuditChainHead.id == HEAD_ID)
+    ).one_or_none()
+    return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
+
+
 def verify_chain() -> ChainReport:
-    """Walk the chain from the start; report the first event that does not fit."""
+    """Walk the chain from the start; report the first event that does not fit.
+
+    The head is read before the walk (every event up to it must be there, the last one
+    with the hash it recorded) and again after it (no event may lie beyond it). Events
+    appended meanwhile by a live system satisfy both, so they raise no false alarm.
+    """
+    head_seq, head_hash = _head()
     expected_seq, expected_prev, count = 1, GENESIS_HASH, 0
+    hash_at_head = GENESIS_HASH
     for event in _events_in_order():
         if event.seq != expected_seq:
             return ChainReport(
@@ -157,15 +172,39 @@ def verify_chain() -> ChainReport:
                 event.seq,
                 f"event {event.seq} was altered after it was written",
             )
+        if event.seq == head_seq:
+            hash_at_head = event.hash
         expected_prev, expected_seq, count = event.hash, expected_seq + 1, count + 1
-    head = db.session.get(AuditChainHead, HEAD_ID)
-    if head is not None and (head.seq != count or head.last_hash != expected_prev):
+    if count < head_seq:
         return ChainReport(
             False,
             count,
             expected_prev,
             count + 1,
-            f"the log ends at event {count} but {head.seq} were written "
+            f"the log ends at event {count} but {head_seq} were written "
             "(events were deleted from the end)",
         )
+    if hash_at_head != head_hash:
+        return ChainReport(
+            False,
+            head_seq - 1,
+            expected_prev,
+            head_seq,
+            f"event {head_seq} is not the event the chain head recorded (replaced)",
+        )
+    written, _last_hash = _head()
+    if count > written:
+        return ChainReport(
+            False,
+            written,
+            expected_prev,
+            written + 1,
+            f"the log holds {count} events but only {written} were written "
+            f"(event {written + 1} onwards were inserted directly into the database)",
+        )
     return ChainReport(True, count, expected_prev)
+
+
+def anchored(head_hash: str) -> bool:
+    """Whether a head hash kept outside the database still belongs to the chain."""
+    return db.session.scalar(select(AuditEvent.seq).where(AuditEvent.hash == head_hash)) is not None

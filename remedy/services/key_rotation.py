@@ -37,6 +37,8 @@ def _rotate_table(table: Table, columns: list[Column[bytes]]) -> int:
     current = ring.current.key_id
     (key,) = table.primary_key.columns
     raw = [type_coerce(column, LargeBinary).label(column.name) for column in columns]
+    # Re-encrypting changes nothing a person did: keep ``onupdate`` columns (updated_at).
+    unchanged = {column.name: column for column in table.columns if column.onupdate is not None}
     changed, last = 0, None
     while True:
         query = select(key, *raw).order_by(key).limit(BATCH)
@@ -56,7 +58,9 @@ def _rotate_table(table: Table, columns: list[Column[bytes]]) -> int:
                     plain = ring.decrypt(bytes(blob), context)
                     values[column.name] = type_coerce(ring.encrypt(plain, context), LargeBinary)
                 if values:
-                    db.session.execute(update(table).where(key == row[0]).values(values))
+                    db.session.execute(
+                        update(table).where(key == row[0]).values({**values, **unchanged})
+                    )
                     changed += len(values)
         last = rows[-1][0]
 

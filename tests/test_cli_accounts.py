@@ -1,0 +1,199 @@
+"""The operator's commands: ``flask orgs create``, ``flask users create``, ``flask setup-link``."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import Result
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from remedy.models.organisation import OrganisationKind
+from remedy.models.user import Role
+from remedy.services import accounts
+from remedy.services.organisations import find_organisation
+from tests.support import PASSWORD, IsolatedClient, make_account, make_organisation
+
+
+def create_user(runner: FlaskCliRunner, *args: str, password: str = PASSWORD) -> Result:
+    """``flask users create ...`` with the password given on stdin, as a script would."""
+    return runner.invoke(args=["users", "create", *args], input=f"{password}\n")
+
+
+# flask orgs create ----------------------------------------------------------------
+
+
+def test_orgs_create_adds_an_organisation(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(
+        args=["orgs", "create", "Friends of the River", "--kind", "ngo", "--country", "ke"]
+    )
+
+    assert result.exit_code == 0, result.output
+    organisation = find_organisation("Friends of the River")
+    assert organisation is not None
+    assert (organisation.kind, organisation.country) == (OrganisationKind.NGO, "KE")
+    assert f"Created organisation {organisation.id}: Friends of the River (ngo)." in result.output
+
+
+def test_the_country_is_optional(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["orgs", "create", "Acme Mining", "--kind", "company"])
+
+    assert result.exit_code == 0, result.output
+    organisation = find_organisation("Acme Mining")
+    assert organisation is not None
+    assert organisation.country is None
+
+
+@pytest.mark.parametrize("name", ["Acme Mining", "acme mining", "  ACME   Mining "])
+def test_orgs_create_refuses_a_name_already_taken(runner: FlaskCliRunner, name: str) -> None:
+    make_organisation("Acme Mining")
+
+    result = runner.invoke(args=["orgs", "create", name, "--kind", "company"])
+
+    assert result.exit_code == 1
+    assert "Error: An organisation with this name already exists." in result.output
+
+
+def test_orgs_create_refuses_an_unknown_kind(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["orgs", "create", "Acme Mining", "--kind", "charity"])
+
+    assert result.exit_code == 2
+    assert "Invalid value for '--kind'" in result.output
+    assert find_organisation("Acme Mining") is None
+
+
+def test_orgs_create_refuses_a_country_that_is_not_a_two_letter_code(
+    runner: FlaskCliRunner,
+) -> None:
+    result = runner.invoke(
+        args=["orgs", "create", "Acme Mining", "--kind", "company", "--country", "Kenya"]
+    )
+
+    assert result.exit_code == 1
+    assert "two-letter ISO code" in result.output
+    assert find_organisation("Acme Mining") is None
+
+
+# flask users create ---------------------------------------------------------------
+
+
+def test_users_create_reads_the_password_from_stdin(runner: FlaskCliRunner) -> None:
+    result = create_user(runner, "Amina@Example.org", "--role", "supervisor")
+
+    assert result.exit_code == 0, result.output
+    user = accounts.check_password("amina@example.org", PASSWORD)
+    assert user.role is Role.SUPERVISOR
+    assert not user.has_second_factor
+    assert f"Created supervisor account {user.id} for amina@example.org." in result.output
+    assert "second factor is set up at first sign-in" in result.output
+    assert PASSWORD not in result.output
+
+
+def test_users_create_puts_a_proxy_member_in_their_ngo(runner: FlaskCliRunner) -> None:
+    ngo = make_organisation("Friends of the River", OrganisationKind.NGO)
+
+    result = create_user(
+        runner,
+        "proxy@example.org",
+        "--role",
+        "proxy_member",
+        "--org",
+        "friends of the river",
+        "--name",
+        "Juma",
+    )
+
+    assert result.exit_code == 0, result.output
+    user = accounts.find_user("proxy@example.org")
+    assert user is not None
+    assert (user.role, user.organisation, user.display_name) == (Role.PROXY_MEMBER, ngo, "Juma")
+
+
+def test_users_create_refuses_an_unknown_organisation(runner: FlaskCliRunner) -> None:
+    result = create_user(runner, "proxy@example.org", "--role", "proxy_member", "--org", "Nobody")
+
+    assert result.exit_code == 1
+    assert "Error: No organisation named 'Nobody'." in result.output
+    assert accounts.count_users() == 0
+
+
+@pytest.mark.parametrize("password", ["", "too short", "x" * 257])
+def test_users_create_refuses_a_password_outside_12_to_256_characters(
+    runner: FlaskCliRunner, password: str
+) -> None:
+    result = create_user(runner, "amina@example.org", "--role", "handler", password=password)
+
+    assert result.exit_code == 1
+    assert "Error: Use a password of at" in result.output
+    assert accounts.count_users() == 0
+
+
+def test_users_create_refuses_an_unknown_role(runner: FlaskCliRunner) -> None:
+    result = create_user(runner, "amina@example.org", "--role", "superuser")
+
+    assert result.exit_code == 2
+    assert "Invalid value for '--role'" in result.output
+    assert accounts.count_users() == 0
+
+
+def test_users_create_refuses_a_proxy_member_without_an_ngo(runner: FlaskCliRunner) -> None:
+    make_organisation("Acme Mining", OrganisationKind.COMPANY)
+
+    result = create_user(
+        runner, "proxy@example.org", "--role", "proxy_member", "--org", "Acme Mining"
+    )
+
+    assert result.exit_code == 1
+    assert "Error: A proxy member belongs to an NGO organisation." in result.output
+    assert accounts.count_users() == 0
+
+
+def test_users_create_refuses_an_email_already_in_use(runner: FlaskCliRunner) -> None:
+    make_account("amina@example.org")
+
+    result = create_user(runner, "AMINA@example.org", "--role", "auditor")
+
+    assert result.exit_code == 1
+    assert "Error: An account with this email already exists." in result.output
+    assert accounts.count_users() == 1
+
+
+def test_users_create_refuses_a_malformed_email(runner: FlaskCliRunner) -> None:
+    result = create_user(runner, "amina.example.org", "--role", "handler")
+
+    assert result.exit_code == 1
+    assert "Error: Enter a valid email address." in result.output
+
+
+# flask setup-link -----------------------------------------------------------------
+
+
+def test_setup_link_prints_the_link_while_no_admin_exists(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    result = runner.invoke(args=["setup-link"])
+
+    assert result.exit_code == 0
+    link = f"{app.config['REMEDY_PUBLIC_URL']}/setup/{accounts.first_admin_token()}"
+    assert link in result.output.split()
+
+
+def test_the_printed_link_opens_the_set_up_page(app: Flask, runner: FlaskCliRunner) -> None:
+    app.test_client_class = IsolatedClient
+    printed = next(
+        word for word in runner.invoke(args=["setup-link"]).output.split() if "/setup/" in word
+    )
+
+    response = app.test_client().get(printed.removeprefix(app.config["REMEDY_PUBLIC_URL"]))
+
+    assert response.status_code == 200
+    assert "Create the first administrator" in response.get_data(as_text=True)
+
+
+def test_setup_link_says_it_is_closed_once_an_admin_exists(runner: FlaskCliRunner) -> None:
+    assert create_user(runner, "admin@example.org", "--role", "admin").exit_code == 0
+
+    result = runner.invoke(args=["setup-link"])
+
+    assert result.exit_code == 0
+    assert "An administrator exists; the set-up link is closed." in result.output
+    assert accounts.first_admin_token() not in result.output
