@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from remedy.cli import accounts, audit, keys, setup
+from remedy.cli import accounts, audit, deadlines, demo, keys, referrals, setup, workflows
 
 
 def register_commands(app: Flask) -> None:
-    for group in (accounts.orgs, accounts.users, audit.audit, keys.keys):
+    for group in (
+        accounts.orgs,
+        accounts.users,
+        audit.audit,
+        keys.keys,
+        workflows.workflows,
+        deadlines.deadlines,
+        referrals.referrals,
+        demo.demo,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_link)

@@ -9,6 +9,7 @@ message for the same recipient and event cannot be written.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -78,13 +79,19 @@ def render(template_key: str, language: str, discreet: bool, values: dict[str, A
     with force_locale(language):
         if discreet:
             return str(DISCREET)
-        shown = {key: _date(value) for key, value in values.items()}
+        shown = {key: _shown(value) for key, value in values.items()}
         shown.setdefault("date", _("soon"))
+        shown.setdefault("appeal_days", current_app.config["REMEDY_APPEAL_WINDOW"].days)
         return _format(TEMPLATES[template_key], shown)
 
 
-def _date(value: Any) -> Any:
-    return format_date(value, "medium") if isinstance(value, datetime) else value
+def _shown(value: Any) -> Any:
+    """Values as the recipient reads them: dates and labels in their own language."""
+    if isinstance(value, datetime):
+        return format_date(value, "medium")
+    if isinstance(value, enum.Enum) and hasattr(value, "label"):
+        return value.label
+    return value
 
 
 def notify_people(

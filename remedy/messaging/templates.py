@@ -23,7 +23,7 @@ TEMPLATES: dict[str, LazyString] = {
     ),
     "rejected": _l(
         "Case %(reference)s: we cannot take up your complaint. Why: %(reason)s. Another "
-        "body can help: %(referral)s. You can appeal within 30 days."
+        "body can help: %(referral)s. You can appeal within %(appeal_days)s days."
     ),
     "info_requested": _l(
         "Case %(reference)s: we need more information: %(question)s Please answer by %(date)s."
@@ -35,10 +35,12 @@ TEMPLATES: dict[str, LazyString] = {
     ),
     "no_involvement": _l(
         "Case %(reference)s: we found no link between the harm and our work. Why: "
-        "%(reason)s. Another body can help: %(referral)s. You can appeal within 30 days."
+        "%(reason)s. Another body can help: %(referral)s. "
+        "You can appeal within %(appeal_days)s days."
     ),
     "resolved": _l(
-        "Case %(reference)s is closed. Result: %(outcome)s. You can appeal within 30 days."
+        "Case %(reference)s is closed. Result: %(outcome)s. "
+        "You can appeal within %(appeal_days)s days."
     ),
     "withdrawn": _l("Case %(reference)s is withdrawn, as you asked. You can file again any time."),
     "appeal_received": _l(
@@ -96,6 +98,10 @@ TEMPLATES: dict[str, LazyString] = {
     "relationship_ended": _l(
         "Case %(reference)s: we ended our relationship with the business partner responsible."
     ),
+    "follow_up_noted": _l(
+        "Case %(reference)s: thank you. We told the team the problem came back. You can also "
+        "file a new complaint."
+    ),
     "delayed": _l("Case %(reference)s: we are late with your case. Sorry. We are working on it."),
 }
 
@@ -108,4 +114,8 @@ STAFF_TEMPLATES: dict[str, LazyString] = {
         "Case %(reference)s: the affected people say the remedy was not delivered."
     ),
     "staff_overdue": _l("Case %(reference)s is overdue in state %(state)s."),
+    "staff_info_overdue": _l(
+        "Case %(reference)s: the complainant did not answer your question in time. "
+        "It is back in screening."
+    ),
 }

@@ -3,12 +3,19 @@
 The rule for a round of delivery check-ins (also for collective grievances):
 - any "no" disputes delivery at once: the track goes back to work and the team
   is alerted; the round's other questions are withdrawn;
-- otherwise, once everyone asked has answered: any "partly" means partly
-  remedied (the gap is what the "partly" answers say), else remedied;
+- otherwise, once every affected person asked has answered: any "partly" means
+  partly remedied (the gap is what the "partly" answers say), else remedied. A
+  proxy's answer is one more voice (its "no" or "partly" counts) but its silence
+  blocks no one; a round put only to a proxy waits for the proxy;
 - silence is never consent: without every answer, only a supervisor can close
   the track, after the window, as "unconfirmed".
+Who answers which question: a person writing from their own number answers
+their own; reference and PIN alone answer only the complainant's own question;
+a proxy answers its organisation's question and those of the people its
+mandate (with the check-in scope) covers. Never staff.
 After a track ends, follow-up questions go out at 30 and 90 days; a "no"
-within the monitoring window reopens the track (and the grievance).
+within the monitoring window reopens the track (and the grievance); after it,
+the team is alerted and the person told so.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from remedy.messaging.notify import (
     recipients,
 )
 from remedy.models.check_in import Answer, CheckIn, CheckInPurpose, CheckInResponse
+from remedy.models.grievance_person import PersonRole
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow
 from remedy.models.user import Role
@@ -168,10 +176,21 @@ def _open_follow_up(check_in: CheckIn, now: datetime) -> None:
 def _may_answer(actor: Actor, check_in: CheckIn) -> bool:
     grievance = check_in.track.grievance
     if actor.kind is ActorKind.COMPLAINANT:
-        return is_complainant(actor, grievance) and (
-            actor.person_id is None or check_in.person_id in (None, actor.person_id)
+        # A person answers a person's question (their own, when the channel knows who is
+        # speaking), never the one put to a proxy organisation.
+        if not is_complainant(actor, grievance) or check_in.person_id is None:
+            return False
+        if actor.person_id is not None:
+            return actor.person_id == check_in.person_id
+        # Reference and PIN alone identify the one who filed, not each person of a group:
+        # they answer only the complainant's own question.
+        return any(
+            link.person_id == check_in.person_id and link.role is PersonRole.COMPLAINANT
+            for link in grievance.people
         )
     if actor.kind is ActorKind.PROXY:
+        if check_in.proxy_organisation_id not in (None, actor.organisation_id):
+            return False  # another organisation's question
         person = check_in.person
         return holds_mandate(actor, grievance, MandateScope.ANSWER_CHECK_INS, person)
     return False
@@ -229,6 +248,9 @@ def _delivery_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn) 
         and c.cancelled_at is None
     ]
     answers = [c.response.answer for c in round_ if c.response is not None]
+    # The people's own answers decide when the round is complete; a proxy's answer is one
+    # more voice (its "no" or "partly" counts), and its silence blocks no one.
+    needed = [c for c in round_ if c.person_id is not None] or round_
     if Answer.NO in answers:
         fire(track, "dispute", actor)
         cancel_open_check_ins(track, CheckInPurpose.DELIVERY)
@@ -240,7 +262,7 @@ def _delivery_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn) 
             organisation_id=track.organisation_id,
         )
         return
-    if len(answers) < len(round_):
+    if any(c.response is None for c in needed):
         return
     if Answer.PARTLY in answers:
         gaps = [
@@ -282,6 +304,7 @@ def _follow_up_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn)
         notify_staff(
             *alert, roles=(Role.SUPERVISOR, Role.HANDLER), organisation_id=track.organisation_id
         )
+        notify_recipient(grievance, "follow_up_noted", f"n{answered.id}", answered)
         return
     if grievance.state == "resolved":
         fire(grievance, "reopen", SYSTEM)

@@ -20,6 +20,7 @@ from remedy.messaging.notify import notify_people, notify_staff
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow
+from remedy.models.user import Role
 from remedy.services import audit
 from remedy.services.check_ins import open_due_follow_ups
 from remedy.services.transaction import ConflictError, atomic
@@ -95,7 +96,17 @@ def run_deadlines(now: datetime | None = None) -> DeadlineReport:
                     and (grievance.due_at <= now)
                 ):
                     fire(grievance, "info_overdue", SYSTEM)
-                    grievance.overdue_at = now  # flagged for the team's attention
+                    # Flagged: it shows as overdue in the team's queue, and the team is told.
+                    grievance.overdue_at = now
+                    flagged = audit.record(
+                        SYSTEM, "deadline.info_overdue", "grievance", grievance.reference
+                    )
+                    notify_staff(
+                        grievance,
+                        "staff_info_overdue",
+                        f"a{flagged.seq}",
+                        roles=(Role.SUPERVISOR, Role.HANDLER),
+                    )
                     counts["expired"] += 1
                 else:
                     _overdue(grievance, grievance, now)

@@ -17,11 +17,13 @@ from remedy.models.involvement_track import InvolvementTrack, TrackClassificatio
 from remedy.models.organisation import Organisation
 from remedy.models.types import utcnow
 from remedy.services import audit
-from remedy.services.errors import InvalidInput
+from remedy.services.errors import InvalidInput, NotAllowed
+from remedy.services.permissions import party_includes
 from remedy.services.referrals import describe, get_mechanism, record_referral
 from remedy.services.transaction import atomic, transactional
 from remedy.services.triggers import TriggerRefused, fire, policy_for, start_in
 from remedy.workflows import WORKFLOWS
+from remedy.workflows.definition import MandateScope, Party
 
 MAX_TEXT = 5000
 
@@ -104,11 +106,12 @@ def provide_information(actor: Actor, grievance: Grievance, information: str) ->
     information = _text(information, "information")
     if not information:
         raise InvalidInput(_("Write the information you want to add."), "information")
-    from remedy.services.permissions import is_complainant, may_see
-
-    if not (is_complainant(actor, grievance) or may_see(actor, grievance)):
-        from remedy.services.errors import NotAllowed
-
+    # The people, their mandated proxy, or the team writing down what was said by phone.
+    allowed = any(
+        party_includes(party, actor, grievance, None, MandateScope.FOLLOW)
+        for party in (Party.COMPLAINANT, Party.TEAM)
+    )
+    if not allowed:
         raise NotAllowed(_("You may not do this on this case."))
     added = AddedInformation(grievance_id=grievance.id, text=information, added_by=actor.kind)
     db.session.add(added)
@@ -163,6 +166,18 @@ def open_track(actor: Actor, grievance: Grievance, plan: TrackPlan) -> Involveme
     return track
 
 
+def _first_track_deadline(grievance: Grievance, plans: Sequence[TrackPlan]) -> dict[str, object]:
+    """When the people will hear next: the earliest deadline of the tracks being opened."""
+    policy = policy_for(grievance)
+    spans = []
+    for plan in plans:
+        workflow = WORKFLOWS[plan.kind.value]
+        span = policy.deadline_for(workflow.state(workflow.initial).deadline)
+        if span is not None:
+            spans.append(span)
+    return {"date": utcnow() + min(spans)} if spans else {}
+
+
 @transactional
 def classify(
     actor: Actor,
@@ -175,7 +190,14 @@ def classify(
     if len({plan.organisation.id for plan in plans}) != len(plans):
         raise InvalidInput(_("Each organisation gets one track."), "tracks")
     _check_severity(severity)
-    fire(grievance, "classify", actor, expected_version=expected_version, tracks=list(plans))
+    fire(
+        grievance,
+        "classify",
+        actor,
+        expected_version=expected_version,
+        tracks=list(plans),
+        notify_values=_first_track_deadline(grievance, plans),
+    )
     tracks = [open_track(actor, grievance, plan) for plan in plans]
     grievance.severity_scale = severity.scale
     grievance.severity_scope = severity.scope
@@ -253,7 +275,7 @@ def resolve_if_done(grievance: Grievance) -> bool:
         return False
     outcome = derive_outcome(grievance.tracks)
     with atomic():
-        fire(grievance, "resolve", SYSTEM, notify_values={"outcome": outcome.label})
+        fire(grievance, "resolve", SYSTEM, notify_values={"outcome": outcome})
         grievance.outcome = outcome
         grievance.decided_by_user_id = None
         grievance.decided_at = utcnow()

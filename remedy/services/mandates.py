@@ -32,16 +32,24 @@ def valid_mandate(
     person: Person | None = None,
     today: date | None = None,
 ) -> Mandate | None:
-    """A mandate of this organisation that covers this grievance (or person) and scope today."""
+    """A mandate of this organisation covering this scope today, for ``person``; with no person,
+    for the whole grievance (a group mandate, or one for its only person)."""
     if organisation_id is None:
         return None
     today = today or utcnow().date()
+    only_person = grievance.people[0].person_id if len(grievance.people) == 1 else None
     for mandate in _mandates(grievance):
+        if mandate.person_id is None:
+            covers = True
+        elif person is not None:
+            covers = mandate.person_id == person.id
+        else:
+            covers = mandate.person_id == only_person
         if (
-            mandate.organisation_id == organisation_id
+            covers
+            and mandate.organisation_id == organisation_id
             and mandate.is_valid_on(today)
             and scope.value in mandate.scopes
-            and (mandate.person_id is None or person is None or mandate.person_id == person.id)
         ):
             return mandate
     return None

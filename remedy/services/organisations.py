@@ -41,3 +41,14 @@ def create_organisation(
         after={"kind": kind, "country": organisation.country},
     )
     return organisation
+
+
+@transactional
+def vet_organisation(actor: Actor, organisation: Organisation) -> Organisation:
+    """An NGO files and answers for others (holds mandates) only once vetted."""
+    if organisation.kind is not OrganisationKind.NGO:
+        raise InvalidInput(_("Only NGOs are vetted to act for others."), "organisation")
+    if not organisation.is_vetted:
+        organisation.is_vetted = True
+        audit.record(actor, "organisation.vet", "organisation", organisation.id)
+    return organisation

@@ -4,6 +4,9 @@
   mechanism and may act on every grievance and track; staff of an organisation
   (a company or partner in a joint mechanism) act only on their own track.
 - Supervisor triggers: supervisors, under the same organisation rule.
+- Mechanism-supervisor triggers (closing without confirmation, reviewing an
+  appeal): supervisors of the mechanism itself, never of an organisation
+  involved in the harm.
 - Complainant triggers: the affected people (reference and PIN) or a proxy
   whose mandate covers this grievance (and person) and the trigger's scope.
   Never staff.
@@ -55,6 +58,8 @@ def party_includes(
         return is_complainant(actor, grievance) or holds_mandate(actor, grievance, scope)
     if actor.kind is not ActorKind.STAFF or not _within_organisation(actor, track):
         return False
+    if party is Party.MECHANISM_SUPERVISOR:
+        return actor.role is Role.SUPERVISOR and actor.organisation_id is None
     if party is Party.SUPERVISOR:
         return actor.role is Role.SUPERVISOR
     return actor.role in CASE_WORKERS

@@ -15,6 +15,7 @@ from remedy.services.errors import InvalidInput, NotFound
 from remedy.services.transaction import transactional
 
 ANY_COUNTRY = "ZZ"  # ISO 3166 user-assigned code: mechanisms open to everyone
+MAX_CONTACT_LENGTH = 500  # the column's size
 
 
 def directory(
@@ -38,7 +39,12 @@ def add_mechanism(
     name = " ".join(name.split())
     if not name or len(name) > 200:
         raise InvalidInput(_("Give the mechanism a name of at most 200 characters."), "name")
-    mechanism = ReferralMechanism(country=country, kind=kind, name=name, contact=contact)
+    contact = " ".join(contact.split()) if contact else None
+    if contact and len(contact) > MAX_CONTACT_LENGTH:
+        raise InvalidInput(
+            _("Please keep it under %(count)d characters.", count=MAX_CONTACT_LENGTH), "contact"
+        )
+    mechanism = ReferralMechanism(country=country, kind=kind, name=name, contact=contact or None)
     db.session.add(mechanism)
     db.session.flush()
     audit.record(

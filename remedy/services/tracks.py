@@ -153,18 +153,19 @@ def decline_proposal(actor: Actor, track: InvolvementTrack, reason: str) -> None
 def cancel_remedy_action(actor: Actor, action: RemedyAction) -> None:
     track = action.track
     _require_team(actor, track)
+    if track.is_ended:
+        raise TriggerRefused(_("This track has ended."), "trigger")
     if action.is_delivered:
         raise InvalidInput(_("A delivered action cannot be cancelled."), "action")
     action.status = ActionStatus.CANCELLED
     _touch(track)
     audit.record(actor, "remedy_action.cancel", "track", track.id, after={"action_id": action.id})
+    _verify_once_delivered(track)
 
 
 @transactional
 def report_delivered(actor: Actor, action: RemedyAction, evidence: str) -> None:
     """When the last active action is delivered, verification by the people starts."""
-    from remedy.services.check_ins import open_delivery_check_ins
-
     track = action.track
     _require_team(actor, track)
     if track.state not in ("implementing", "partner_remedying"):
@@ -178,7 +179,17 @@ def report_delivered(actor: Actor, action: RemedyAction, evidence: str) -> None:
     action.delivered_at = utcnow()
     _touch(track)
     audit.record(actor, "remedy_action.deliver", "track", track.id, after={"action_id": action.id})
-    if all(item.is_delivered for item in track.remedy_actions if item.is_active):
+    _verify_once_delivered(track)
+
+
+def _verify_once_delivered(track: InvolvementTrack) -> None:
+    """Once every active action is delivered (the last delivered, or the last other one
+    cancelled), verification by the people starts."""
+    from remedy.services.check_ins import open_delivery_check_ins
+
+    active = [item for item in track.remedy_actions if item.is_active]
+    delivering = track.state in ("implementing", "partner_remedying")
+    if delivering and active and all(item.is_delivered for item in active):
         fire(track, "start_verification", SYSTEM)
         open_delivery_check_ins(track)
 
@@ -260,10 +271,20 @@ def close_without_confirmation(actor: Actor, track: InvolvementTrack, reason: st
 
 @transactional
 def reclassify(actor: Actor, track: InvolvementTrack, kind: TrackKind, rationale: str) -> None:
-    """Another kind of involvement: the track restarts in that kind's workflow; history stays."""
+    """Another kind of involvement: the track restarts in that kind's workflow; history stays.
+
+    Questions still open about the old plan are withdrawn: an answer could no longer count.
+    """
+    from remedy.services.check_ins import cancel_open_check_ins
+
     _require_team(actor, track)
     if actor.role not in CASE_WORKERS:
         raise NotAllowed(_("You may not do this on this case."))
+    if actor.organisation_id is not None:
+        # An organisation deciding its own involvement could shed its duty to remedy.
+        raise NotAllowed(
+            _("Only the mechanism's own team can change how an organisation is involved.")
+        )
     if track.is_ended or track.grievance.state != "in_remedy":
         raise TriggerRefused(_("Only an open track can be reclassified."), "trigger")
     if kind is track.kind:
@@ -272,6 +293,7 @@ def reclassify(actor: Actor, track: InvolvementTrack, kind: TrackKind, rationale
     before = {"kind": track.kind, "state": track.state}
     track.kind = kind
     start_in(track, WORKFLOWS[kind.value].initial)
+    cancel_open_check_ins(track)
     track.classifications.append(
         TrackClassification(kind=kind, rationale=rationale, decided_by=actor.id)
     )

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from remedy.actors import SYSTEM, Actor
 from remedy.extensions import db
@@ -44,8 +45,20 @@ STATE_OUTCOMES = {
     "not_admissible": Outcome.NOT_ADMISSIBLE,
     "no_involvement": Outcome.NO_INVOLVEMENT,
 }
-# Triggers a track accepts while its grievance is not in remedy.
-TRACK_TRIGGERS_OUTSIDE_REMEDY = frozenset({"withdraw", "reopen"})
+# How required fields are named to the person who left one out.
+FIELD_LABELS = {
+    "reason": _l("the reason"),
+    "referral": _l("where to refer the complainant"),
+    "question": _l("the question"),
+    "information": _l("the information"),
+    "tracks": _l("the organisations involved"),
+    "gap": _l("what is still missing"),
+    "impact_assessment": _l("the assessment of the impacts of ending the relationship"),
+}
+# Triggers a track accepts while its grievance is not in remedy: the tracks of a withdrawn
+# grievance end with it. A track is reopened only once its grievance is back in remedy
+# (check_ins reopens the grievance first), or a resolved grievance would hold an open track.
+TRACK_TRIGGERS_OUTSIDE_REMEDY = frozenset({"withdraw"})
 
 
 class TriggerRefused(InvalidInput):
@@ -96,8 +109,9 @@ def refusal(ctx: TriggerContext, transition: Transition) -> str | None:
     if track_frozen and transition.trigger not in TRACK_TRIGGERS_OUTSIDE_REMEDY:
         return _("The grievance is not in remedy, so its tracks cannot change.")
     for name in transition.requires:
-        if ctx.fields.get(name) in (None, "", [], (), {}):
-            return _("Fill in: %(field)s.", field=name.replace("_", " "))
+        value = ctx.fields.get(name)
+        if value in (None, [], (), {}) or (isinstance(value, str) and not value.strip()):
+            return _("Fill in: %(field)s.", field=str(FIELD_LABELS.get(name, name)))
     for guard in transition.guards:
         reason = guard(ctx)
         if reason is not None:
@@ -196,7 +210,8 @@ def fire(
             after={"state": transition.dest, "fields": sorted(fields)},
         )
         if transition.notify:
-            values = {"date": subject.due_at, **(notify_values or {})}
+            deadline = {"date": subject.due_at} if subject.due_at else {}
+            values = {**deadline, **(notify_values or {})}
             notify_people(grievance, transition.notify, f"a{event.seq}", values)
         db.session.flush()
     return transition

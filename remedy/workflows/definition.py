@@ -11,6 +11,7 @@ same definition.
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,7 +26,10 @@ class Party(enum.StrEnum):
     """Who may fire a trigger, by role and by relationship to the case."""
 
     TEAM = "team"  # handlers and supervisors; organisation users on their own track only
-    SUPERVISOR = "supervisor"  # supervisors only
+    SUPERVISOR = "supervisor"  # supervisors; organisation supervisors on their own track only
+    # The mechanism's own supervisors (no organisation): decisions no party to the harm
+    # should take about itself, such as closing without the people's confirmation.
+    MECHANISM_SUPERVISOR = "mechanism_supervisor"
     COMPLAINANT = "complainant"  # the affected people, or a proxy with a valid mandate
     SYSTEM = "system"  # Remedy itself: automatic steps and deadlines
 
@@ -148,14 +152,19 @@ class Workflow:
             pass
 
         model = DiagramModel()
+        title = str(self.title)
         GraphMachine(
             model=model,
             graph_engine="mermaid",
-            title=str(self.title),
+            title=title,
             show_conditions=False,
             **self._machine_kwargs(),
         )
-        return str(model.get_graph().draw(None))  # type: ignore[attr-defined]
+        text = str(model.get_graph().draw(None))  # type: ignore[attr-defined]
+        # transitions writes the title as a bare line; Mermaid's front matter (YAML) wants
+        # `title:`, quoted because titles hold colons. JSON strings are valid YAML ones.
+        front_matter = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n"
+        return text.replace(f"---\n{title}\n---\n", front_matter, 1)
 
 
 def _route_condition(route: Route) -> Callable[[Any], bool]:

@@ -11,12 +11,8 @@ from flask_babel import lazy_gettext as _l
 from remedy.workflows import guards
 from remedy.workflows.definition import MandateScope, Party, State, Workflow, transition
 
-TEAM, SUPERVISOR, COMPLAINANT, SYSTEM = (
-    Party.TEAM,
-    Party.SUPERVISOR,
-    Party.COMPLAINANT,
-    Party.SYSTEM,
-)
+TEAM, COMPLAINANT, SYSTEM = Party.TEAM, Party.COMPLAINANT, Party.SYSTEM
+MECHANISM_SUPERVISOR = Party.MECHANISM_SUPERVISOR
 OPEN = ("received", "screening", "awaiting_complainant", "assessment", "in_remedy", "under_review")
 DECIDED = ("not_admissible", "no_involvement", "resolved")
 
@@ -121,7 +117,7 @@ TRANSITIONS = (
             "uphold",
             "under_review",
             decided,
-            SUPERVISOR,
+            MECHANISM_SUPERVISOR,
             _l("Uphold the decision"),
             requires=("reason",),
             guards=(guards.reviewer_is_not_the_decider,),
@@ -134,7 +130,7 @@ TRANSITIONS = (
         "overturn",
         "under_review",
         "screening",
-        SUPERVISOR,
+        MECHANISM_SUPERVISOR,
         _l("Overturn the decision"),
         requires=("reason",),
         guards=(guards.reviewer_is_not_the_decider,),
@@ -145,7 +141,7 @@ TRANSITIONS = (
         "overturn",
         "under_review",
         "assessment",
-        SUPERVISOR,
+        MECHANISM_SUPERVISOR,
         _l("Overturn the decision"),
         requires=("reason",),
         guards=(guards.reviewer_is_not_the_decider,),

@@ -41,7 +41,7 @@ def verification_transitions(
                    mandate_scope=MandateScope.ANSWER_CHECK_INS),
         transition("dispute", "verifying", work_state, Party.COMPLAINANT, _l("Dispute delivery"),
                    notify="disputed", mandate_scope=MandateScope.ANSWER_CHECK_INS),
-        transition("close_without_confirmation", "verifying", "unconfirmed", Party.SUPERVISOR,
+        transition("close_without_confirmation", "verifying", "unconfirmed", Party.MECHANISM_SUPERVISOR,
                    _l("Close without confirmation"), requires=("reason",),
                    guards=(guards.check_in_window_elapsed,), notify="closed_unconfirmed"),
         transition("reopen", reopenable, work_state, Party.COMPLAINANT, _l("Reopen"),
