@@ -6,6 +6,9 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WEB_WORKERS ?= 2
+# Links printed on the terminal (the first-run set-up) point at this server unless configured.
+REMEDY_PUBLIC_URL ?= http://$(HOST):$(PORT)
+export REMEDY_PUBLIC_URL
 
 .PHONY: run test lint typecheck pytest translations compile-translations migrate setup-link clean
 
