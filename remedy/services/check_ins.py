@@ -78,6 +78,20 @@ def _new_check_in(
     return check_in
 
 
+def _asked(track: InvolvementTrack) -> list[Recipient]:
+    """Who is asked: every person who receives messages, and each proxy whose mandate lets
+    it answer check-ins (a proxy that only follows the case is told, not asked)."""
+    from remedy.services.mandates import valid_mandate
+
+    grievance = track.grievance
+    return [
+        recipient
+        for recipient in recipients(grievance)
+        if recipient.organisation_id is None
+        or valid_mandate(recipient.organisation_id, grievance, MandateScope.ANSWER_CHECK_INS)
+    ]
+
+
 def _current_round(track: InvolvementTrack, purpose: CheckInPurpose) -> int:
     rounds = [c.round for c in track.check_ins if c.purpose is purpose]
     return max(rounds, default=0)
@@ -98,7 +112,7 @@ def open_delivery_check_ins(track: InvolvementTrack) -> list[CheckIn]:
     round_ = _current_round(track, CheckInPurpose.DELIVERY) + 1
     opened = [
         _new_check_in(track, recipient, CheckInPurpose.DELIVERY, round_, now, opened=True)
-        for recipient in recipients(track.grievance)
+        for recipient in _asked(track)
     ]
     track.check_in_window_ends_at = now + _window()
     return opened
@@ -131,7 +145,7 @@ def schedule_follow_ups(track: InvolvementTrack) -> list[CheckIn]:
     ended = track.ended_at or utcnow()
     round_ = _current_round(track, CheckInPurpose.FOLLOW_UP) + 1
     scheduled = []
-    for offset, recipient in [(o, r) for o in FOLLOW_UP_AFTER for r in recipients(track.grievance)]:
+    for offset, recipient in [(o, r) for o in FOLLOW_UP_AFTER for r in _asked(track)]:
         scheduled.append(
             _new_check_in(
                 track, recipient, CheckInPurpose.FOLLOW_UP, round_, ended + offset, opened=False
