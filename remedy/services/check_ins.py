@@ -268,13 +268,7 @@ def _delivery_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn) 
     if Answer.NO in answers:
         fire(track, "dispute", actor)
         cancel_open_check_ins(track, CheckInPurpose.DELIVERY)
-        notify_staff(
-            track.grievance,
-            "staff_disputed",
-            f"d{answered.id}",
-            roles=(Role.SUPERVISOR, Role.HANDLER),
-            organisation_id=track.organisation_id,
-        )
+        _alert_team(track, answered)
         return
     if any(c.response is None for c in needed):
         return
@@ -293,21 +287,25 @@ def _delivery_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn) 
     resolve_if_done(track.grievance)
 
 
+def _alert_team(track: InvolvementTrack, answered: CheckIn) -> None:
+    """The people say the remedy is not (or no longer) there: its handlers and supervisors."""
+    notify_staff(
+        track.grievance,
+        "staff_disputed",
+        f"d{answered.id}",
+        roles=(Role.SUPERVISOR, Role.HANDLER),
+        organisation_id=track.organisation_id,
+    )
+
+
 def _follow_up_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn) -> None:
     assert answered.response is not None
     if answered.response.answer is Answer.YES or not track.is_ended:
         return
     if answered.response.answer is Answer.PARTLY:
-        notify_staff(
-            track.grievance,
-            "staff_disputed",
-            f"d{answered.id}",
-            roles=(Role.SUPERVISOR, Role.HANDLER),
-            organisation_id=track.organisation_id,
-        )
+        _alert_team(track, answered)
         return
     grievance = track.grievance
-    alert = (grievance, "staff_disputed", f"d{answered.id}")
     monitoring = current_app.config["REMEDY_MONITORING_WINDOW"]
     ended_at = track.ended_at
     if (
@@ -315,15 +313,11 @@ def _follow_up_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn)
         or utcnow() > ended_at + monitoring
         or grievance.state not in ("resolved", "in_remedy")
     ):
-        notify_staff(
-            *alert, roles=(Role.SUPERVISOR, Role.HANDLER), organisation_id=track.organisation_id
-        )
+        _alert_team(track, answered)
         notify_recipient(grievance, "follow_up_noted", f"n{answered.id}", answered)
         return
     if grievance.state == "resolved":
         fire(grievance, "reopen", SYSTEM)
     fire(track, "reopen", actor)
     cancel_open_check_ins(track, CheckInPurpose.FOLLOW_UP)
-    notify_staff(
-        *alert, roles=(Role.SUPERVISOR, Role.HANDLER), organisation_id=track.organisation_id
-    )
+    _alert_team(track, answered)

@@ -62,6 +62,31 @@ def accept(actor: Actor, grievance: Grievance, expected_version: int | None = No
     fire(grievance, "accept", actor, expected_version=expected_version)
 
 
+def _decide_with_referral(
+    actor: Actor,
+    grievance: Grievance,
+    trigger: str,
+    reason: str,
+    mechanism_id: int | None,
+    expected_version: int | None,
+) -> None:
+    """A decision that ends intake: why, and where else the complainant can go."""
+    reason = _text(reason, "reason")
+    mechanism = get_mechanism(mechanism_id) if mechanism_id else None
+    fire(
+        grievance,
+        trigger,
+        actor,
+        expected_version=expected_version,
+        reason=reason,
+        referral=mechanism,
+        notify_values={"reason": reason, "referral": describe(mechanism) if mechanism else ""},
+    )
+    assert mechanism is not None  # the trigger requires a referral
+    record_referral(actor, grievance, mechanism, reason)
+    _decided(grievance, actor)
+
+
 @transactional
 def reject(
     actor: Actor,
@@ -70,20 +95,7 @@ def reject(
     mechanism_id: int | None,
     expected_version: int | None = None,
 ) -> None:
-    reason = _text(reason, "reason")
-    mechanism = get_mechanism(mechanism_id) if mechanism_id else None
-    fire(
-        grievance,
-        "reject",
-        actor,
-        expected_version=expected_version,
-        reason=reason,
-        referral=mechanism,
-        notify_values={"reason": reason, "referral": describe(mechanism) if mechanism else ""},
-    )
-    assert mechanism is not None
-    record_referral(actor, grievance, mechanism, reason)
-    _decided(grievance, actor)
+    _decide_with_referral(actor, grievance, "reject", reason, mechanism_id, expected_version)
 
 
 def request_info(
@@ -227,20 +239,9 @@ def find_no_involvement(
     mechanism_id: int | None,
     expected_version: int | None = None,
 ) -> None:
-    reason = _text(reason, "reason")
-    mechanism = get_mechanism(mechanism_id) if mechanism_id else None
-    fire(
-        grievance,
-        "find_no_involvement",
-        actor,
-        expected_version=expected_version,
-        reason=reason,
-        referral=mechanism,
-        notify_values={"reason": reason, "referral": describe(mechanism) if mechanism else ""},
+    _decide_with_referral(
+        actor, grievance, "find_no_involvement", reason, mechanism_id, expected_version
     )
-    assert mechanism is not None
-    record_referral(actor, grievance, mechanism, reason)
-    _decided(grievance, actor)
 
 
 @transactional
