@@ -17,6 +17,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from remedy.extensions import db
 from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
@@ -155,8 +156,6 @@ def notify_staff(
     values: dict[str, Any] | None = None,
 ) -> list[OutboxMessage]:
     """Console alerts for the team (mechanism staff, or one organisation's staff)."""
-    from sqlalchemy import select
-
     query = select(User).where(User.role.in_(roles), User.active)
     query = query.where(
         User.organisation_id.is_(None)

@@ -190,7 +190,3 @@ def add_attachment(
         after={"attachment_id": attachment.id, "content_type": content_type},
     )
     return attachment
-
-
-def find_grievance(reference: str) -> Grievance | None:
-    return db.session.scalar(select(Grievance).where(Grievance.reference == reference))

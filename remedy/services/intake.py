@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from remedy.actors import SYSTEM, Actor
+from remedy.actors import SYSTEM, Actor, ActorKind
 from remedy.extensions import db
 from remedy.models.added_information import AddedInformation
 from remedy.models.appeal import Appeal, AppealResult
@@ -36,7 +36,9 @@ def _text(value: str | None, field: str) -> str:
 
 
 def _staff_id(actor: Actor) -> int | None:
-    return int(actor.id) if actor.id and actor.id.isdigit() and actor.kind == "staff" else None
+    if actor.kind is ActorKind.STAFF and actor.id is not None and actor.id.isdigit():
+        return int(actor.id)
+    return None
 
 
 def _decided(grievance: Grievance, actor: Actor) -> None:

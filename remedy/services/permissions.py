@@ -72,16 +72,3 @@ def may_fire(
         party_includes(party, actor, grievance, track, transition.mandate_scope)
         for party in transition.who
     )
-
-
-def may_see(actor: Actor, grievance: Grievance) -> bool:
-    """Seeing a grievance's shared summary: the team, its organisations, the complainant."""
-    if actor.kind in (ActorKind.SYSTEM, ActorKind.OPERATOR):
-        return True
-    if actor.kind is ActorKind.COMPLAINANT:
-        return is_complainant(actor, grievance)
-    if actor.kind is ActorKind.PROXY:
-        return holds_mandate(actor, grievance, MandateScope.FOLLOW)
-    if actor.organisation_id is None:
-        return True
-    return any(track.organisation_id == actor.organisation_id for track in grievance.tracks)

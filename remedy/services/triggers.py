@@ -128,9 +128,9 @@ def allowed_transitions(subject: Subject, actor: Actor) -> list[Transition]:
         chosen = workflow.choose(trigger, subject)
         if chosen is None:
             continue
-        ctx = TriggerContext(workflow, subject, grievance, track, actor, {})
-        filled = {name: "given" for name in chosen.requires}
-        ctx.fields = filled
+        # Required fields are filled by the person acting; assume them given here.
+        given = {name: "given" for name in chosen.requires}
+        ctx = TriggerContext(workflow, subject, grievance, track, actor, given)
         if refusal(ctx, chosen) is None:
             offered.append(chosen)
     return offered
