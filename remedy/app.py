@@ -27,7 +27,7 @@ from remedy.i18n import (
     text_direction,
 )
 
-KNOWN_CHANNELS = ("web",)
+KNOWN_CHANNELS = ("web", "sms", "proxy")
 
 
 @event.listens_for(Engine, "connect")
@@ -101,6 +101,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     from remedy.auth import sessions
     from remedy.auth.views import bp as auth_bp
+    from remedy.console.organisations import bp as organisations_bp
+    from remedy.console.simulator import bp as simulator_bp
     from remedy.console.views import bp as console_bp
 
     sessions.init_app(app)
@@ -108,6 +110,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(console_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(simulator_bp)
+    from remedy import api
+
+    api.init_app(app)
     _load_channels(app)
     _register_template_globals(app)
 

@@ -26,7 +26,7 @@ LANGUAGES: dict[str, str] = {
     "sw": "Kiswahili",
     "ar": "العربية",
 }
-DEFAULT_CHANNELS = ("web",)
+DEFAULT_CHANNELS = ("web", "sms", "proxy")
 
 
 class ConfigError(RuntimeError):
@@ -115,6 +115,8 @@ def load_config(
         "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN", ""),
         "TWILIO_FROM": env.get("TWILIO_FROM", ""),
         "TWILIO_API_BASE_URL": env.get("TWILIO_API_BASE_URL", ""),
+        # The outbox worker and its sender: see outbox_settings below.
+        **outbox_settings(env),
         "BABEL_DEFAULT_LOCALE": default_locale,
         "BABEL_DEFAULT_TIMEZONE": env.get("REMEDY_TIMEZONE", "UTC"),
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_PATH),
@@ -133,6 +135,10 @@ def load_config(
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "REMEDY_SIGN_IN_RATE_LIMIT": env.get("REMEDY_SIGN_IN_RATE_LIMIT", "10 per minute"),
+        # Case look-ups with reference and PIN, per phone number or address, on every channel.
+        "REMEDY_PIN_LOOKUP_RATE_LIMIT": env.get("REMEDY_PIN_LOOKUP_RATE_LIMIT", "20 per hour"),
+        # JSON API requests per token (per address for requests without one).
+        "REMEDY_API_RATE_LIMIT": env.get("REMEDY_API_RATE_LIMIT", "300 per minute"),
         # Workflows: see docs/workflows.md.
         "REMEDY_JURISDICTION": env.get("REMEDY_JURISDICTION", "default"),
         "REMEDY_DEADLINE_OVERRIDES": env.get("REMEDY_DEADLINE_OVERRIDES", ""),
@@ -141,4 +147,62 @@ def load_config(
         "REMEDY_MONITORING_WINDOW": timedelta(
             days=int(env.get("REMEDY_MONITORING_WINDOW_DAYS", "120"))
         ),
+        # How long an approved identity reveal shows the identity to the one who asked.
+        "REMEDY_REVEAL_MINUTES": int(env.get("REMEDY_REVEAL_MINUTES", "30")),
+        # An SMS or WhatsApp conversation left silent this long ends; its draft is kept.
+        "REMEDY_CONVERSATION_HOURS": int(env.get("REMEDY_CONVERSATION_HOURS", "24")),
+        # PINs the worker keeps hashed ahead of time, so filing never waits for Argon2id.
+        "REMEDY_PREPARED_PINS": int(env.get("REMEDY_PREPARED_PINS", "50")),
+    }
+
+
+SENDERS = ("twilio", "log")
+
+
+def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:
+    raw = env.get(name, "").strip()
+    try:
+        value = float(raw) if raw else float(default)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number.") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum:g}.")
+    return value
+
+
+def outbox_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The outbox worker and its sender; ``twilio`` by default when Twilio is configured."""
+    twilio_ready = all(
+        env.get(name, "").strip() for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
+    ) and bool(env.get("TWILIO_FROM", "").strip() or env.get("TWILIO_WHATSAPP_FROM", "").strip())
+    sender = env.get("REMEDY_SENDER", "").strip().lower() or ("twilio" if twilio_ready else "log")
+    if sender not in SENDERS:
+        raise ConfigError(f"REMEDY_SENDER={sender!r}: choose one of {', '.join(SENDERS)}.")
+    if sender == "twilio" and not twilio_ready:
+        raise ConfigError(
+            "REMEDY_SENDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM "
+            "(or TWILIO_WHATSAPP_FROM); see the configuration table in README.md."
+        )
+    timeout = _number(env, "REMEDY_SEND_TIMEOUT_SECONDS", 10, 0.1)
+    lease = _number(env, "REMEDY_OUTBOX_LEASE_SECONDS", 60, 1)
+    if lease < 3 * timeout:
+        raise ConfigError(
+            "REMEDY_OUTBOX_LEASE_SECONDS must be at least three times "
+            "REMEDY_SEND_TIMEOUT_SECONDS: a claim must outlive a slow provider call, or "
+            "another worker would send the same message again."
+        )
+    return {
+        "REMEDY_SENDER": sender,
+        "TWILIO_WHATSAPP_FROM": env.get("TWILIO_WHATSAPP_FROM", "").strip(),
+        "REMEDY_SEND_TIMEOUT_SECONDS": timeout,
+        "REMEDY_SEND_RATE": _number(env, "REMEDY_SEND_RATE", 10, 0),
+        "REMEDY_OUTBOX_LEASE_SECONDS": lease,
+        "REMEDY_OUTBOX_BATCH_SIZE": int(_number(env, "REMEDY_OUTBOX_BATCH_SIZE", 50, 1)),
+        "REMEDY_OUTBOX_MAX_ATTEMPTS": int(_number(env, "REMEDY_OUTBOX_MAX_ATTEMPTS", 10, 1)),
+        "REMEDY_OUTBOX_BACKOFF_SECONDS": _number(env, "REMEDY_OUTBOX_BACKOFF_SECONDS", 5, 0),
+        "REMEDY_OUTBOX_BACKOFF_MAX_SECONDS": _number(
+            env, "REMEDY_OUTBOX_BACKOFF_MAX_SECONDS", 900, 0
+        ),
+        "REMEDY_JOBS_INTERVAL_SECONDS": _number(env, "REMEDY_JOBS_INTERVAL_SECONDS", 60, 1),
+        "REMEDY_WORKER_IDLE_SECONDS": _number(env, "REMEDY_WORKER_IDLE_SECONDS", 1, 0.01),
     }

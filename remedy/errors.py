@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from remedy.services.case_access import TooManyAttempts
 from remedy.services.errors import InvalidInput, NotAllowed, NotFound
 from remedy.services.transaction import ConflictError
 
@@ -48,8 +49,11 @@ def _wants_json() -> bool:
 def render_error(code: int, detail: str | None = None) -> tuple[Response | str, int]:
     title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     if _wants_json():
-        body = {"error": {"status": code, "title": str(title), "detail": detail or str(message)}}
-        return jsonify(body), code
+        # The API's own blueprint answers its errors; this covers what never reached it
+        # (an unknown /api/ address, a crash): the same problem+json (remedy.api.problems).
+        from remedy.api.problems import problem_response
+
+        return problem_response(code, detail), code
     return render_template("error.html", code=code, title=title, message=detail or message), code
 
 
@@ -80,6 +84,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InvalidInput)
     def invalid_input(error: InvalidInput) -> tuple[Response | str, int]:
         return render_error(400, str(error))
+
+    @app.errorhandler(TooManyAttempts)
+    def too_many_attempts(error: TooManyAttempts) -> tuple[Response | str, int]:
+        return render_error(429, str(error))
 
     @app.errorhandler(ConflictError)
     def conflict(error: ConflictError) -> tuple[Response | str, int]:

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from remedy import create_app
 from remedy.extensions import db
 from tests.support import SECRET_KEY, TEST_KEY, IsolatedClient, test_overrides
+from tests.workflows.scenarios import Scenario
 
 
 def _postgres_admin_url() -> str | None:
@@ -55,6 +56,9 @@ def _postgres_admin_url() -> str | None:
 
 POSTGRES_ADMIN_URL = _postgres_admin_url()
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_ADMIN_URL else [])
+# For quick local runs: REMEDY_TEST_BACKENDS=sqlite (CI always runs every backend it has).
+if os.environ.get("REMEDY_TEST_BACKENDS") and not os.environ.get("CI"):
+    BACKENDS = [b for b in BACKENDS if b in os.environ["REMEDY_TEST_BACKENDS"].split(",")]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -209,3 +213,9 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 __all__ = ["SECRET_KEY", "TEST_KEY", "Callable"]
+
+
+@pytest.fixture
+def scenario(app: Flask) -> Scenario:
+    """The cast of a mechanism (team, company, partner, vetted NGO) and paths to every state."""
+    return Scenario.create()

@@ -25,6 +25,7 @@ from remedy.services import accounts
 from remedy.services.grievances import PersonDetails, add_attachment
 from remedy.services.key_rotation import encrypted_columns
 from remedy.services.people import find_person_by_phone, register_person
+from remedy.services.place_index import matching_place
 from tests.db_tools import overwrite_bytes, stored_bytes
 from tests.support import PASSWORD, TEST_KEY, file_grievance
 from tests.support import test_overrides as settings_for
@@ -392,6 +393,15 @@ def test_rotation_renews_phone_lookup_hashes(written: Written, reopen: Reopen) -
         assert person.phone_hash == Keyring(NEW_KEY).lookup_hash(written.phone)
 
 
+def test_rotation_keeps_grievances_findable_by_place(written: Written, reopen: Reopen) -> None:
+    with reopen(NEW_KEY, TEST_KEY) as new:
+        keys_rotate(new)
+    with reopen(NEW_KEY):  # the old key is gone
+        query = matching_place("Lower Kabete")
+        assert query is not None
+        assert written.grievance_id in set(db.session.scalars(query))
+
+
 def test_rotation_is_recorded_in_the_audit_log(written: Written, reopen: Reopen) -> None:
     with reopen(NEW_KEY, TEST_KEY) as new:
         values = stored_key_ids()[OLD_ID.hex()]
@@ -404,7 +414,11 @@ def test_rotation_is_recorded_in_the_audit_log(written: Written, reopen: Reopen)
             "keyring",
             NEW_ID.hex(),
         )
-        assert event.after == {"values_reencrypted": values, "phone_hashes_renewed": 1}
+        assert event.after == {
+            "values_reencrypted": values,
+            "phone_hashes_renewed": 1,
+            "place_terms_renewed": 1,
+        }
 
 
 def test_rotation_does_not_make_grievances_look_updated(written: Written, reopen: Reopen) -> None:

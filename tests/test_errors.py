@@ -17,8 +17,12 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
+from remedy.api.problems import BY_STATUS
 from remedy.errors import CSRF_MESSAGE, MESSAGES
 from remedy.services import accounts
+from remedy.services.case_access import CaseNotFound, TooManyAttempts
+from remedy.services.errors import InvalidInput, NotAllowed
+from remedy.services.transaction import ConflictError
 from tests.support import CSRF_PATTERN, Account, IsolatedClient, make_account, submit_form
 
 SECRET_DETAIL = "the vault combination is 4-8-15-16-23-42"
@@ -58,12 +62,14 @@ def assert_friendly_page(response: TestResponse, code: int, language: str = "en"
 
 
 def assert_json_error(response: TestResponse, code: int) -> dict[str, Any]:
+    """The API's problem+json (RFC 9457), also for addresses that never reached the API."""
     assert response.status_code == code
-    assert response.mimetype == "application/json"
+    assert response.mimetype == "application/problem+json"
     body = response.get_json()
-    assert body["error"]["status"] == code
-    assert body["error"]["title"] == friendly_text(code)[0]
-    return dict(body["error"])
+    assert body["status"] == code
+    assert body["title"] == str(BY_STATUS[code].title)
+    assert body["type"].startswith("/api/v1/docs#problem-")
+    return dict(body)
 
 
 # Friendly pages ------------------------------------------------------------------------
@@ -170,6 +176,28 @@ def test_a_failure_in_the_api_answers_in_json_without_its_details(
     error = assert_json_error(response, 500)
     assert SECRET_DETAIL not in response.get_data(as_text=True)
     assert error["detail"] == friendly_text(500)[1]
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (lambda: TooManyAttempts(), 429),
+        (lambda: CaseNotFound(), 404),
+        (lambda: NotAllowed("Not yours."), 403),
+        (lambda: InvalidInput("Bad."), 400),
+        (lambda: ConflictError("changed"), 409),
+    ],
+)
+def test_service_refusals_raised_anywhere_become_clear_answers(
+    app: Flask, client: FlaskClient, error: Callable[[], Exception], status: int
+) -> None:
+    def refuse() -> str:
+        raise error()
+
+    app.add_url_rule("/test-only/refuse", "test_only_refuse", refuse)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    assert client.get("/test-only/refuse").status_code == status
 
 
 # Bad input -------------------------------------------------------------------------------

@@ -114,12 +114,12 @@ def test_staff_sign_in_with_password_then_code_and_land_in_the_console(
     assert account.user.email in page_text(console)
 
 
-def test_a_proxy_member_lands_on_their_account_page(client: FlaskClient) -> None:
+def test_a_proxy_member_lands_on_the_proxy_portal(client: FlaskClient) -> None:
     account = make_account("proxy@example.org", Role.PROXY_MEMBER)
 
     response = sign_in(client, account)
 
-    assert response.location == "/account"
+    assert response.location == "/proxy/"
     page = page_text(client.get("/account"))
     assert "proxy@example.org" in page
     assert "Friends of the River" in page
@@ -422,6 +422,18 @@ def test_thirty_idle_minutes_sign_the_session_out(app: Flask, client: FlaskClien
     page = page_text(client.get(response.location))
     assert "You were signed out after 30 minutes without activity." in page
     assert client.get("/console/").location.startswith("/sign-in")
+
+
+def test_the_api_answers_for_itself_even_with_an_idle_console_cookie(
+    app: Flask, client: FlaskClient
+) -> None:
+    sign_in(client, make_account())
+    with client.session_transaction() as session:
+        session[LAST_SEEN_KEY] -= int(app.config["REMEDY_IDLE_TIMEOUT"].total_seconds()) + 1
+    response = client.get("/api/v1/grievances")
+
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
 
 
 def test_activity_keeps_the_session_alive(app: Flask, client: FlaskClient) -> None:

@@ -58,8 +58,14 @@ def pending_user() -> User | None:
     return load_user(str(pending.get("id", "")))
 
 
+# Blueprints that never use the console's session cookie (bearer tokens, Twilio signatures).
+COOKIELESS_BLUEPRINTS = frozenset({"api", "sms", "voice"})
+
+
 def _enforce_idle_timeout() -> Response | None:
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    if request.endpoint == "static" or request.blueprint in COOKIELESS_BLUEPRINTS:
+        return None
+    if not current_user.is_authenticated:
         return None
     now = int(time.time())
     last = session.get(LAST_SEEN_KEY)

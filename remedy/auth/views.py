@@ -56,7 +56,12 @@ def _safe_next(default: str) -> str:
 
 
 def _home_for(role: Role) -> str:
-    return url_for("console.home") if role.is_staff else url_for("auth.account")
+    if role.is_staff:
+        return url_for("console.home")
+    # Proxy members land on their portal when that channel is switched on.
+    if "proxy.dashboard" in current_app.view_functions:
+        return url_for("proxy.dashboard")
+    return url_for("auth.account")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """``flask deadlines run``: the periodic deadline job, once.
 
-Until the messaging worker runs it on a schedule, cron (or a systemd timer)
-can call this every few minutes; a rerun repeats nothing.
+The outbox worker (``flask worker``) runs it on a schedule; this runs it once by
+hand (or from cron where no worker runs). A rerun repeats nothing.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ def rotate() -> None:
     report = rotate_keys()
     click.echo(
         f"Re-encrypted {report.values_reencrypted} values and renewed "
-        f"{report.phone_hashes_renewed} phone look-up hashes under key {report.key_id}. "
+        f"{report.phone_hashes_renewed} phone look-up hashes and the search terms of "
+        f"{report.place_terms_renewed} places under key {report.key_id}. "
         "The old key can now be removed from REMEDY_ENCRYPTION_OLD_KEYS."
     )

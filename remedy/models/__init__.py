@@ -2,26 +2,37 @@
 
 from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.added_information import AddedInformation
+from remedy.models.api_token import ApiToken
 from remedy.models.appeal import Appeal, AppealResult
 from remedy.models.attachment import Attachment
 from remedy.models.audit_event import AuditChainHead, AuditEvent
 from remedy.models.check_in import Answer, CheckIn, CheckInPurpose, CheckInResponse
+from remedy.models.conversation import Conversation
 from remedy.models.grievance import Category, Channel, Grievance, Outcome, ReprisalRisk
 from remedy.models.grievance_person import GrievancePerson, PersonRole
+from remedy.models.identity_reveal import IdentityReveal, RevealStatus
+from remedy.models.inbound_message import InboundMedia, InboundMessage, MediaStatus
+from remedy.models.internal_note import InternalNote
 from remedy.models.involvement_track import InvolvementTrack, TrackClassification, TrackKind
 from remedy.models.leverage_action import LeverageAction, LeverageStatus, LeverageType
 from remedy.models.mandate import ConsentMethod, Mandate
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.person import Person
+from remedy.models.pin_lockout import PinLockout
+from remedy.models.pin_reset import PinReset
+from remedy.models.prepared_pin import PreparedPin
+from remedy.models.queue import PlaceTerm
 from remedy.models.referral import MechanismKind, Referral, ReferralMechanism
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction, RemedyType
 from remedy.models.user import Role, User
+from remedy.models.web_draft import WebDraft
 
 __all__ = [
     "ActionOwner",
     "ActionStatus",
     "AddedInformation",
     "Answer",
+    "ApiToken",
     "Appeal",
     "AppealResult",
     "Attachment",
@@ -33,14 +44,20 @@ __all__ = [
     "CheckInPurpose",
     "CheckInResponse",
     "ConsentMethod",
+    "Conversation",
     "Grievance",
     "GrievancePerson",
+    "IdentityReveal",
+    "InboundMedia",
+    "InboundMessage",
+    "InternalNote",
     "InvolvementTrack",
     "LeverageAction",
     "LeverageStatus",
     "LeverageType",
     "Mandate",
     "MechanismKind",
+    "MediaStatus",
     "MessageChannel",
     "MessageStatus",
     "Organisation",
@@ -49,13 +66,19 @@ __all__ = [
     "Outcome",
     "Person",
     "PersonRole",
+    "PinLockout",
+    "PinReset",
+    "PlaceTerm",
+    "PreparedPin",
     "Referral",
     "ReferralMechanism",
     "RemedyAction",
     "RemedyType",
     "ReprisalRisk",
+    "RevealStatus",
     "Role",
     "TrackClassification",
     "TrackKind",
     "User",
+    "WebDraft",
 ]

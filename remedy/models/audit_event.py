@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from remedy.extensions import db
@@ -18,6 +18,8 @@ class AuditEvent(db.Model):  # type: ignore[name-defined]
     """``seq`` is gapless and ``hash`` covers every other column and the previous hash."""
 
     __tablename__ = "audit_events"
+    # A case page reads the events of one grievance and its tracks.
+    __table_args__ = (Index("ix_audit_events_subject", "subject_type", "subject_id"),)
 
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     prev_hash: Mapped[str] = mapped_column(String(64))

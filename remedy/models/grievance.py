@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from remedy.extensions import db
@@ -16,6 +16,7 @@ from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 if TYPE_CHECKING:
     from remedy.models.grievance_person import GrievancePerson
     from remedy.models.involvement_track import InvolvementTrack
+    from remedy.models.user import User
 
 
 class Channel(enum.StrEnum):
@@ -129,10 +130,16 @@ class Grievance(db.Model):  # type: ignore[name-defined]
     identity_withheld: Mapped[bool] = mapped_column(default=False)
     discreet_messages: Mapped[bool] = mapped_column(default=False)
     contact_consent: Mapped[bool] = mapped_column(default=False)
+    # How the people asked to be contacted: SMS, WhatsApp or a call (the team phones; written
+    # messages then wait on the web status page). None: as they wrote in (SMS or WhatsApp).
+    contact_channel: Mapped[Channel | None] = mapped_column(enum_column(Channel, "contact_channel"))
     state: Mapped[str] = mapped_column(String(32), default="received", index=True)
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "outcome"))
     filed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    filed_by_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # Indexed: a proxy organisation's dashboard and visibility filter on it.
+    filed_by_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), index=True
+    )
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -146,6 +153,14 @@ class Grievance(db.Model):  # type: ignore[name-defined]
     decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     appealed_state: Mapped[str | None] = mapped_column(String(32))
+    # Who on the team works on it (remedy.services.assignment); None while unassigned.
+    assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The earliest deadline of the grievance or its open tracks: the queue's sort key, kept in
+    # step on every flush by remedy.models.queue; in the past means overdue.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Its tracks' kinds, states and organisations as tags (",kind:cause,state:planning,org:3,"),
+    # kept in step like next_due_at: the queue filters on them without a join.
+    track_tags: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
 
     people: Mapped[list[GrievancePerson]] = relationship(
@@ -154,6 +169,7 @@ class Grievance(db.Model):  # type: ignore[name-defined]
     tracks: Mapped[list[InvolvementTrack]] = relationship(
         back_populates="grievance", order_by="InvolvementTrack.id", cascade="all, delete-orphan"
     )
+    assigned_user: Mapped[User | None] = relationship(foreign_keys=[assigned_user_id])
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

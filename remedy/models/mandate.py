@@ -5,12 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from remedy.extensions import db
 from remedy.models.organisation import Organisation
-from remedy.models.types import UTCDateTime, enum_column, utcnow
+from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 
 class ConsentMethod(enum.StrEnum):
@@ -18,6 +19,24 @@ class ConsentMethod(enum.StrEnum):
     WITNESSED_VERBAL = "witnessed_verbal"
     THUMBPRINT = "thumbprint"
     RECORDED = "recorded"
+
+    @property
+    def label(self) -> str:
+        return str(CONSENT_METHOD_LABELS[self])
+
+
+CONSENT_METHOD_LABELS = {
+    ConsentMethod.WRITTEN: _l("Written and signed"),
+    ConsentMethod.WITNESSED_VERBAL: _l("Spoken, before a witness"),
+    ConsentMethod.THUMBPRINT: _l("Thumbprint"),
+    ConsentMethod.RECORDED: _l("Recorded (audio or video)"),
+}
+
+
+class MandateStatus(enum.StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
 
 
 class Mandate(db.Model):  # type: ignore[name-defined]
@@ -40,9 +59,23 @@ class Mandate(db.Model):  # type: ignore[name-defined]
     # Whether the proxy receives the messages (and check-ins) for the people it represents.
     proxy_receives_messages: Mapped[bool] = mapped_column(default=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who withdrew it (an ActorKind value): "proxy" for the organisation, "complainant" for
+    # the person, "staff" or "operator" when the mechanism recorded it for them.
+    withdrawn_by: Mapped[str | None] = mapped_column(String(16))
+    # How consent was obtained beyond the method, e.g. who witnessed it (personal data).
+    consent_note: Mapped[str | None] = mapped_column(EncryptedText("mandates.consent_note"))
+    # The consent form, thumbprint or recording, stored encrypted like every attachment.
+    evidence_attachment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachments.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
 
     def is_valid_on(self, day: date) -> bool:
         return self.withdrawn_at is None and day <= self.valid_until
+
+    def status_on(self, day: date) -> MandateStatus:
+        if self.withdrawn_at is not None:
+            return MandateStatus.WITHDRAWN
+        return MandateStatus.VALID if day <= self.valid_until else MandateStatus.EXPIRED

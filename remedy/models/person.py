@@ -30,6 +30,9 @@ class Person(db.Model):  # type: ignore[name-defined]
     phone: Mapped[str | None] = mapped_column(EncryptedText("people.phone"))
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     language: Mapped[str] = mapped_column(String(8), default="en")
+    # Set when the person sent STOP (or Twilio reported an opt-out), cleared by START: no SMS
+    # or WhatsApp message goes to them meanwhile; their messages wait on the web status page.
+    phone_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

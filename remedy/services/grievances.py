@@ -9,24 +9,27 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
-from remedy.actors import Actor
+from remedy.actors import Actor, ActorKind
 from remedy.extensions import db
 from remedy.models.attachment import Attachment
 from remedy.models.grievance import Category, Channel, Grievance, ReprisalRisk
 from remedy.models.grievance_person import GrievancePerson, PersonRole
 from remedy.models.types import utcnow
-from remedy.passwords import hash_secret
-from remedy.references import new_pin, new_reference
+from remedy.references import new_reference
 from remedy.services import audit
 from remedy.services.errors import InvalidInput
 from remedy.services.intake import start_intake
 from remedy.services.people import register_person
+from remedy.services.place_index import index_place
+from remedy.services.prepared_pins import take_pin
 from remedy.services.transaction import transactional
 
 MAX_DESCRIPTION_LENGTH = 10_000
 MAX_LOCATION_LENGTH = 500
 MAX_PEOPLE_AFFECTED = 10_000_000
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# How the people may ask to be contacted (None: on the channel they wrote in on).
+CONTACT_CHANNELS = frozenset({None, Channel.SMS, Channel.WHATSAPP, Channel.VOICE})
 ATTACHMENT_TYPES = frozenset(
     {
         "image/jpeg",
@@ -53,6 +56,8 @@ class PersonDetails:
     name: str | None = None
     phone: str | None = None
     language: str | None = None
+    # False when a proxy filing for them chose to receive the messages in their place.
+    receives_messages: bool = True
 
 
 @dataclass
@@ -69,8 +74,12 @@ class GrievanceForm:
     reprisal_risk: ReprisalRisk = ReprisalRisk.NONE
     identity_withheld: bool = False
     contact_consent: bool = False
+    contact_channel: Channel | None = None
     complainant: PersonDetails | None = None
     affected: list[PersonDetails] = field(default_factory=list)
+    # Set when a proxy organisation's member files on the people's behalf.
+    filed_by_user_id: int | None = None
+    filed_by_organisation_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,8 @@ def _clean(form: GrievanceForm) -> None:
         raise InvalidInput(_("This language is not available."), "language")
     if form.harm_date is not None and form.harm_date > utcnow().date():
         raise InvalidInput(_("The date cannot be in the future."), "harm_date")
+    if form.contact_channel not in CONTACT_CHANNELS:
+        raise InvalidInput(_("Choose how we may contact you."), "contact_channel")
     if not 1 <= form.people_affected <= MAX_PEOPLE_AFFECTED:
         raise InvalidInput(_("Give the number of people affected, at least 1."), "people_affected")
 
@@ -114,11 +125,21 @@ def _unused_reference() -> str:
 @transactional
 def submit_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
     """Record a grievance in state ``received`` with its people; return it with its PIN."""
+    submitted = record_grievance(actor, form)
+    start_intake(submitted.grievance)
+    return submitted
+
+
+def record_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
+    """Record it without starting intake: for callers that must add something first (a
+    proxy's mandate) so the acknowledgement reaches everyone it should. The caller calls
+    ``start_intake`` in the same unit of work."""
     _clean(form)
-    pin = new_pin()
+    # Hashed ahead of time by the worker when it can be (remedy.services.prepared_pins).
+    pin, pin_hash = take_pin()
     grievance = Grievance(
         reference=_unused_reference(),
-        pin_hash=hash_secret(pin),
+        pin_hash=pin_hash,
         channel=form.channel,
         language=form.language,
         description=form.description,
@@ -131,8 +152,15 @@ def submit_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
         # Protective default: discreet messages whenever safety is in question.
         discreet_messages=form.identity_withheld or form.reprisal_risk is not ReprisalRisk.NONE,
         contact_consent=form.contact_consent,
+        filed_by_user_id=form.filed_by_user_id,
+        filed_by_organisation_id=form.filed_by_organisation_id,
+        contact_channel=form.contact_channel,
         state="received",
         jurisdiction=current_app.config["REMEDY_JURISDICTION"],
+        # A new grievance has neither yet: set empty, so nothing loads them from the
+        # database once it is flushed (two SELECTs per filing).
+        people=[],
+        tracks=[],
     )
     db.session.add(grievance)
     linked: set[int] = set()
@@ -140,12 +168,20 @@ def submit_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
         *([(form.complainant, PersonRole.COMPLAINANT)] if form.complainant else []),
         *[(details, PersonRole.AFFECTED) for details in form.affected],
     ]:
-        person = register_person(details.name, details.phone, details.language or form.language)
+        person = register_person(
+            details.name,
+            details.phone,
+            details.language or form.language,
+            reuse_known=actor.kind is not ActorKind.PROXY,
+        )
         if person.id in linked:
             continue
         linked.add(person.id)
-        grievance.people.append(GrievancePerson(person=person, role=role))
+        grievance.people.append(
+            GrievancePerson(person=person, role=role, receives_messages=details.receives_messages)
+        )
     db.session.flush()
+    index_place(grievance)
     audit.record(
         actor,
         "grievance.submit",
@@ -160,7 +196,6 @@ def submit_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
             "identity_withheld": grievance.identity_withheld,
         },
     )
-    start_intake(grievance)
     return Submitted(grievance, pin)
 
 

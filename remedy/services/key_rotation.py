@@ -11,6 +11,7 @@ from remedy.extensions import db
 from remedy.models.person import Person
 from remedy.models.types import _Encrypted, keyring
 from remedy.services import audit
+from remedy.services.place_index import renew_place_terms
 from remedy.services.transaction import atomic
 
 BATCH = 500
@@ -20,6 +21,7 @@ BATCH = 500
 class RotationReport:
     values_reencrypted: int
     phone_hashes_renewed: int
+    place_terms_renewed: int
     key_id: str
 
 
@@ -92,6 +94,7 @@ def rotate_keys() -> RotationReport:
     values = sum(_rotate_table(table, columns) for table, columns in encrypted_columns())
     db.session.expire_all()
     hashes = _renew_phone_hashes()
+    places = renew_place_terms()
     key_id = keyring().current.key_id.hex()
     with atomic():
         audit.record(
@@ -99,6 +102,10 @@ def rotate_keys() -> RotationReport:
             "keys.rotate",
             "keyring",
             key_id,
-            after={"values_reencrypted": values, "phone_hashes_renewed": hashes},
+            after={
+                "values_reencrypted": values,
+                "phone_hashes_renewed": hashes,
+                "place_terms_renewed": places,
+            },
         )
-    return RotationReport(values, hashes, key_id)
+    return RotationReport(values, hashes, places, key_id)

@@ -36,9 +36,18 @@ def find_person_by_phone(phone: str) -> Person | None:
 
 
 def register_person(
-    name: str | None = None, phone: str | None = None, language: str | None = None
+    name: str | None = None,
+    phone: str | None = None,
+    language: str | None = None,
+    *,
+    reuse_known: bool = True,
 ) -> Person:
-    """A new person, or the one already known by this phone number. Joins the caller's unit."""
+    """A new person, or the one already known by this phone number. Joins the caller's unit.
+
+    ``reuse_known=False`` for people entered by someone else (a proxy): a known
+    person's record would show that proxy a name given in another case. The new
+    record shares the phone hash, so the phone still finds every case.
+    """
     languages = current_app.config["LANGUAGES"]
     language = language if language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
     name = " ".join(name.split()) if name else None
@@ -47,7 +56,7 @@ def register_person(
             _("A name can have at most %(count)d characters.", count=MAX_NAME_LENGTH), "name"
         )
     e164 = normalise_phone(phone) if phone else None
-    if e164 is not None:
+    if e164 is not None and reuse_known:
         known = find_person_by_phone(e164)
         if known is not None:
             if name and not known.name:

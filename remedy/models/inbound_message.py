@@ -1,0 +1,86 @@
+"""Messages that reached the SMS and WhatsApp webhook, and the media they carried.
+
+``message_sid`` (Twilio's id) is unique: a retried webhook finds its message
+here and gets back the stored reply, so it changes nothing twice; when the
+same message arrives twice at once, the unique constraint decides which one
+is handled. Bodies, replies and media addresses are personal data: encrypted.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from remedy.extensions import db
+from remedy.models.conversation import Conversation
+from remedy.models.grievance import Channel
+from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
+
+
+class InboundMessage(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "inbound_channel"))
+    phone_hash: Mapped[str] = mapped_column(String(64), index=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    body: Mapped[str | None] = mapped_column(EncryptedText("inbound_messages.body"))
+    # The TwiML reply's text, returned again to a retried webhook.
+    reply: Mapped[str | None] = mapped_column(EncryptedText("inbound_messages.reply"))
+    # The reply gives a new PIN: it is masked in the stored copy once retries are over.
+    reply_holds_pin: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Set with the final reply; a copy that waits for the first one watches it.
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    conversation: Mapped[Conversation | None] = relationship()
+    media: Mapped[list[InboundMedia]] = relationship(
+        back_populates="message", order_by="InboundMedia.position"
+    )
+
+
+class MediaStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for its grievance, or for a worker to fetch it
+    FETCHING = "fetching"  # a worker holds it until ``lease_expires_at``
+    STORED = "stored"  # now an encrypted attachment of the grievance
+    FAILED = "failed"  # could not be fetched after every attempt; the reason is kept
+
+
+class InboundMedia(db.Model):  # type: ignore[name-defined]
+    """A photo, voice note or document sent with a message: fetched later, in the worker,
+    so the webhook answers at once; becomes an attachment once its grievance exists."""
+
+    __tablename__ = "inbound_media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("inbound_messages.id", ondelete="CASCADE"), index=True
+    )
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    grievance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("grievances.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    url: Mapped[str] = mapped_column(EncryptedText("inbound_media.url"))
+    content_type: Mapped[str] = mapped_column(String(100))
+    status: Mapped[MediaStatus] = mapped_column(
+        enum_column(MediaStatus, "media_status"), default=MediaStatus.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    attachment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachments.id", ondelete="SET NULL")
+    )
+
+    message: Mapped[InboundMessage] = relationship(back_populates="media")
+    conversation: Mapped[Conversation | None] = relationship()

@@ -1,0 +1,23 @@
+"""Wrong-PIN counts per reference: one lockout shared by every channel (SMS, voice, web)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from remedy.extensions import db
+from remedy.models.types import UTCDateTime
+
+
+class PinLockout(db.Model):  # type: ignore[name-defined]
+    """Kept apart from the grievance row so a guessing attack never bumps its version and
+    never turns into a conflict for the team working on the case."""
+
+    __tablename__ = "pin_lockouts"
+
+    reference: Mapped[str] = mapped_column(String(8), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,142 @@
+"""Opening a case with reference and PIN: one answer for every failure, one lockout for
+every channel, and no way to shut the owner out for good."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from remedy.extensions import db
+from remedy.models.pin_lockout import PinLockout
+from remedy.models.types import keyring
+from remedy.passwords import verify_secret
+from remedy.references import display
+from remedy.services.case_access import (
+    MAX_FAILURES,
+    CaseNotFound,
+    TooManyAttempts,
+    open_case,
+    reset_pin,
+)
+from remedy.services.grievances import PersonDetails
+from tests.support import file_grievance
+
+PHONE = "+254700000123"
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, Any]:
+    return {"REMEDY_PIN_LOOKUP_RATE_LIMIT": "1000 per hour"}
+
+
+@pytest.fixture
+def filed(app: Flask) -> Any:
+    return file_grievance(complainant=PersonDetails("Amina", PHONE, "sw"), contact_consent=True)
+
+
+def wrong(pin: str) -> str:
+    return f"{(int(pin) + 1) % 10**6:06d}"
+
+
+def test_the_right_pin_opens_the_case_in_any_typed_form(filed: Any) -> None:
+    spaced = display(filed.grievance.reference)
+    assert open_case(spaced, filed.pin, "web:1") == filed.grievance
+    assert open_case(filed.grievance.reference, f" {filed.pin[:3]} {filed.pin[3:]}", "web:1")
+
+
+def test_unknown_reference_wrong_pin_and_nonsense_get_the_same_answer(filed: Any) -> None:
+    answers = []
+    for reference, pin in [
+        ("12345678", filed.pin),
+        (filed.grievance.reference, wrong(filed.pin)),
+        ("not a number", "abc"),
+        ("", ""),
+    ]:
+        with pytest.raises(CaseNotFound) as refused:
+            open_case(reference, pin, "web:1")
+        answers.append(str(refused.value))
+    assert len(set(answers)) == 1
+
+
+def test_five_wrong_pins_lock_the_reference_for_an_hour_even_with_the_right_pin(
+    filed: Any,
+) -> None:
+    reference = filed.grievance.reference
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(CaseNotFound):
+            open_case(reference, wrong(filed.pin), "web:attacker")
+    with pytest.raises(CaseNotFound):
+        open_case(reference, filed.pin, "web:owner")
+
+    lockout = db.session.get(PinLockout, reference)
+    assert lockout is not None
+    assert lockout.locked_until is not None
+    lockout.locked_until -= timedelta(hours=1, seconds=1)
+    lockout.window_started_at -= timedelta(hours=1, seconds=1)
+    db.session.commit()
+    assert open_case(reference, filed.pin, "web:owner") == filed.grievance
+    assert db.session.get(PinLockout, reference) is None
+
+
+def test_the_number_on_file_is_not_locked_out_by_someone_elses_guessing(filed: Any) -> None:
+    reference = filed.grievance.reference
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(CaseNotFound):
+            open_case(reference, wrong(filed.pin), "sms:stranger")
+    owner = keyring().lookup_hash(PHONE)
+    assert open_case(reference, filed.pin, f"sms:{owner}", phone_hash=owner) == filed.grievance
+    with pytest.raises(CaseNotFound):
+        open_case(
+            reference, filed.pin, "sms:other", phone_hash=keyring().lookup_hash("+254700000999")
+        )
+
+
+def test_failures_below_the_limit_are_forgotten_after_a_success(filed: Any) -> None:
+    reference = filed.grievance.reference
+    for _ in range(MAX_FAILURES - 1):
+        with pytest.raises(CaseNotFound):
+            open_case(reference, wrong(filed.pin), "web:1")
+    open_case(reference, filed.pin, "web:1")
+    for _ in range(MAX_FAILURES - 1):
+        with pytest.raises(CaseNotFound):
+            open_case(reference, wrong(filed.pin), "web:1")
+    assert open_case(reference, filed.pin, "web:1") == filed.grievance
+
+
+@pytest.mark.parametrize("app_overrides", [{"REMEDY_PIN_LOOKUP_RATE_LIMIT": "3 per hour"}])
+def test_each_source_is_rate_limited_across_references(filed: Any) -> None:
+    for _ in range(3):
+        open_case(filed.grievance.reference, filed.pin, "sms:busy")
+    with pytest.raises(TooManyAttempts):
+        open_case(filed.grievance.reference, filed.pin, "sms:busy")
+    assert open_case(filed.grievance.reference, filed.pin, "sms:quiet") == filed.grievance
+
+
+def test_a_reset_pin_replaces_the_old_one_and_lifts_the_lock(filed: Any) -> None:
+    grievance = filed.grievance
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(CaseNotFound):
+            open_case(grievance.reference, wrong(filed.pin), "web:attacker")
+    new = reset_pin(grievance)
+    db.session.commit()
+    assert verify_secret(grievance.pin_hash, new)
+    if new != filed.pin:
+        with pytest.raises(CaseNotFound):
+            open_case(grievance.reference, filed.pin, "web:owner")
+    assert open_case(grievance.reference, new, "web:owner") == grievance
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(reference=st.text(max_size=40), pin=st.text(max_size=40))
+def test_any_typed_input_is_refused_cleanly(filed: Any, reference: str, pin: str) -> None:
+    if pin.strip() == filed.pin:
+        return
+    with pytest.raises(CaseNotFound):
+        open_case(reference, pin, "web:fuzz")
