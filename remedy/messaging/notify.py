@@ -15,12 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from remedy.extensions import db
 from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
+from remedy.messaging.sms_texts import phone_date
 from remedy.messaging.templates import DISCREET, STAFF_TEMPLATES, TEMPLATES
 from remedy.models.grievance import Channel, Grievance
 from remedy.models.person import Person
@@ -43,22 +44,32 @@ class Recipient:
 def recipients(grievance: Grievance) -> list[Recipient]:
     from remedy.services.mandates import mandates_receiving_messages
 
+    receiving = mandates_receiving_messages(grievance)
     found: list[Recipient] = []
     for link in grievance.people:
-        if not link.receives_messages:
+        # A person whose messages go to a proxy gets them again once no valid mandate
+        # carries them (ended by date, withdrawn): nobody is left without news of their case.
+        represented = any(m.person_id in (None, link.person_id) for m in receiving)
+        if not link.receives_messages and represented:
             continue
         person = link.person
         language = person.language or grievance.language
-        if person.phone and grievance.contact_consent:
-            channel = (
-                MessageChannel.WHATSAPP
-                if grievance.channel is Channel.WHATSAPP
-                else MessageChannel.SMS
-            )
+        # Someone who asked for a call hears from the team by phone; written messages wait
+        # for them on the web status page.
+        asked = grievance.contact_channel or grievance.channel
+        # Someone who sent STOP gets no SMS or WhatsApp message until START.
+        opted_out = person.phone_opted_out_at is not None
+        if (
+            person.phone
+            and grievance.contact_consent
+            and asked is not Channel.VOICE
+            and not opted_out
+        ):
+            channel = MessageChannel.WHATSAPP if asked is Channel.WHATSAPP else MessageChannel.SMS
             found.append(Recipient(f"p{person.id}", channel, language, person.phone, person))
         else:
             found.append(Recipient(f"p{person.id}", MessageChannel.WEB, language, None, person))
-    for mandate in mandates_receiving_messages(grievance):
+    for mandate in receiving:
         key = f"o{mandate.organisation_id}"
         if all(existing.key != key for existing in found):
             found.append(
@@ -80,16 +91,17 @@ def render(template_key: str, language: str, discreet: bool, values: dict[str, A
     with force_locale(language):
         if discreet:
             return str(DISCREET)
-        shown = {key: _shown(value) for key, value in values.items()}
+        shown = {key: _shown(value, language) for key, value in values.items()}
         shown.setdefault("date", _("soon"))
         shown.setdefault("appeal_days", current_app.config["REMEDY_APPEAL_WINDOW"].days)
         return _format(TEMPLATES[template_key], shown)
 
 
-def _shown(value: Any) -> Any:
-    """Values as the recipient reads them: dates and labels in their own language."""
+def _shown(value: Any, language: str) -> Any:
+    """Values as the recipient reads them: dates and labels in their own language (dates
+    in a form that keeps a GSM-7 language's message in GSM-7, see ``phone_date``)."""
     if isinstance(value, datetime):
-        return format_date(value, "medium")
+        return phone_date(value, language)
     if isinstance(value, enum.Enum) and hasattr(value, "label"):
         return value.label
     return value
@@ -114,6 +126,22 @@ def _queue(
 ) -> OutboxMessage:
     base = {"reference": display(grievance.reference), **values}
     discreet = grievance.discreet_messages and recipient.channel in PHONE_CHANNELS
+    if discreet:
+        # The phone only hears that there is news; the words themselves (a reason, where
+        # else to turn) wait on the status page behind the PIN, never lost.
+        db.session.add(
+            OutboxMessage(
+                dedupe_key=f"{event}:{recipient.key}:web",
+                grievance_id=grievance.id,
+                person_id=recipient.person.id if recipient.person else None,
+                organisation_id=recipient.organisation_id,
+                channel=MessageChannel.WEB,
+                language=recipient.language,
+                template=template_key,
+                body=render(template_key, recipient.language, False, base),
+                status=MessageStatus.STORED,
+            )
+        )
     message = OutboxMessage(
         dedupe_key=f"{event}:{recipient.key}",
         grievance_id=grievance.id,

@@ -1,12 +1,20 @@
 """The outbox: every outbound message is a row written in the same transaction as the
-change that caused it. Nothing is sent inside a request; workers deliver later."""
+change that caused it. Nothing is sent inside a request; workers deliver later.
+
+A phone message goes ``pending`` → ``sending`` (claimed by one worker, with a lease)
+→ ``sent`` (the provider accepted it) → ``delivered``, or ``failed`` with the reason.
+A worker that dies leaves its claims ``sending`` until the lease expires, when another
+worker takes them again. ``provider_status`` is the provider's own word for the message
+(``queued``, ``sent``, ``delivered``, ``read``, ``undelivered`` ...), which status
+callbacks only ever move forward.
+"""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from remedy.extensions import db
@@ -16,11 +24,16 @@ from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 class MessageChannel(enum.StrEnum):
     SMS = "sms"
     WHATSAPP = "whatsapp"
+    # Queued like the others, but nothing sends voice messages yet: workers leave them pending.
     VOICE = "voice"
     # Shown on the web status page when the person checks the case with the PIN.
     WEB = "web"
     # For staff: shown in the console.
     CONSOLE = "console"
+
+
+# What the outbox worker sends.
+SENDABLE_CHANNELS = (MessageChannel.SMS, MessageChannel.WHATSAPP)
 
 
 class MessageStatus(enum.StrEnum):
@@ -37,6 +50,8 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     """``dedupe_key`` makes "exactly one message per recipient per event" a database rule."""
 
     __tablename__ = "outbox_messages"
+    # Workers look for due messages by status and time: one index answers both.
+    __table_args__ = (Index("ix_outbox_messages_due", "status", "available_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
@@ -52,11 +67,39 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     template: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(EncryptedText("outbox_messages.body"))
     status: Mapped[MessageStatus] = mapped_column(
-        enum_column(MessageStatus, "status"), default=MessageStatus.PENDING, index=True
+        enum_column(MessageStatus, "status"), default=MessageStatus.PENDING
     )
+    # Not before this time (a retry waits here after a temporary failure).
     available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Provider calls started, counted when a worker claims the message.
     attempts: Mapped[int] = mapped_column(default=0)
+    # Technical reason for the last failure (codes and fixed words, never the provider's
+    # own text, which may quote the phone number).
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # The provider's error code (Twilio: 21610 opted out, 63016 outside WhatsApp's window...).
+    error_code: Mapped[str | None] = mapped_column(String(16))
     provider_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    provider_status: Mapped[str | None] = mapped_column(String(16))
+    # While ``sending``: which worker holds the message, and until when.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An SMS queued because this WhatsApp message could not be sent points at it.
+    fallback_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WorkerTimer(db.Model):  # type: ignore[name-defined]
+    """A named time shared by every worker process, moved with one conditional UPDATE.
+
+    ``job:<name>``: when a periodic job is next due, so one worker runs it per interval.
+    ``rate:<sender>``: the next free send slot of a sender, so the send rate holds across
+    all workers together.
+    """
+
+    __tablename__ = "worker_timers"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

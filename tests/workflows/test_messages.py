@@ -18,7 +18,7 @@ from typing import Any
 import flask_babel
 import pytest
 from flask import Flask
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
 from remedy import create_app
@@ -27,6 +27,7 @@ from remedy.config import LANGUAGES
 from remedy.extensions import db
 from remedy.messaging import notify
 from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
+from remedy.messaging.sms_texts import phone_date
 from remedy.messaging.templates import DISCREET, STAFF_TEMPLATES, TEMPLATES
 from remedy.models import (
     Answer,
@@ -373,7 +374,7 @@ def expected_body(template: str, language: str, values: dict[str, Any]) -> str:
     """The template as gettext gives it in ``language``, filled as the recipient reads it."""
     with force_locale(language):
         shown = {
-            key: format_date(value, "medium")
+            key: phone_date(value, language)
             if isinstance(value, datetime)
             else str(value.label)
             if isinstance(value, Outcome)

@@ -1,0 +1,99 @@
+"""The SMS and WhatsApp channel: Twilio webhooks for inbound messages and delivery status.
+
+Both routes accept only requests signed by Twilio (see ``twilio_signature``).
+Inbound messages are answered with TwiML made in the request; anything else
+the conversation owes goes through the outbox. This module only reads Twilio's
+parameters and writes TwiML: the conversation itself is
+``remedy.services.conversation``, which the console's simulator drives too.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, request
+from flask_babel import gettext as _
+from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.datastructures import MultiDict
+
+from channels.twilio_signature import twilio_signature_required
+from remedy.extensions import csrf, limiter
+from remedy.models.grievance import Channel
+from remedy.services.conversation import MAX_MEDIA, InboundText, MediaItem, receive
+from remedy.services.errors import InvalidInput
+
+bp = Blueprint("sms", __name__, url_prefix="/twilio")
+WHATSAPP_PREFIX = "whatsapp:"
+OPT_OUT_TYPES = frozenset({"STOP", "START", "HELP"})
+MAX_URL = 2000
+
+
+@bp.post("/sms")
+@twilio_signature_required
+def inbound() -> Response:
+    """An SMS or WhatsApp message; the reply is TwiML, the same for a retried MessageSid."""
+    handled = receive(parse_inbound(request.form))
+    twiml = MessagingResponse()
+    if handled.reply:
+        twiml.message(handled.reply)
+    return Response(str(twiml), mimetype="application/xml")
+
+
+def parse_inbound(form: MultiDict[str, str]) -> InboundText:
+    """Twilio's parameters as the conversation takes them; InvalidInput (400) for a request
+    no phone could have caused. Parameters Twilio adds later are ignored."""
+    sender = form.get("From", "").strip()
+    if not sender:
+        raise InvalidInput(_("The message has no sender."), "From")
+    channel = Channel.SMS
+    if sender.lower().startswith(WHATSAPP_PREFIX):
+        channel, sender = Channel.WHATSAPP, sender[len(WHATSAPP_PREFIX) :]
+    sid = form.get("MessageSid") or form.get("SmsMessageSid") or ""
+    opt_out = form.get("OptOutType", "").strip().upper()
+    return InboundText(
+        message_sid=sid,
+        sender=sender,
+        channel=channel,
+        body=form.get("Body", ""),
+        media=_media(form),
+        opt_out=opt_out if opt_out in OPT_OUT_TYPES else None,
+    )
+
+
+def _media(form: MultiDict[str, str]) -> tuple[MediaItem, ...]:
+    raw = form.get("NumMedia", "0").strip() or "0"
+    if not raw.isascii() or not raw.isdigit() or int(raw) > MAX_MEDIA:
+        raise InvalidInput(_("The number of files is not valid."), "NumMedia")
+    items = []
+    for index in range(int(raw)):
+        url = form.get(f"MediaUrl{index}", "").strip()
+        content_type = form.get(f"MediaContentType{index}", "").strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("https", "http") or not parts.netloc or len(url) > MAX_URL:
+            raise InvalidInput(_("A file of the message has no usable address."), "MediaUrl")
+        items.append(MediaItem(url, content_type[:100]))
+    return tuple(items)
+
+
+@bp.post("/status")
+@twilio_signature_required
+def status() -> tuple[str, int]:
+    """Delivery status callback; the outbox id is in our own callback URL."""
+    from remedy.messaging.delivery import record_delivery_status  # written alongside the worker
+
+    outbox_id = request.args.get("outbox", type=int)
+    message_sid = request.form.get("MessageSid", "")
+    message_status = request.form.get("MessageStatus", "")
+    if outbox_id is not None and message_sid and message_status:
+        record_delivery_status(
+            outbox_id, message_sid, message_status, request.form.get("ErrorCode") or None
+        )
+    return "", 204
+
+
+def init_app(app: Flask) -> None:
+    # Twilio signs every request (no form, no cookie) and decides its own retry pace; the
+    # per-number look-up limit lives in case_access. No CSRF token, no limiter check.
+    csrf.exempt(bp)
+    limiter.exempt(bp)
+    app.register_blueprint(bp)

@@ -1,0 +1,81 @@
+"""``flask worker``: deliver the outbox and run the periodic jobs.
+
+``flask --app wsgi worker`` runs until SIGTERM or SIGINT (Ctrl-C), then finishes the
+message in hand, commits what it sent, hands the rest of its batch back and exits 0; a
+second signal exits at once (the leases bring back anything it held). ``--drain`` runs
+the due jobs, sends everything due and exits 0, for cron or tests. Run as many workers as
+you like, on any machines that reach the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from remedy.messaging.senders import build_sender
+from remedy.messaging.worker import Report, Worker, WorkerSettings
+
+
+def _summary(report: Report) -> str:
+    parts = [
+        f"sent {report.sent}",
+        f"to retry later {report.retrying}",
+        f"failed {report.failed}",
+    ]
+    if report.superseded:
+        parts.append(f"settled elsewhere {report.superseded}")
+    if report.jobs:
+        parts.append("jobs run: " + ", ".join(sorted(report.jobs)))
+    return "Outbox: " + "; ".join(parts) + "."
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM or SIGINT sets ``stop``; a second one exits at once. Restored afterwards."""
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            sys.exit(1)  # asked twice: leave now; leases hand the claims to another worker
+        logging.getLogger(__name__).info("stopping after the message in hand")
+        stop.set()
+
+    # A worker started in the background by a shell ignores Ctrl-C: so does this one, and
+    # the shell stops it with one SIGTERM (see ``make run``).
+    numbers = [signal.SIGTERM]
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        numbers.append(signal.SIGINT)
+    previous = {number: signal.signal(number, handle) for number in numbers}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@click.command("worker")
+@click.option("--drain", is_flag=True, help="Send everything due now, then exit.")
+@with_appcontext
+def worker(drain: bool) -> None:
+    """Send the outbox's due SMS and WhatsApp messages and run the periodic jobs."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # The Twilio client logs every request at INFO: keep the worker's own log readable.
+    logging.getLogger("twilio").setLevel(logging.WARNING)
+    stop = threading.Event()
+    runner = Worker(
+        build_sender(current_app.config),
+        WorkerSettings.from_config(current_app.config),
+        stop=stop,
+    )
+    with _stop_on_signals(stop):
+        report = runner.drain() if drain else runner.run()
+    click.echo(_summary(report))

@@ -1,0 +1,285 @@
+"""Senders hand one outbox message to a provider; the worker decides what happens next.
+
+``twilio`` uses the official client (SMS and WhatsApp, a number or a Messaging Service,
+any Twilio-compatible API through ``TWILIO_API_BASE_URL``, always with a timeout).
+``log`` is the default without Twilio credentials: it marks messages sent without any
+network, so they show in the SMS simulator, and logs only the outbox id and template.
+
+A sender returns what the provider said on success and raises :class:`SendFailure`
+otherwise, saying whether a retry may help. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from remedy.messaging.outbox import MessageChannel
+
+logger = logging.getLogger(__name__)
+
+WHATSAPP_PREFIX = "whatsapp:"
+
+# Twilio error codes the worker acts on.
+OPTED_OUT = "21610"
+WHATSAPP_WINDOW_CLOSED = "63016"
+
+# Fixed words for the codes seen most, stored with the code in ``last_error``. The
+# provider's own message is never stored or logged: it may quote the phone number.
+KNOWN_ERRORS: dict[str, str] = {
+    "20003": "authentication failed (check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)",
+    "20429": "too many requests",
+    "21211": "invalid recipient number",
+    "21408": "sending to this region is not enabled",
+    "21606": "the sending number cannot send to this recipient",
+    "21610": "recipient opted out (STOP)",
+    "21612": "this route cannot deliver to the recipient",
+    "21614": "recipient number is not a mobile number",
+    "30003": "recipient unreachable",
+    "30004": "message blocked",
+    "30005": "unknown recipient",
+    "30006": "landline or unreachable carrier",
+    "30007": "filtered by the carrier",
+    "30008": "unknown delivery error",
+    "63016": "outside the WhatsApp 24-hour window",
+}
+
+
+def describe(code: str | None, http_status: int | None = None) -> str:
+    """``last_error`` text: the code and fixed words, at most 200 characters."""
+    words = KNOWN_ERRORS.get(code or "", "provider error")
+    parts = [f"HTTP {http_status}" if http_status else "", f"error {code}" if code else "", words]
+    return ": ".join(part for part in parts if part)[:200]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed message, decrypted, as a sender needs it."""
+
+    id: int
+    channel: MessageChannel
+    address: str
+    body: str
+    template: str
+    attempt: int
+    # The person sent STOP after this was queued: the worker fails it without sending.
+    opted_out: bool = False
+
+
+@dataclass(frozen=True)
+class Accepted:
+    provider_id: str | None
+    provider_status: str | None
+
+
+class SendFailure(Exception):
+    """The provider did not take the message.
+
+    ``retry``: a later attempt may work (429, 5xx, network errors, timeouts). A timeout or
+    a 5xx is ambiguous (the provider may have taken it): the status callback, whose URL
+    carries the outbox id, settles such a message if it did. ``fallback_to_sms``: the
+    same text should go by SMS instead (WhatsApp could not deliver it).
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        retry: bool,
+        code: str | None = None,
+        http_status: int | None = None,
+        fallback_to_sms: bool = False,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry = retry
+        self.code = code
+        self.http_status = http_status
+        self.fallback_to_sms = fallback_to_sms
+
+
+class Sender(Protocol):
+    name: str
+
+    def rate_key(self, message: Outgoing) -> str | None:
+        """Messages sharing a key share one send rate; ``None``: no rate applies."""
+
+    def send(self, message: Outgoing) -> Accepted:
+        """Hand the message over; raise :class:`SendFailure` if the provider refused it."""
+
+
+class LogSender:
+    """No network at all: the message counts as sent and stays readable in the simulator."""
+
+    name = "log"
+
+    def rate_key(self, message: Outgoing) -> str | None:
+        return None
+
+    def send(self, message: Outgoing) -> Accepted:
+        logger.info(
+            "outbox %s (%s, %s) kept in the log sender, not sent",
+            message.id,
+            message.template,
+            message.channel.value,
+        )
+        return Accepted(provider_id=None, provider_status=None)
+
+
+class _BaseUrlHttpClient(TwilioHttpClient):
+    """The official HTTP client, with a timeout and, if set, another API origin.
+
+    The REST client builds ``https://api.twilio.com/...`` URLs itself; this rewrites the
+    scheme and host (keeping the path) so a Twilio-compatible API or a local fake answers.
+    """
+
+    def __init__(self, timeout: float, base_url: str = "") -> None:
+        super().__init__(timeout=timeout)
+        self.base = urlsplit(base_url.rstrip("/")) if base_url else None
+        # requests reads proxy and CA settings from the environment on every request (a
+        # seventh of the worker's time per message): read them once, here, instead.
+        assert self.session is not None
+        self.proxy = requests.utils.get_environ_proxies(base_url or "https://api.twilio.com")
+        self.session.trust_env = False
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if bundle:
+            self.session.verify = bundle
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        if self.base is not None:
+            parts = urlsplit(url)
+            url = urlunsplit(
+                (
+                    self.base.scheme,
+                    self.base.netloc,
+                    self.base.path + parts.path,
+                    parts.query,
+                    "",
+                )
+            )
+        response: Response = super().request(method, url, *args, **kwargs)
+        return response
+
+
+def whatsapp_address(number: str) -> str:
+    return number if number.startswith(WHATSAPP_PREFIX) else WHATSAPP_PREFIX + number
+
+
+class TwilioSender:
+    """Twilio's Messages API; the status callback URL carries the outbox id."""
+
+    name = "twilio"
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        sms_from: str,
+        whatsapp_from: str,
+        public_url: str,
+        timeout: float,
+        api_base_url: str = "",
+    ) -> None:
+        self.sms_from = sms_from.strip()
+        self.whatsapp_from = whatsapp_from.strip()
+        self.public_url = public_url.rstrip("/")
+        self.client = Client(
+            account_sid, auth_token, http_client=_BaseUrlHttpClient(timeout, api_base_url)
+        )
+
+    def _route(self, message: Outgoing) -> dict[str, str]:
+        """To, and From or the Messaging Service, for the message's channel."""
+        number = message.address.removeprefix(WHATSAPP_PREFIX)
+        if message.channel is MessageChannel.WHATSAPP:
+            if self.whatsapp_from:
+                sender = whatsapp_address(self.whatsapp_from)
+            elif self.sms_from.startswith("MG"):
+                sender = self.sms_from  # a Messaging Service with a WhatsApp sender in its pool
+            else:
+                raise SendFailure(
+                    "no WhatsApp sender configured (TWILIO_WHATSAPP_FROM)",
+                    retry=False,
+                    code="whatsapp-not-configured",
+                    fallback_to_sms=True,
+                )
+            to = whatsapp_address(number)
+        else:
+            if not self.sms_from:
+                raise SendFailure(
+                    "no SMS sender configured (TWILIO_FROM)", retry=False, code="sms-not-configured"
+                )
+            sender, to = self.sms_from, number
+        if sender.startswith("MG"):
+            return {"to": to, "messaging_service_sid": sender}
+        return {"to": to, "from_": sender}
+
+    def rate_key(self, message: Outgoing) -> str | None:
+        try:
+            route = self._route(message)
+        except SendFailure:
+            return None
+        return "twilio:" + route.get("messaging_service_sid", route.get("from_", ""))
+
+    def status_callback(self, outbox_id: int) -> str:
+        return f"{self.public_url}/twilio/status?outbox={outbox_id}"
+
+    def send(self, message: Outgoing) -> Accepted:
+        route = self._route(message)
+        try:
+            created = self.client.messages.create(
+                body=message.body,
+                status_callback=self.status_callback(message.id),
+                attempt=message.attempt,
+                **route,
+            )
+        except (TwilioRestException, TwilioServiceException) as error:
+            raise _failure(error.status, error.code, message.channel) from None
+        except requests.Timeout:
+            raise SendFailure("timed out waiting for the provider", retry=True) from None
+        except requests.RequestException as error:
+            raise SendFailure(
+                f"network error: {type(error).__name__}", retry=True, code="network"
+            ) from None
+        except (TwilioException, json.JSONDecodeError) as error:
+            raise SendFailure(
+                f"unreadable provider answer: {type(error).__name__}", retry=True
+            ) from None
+        return Accepted(provider_id=created.sid, provider_status=created.status)
+
+
+def _failure(status: int, code: Any, channel: MessageChannel) -> SendFailure:
+    code_text = str(code) if code is not None else None
+    retry = status == 429 or status >= 500
+    return SendFailure(
+        describe(code_text, status),
+        retry=retry,
+        code=code_text,
+        http_status=status,
+        fallback_to_sms=channel is MessageChannel.WHATSAPP and code_text == WHATSAPP_WINDOW_CLOSED,
+    )
+
+
+def build_sender(config: Mapping[str, Any]) -> Sender:
+    """The sender ``REMEDY_SENDER`` names (checked at start-up by ``load_config``)."""
+    if config["REMEDY_SENDER"] == "twilio":
+        return TwilioSender(
+            account_sid=config["TWILIO_ACCOUNT_SID"],
+            auth_token=config["TWILIO_AUTH_TOKEN"],
+            sms_from=config["TWILIO_FROM"],
+            whatsapp_from=config["TWILIO_WHATSAPP_FROM"],
+            public_url=config["REMEDY_PUBLIC_URL"],
+            timeout=config["REMEDY_SEND_TIMEOUT_SECONDS"],
+            api_base_url=config["TWILIO_API_BASE_URL"],
+        )
+    return LogSender()

@@ -1,0 +1,98 @@
+"""What the SMS and WhatsApp conversation says, short enough for a basic phone.
+
+Every text fits three SMS segments with realistic values, and stays in the GSM-7
+alphabet in English, French and Swahili (a single character outside it makes the
+whole message UCS-2 and halves what a segment holds). Spanish and Arabic are sent
+as UCS-2: Arabic has no choice, and Spanish keeps its accents (á, í, ó, ú are not in
+GSM-7; written without them Spanish reads as misspelt). ``tests/sms/test_texts.py``
+checks every text in every compiled catalogue.
+
+Notes for translators:
+- French: é è à ù É Ç are fine; avoid ç (lowercase), â ê î ô û œ ë ï: "reçu" → "bien
+  arrivé", "connaître" → "savoir", "être" → "devenir"/"rester".
+- Keywords come in placeholders (``%(status)s`` ...) filled with the word of the
+  reader's language: do not translate them inside the text.
+- Keep the numbers of the menus ("1 yes, 2 no") exactly as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import LazyString, format_date
+from flask_babel import lazy_gettext as _l
+
+from remedy.messaging.segments import is_gsm7
+
+# Languages whose texts must stay in GSM-7 (see the module docstring for the others).
+GSM7_LANGUAGES = frozenset({"en", "fr", "sw"})
+
+LANGUAGE_MENU: LazyString = _l("Reply with the number of your language:")
+WHAT_HAPPENED: LazyString = _l(
+    "Tell us what happened. You can send several messages. Send 0 when you are done."
+)
+MORE: LazyString = _l("Received. Send more, or 0 when you are done.")
+NOTHING_YET: LazyString = _l("First tell us what happened, then send 0.")
+TOO_LONG: LazyString = _l("This message is too long. Please send shorter messages.")
+STORY_FULL: LazyString = _l("We have all the text we can take. Send 0 to go on.")
+WHERE: LazyString = _l("Where did it happen? Name the village, town or place.")
+PLACE_TOO_LONG: LazyString = _l("Please name the place in fewer words.")
+IDENTITY: LazyString = _l("May the company know who you are? Reply 1 yes, 2 no.")
+CONTACT: LazyString = _l("May we contact you on this number? Reply 1 yes, 2 no.")
+NOT_UNDERSTOOD: LazyString = _l("Sorry, we did not understand.")
+FILED: LazyString = _l(
+    "Thank you. Your case number is %(reference)s and your PIN is %(pin)s. Keep the PIN "
+    "secret. For news, send %(status)s with the case number and PIN."
+)
+HELP: LazyString = _l(
+    "To tell us about a problem, send a message. News of a case: %(status)s, case number, "
+    "PIN. Change language: %(lang)s. No more messages: %(stop)s."
+)
+STOPPED: LazyString = _l("You will get no more messages from us. Send %(start)s to get them again.")
+STARTED: LazyString = _l("You will get our messages again. Send %(help)s for help.")
+STATUS_HOW: LazyString = _l(
+    "Send %(status)s, your case number and your PIN, for example: %(status)s 1234 5678 123456"
+)
+STATUS: LazyString = _l("Case %(reference)s: %(now)s %(next)s")
+STATUS_DUE: LazyString = _l("Case %(reference)s: %(now)s %(next)s Expected by %(date)s.")
+STATUS_OUTCOME: LazyString = _l("Case %(reference)s: %(now)s Result: %(outcome)s. %(next)s")
+CHECK_IN_THANKS: LazyString = _l("Thank you. We recorded your answer.")
+MEDIA_REFUSED: LazyString = _l(
+    "We can receive photos, voice messages and PDF files only. Please send the rest as text."
+)
+TRY_AGAIN: LazyString = _l("We could not read your message. Please send it again.")
+
+# Every text a conversation can send, for the segment and alphabet tests.
+CONVERSATION_TEXTS: dict[str, LazyString] = {
+    "language_menu": LANGUAGE_MENU,
+    "what_happened": WHAT_HAPPENED,
+    "more": MORE,
+    "nothing_yet": NOTHING_YET,
+    "too_long": TOO_LONG,
+    "story_full": STORY_FULL,
+    "where": WHERE,
+    "place_too_long": PLACE_TOO_LONG,
+    "identity": IDENTITY,
+    "contact": CONTACT,
+    "not_understood": NOT_UNDERSTOOD,
+    "filed": FILED,
+    "help": HELP,
+    "stopped": STOPPED,
+    "started": STARTED,
+    "status_how": STATUS_HOW,
+    "status": STATUS,
+    "status_due": STATUS_DUE,
+    "status_outcome": STATUS_OUTCOME,
+    "check_in_thanks": CHECK_IN_THANKS,
+    "media_refused": MEDIA_REFUSED,
+    "try_again": TRY_AGAIN,
+}
+
+
+def phone_date(value: date | datetime, language: str) -> str:
+    """A date as a phone message shows it: the medium format of the reader's language, or
+    the short numeric one where the medium one would leave GSM-7 (French "août")."""
+    shown = format_date(value, "medium")
+    if language in GSM7_LANGUAGES and not is_gsm7(shown):
+        return format_date(value, "short")
+    return str(shown)

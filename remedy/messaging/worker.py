@@ -1,0 +1,613 @@
+"""The outbox worker: claims due messages, sends them, records what happened, and runs the
+periodic jobs. Any number of worker processes may run at once, on SQLite or PostgreSQL.
+
+Claiming. One ``UPDATE … WHERE id IN (due ids) RETURNING id`` moves a batch to
+``sending`` with this worker's id and a lease, counting an attempt, and is committed
+before the provider is called. On PostgreSQL the due ids come from a ``FOR UPDATE SKIP
+LOCKED`` select (a materialized CTE, so it runs once), which re-checks each row as it
+locks it: workers take different rows without waiting. SQLite drops that clause; the
+statement runs under its single write lock, and its WHERE also repeats the due
+condition, so a row is never claimed twice there either. Due means ``pending`` and
+``available_at`` passed, or ``sending`` with an expired lease (its worker died). Only
+SMS and WhatsApp are claimed: voice messages wait for the voice channel.
+
+Sending. Each message is sent, then its outcome written with an UPDATE that holds only
+while this worker still owns the claim (``status='sending' AND claimed_by=me``). A
+status callback that settled the message meanwhile, or another worker that took it
+after the lease expired, makes that write a no-op. Outcomes of accepted messages are
+committed 20 at a time in one transaction (one commit each cost more than the send),
+and always before the worker waits and before half the lease is gone; failures are
+committed at once. The lease is renewed while a batch takes long (slow provider, rate
+limit), and must exceed three send timeouts (checked at start-up), so a claim never
+expires under a live worker's feet. On shutdown the message in hand is finished, the
+outcomes committed and the rest of the batch handed back. A worker killed after the
+provider took a message but before its outcome was committed leaves it ``sending``:
+its status callback settles it (``delivery.py``); without one it would be sent again
+once the lease expired.
+
+Outcomes. Accepted: ``sent``. 429, 5xx, timeouts and network errors: back to
+``pending`` after an exponential backoff with jitter, or ``failed`` after the last
+attempt. Any other refusal: ``failed`` at once with the code and fixed words in
+``last_error`` (21610: the person opted out). WhatsApp outside its 24-hour window
+(63016): ``failed``, and the same text queued by SMS.
+
+Rate. ``REMEDY_SEND_RATE`` messages per second per sending number (or Messaging
+Service), for all workers together: a ``worker_timers`` row per sender holds its next
+free slot, and each batch reserves its slots there with one compare-and-swap UPDATE.
+
+Periodic jobs (``PERIODIC_JOBS``: deadlines, which also open due follow-up check-ins,
+and the SMS channel's) run in the same loop, between batches, so a long job delays this
+worker's sending (not the other workers'). A ``worker_timers`` row per job, moved
+forward with one conditional UPDATE, lets exactly one worker run each job per
+``REMEDY_JOBS_INTERVAL_SECONDS``; the jobs are idempotent besides.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import secrets
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, bindparam, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from remedy.extensions import db
+from remedy.messaging.delivery import after_failure, queue_sms_fallback, rows_changed
+from remedy.messaging.outbox import (
+    SENDABLE_CHANNELS,
+    MessageStatus,
+    OutboxMessage,
+    WorkerTimer,
+)
+from remedy.messaging.senders import Accepted, Outgoing, Sender, SendFailure
+from remedy.models.person import Person
+from remedy.models.types import utcnow
+from remedy.services.transaction import atomic
+
+logger = logging.getLogger(__name__)
+
+outbox = OutboxMessage.__table__
+timers = WorkerTimer.__table__
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    batch_size: int = 50
+    lease: timedelta = timedelta(seconds=60)
+    max_attempts: int = 10
+    backoff: float = 5.0
+    backoff_max: float = 900.0
+    rate: float = 10.0
+    jobs_interval: timedelta = timedelta(seconds=60)
+    idle: float = 1.0
+    # Accepted messages whose outcomes are committed together (see ``Worker.flush``).
+    record_every: int = 20
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> WorkerSettings:
+        return cls(
+            batch_size=config["REMEDY_OUTBOX_BATCH_SIZE"],
+            lease=timedelta(seconds=config["REMEDY_OUTBOX_LEASE_SECONDS"]),
+            max_attempts=config["REMEDY_OUTBOX_MAX_ATTEMPTS"],
+            backoff=config["REMEDY_OUTBOX_BACKOFF_SECONDS"],
+            backoff_max=config["REMEDY_OUTBOX_BACKOFF_MAX_SECONDS"],
+            rate=config["REMEDY_SEND_RATE"],
+            jobs_interval=timedelta(seconds=config["REMEDY_JOBS_INTERVAL_SECONDS"]),
+            idle=config["REMEDY_WORKER_IDLE_SECONDS"],
+        )
+
+    @property
+    def claim_size(self) -> int:
+        """A batch the sender's rate lets one worker finish well within a lease."""
+        if not self.rate:
+            return self.batch_size
+        return max(1, min(self.batch_size, int(self.rate * self.lease.total_seconds() / 4)))
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    # Outcomes another party wrote first: a status callback, or a worker after our lease.
+    superseded: int = 0
+    released: int = 0
+    # How many times each periodic job ran.
+    jobs: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    run: Callable[[], object]
+
+
+def _run_deadlines() -> object:
+    from remedy.services.deadlines import run_deadlines
+
+    return run_deadlines()
+
+
+def _fetch_inbound_media() -> object:
+    from remedy.services.inbound_media import fetch_pending_media
+
+    return fetch_pending_media()
+
+
+def _tidy_conversations() -> object:
+    """SMS conversations silent for a day expire (drafts kept); stored PINs are masked."""
+    from remedy.services.conversation import periodic
+
+    return periodic()
+
+
+def _prepare_pins() -> object:
+    """PIN hashes ahead of time, so filing by SMS never waits for Argon2id."""
+    from remedy.services.prepared_pins import fill_pins
+
+    return fill_pins()
+
+
+PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob("deadlines", _run_deadlines),
+    PeriodicJob("inbound_media", _fetch_inbound_media),
+    PeriodicJob("conversations", _tidy_conversations),
+    PeriodicJob("prepared_pins", _prepare_pins),
+)
+
+
+def new_worker_id() -> str:
+    """Host and process id (an operator can find the process), plus a random suffix."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def _create_timer(name: str, at: datetime) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: whether this call created the timer."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(timers)
+        .values(name=name, at=at)
+        .on_conflict_do_nothing()
+        .returning(timers.c.name)
+    )
+    return db.session.execute(statement).first() is not None
+
+
+class Worker:
+    """One worker process's loop; every database step is its own short transaction."""
+
+    def __init__(
+        self,
+        sender: Sender,
+        settings: WorkerSettings,
+        *,
+        worker_id: str | None = None,
+        stop: threading.Event | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        sleep: Callable[[float], object] | None = None,
+        jobs: Sequence[PeriodicJob] = PERIODIC_JOBS,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.sender = sender
+        self.settings = settings
+        self.id = worker_id or new_worker_id()
+        self.stop = stop or threading.Event()
+        self.clock = clock
+        self.sleep = sleep or self.stop.wait
+        self.jobs = jobs
+        self.rng = rng or random.Random()  # jitter, not secrets
+        self.report = Report()
+        self.lease_until = clock()
+        # Accepted by the provider, outcome not yet committed (see ``flush``).
+        self._accepted: list[dict[str, Any]] = []
+
+    # The loops ------------------------------------------------------------------------
+
+    def run(self) -> Report:
+        """Until ``stop`` is set: jobs when due, then batches; rest when nothing is due."""
+        logger.info("worker %s started (sender %s)", self.id, self.sender.name)
+        while not self.stop.is_set():
+            try:
+                self.run_due_jobs()
+                if not self.step():
+                    self.sleep(self.settings.idle)
+            except Exception:
+                logger.exception("worker %s: the loop failed; trying again shortly", self.id)
+                db.session.rollback()
+                self.sleep(max(5.0, self.settings.idle))
+        logger.info(
+            "worker %s stopped: %s sent, %s to retry, %s failed",
+            self.id,
+            self.report.sent,
+            self.report.retrying,
+            self.report.failed,
+        )
+        return self.report
+
+    def drain(self) -> Report:
+        """Due jobs, then every due message, then return (``worker --drain``)."""
+        self.run_due_jobs()
+        while not self.stop.is_set() and self.step():
+            pass
+        return self.report
+
+    def step(self) -> int:
+        """Claim one batch and send it; the number claimed (0: nothing was due)."""
+        claimed = self.claim()
+        if claimed:
+            self.process(claimed)
+        return len(claimed)
+
+    # Claiming -------------------------------------------------------------------------
+
+    def claim(self) -> list[int]:
+        """Take up to a batch of due messages for this worker, committed before any send."""
+        now = self.clock()
+        size = self.settings.claim_size
+        lease_until = now + self.settings.lease
+        expired = (outbox.c.status == MessageStatus.SENDING) & (outbox.c.lease_expires_at <= now)
+        due = (
+            (outbox.c.status == MessageStatus.PENDING)
+            & (outbox.c.available_at <= now)
+            & outbox.c.channel.in_(SENDABLE_CHANNELS)
+        )
+        # PostgreSQL re-checks each row as SKIP LOCKED locks it, so the ids are still
+        # claimable; SQLite runs the statement under its single write lock, and checks again.
+        sqlite = db.session.get_bind().dialect.name == "sqlite"
+        with atomic():
+            # Claimed again and again by workers that died while sending it: give up.
+            exhausted = expired & (outbox.c.attempts >= self.settings.max_attempts)
+            db.session.execute(
+                update(outbox)
+                .where(
+                    outbox.c.id.in_(self._lock(exhausted, size)), exhausted if sqlite else true()
+                )
+                .values(
+                    status=MessageStatus.FAILED,
+                    claimed_by=None,
+                    lease_expires_at=None,
+                    last_error="gave up: no outcome recorded after the last attempt",
+                )
+            )
+            claimable = (
+                (expired & (outbox.c.attempts < self.settings.max_attempts), "lease"),
+                (due, "due"),
+            )
+            claimed: list[int] = []
+            for condition, order in claimable:
+                room = size - len(claimed)
+                if room <= 0:
+                    break
+                claimed += (
+                    db.session.execute(
+                        update(outbox)
+                        .where(
+                            outbox.c.id.in_(self._lock(condition, room, order)),
+                            condition if sqlite else true(),
+                        )
+                        .values(
+                            status=MessageStatus.SENDING,
+                            claimed_by=self.id,
+                            lease_expires_at=lease_until,
+                            attempts=outbox.c.attempts + 1,
+                        )
+                        .returning(outbox.c.id)
+                    )
+                    .scalars()
+                    .all()
+                )
+        self.lease_until = lease_until
+        return sorted(claimed)
+
+    @staticmethod
+    def _lock(condition: ColumnElement[bool], limit: int, order: str = "due") -> Select[Any]:
+        """The ids to take: oldest first, skipping rows another worker is taking (PostgreSQL).
+
+        A materialized CTE, so PostgreSQL runs it exactly once: as a plain ``IN (subquery)``
+        the planner may rescan it for every outer row, each rescan locking more rows.
+        """
+        column = outbox.c.lease_expires_at if order == "lease" else outbox.c.available_at
+        chosen = (
+            select(outbox.c.id)
+            .where(condition)
+            .order_by(column, outbox.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .cte(f"chosen_{order}")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
+        )
+        return select(chosen.c.id)
+
+    def _mine(self, ids: Sequence[int]) -> ColumnElement[bool]:
+        return (
+            outbox.c.id.in_(ids)
+            & (outbox.c.status == MessageStatus.SENDING)
+            & (outbox.c.claimed_by == self.id)
+        )
+
+    def renew(self, ids: Sequence[int]) -> set[int]:
+        """Extend the lease on what this worker still holds; the ids it still holds."""
+        now = self.clock()
+        lease_until = now + self.settings.lease
+        with atomic():
+            held = set(
+                db.session.execute(
+                    update(outbox)
+                    .where(self._mine(ids))
+                    .values(lease_expires_at=lease_until)
+                    .returning(outbox.c.id)
+                ).scalars()
+            )
+        self.lease_until = lease_until
+        lost = len(ids) - len(held)
+        if lost:
+            logger.warning("worker %s: %s claims expired before they were sent", self.id, lost)
+        return held
+
+    def release(self, ids: Sequence[int]) -> None:
+        """Hand claimed but unsent messages back at once (the attempt did not happen)."""
+        if not ids:
+            return
+        with atomic():
+            released = rows_changed(
+                update(outbox)
+                .where(self._mine(ids))
+                .values(
+                    status=MessageStatus.PENDING,
+                    claimed_by=None,
+                    lease_expires_at=None,
+                    attempts=outbox.c.attempts - 1,
+                )
+            )
+        self.report.released += released
+
+    # Sending --------------------------------------------------------------------------
+
+    def load(self, ids: Sequence[int]) -> list[Outgoing]:
+        with atomic():
+            rows = db.session.execute(
+                select(
+                    outbox.c.id,
+                    outbox.c.channel,
+                    outbox.c.address,
+                    outbox.c.body,
+                    outbox.c.template,
+                    outbox.c.attempts,
+                    Person.phone_opted_out_at,
+                )
+                .outerjoin(Person, Person.id == outbox.c.person_id)
+                .where(self._mine(ids))
+                # Oldest first, ties by id: a person reads messages in the order they were written.
+                .order_by(outbox.c.available_at, outbox.c.id)
+            ).all()
+        return [
+            Outgoing(
+                row.id,
+                row.channel,
+                row.address or "",
+                row.body,
+                row.template,
+                row.attempts,
+                opted_out=row.phone_opted_out_at is not None,
+            )
+            for row in rows
+        ]
+
+    def schedule(self, messages: Sequence[Outgoing]) -> list[tuple[datetime, Outgoing]]:
+        """When each message may go: slots reserved on its sender's shared rate."""
+        now = self.clock()
+        if not self.settings.rate:
+            return [(now, message) for message in messages]
+        groups: dict[str | None, list[Outgoing]] = {}
+        for message in messages:
+            groups.setdefault(self.sender.rate_key(message), []).append(message)
+        planned: list[tuple[datetime, Outgoing]] = []
+        gap = timedelta(seconds=1 / self.settings.rate)
+        for key, group in groups.items():
+            start = now if key is None else self.reserve_slots(key, len(group), now)
+            planned += [
+                (start + index * gap if key is not None else now, message)
+                for index, message in enumerate(group)
+            ]
+        planned.sort(key=lambda item: (item[0], item[1].id))
+        return planned
+
+    def reserve_slots(self, key: str, count: int, now: datetime) -> datetime:
+        """Reserve ``count`` consecutive slots of ``key``'s rate; the first slot's time."""
+        name = f"rate:{key}"[:120]
+        length = timedelta(seconds=count / self.settings.rate)
+        while True:
+            with atomic():
+                current = db.session.execute(
+                    select(timers.c.at).where(timers.c.name == name)
+                ).scalar()
+                if current is None:
+                    if _create_timer(name, now + length):
+                        return now
+                    continue
+                start = max(current, now)
+                swapped = rows_changed(
+                    update(timers)
+                    .where(timers.c.name == name, timers.c.at == current)
+                    .values(at=start + length)
+                )
+                if swapped == 1:
+                    return start
+
+    def process(self, ids: Sequence[int]) -> None:
+        """Send a claimed batch in slot order, keeping the lease alive, then hand back the rest."""
+        pending = dict.fromkeys(ids)
+        held = set(ids)
+        try:
+            for not_before, message in self.schedule(self.load(ids)):
+                self._wait_until(not_before, pending, held)
+                if self.stop.is_set():
+                    break
+                self._keep_lease(pending, held)
+                if message.id not in held:
+                    pending.pop(message.id, None)
+                    continue
+                self.send_one(message)
+                pending.pop(message.id, None)
+        finally:
+            self.flush()
+            self.release(list(pending))
+
+    def _wait_until(self, moment: datetime, pending: dict[int, None], held: set[int]) -> None:
+        while not self.stop.is_set():
+            left = (moment - self.clock()).total_seconds()
+            if left <= 0:
+                return
+            self.flush()  # nothing waits uncommitted while the worker sleeps
+            self.sleep(min(left, self.settings.lease.total_seconds() / 4))
+            self._keep_lease(pending, held)
+
+    def _keep_lease(self, pending: dict[int, None], held: set[int]) -> None:
+        """Past half the lease: commit what was sent, extend the lease on what is left."""
+        if self.lease_until - self.clock() < self.settings.lease / 2:
+            self.flush()
+            held.intersection_update(self.renew(list(pending)))
+
+    def send_one(self, message: Outgoing) -> None:
+        if not message.address:
+            self._record_failure(
+                message, SendFailure("no address to send to", retry=False, code="no-address")
+            )
+            return
+        if message.opted_out:
+            # Queued before the person sent STOP: never reaches the provider (which would
+            # refuse it with 21610 anyway).
+            self._record_failure(
+                message, SendFailure("recipient opted out", retry=False, code="opted-out")
+            )
+            return
+        try:
+            accepted = self.sender.send(message)
+        except SendFailure as failure:
+            self._record_failure(message, failure)
+        except Exception as error:  # a bug must not stop the batch: retry, then give up
+            logger.exception("worker %s: sender raised on outbox %s", self.id, message.id)
+            self._record_failure(
+                message, SendFailure(f"unexpected error: {type(error).__name__}", retry=True)
+            )
+        else:
+            self._record_sent(message, accepted)
+
+    # Outcomes -------------------------------------------------------------------------
+
+    def _record_sent(self, message: Outgoing, accepted: Accepted) -> None:
+        self._accepted.append(
+            {
+                "b_id": message.id,
+                "b_provider_id": accepted.provider_id,
+                "b_provider_status": accepted.provider_status,
+                "b_sent_at": self.clock(),
+            }
+        )
+        if len(self._accepted) >= self.settings.record_every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the accepted messages' outcomes, each only if this worker still holds it."""
+        if not self._accepted:
+            return
+        accepted, self._accepted = self._accepted, []
+        with atomic():
+            written = rows_changed(
+                update(outbox)
+                .where(
+                    outbox.c.id == bindparam("b_id"),
+                    outbox.c.status == MessageStatus.SENDING,
+                    outbox.c.claimed_by == self.id,
+                )
+                .values(
+                    status=MessageStatus.SENT,
+                    provider_id=bindparam("b_provider_id"),
+                    provider_status=bindparam("b_provider_status"),
+                    sent_at=bindparam("b_sent_at"),
+                    claimed_by=None,
+                    lease_expires_at=None,
+                ),
+                accepted,
+            )
+        self.report.sent += written
+        if written < len(accepted):
+            self.report.superseded += len(accepted) - written
+            logger.info(
+                "worker %s: %s messages were settled elsewhere before their outcome was written",
+                self.id,
+                len(accepted) - written,
+            )
+
+    def _record_failure(self, message: Outgoing, failure: SendFailure) -> None:
+        now = self.clock()
+        final = not failure.retry or message.attempt >= self.settings.max_attempts
+        values: dict[str, Any] = {
+            "last_error": failure.reason[:200],
+            "error_code": (failure.code or "")[:16] or None,
+            "claimed_by": None,
+            "lease_expires_at": None,
+        }
+        if final:
+            values["status"] = MessageStatus.FAILED
+        else:
+            values["status"] = MessageStatus.PENDING
+            values["available_at"] = now + timedelta(seconds=self.backoff(message.attempt))
+        with atomic():
+            written = rows_changed(update(outbox).where(self._mine([message.id])).values(values))
+            if written and final:
+                if failure.fallback_to_sms:
+                    queue_sms_fallback(message.id, now)
+                else:
+                    after_failure(message.id, message.channel, failure.code, now)
+        if not written:
+            self.report.superseded += 1
+        elif final:
+            self.report.failed += 1
+            logger.info("outbox %s failed: %s", message.id, values["last_error"])
+        else:
+            self.report.retrying += 1
+
+    def backoff(self, attempt: int) -> float:
+        """Seconds before retry ``attempt + 1``: doubling, capped, half of it random."""
+        ceiling = min(self.settings.backoff_max, self.settings.backoff * 2 ** max(attempt - 1, 0))
+        return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+
+    # Periodic jobs --------------------------------------------------------------------
+
+    def run_due_jobs(self) -> None:
+        for job in self.jobs:
+            if self.stop.is_set() or not self.take_turn(f"job:{job.name}"):
+                continue
+            started = time.monotonic()
+            try:
+                job.run()
+            except Exception:
+                logger.exception("worker %s: periodic job %s failed", self.id, job.name)
+                db.session.rollback()
+            else:
+                self.report.jobs[job.name] += 1
+                logger.info(
+                    "worker %s ran %s in %.1f s", self.id, job.name, time.monotonic() - started
+                )
+
+    def take_turn(self, name: str) -> bool:
+        """Whether this worker runs ``name`` now: one worker per interval, across all."""
+        now = self.clock()
+        following = now + self.settings.jobs_interval
+        with atomic():
+            taken = rows_changed(
+                update(timers).where(timers.c.name == name, timers.c.at <= now).values(at=following)
+            )
+            if taken:
+                return True
+            return _create_timer(name, following)

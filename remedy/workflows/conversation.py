@@ -1,0 +1,79 @@
+"""The SMS and WhatsApp filing conversation, declared as data like the case workflows.
+
+One question per state; the person's answer fires the trigger that leads to the next
+question, and the last answer files the grievance. LANG goes back to the language menu
+from any question and ``choose_language`` returns to where the person was (``route``
+reads ``resume_state``). Silence for a day expires the conversation and STOP ends it;
+both keep the draft for the team. Adding another message to "what happened" is not a
+transition: the state stays the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from remedy.workflows.definition import Party, Route, State, Workflow, transition
+
+PERSON, SYSTEM = Party.COMPLAINANT, Party.SYSTEM
+
+# The questions, in the order they are asked after the language.
+QUESTIONS = ("what_happened", "where", "identity", "contact")
+OPEN = ("language", *QUESTIONS)
+
+STATES = (
+    State("language", _l("Choosing a language")),
+    State("what_happened", _l("Telling what happened")),
+    State("where", _l("Saying where it happened")),
+    State("identity", _l("Asked whether the company may know who they are")),
+    State("contact", _l("Asked whether we may contact them")),
+    State("filed", _l("Filed"), ended=True),
+    State("expired", _l("Unfinished: no answer for a day"), ended=True),
+    State("stopped", _l("Unfinished: the person sent STOP"), ended=True),
+)
+
+
+def _resumes(state: str) -> Route:
+    def route(conversation: Any) -> bool:
+        return (getattr(conversation, "resume_state", None) or "what_happened") == state
+
+    return route
+
+
+TRANSITIONS = (
+    *(
+        transition(
+            "choose_language",
+            "language",
+            question,
+            PERSON,
+            _l("Choose a language"),
+            route=_resumes(question),
+        )
+        for question in QUESTIONS
+    ),
+    transition("change_language", QUESTIONS, "language", PERSON, _l("Change the language")),
+    transition(
+        "finish_story", "what_happened", "where", PERSON, _l("Finish telling what happened")
+    ),
+    transition("give_place", "where", "identity", PERSON, _l("Say where")),
+    transition("answer_identity", "identity", "contact", PERSON, _l("Answer about identity")),
+    transition(
+        "answer_contact",
+        "contact",
+        "filed",
+        PERSON,
+        _l("Answer about contact: files the grievance"),
+    ),
+    transition("expire", OPEN, "expired", SYSTEM, _l("Expire after a day of silence")),
+    transition("stop", OPEN, "stopped", PERSON, _l("Stop")),
+)
+
+CONVERSATION = Workflow(
+    name="conversation",
+    title=_l("SMS and WhatsApp conversation"),
+    states=STATES,
+    transitions=TRANSITIONS,
+    initial="language",
+)

@@ -1,0 +1,187 @@
+"""A phone that talks to the webhook as Twilio relays it: parameters signed exactly as
+Twilio signs them (``RequestValidator.compute_signature`` over ``REMEDY_PUBLIC_URL`` plus
+the path), TwiML read back into the reply's text."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from flask_babel import LazyString, force_locale
+from sqlalchemy import select
+from twilio.request_validator import RequestValidator
+from werkzeug.test import TestResponse
+
+from remedy.extensions import db
+from remedy.models import Conversation, Grievance, InboundMessage
+from remedy.models.types import keyring
+from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, fake_twilio
+
+PUBLIC_URL = "https://remedy.example.org"
+WEBHOOK = "/twilio/sms"
+SERVICE_NUMBER = "+15005550006"
+_numbers = itertools.count(1)
+
+__all__ = ["fake_twilio"]
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, Any]:
+    return {
+        "REMEDY_PUBLIC_URL": PUBLIC_URL,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+    }
+
+
+def signature(params: dict[str, str], path: str = WEBHOOK, token: str = AUTH_TOKEN) -> str:
+    return str(RequestValidator(token).compute_signature(PUBLIC_URL + path, params))
+
+
+def new_sid() -> str:
+    return "SM" + uuid.uuid4().hex
+
+
+def reply_of(response: TestResponse) -> str:
+    """The text of the TwiML reply ("" when it has no message)."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/xml"
+    root = ET.fromstring(response.get_data())  # noqa: S314 - our own TwiML
+    assert root.tag == "Response"
+    return "\n".join(message.text or "" for message in root.iter("Message"))
+
+
+def rendered(text: LazyString, language: str, **values: Any) -> str:
+    with force_locale(language):
+        return str(text) % values if values else str(text)
+
+
+@dataclass
+class Phone:
+    """One phone number writing to the webhook."""
+
+    client: FlaskClient
+    number: str
+    whatsapp: bool = False
+    sent: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def sender(self) -> str:
+        return f"whatsapp:{self.number}" if self.whatsapp else self.number
+
+    def params(self, body: str = "", **extra: str) -> dict[str, str]:
+        params = {
+            "MessageSid": new_sid(),
+            "AccountSid": ACCOUNT_SID,
+            "From": self.sender,
+            "To": f"whatsapp:{SERVICE_NUMBER}" if self.whatsapp else SERVICE_NUMBER,
+            "Body": body,
+            "NumMedia": "0",
+            "NumSegments": "1",
+            "SmsStatus": "received",
+            "ApiVersion": "2010-04-01",
+        }
+        params.update(extra)
+        return params
+
+    def post(self, params: dict[str, str], **headers: str) -> TestResponse:
+        self.sent.append(params)
+        return self.client.post(
+            WEBHOOK, data=params, headers={"X-Twilio-Signature": signature(params), **headers}
+        )
+
+    def send(self, body: str = "", **extra: str) -> str:
+        return reply_of(self.post(self.params(body, **extra)))
+
+    @property
+    def hashes(self) -> list[str]:
+        return keyring().lookup_hashes(self.number)
+
+    def conversations(self) -> list[Conversation]:
+        db.session.expire_all()
+        return list(
+            db.session.scalars(
+                select(Conversation)
+                .where(Conversation.phone_hash.in_(self.hashes))
+                .order_by(Conversation.id)
+            )
+        )
+
+    def open_conversation(self) -> Conversation | None:
+        found = [c for c in self.conversations() if c.ended_at is None]
+        assert len(found) <= 1
+        return found[0] if found else None
+
+    def grievances(self) -> list[Grievance]:
+        ids = [c.grievance_id for c in self.conversations() if c.grievance_id]
+        return [g for g in (db.session.get(Grievance, i) for i in ids) if g is not None]
+
+    def inbound(self) -> list[InboundMessage]:
+        db.session.expire_all()
+        return list(
+            db.session.scalars(
+                select(InboundMessage)
+                .where(InboundMessage.phone_hash.in_(self.hashes))
+                .order_by(InboundMessage.id)
+            )
+        )
+
+
+def a_number() -> str:
+    """A fresh Kenyan mobile number for each phone in the run."""
+    return f"+2547{next(_numbers):08d}"
+
+
+@pytest.fixture
+def phone(client: FlaskClient) -> Phone:
+    return Phone(client, a_number())
+
+
+@pytest.fixture
+def new_phone(client: FlaskClient) -> Any:
+    def make(whatsapp: bool = False) -> Phone:
+        return Phone(client, a_number(), whatsapp)
+
+    return make
+
+
+GREETINGS = {"en": "HELLO", "fr": "BONJOUR", "es": "HOLA", "sw": "HABARI", "ar": "مرحبا"}
+
+
+@dataclass
+class Filed:
+    grievance: Grievance
+    reference: str
+    pin: str
+    reply: str
+
+
+PIN_AND_REFERENCE = re.compile(r"(\d{4} \d{4})\D+(\d{6})")
+
+
+def file_by_phone(
+    phone: Phone,
+    language: str = "en",
+    story: tuple[str, ...] = ("The new fence blocks the path to the well.",),
+    place: str = "Kilifi, near the school",
+    identity: str = "1",
+    contact: str = "1",
+) -> Filed:
+    """The whole conversation from a greeting in ``language`` to the filing reply."""
+    phone.send(GREETINGS[language])
+    for part in story:
+        phone.send(part)
+    phone.send("0")
+    phone.send(place)
+    phone.send(identity)
+    reply = phone.send(contact)
+    match = PIN_AND_REFERENCE.search(reply)
+    assert match, reply
+    (grievance,) = phone.grievances()
+    return Filed(grievance, match.group(1).replace(" ", ""), match.group(2), reply)

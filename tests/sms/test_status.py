@@ -1,0 +1,172 @@
+"""STATUS <reference> <PIN>: plain words for whoever gives both; the same answer for a wrong
+PIN and an unknown reference; a lock after five wrong PINs; a limit per number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from flask_babel import force_locale
+
+from remedy.messaging import sms_texts
+from remedy.models import Channel
+from remedy.references import display
+from remedy.services import intake
+from remedy.services.case_access import NOT_FOUND_MESSAGE, TooManyAttempts
+from remedy.services.case_status import case_status
+from remedy.services.grievances import PersonDetails
+from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN
+from tests.sms.conftest import PUBLIC_URL, Phone, a_number, file_by_phone, rendered
+from tests.support import file_grievance
+from tests.workflows.scenarios import Scenario
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, Any]:
+    return {
+        "REMEDY_PUBLIC_URL": PUBLIC_URL,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "REMEDY_PIN_LOOKUP_RATE_LIMIT": "8 per hour",
+    }
+
+
+def not_found(language: str = "en") -> str:
+    return rendered(NOT_FOUND_MESSAGE, language)
+
+
+def expected_status(grievance: Any, language: str) -> str:
+    with force_locale(language):
+        status = case_status(grievance)
+        reference = display(grievance.reference)
+        if status.outcome is not None:
+            return str(sms_texts.STATUS_OUTCOME) % {
+                "reference": reference,
+                "now": status.now,
+                "next": status.next,
+                "outcome": status.outcome.label,
+            }
+        assert status.due_at is not None
+        return str(sms_texts.STATUS_DUE) % {
+            "reference": reference,
+            "now": status.now,
+            "next": status.next,
+            "date": sms_texts.phone_date(status.due_at, language),
+        }
+
+
+def test_the_right_pin_hears_what_happens_next_and_by_when(phone: Phone, new_phone: Any) -> None:
+    filed = file_by_phone(phone, "en")
+    stranger: Phone = new_phone()
+    reply = stranger.send(f"STATUS {display(filed.reference)} {filed.pin}")
+    assert reply == expected_status(filed.grievance, "en")
+    assert display(filed.reference) in reply
+
+
+@pytest.mark.parametrize(
+    ("word", "language"),
+    [("STATUT", "fr"), ("état", "fr"), ("ESTADO", "es"), ("hali", "sw"), ("حالة", "ar")],
+)
+def test_status_in_each_language_answers_in_that_language(
+    phone: Phone, new_phone: Any, word: str, language: str
+) -> None:
+    filed = file_by_phone(phone, language)
+    stranger: Phone = new_phone()
+    reply = stranger.send(f"{word} {filed.reference}-{filed.pin}")
+    assert reply == expected_status(filed.grievance, language)
+
+
+def test_the_answer_uses_the_readers_language_over_the_words(phone: Phone) -> None:
+    filed = file_by_phone(phone, "sw")
+    # The complainant writes the English word from their own phone: Swahili still.
+    assert phone.send(f"STATUS {filed.reference} {filed.pin}") == expected_status(
+        filed.grievance, "sw"
+    )
+
+
+def test_a_decided_case_tells_its_result(phone: Phone, new_phone: Any, scenario: Scenario) -> None:
+    submitted = file_grievance(channel=Channel.SMS, language="fr")
+    intake.accept(scenario.handler, submitted.grievance)
+    intake.find_no_involvement(
+        scenario.handler, submitted.grievance, "Not our site.", scenario.court()
+    )
+    stranger: Phone = new_phone()
+    reply = stranger.send(f"STATUT {submitted.grievance.reference} {submitted.pin}")
+    assert reply == expected_status(submitted.grievance, "fr")
+    with force_locale("fr"):
+        assert str(submitted.grievance.outcome.label) in reply  # type: ignore[union-attr]
+
+
+def test_a_wrong_pin_and_an_unknown_reference_get_the_same_words(
+    phone: Phone, new_phone: Any
+) -> None:
+    filed = file_by_phone(phone)
+    stranger: Phone = new_phone()
+    wrong_pin = str((int(filed.pin) + 1) % 1_000_000).zfill(6)
+    assert stranger.send(f"STATUS {filed.reference} {wrong_pin}") == not_found()
+    assert stranger.send(f"STATUS 12345670 {filed.pin}") == not_found()
+    assert stranger.send(f"STATUS 99999999 {filed.pin}") == not_found()  # bad check digit
+
+
+def test_the_pin_is_never_kept_in_the_message_record(phone: Phone, new_phone: Any) -> None:
+    filed = file_by_phone(phone)
+    stranger: Phone = new_phone()
+    stranger.send(f"STATUS {filed.reference} {filed.pin}")
+    (record,) = stranger.inbound()
+    assert record.body == f"STATUS {filed.reference} ******"
+    assert filed.pin not in (record.body or "")
+
+
+def test_without_both_numbers_nothing_is_told(phone: Phone) -> None:
+    filed = file_by_phone(phone)
+    how = rendered(sms_texts.STATUS_HOW, "en", status="STATUS")
+    assert phone.send("STATUS") == how
+    assert phone.send(f"STATUS {filed.reference}") == how  # even from the number on file
+    assert phone.send(f"STATUS {filed.pin}") == how
+
+
+def test_five_wrong_pins_lock_the_reference_for_other_numbers(
+    client: FlaskClient, phone: Phone
+) -> None:
+    filed = file_by_phone(phone)
+    wrong = str((int(filed.pin) + 1) % 1_000_000).zfill(6)
+    for _ in range(5):
+        guesser = Phone(client, a_number())  # many numbers, one reference
+        assert guesser.send(f"STATUS {filed.reference} {wrong}") == not_found()
+    latecomer = Phone(client, a_number())
+    # Locked: even the right PIN from another number hears the same words.
+    assert latecomer.send(f"STATUS {filed.reference} {filed.pin}") == not_found()
+    # The owner's own number is not shut out by someone else's guessing.
+    assert phone.send(f"STATUS {filed.reference} {filed.pin}") == expected_status(
+        filed.grievance, "en"
+    )
+
+
+def test_one_number_is_rate_limited_across_references(phone: Phone) -> None:
+    for guess in range(8):
+        assert phone.send(f"STATUS 1234567{guess} 123456") == not_found()
+    with force_locale("en"):
+        limited = str(TooManyAttempts())
+    assert phone.send("STATUS 12345670 123456") == limited
+
+
+def test_status_does_not_disturb_a_conversation_under_way(phone: Phone, new_phone: Any) -> None:
+    filed = file_by_phone(phone)
+    writer: Phone = new_phone()
+    writer.send("HELLO")
+    writer.send("The water is brown.")
+    writer.send(f"STATUS {filed.reference} {filed.pin}")
+    assert writer.send("0") == rendered(sms_texts.WHERE, "en")
+    conversation = writer.open_conversation()
+    assert conversation is not None
+    assert conversation.description == "The water is brown."
+
+
+def test_a_person_registered_without_a_phone_can_still_hear_by_sms(new_phone: Any) -> None:
+    submitted = file_grievance(
+        channel=Channel.WEB, complainant=PersonDetails(name="Awa", language="es")
+    )
+    stranger: Phone = new_phone()
+    reply = stranger.send(f"ESTADO {submitted.grievance.reference} {submitted.pin}")
+    assert reply == expected_status(submitted.grievance, "es")
