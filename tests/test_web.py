@@ -16,6 +16,8 @@ from remedy.config import LANGUAGES
 from remedy.models.user import Role
 from remedy.services import accounts
 from tests.support import IsolatedClient, make_account, sign_in, submit_form
+from tests.web.tour import walk
+from tests.workflows.scenarios import Scenario
 
 HTML_LANGUAGE = re.compile(r'<html lang="([^"]*)" dir="([^"]*)">')
 PUBLIC_PAGE_BUDGET = 50 * 1024
@@ -30,7 +32,11 @@ def client(app: Flask) -> FlaskClient:
 
 def language_of(response: TestResponse) -> tuple[str, str]:
     """The ``lang`` and ``dir`` the page declares on ``<html>``."""
-    match = HTML_LANGUAGE.search(response.get_data(as_text=True))
+    return language_of_html(response.get_data(as_text=True))
+
+
+def language_of_html(html: str) -> tuple[str, str]:
+    match = HTML_LANGUAGE.search(html)
     assert match, "the page has no <html lang dir>"
     return match.group(1), match.group(2)
 
@@ -166,14 +172,34 @@ def html_page(request: pytest.FixtureRequest, client: FlaskClient) -> TestRespon
     return response
 
 
-def test_every_page_the_app_serves_is_checked_here(app: Flask) -> None:
+# Pages whose blueprints are checked here; the public site's pages are checked through the
+# tour of every public page (tests/web/tour.py) further down.
+CHECKED_HERE = ("auth.",)
+
+
+def test_every_sign_in_and_error_page_is_checked_here(app: Flask) -> None:
     served = {
         rule.rule
         for rule in app.url_map.iter_rules()
-        if "GET" in (rule.methods or ()) and rule.endpoint != "static"
+        if "GET" in (rule.methods or ()) and rule.endpoint.startswith(CHECKED_HERE)
     }
 
     assert served <= {rule for rule, _open in PAGES.values()}
+
+
+def test_the_tour_visits_every_public_page(app: Flask, client: FlaskClient) -> None:
+    scenario = Scenario.create()
+    adapter = app.url_map.bind("localhost")
+    pages = [page for page in walk(client, scenario, "en") if page.status != 404]
+    visited = {adapter.match(page.path.split("?")[0])[0] for page in pages}
+    public = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("web.") and "GET" in (rule.methods or ())
+    }
+
+    # /file only redirects to the first question not answered yet.
+    assert public - visited == {"web.file_start"}
 
 
 def content_security_policy(response: TestResponse) -> dict[str, list[str]]:
@@ -258,6 +284,32 @@ class Resources(HTMLParser):
             self.urls.append(attributes["href"] or "")
         elif tag in ("script", "img") and attributes.get("src"):
             self.urls.append(attributes["src"] or "")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_public_page_with_its_stylesheet_weighs_under_50_kb(
+    client: FlaskClient, code: str
+) -> None:
+    pages = walk(client, Scenario.create(), code)
+    stylesheet = len(client.get("/static/remedy.css").data)
+
+    weights = {page.name: len(page.body) + stylesheet for page in pages}
+
+    assert len(pages) >= 25
+    assert {name: size for name, size in weights.items() if size >= PUBLIC_PAGE_BUDGET} == {}
+
+
+def test_every_public_page_answers_as_expected_and_holds_no_inline_code(
+    client: FlaskClient,
+) -> None:
+    for page in walk(client, Scenario.create(), "ar"):
+        expected = 404 if page.name == "not found" else 400 if "error" in page.name else 200
+        assert page.status == expected, page.name
+        html = page.body.decode()
+        assert language_of_html(html) == ("ar", "rtl"), page.name
+        finder = InlineCodeFinder()
+        finder.feed(html)
+        assert finder.blocked == [], page.name
 
 
 @pytest.mark.parametrize("code", LANGUAGES)

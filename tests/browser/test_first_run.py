@@ -40,9 +40,9 @@ def test_the_first_administrator_sets_up_the_site_without_javascript(
     page.get_by_role("button", name="Finish set-up").click()
 
     page.wait_for_url("**/console/")
-    assert page.locator("h1").inner_text() == "Console"
+    assert page.locator("h1").inner_text() == "Queue"
     assert "Your authenticator app is set up" in page.locator(".flash").inner_text()
-    assert EMAIL in page.locator(".lead").inner_text()
+    assert EMAIL in page.locator(".console-user").inner_text()
 
     answer = page.goto(f"/setup/{token}")
     assert answer is not None
