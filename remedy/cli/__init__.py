@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from remedy.cli import accounts, audit, deadlines, demo, keys, referrals, setup, workflows
+from remedy.cli import (
+    accounts,
+    audit,
+    deadlines,
+    demo,
+    keys,
+    receipts,
+    referrals,
+    setup,
+    tokens,
+    worker,
+    workflows,
+)
 
 
 def register_commands(app: Flask) -> None:
@@ -16,7 +28,10 @@ def register_commands(app: Flask) -> None:
         workflows.workflows,
         deadlines.deadlines,
         referrals.referrals,
+        receipts.receipts,
         demo.demo,
+        tokens.tokens,
     ):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_link)
+    app.cli.add_command(worker.worker)

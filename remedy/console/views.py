@@ -1,22 +1,85 @@
-"""Console pages. Views only read through services and render."""
+"""The console blueprint, its navigation, and its front page: the queue.
+
+Views only parse input, call a service and render. Two rules hold for every console
+route, whoever wrote it: only staff open the console (each route says which roles), and
+auditors and administrators, who read case work but never change it, are refused every
+POST here, before any view runs.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, abort, request
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from remedy.auth.forms import EmptyForm
+from remedy.actors import Actor
 from remedy.auth.sessions import roles_required
+from remedy.console.queue import show_queue
 from remedy.models.user import Role
-from remedy.services.overview import grievances_by_state
+from remedy.services.visibility import may_change
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 STAFF = tuple(role for role in Role if role.is_staff)
+# Who reads the supervisor view: supervisors, and auditors (who read everything they may).
+SUPERVISION = (Role.SUPERVISOR, Role.AUDITOR)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def current_actor() -> Actor:
+    return Actor.for_user(current_user)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """One entry of the console's navigation; other console modules may append their own."""
+
+    key: str
+    label: LazyString
+    endpoint: str
+    values: Mapping[str, str] = field(default_factory=dict)
+    roles: tuple[Role, ...] = STAFF
+
+
+NAV: list[NavLink] = [
+    NavLink("queue", _l("Queue"), "console.home"),
+    NavLink("mine", _l("My cases"), "console.home", {"view": "mine"}),
+    NavLink("overdue", _l("Overdue"), "console.home", {"view": "overdue"}),
+    NavLink("awaiting", _l("Awaiting the complainant"), "console.home", {"view": "awaiting"}),
+    NavLink("supervisor", _l("Supervisor"), "console.supervisor", roles=SUPERVISION),
+]
+
+
+def current_nav_key() -> str | None:
+    if request.endpoint == "console.home":
+        return request.args.get("view") or "queue"
+    for link in NAV:
+        if link.endpoint == request.endpoint and not link.values:
+            return link.key
+    return None
+
+
+@bp.context_processor
+def console_navigation() -> dict[str, Any]:
+    if not current_user.is_authenticated:
+        return {"console_nav": [], "console_nav_current": None}
+    links = [link for link in NAV if current_user.role in link.roles]
+    return {"console_nav": links, "console_nav_current": current_nav_key()}
+
+
+@bp.before_request
+def _read_only_roles_change_nothing() -> None:
+    if request.method in SAFE_METHODS or not current_user.is_authenticated:
+        return
+    if not may_change(current_actor()):
+        abort(403)
 
 
 @bp.route("/")
 @roles_required(*STAFF)
-def home() -> str:
-    return render_template(
-        "console/home.html", counts=grievances_by_state(), user=current_user, button=EmptyForm()
-    )
+def home() -> tuple[str, int]:
+    return show_queue(current_actor())

@@ -1,0 +1,181 @@
+"""The API blueprint: bearer-token authentication, read-only roles, body and query parsing,
+and every error as problem+json.
+
+The API uses bearer tokens only, never the console's session cookie, so it is exempt from
+CSRF protection: a browser cannot be tricked into sending an Authorization header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, request, session
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields
+from werkzeug.exceptions import HTTPException
+
+from remedy.actors import Actor
+from remedy.api.problems import ApiProblem, problem_response
+from remedy.extensions import limiter
+from remedy.models.api_token import ApiToken
+from remedy.services.api_tokens import TokenRejected, authenticate
+from remedy.services.errors import InvalidInput, NotAllowed, NotFound
+from remedy.services.transaction import ConflictError
+from remedy.services.triggers import TriggerRefused
+from remedy.services.visibility import may_change
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_BODY_BYTES = 1024 * 1024
+PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.docs"})
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+DEFAULT_RATE_LIMIT = "300 per minute"
+AUTH_CHALLENGE = 'Bearer realm="remedy"'
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None
+
+
+def rate_limit_key() -> str:
+    """Per token (its hash, so the key never holds the secret); per address without one."""
+    secret = _bearer()
+    if secret:
+        return "api-token:" + hashlib.sha256(secret.encode("utf-8")).hexdigest()[:32]
+    return "api-address:" + (request.remote_addr or "unknown")
+
+
+def rate_limit() -> str:
+    return str(current_app.config.get("REMEDY_API_RATE_LIMIT") or DEFAULT_RATE_LIMIT)
+
+
+limiter.limit(rate_limit, key_func=rate_limit_key)(bp)
+
+
+def current_actor() -> Actor:
+    actor: Actor = g.api_actor
+    return actor
+
+
+def current_token() -> ApiToken:
+    token: ApiToken = g.api_token
+    return token
+
+
+@bp.before_request
+def authenticate_request() -> None:
+    request.max_content_length = MAX_BODY_BYTES
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    try:
+        token = authenticate(_bearer())
+    except TokenRejected as rejected:
+        log.info("API token rejected: %s", rejected.reason)
+        raise
+    g.api_token = token
+    g.api_actor = Actor.for_user(token.user)
+    if request.method not in READ_METHODS and not may_change(g.api_actor):
+        raise NotAllowed(_("Your account may read cases but not change them."))
+
+
+@bp.after_request
+def no_cookies(response: Response) -> Response:
+    """Nothing the API does needs a session; never set a cookie (a ?lang= would)."""
+    session.modified = False
+    response.vary.add("Authorization")
+    return response
+
+
+# Errors --------------------------------------------------------------------------------
+
+
+@bp.errorhandler(TokenRejected)
+def token_rejected(error: TokenRejected) -> Response:
+    return problem_response(
+        401,
+        str(error),
+        headers={"WWW-Authenticate": AUTH_CHALLENGE + ', error="invalid_token"'},
+    )
+
+
+@bp.errorhandler(ApiProblem)
+def api_problem(error: ApiProblem) -> Response:
+    return error.response()
+
+
+@bp.errorhandler(ValidationError)
+def validation_error(error: ValidationError) -> Response:
+    messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+    return problem_response(422, _("Some fields are not valid."), errors=messages)
+
+
+@bp.errorhandler(TriggerRefused)
+def trigger_refused(error: TriggerRefused) -> Response:
+    return problem_response(409, str(error), slug="trigger-refused")
+
+
+@bp.errorhandler(InvalidInput)
+def invalid_input(error: InvalidInput) -> Response:
+    return problem_response(422, str(error), errors={error.field or "_schema": [str(error)]})
+
+
+@bp.errorhandler(NotAllowed)
+def not_allowed(error: NotAllowed) -> Response:
+    return problem_response(403, str(error))
+
+
+@bp.errorhandler(NotFound)
+def not_found(error: NotFound) -> Response:
+    return problem_response(404, _("Nothing by that name, or nothing your account may see."))
+
+
+@bp.errorhandler(ConflictError)
+def conflict(error: ConflictError) -> Response:
+    return problem_response(409, None, slug="version-conflict")
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+    return problem_response(status, None, headers=headers)
+
+
+# Input ---------------------------------------------------------------------------------
+
+
+def json_body(schema: Schema) -> dict[str, Any]:
+    """The request body loaded through ``schema``; an empty body counts as ``{}``."""
+    has_body = (
+        bool(request.content_length)
+        or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    )
+    data: Any = {}
+    if has_body:
+        if not request.is_json:
+            raise ApiProblem(415, headers={"Accept-Post": "application/json"})
+        try:
+            data = request.get_json()
+        except RecursionError:
+            raise ApiProblem(400, _("The JSON is nested too deeply.")) from None
+    loaded: dict[str, Any] = schema.load(data)
+    return loaded
+
+
+def query_args(schema: Schema) -> dict[str, Any]:
+    """Query parameters loaded through ``schema``: list fields take every repeated value."""
+    data: dict[str, Any] = {}
+    for name in request.args:
+        field = schema.fields.get(name)
+        values = request.args.getlist(name)
+        data[name] = values if isinstance(field, fields.List) else values[-1]
+    loaded: dict[str, Any] = schema.load(data)
+    return loaded

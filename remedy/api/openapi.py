@@ -1,0 +1,297 @@
+"""The OpenAPI 3 document, generated from the marshmallow schemas and the trigger tables,
+and the docs page rendered from it on the server (no CDN, no script).
+
+Every trigger the API can take gets its own documented operation with its own request
+schema, so clients and schemathesis see exactly which fields each step needs.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Response, json, render_template
+from flask_babel import force_locale
+
+from remedy.api.actions import GRIEVANCE_ACTIONS, TRACK_ACTIONS, TriggerAction
+from remedy.api.base import bp
+from remedy.api.problems import PROBLEM_JSON, PROBLEM_TYPES
+from remedy.api.schemas import (
+    AuditEventListOut,
+    CheckInAnswerInput,
+    CheckInListOut,
+    DeliveryInput,
+    FiledOut,
+    GrievanceInput,
+    GrievanceOut,
+    GrievancePageOut,
+    GrievanceQuery,
+    LeverageActionListOut,
+    MessageListOut,
+    ProblemOut,
+    RemedyActionListOut,
+    TriggerListOut,
+)
+
+PREFIX = "/api/v1"
+MAX_ID = 2**31 - 1
+
+DESCRIPTION = """\
+The JSON API of Remedy, a grievance and remedy mechanism. Other systems (a content-reporting
+tool, a worker-voice app, an NGO's own system) file grievances and follow them here.
+
+**Authentication.** Send `Authorization: Bearer <token>`. An operator issues tokens with
+`flask --app wsgi tokens create --user EMAIL`. A token acts as its account: the account's role
+and organisation decide what it sees and may do, exactly as in the console. Read-only accounts
+(auditors) may only read.
+
+**Concurrency.** A grievance's `ETag` changes with every change of the case or its tracks.
+Send it back in `If-Match` when you take a step: if someone changed the case meanwhile, nothing
+is saved and you get 412 (or 409 when the changes crossed).
+
+**Errors** are `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`,
+and for 422 `errors`, the failing fields with their messages.
+
+**Steps.** `GET .../triggers` lists the steps the caller may take now, each with its fields;
+each step is a `POST` to its `href`, documented below one by one.
+"""
+
+REFERENCE = {
+    "in": "path",
+    "name": "reference",
+    "required": True,
+    "description": "The grievance's 8-digit reference.",
+    "schema": {"type": "string", "pattern": "^[0-9]{8}$"},
+}
+
+
+def _id(name: str, description: str) -> dict[str, Any]:
+    return {
+        "in": "path",
+        "name": name,
+        "required": True,
+        "description": description,
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    }
+
+
+TRACK_ID = _id("track_id", "The track's id, as the grievance lists it.")
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "description": "The ETag you read; 412 if the case changed since.",
+    "schema": {"type": "string"},
+}
+ETAG_HEADER = {"ETag": {"description": "The case's version.", "schema": {"type": "string"}}}
+
+
+def _problem_description(status: int) -> str:
+    """What this status means here; several problem types share 409, so name each."""
+    kinds = [problem for problem in PROBLEM_TYPES if problem.status == status]
+    if len(kinds) == 1:
+        return str(kinds[0].explanation)
+    return " Or: ".join(f"{problem.slug}: {problem.title}." for problem in kinds) or "A problem."
+
+
+def _problem(status: int) -> dict[str, Any]:
+    return {
+        "description": _problem_description(status),
+        "content": {PROBLEM_JSON: {"schema": "ProblemOut"}},
+    }
+
+
+def _responses(ok: int, schema: Any, *problems: int, etag: bool = False) -> dict[str, Any]:
+    success: dict[str, Any] = {
+        "description": "OK" if ok == 200 else "Created",
+        "content": {"application/json": {"schema": schema}},
+    }
+    if etag:
+        success["headers"] = dict(ETAG_HEADER)
+    responses: dict[str, Any] = {str(ok): success}
+    for status in sorted({401, 429, *problems}):
+        responses[str(status)] = _problem(status)
+    responses["default"] = _problem(500)
+    return responses
+
+
+WRITE_PROBLEMS = (400, 403, 404, 409, 412, 413, 415, 422)
+
+
+def _body(schema: Any, required: bool = True) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+def _trigger_operation(action: TriggerAction, *parameters: dict[str, Any]) -> dict[str, Any]:
+    has_fields = bool(action.schema().fields)
+    return {
+        "summary": action.summary,
+        "operationId": f"{'track_' if parameters[-1] is TRACK_ID else ''}{action.trigger}",
+        "tags": ["tracks" if parameters[-1] is TRACK_ID else "steps"],
+        "parameters": [*parameters, IF_MATCH],
+        "requestBody": _body(action.schema, required=has_fields),
+        "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+    }
+
+
+def _paths() -> dict[str, dict[str, Any]]:
+    grievance = f"{PREFIX}/grievances/{{reference}}"
+    track = f"{grievance}/tracks/{{track_id}}"
+    paths: dict[str, dict[str, Any]] = {
+        f"{PREFIX}/grievances": {
+            "get": {
+                "summary": "Grievances the caller may see, as in the console queue.",
+                "description": "Filters narrow the list; pages follow with `after`. Rows show "
+                "pseudonyms only, never a name or a phone number.",
+                "operationId": "list_grievances",
+                "tags": ["grievances"],
+                "parameters": [{"in": "query", "schema": GrievanceQuery}],
+                "responses": _responses(200, GrievancePageOut, 422),
+            },
+            "post": {
+                "summary": "File a grievance; the answer holds its reference and PIN, once.",
+                "description": "For the mechanism's handlers and supervisors, and members of "
+                "vetted NGOs filing for people, with their consent as `mandate`.",
+                "operationId": "file_grievance",
+                "tags": ["grievances"],
+                "requestBody": _body(GrievanceInput),
+                "responses": _responses(201, FiledOut, 400, 403, 413, 415, 422, etag=True),
+            },
+        },
+        grievance: {
+            "get": {
+                "summary": "One grievance, with the tracks the caller may see.",
+                "description": "Names and phone numbers appear only for callers who may see "
+                "the people's identity.",
+                "operationId": "get_grievance",
+                "tags": ["grievances"],
+                "parameters": [REFERENCE],
+                "responses": _responses(200, GrievanceOut, 404, etag=True),
+            }
+        },
+        f"{grievance}/triggers": {
+            "get": {
+                "summary": "The steps the caller may take on the grievance now, with fields.",
+                "operationId": "list_triggers",
+                "tags": ["steps"],
+                "parameters": [REFERENCE],
+                "responses": _responses(200, TriggerListOut, 404, etag=True),
+            }
+        },
+        f"{track}/triggers": {
+            "get": {
+                "summary": "The steps the caller may take on one track now, with fields.",
+                "operationId": "list_track_triggers",
+                "tags": ["tracks"],
+                "parameters": [REFERENCE, TRACK_ID],
+                "responses": _responses(200, TriggerListOut, 404, etag=True),
+            }
+        },
+    }
+    for action in GRIEVANCE_ACTIONS.values():
+        paths[f"{grievance}/triggers/{action.trigger}"] = {
+            "post": _trigger_operation(action, REFERENCE)
+        }
+    for action in TRACK_ACTIONS.values():
+        paths[f"{track}/triggers/{action.trigger}"] = {
+            "post": _trigger_operation(action, REFERENCE, TRACK_ID)
+        }
+    readings = (
+        ("remedy-actions", RemedyActionListOut, "Remedy actions of the tracks the caller sees."),
+        ("leverage-actions", LeverageActionListOut, "Leverage actions of the visible tracks."),
+        ("check-ins", CheckInListOut, "Check-ins of the visible tracks, with their answers."),
+        (
+            "messages",
+            MessageListOut,
+            "Messages queued for the people, proxies and (for the team) console alerts.",
+        ),
+        ("audit-events", AuditEventListOut, "Audit events of the grievance (staff only)."),
+    )
+    for name, schema, summary in readings:
+        paths[f"{grievance}/{name}"] = {
+            "get": {
+                "summary": summary,
+                "operationId": f"list_{name.replace('-', '_')}",
+                "tags": ["records"],
+                "parameters": [REFERENCE],
+                "responses": _responses(200, schema, 403, 404),
+            }
+        }
+    paths[f"{grievance}/remedy-actions/{{action_id}}/delivery"] = {
+        "post": {
+            "summary": "Report a remedy action delivered, with evidence.",
+            "description": "When the last active action is delivered, the affected people are "
+            "asked to verify it.",
+            "operationId": "report_delivery",
+            "tags": ["records"],
+            "parameters": [REFERENCE, _id("action_id", "The remedy action's id."), IF_MATCH],
+            "requestBody": _body(DeliveryInput),
+            "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+        }
+    }
+    paths[f"{grievance}/check-ins/{{check_in_id}}/answer"] = {
+        "post": {
+            "summary": "Answer a check-in for the people a proxy's mandate covers.",
+            "operationId": "answer_check_in",
+            "tags": ["records"],
+            "parameters": [REFERENCE, _id("check_in_id", "The check-in's id.")],
+            "requestBody": _body(CheckInAnswerInput),
+            "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+        }
+    }
+    public = {"security": [], "tags": ["documentation"]}
+    paths[f"{PREFIX}/openapi.json"] = {
+        "get": {
+            **public,
+            "summary": "This document.",
+            "operationId": "openapi",
+            "responses": {
+                "200": {
+                    "description": "OpenAPI 3.0",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                }
+            },
+        }
+    }
+    return paths
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    """Built once per process, in English whatever the first reader's language (it is the
+    contract; the docs page translates its own words around it)."""
+    with force_locale("en"):
+        return _build()
+
+
+def _build() -> dict[str, Any]:
+    spec = APISpec(
+        title="Remedy API",
+        version="1",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": DESCRIPTION},
+        security=[{"bearer": []}],
+    )
+    spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "description": "An API token (rmd_...)."}
+    )
+    spec.components.schema("ProblemOut", schema=ProblemOut)
+    for path, operations in _paths().items():
+        spec.path(path=path, operations=operations)
+    document: dict[str, Any] = spec.to_dict()
+    return document
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return Response(json.dumps(openapi_document()), mimetype="application/json")
+
+
+@bp.get("/docs")
+def docs() -> str:
+    return render_template(
+        "api/docs.html", document=openapi_document(), problems=PROBLEM_TYPES, prefix=PREFIX
+    )

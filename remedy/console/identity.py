@@ -1,0 +1,76 @@
+"""Identity reveal requests in the console: ask with a reason, a second person decides.
+
+The rules live in :mod:`remedy.services.identity_reveals`; these views only read the
+form, call the service, and show the case again.
+"""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from remedy.actors import Actor
+from remedy.auth.sessions import roles_required
+from remedy.console.case import ROW_ID, act
+from remedy.console.views import NAV, NavLink, bp, current_actor
+from remedy.models.grievance import Grievance
+from remedy.models.user import Role
+from remedy.references import display
+from remedy.services import identity_reveals
+from remedy.services.errors import InvalidInput
+from remedy.services.transaction import ConflictError
+
+DECIDERS = (Role.PROTECTION_OFFICER, Role.SUPERVISOR)
+NAV.append(
+    NavLink("reveals", _l("Identity requests"), "console.identity_reveal_requests", roles=DECIDERS)
+)
+
+
+@bp.post("/grievances/<reference>/identity-reveals")
+@roles_required(Role.PROTECTION_OFFICER)
+def request_reveal(reference: str) -> Response | tuple[str, int]:
+    def run(actor: Actor, grievance: Grievance) -> str:
+        identity_reveals.request_reveal(actor, grievance, request.form.get("reason", ""))
+        return _("Your request is waiting for a second person's decision.")
+
+    return act(reference, "reveal-request", run, "#people")
+
+
+@bp.post(f"/grievances/<reference>/identity-reveals/<{ROW_ID}:reveal_id>")
+@roles_required(*DECIDERS)
+def decide_reveal(reference: str, reveal_id: int) -> Response | tuple[str, int]:
+    def run(actor: Actor, grievance: Grievance) -> str:
+        reveal = identity_reveals.get_reveal(grievance, reveal_id)
+        decision = request.form.get("decision")
+        if decision not in ("approve", "refuse"):
+            raise InvalidInput(_("Approve or refuse the request."), "decision")
+        shown = request.form.get("reveal_version", "")
+        if not shown.isdigit():
+            raise ConflictError("the request changed since it was shown")
+        identity_reveals.decide_reveal(
+            actor,
+            reveal,
+            approve=decision == "approve",
+            note=request.form.get("note"),
+            expected_version=int(shown),
+        )
+        if decision == "approve":
+            return _("Approved. The requester sees the identity for a limited time.")
+        return _("Refused. The identity stays hidden.")
+
+    return act(reference, f"reveal-{reveal_id}", run, f"#reveal-{reveal_id}")
+
+
+@bp.route("/identity-reveals")
+@roles_required(*DECIDERS)
+def identity_reveal_requests() -> str:
+    """Requests waiting for a second person, for those who may decide them."""
+    actor = current_actor()
+    pending = identity_reveals.pending_for(actor)
+    return render_template(
+        "console/case_reveal_requests.html",
+        pending=pending,
+        display=display,
+    )

@@ -1,0 +1,116 @@
+"""Administrators list, create and vet organisations. An NGO's members file and act for
+others only once it is vetted here (DESIGN §5: credible proxies)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from remedy.actors import Actor
+from remedy.auth.forms import EmptyForm
+from remedy.auth.sessions import roles_required
+from remedy.console.views import NAV, NavLink, console_navigation
+from remedy.extensions import db
+from remedy.models.organisation import ORGANISATION_KIND_TITLES, Organisation, OrganisationKind
+from remedy.models.user import Role, User
+from remedy.services.errors import InvalidInput
+from remedy.services.organisations import create_organisation, vet_organisation
+
+bp = Blueprint("organisations", __name__, url_prefix="/console/organisations")
+bp.context_processor(console_navigation)
+NAV.append(
+    NavLink("organisations", _l("Organisations"), "organisations.index", roles=(Role.ADMIN,))
+)
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND_TITLES.items()
+        ],
+    )
+    country = StringField(
+        _l("Country (two-letter code, optional)"),
+        validators=[Optional(), Length(min=2, max=2)],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+def _listing(form: OrganisationForm, status: int = 200) -> tuple[str, int]:
+    members = dict(
+        db.session.execute(
+            select(User.organisation_id, func.count(User.id))
+            .where(User.organisation_id.is_not(None))
+            .group_by(User.organisation_id)
+        ).all()
+    )
+    organisations = db.session.scalars(
+        select(Organisation).order_by(func.lower(Organisation.name))
+    ).all()
+    page = render_template(
+        "console/organisations.html",
+        organisations=organisations,
+        members=members,
+        form=form,
+        button=EmptyForm(),
+    )
+    return page, status
+
+
+@bp.route("/")
+@roles_required(Role.ADMIN)
+def index() -> tuple[str, int]:
+    return _listing(OrganisationForm())
+
+
+@bp.post("/")
+@roles_required(Role.ADMIN)
+def create() -> Response | tuple[str, int]:
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = create_organisation(
+                Actor.for_user(current_user),
+                form.name.data,
+                OrganisationKind(form.kind.data),
+                form.country.data or None,
+            )
+        except InvalidInput as problem:
+            field = getattr(form, problem.field or "", None)
+            if field is not None:
+                field.errors = [*field.errors, str(problem)]
+            else:
+                flash(str(problem), "error")
+        else:
+            flash(_("%(name)s is added.", name=organisation.name), "success")
+            return redirect(url_for(".index"))
+    return _listing(form, 400)
+
+
+@bp.post("/<int:organisation_id>/vet")
+@roles_required(Role.ADMIN)
+def vet(organisation_id: int) -> Response | tuple[str, int]:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    vet_organisation(Actor.for_user(current_user), organisation)
+    flash(
+        _(
+            "%(name)s is vetted: its members can now file and act for others.",
+            name=organisation.name,
+        ),
+        "success",
+    )
+    return redirect(url_for(".index"))

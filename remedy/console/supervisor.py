@@ -1,0 +1,42 @@
+"""The supervisor view: overdue work, open work per handler, and time per stage.
+
+Supervisors and auditors read it; it changes nothing. The figures and their source
+are explained in :mod:`remedy.services.workload`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import render_template, request
+from flask_babel import gettext as _
+
+from remedy.auth.sessions import roles_required
+from remedy.console.queue import CHANNEL_LABELS, RISK_LABELS, SEVERITY_LABELS
+from remedy.console.views import SUPERVISION, bp, current_actor
+from remedy.services.errors import InvalidInput
+from remedy.services.queue import SavedView, saved_view, search_grievances
+from remedy.services.workload import time_per_stage, workload
+
+WINDOWS = (30, 90, 365)
+OVERDUE_SHOWN = 20
+
+
+@bp.route("/supervisor")
+@roles_required(*SUPERVISION)
+def supervisor() -> str:
+    actor = current_actor()
+    days_text = request.args.get("days", "90")
+    if not days_text.isdigit() or int(days_text) not in WINDOWS:
+        raise InvalidInput(_("Choose one of the options offered."), "days")
+    days = int(days_text)
+    overdue = search_grievances(actor, saved_view(actor, SavedView.OVERDUE), limit=OVERDUE_SHOWN)
+    return render_template(
+        "console/supervisor.html",
+        overdue=overdue,
+        load=workload(actor),
+        stages=time_per_stage(actor, timedelta(days=days)),
+        days=days,
+        windows=WINDOWS,
+        labels={"channels": CHANNEL_LABELS, "risks": RISK_LABELS, "severities": SEVERITY_LABELS},
+    )

@@ -1,0 +1,79 @@
+"""Whatever a client sends, a 4xx problem and never a 5xx, on both databases (the
+schemathesis run covers the whole document on SQLite; PostgreSQL is stricter about
+text, so the free-form inputs are fuzzed here on both)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from remedy.models.involvement_track import TrackKind
+from tests.api.conftest import Api, Cast
+from tests.api.test_grievances import filing
+
+FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+def assert_problem(response: Any, *statuses: int) -> None:
+    assert response.status_code in statuses, response.get_data(as_text=True)[:300]
+    if response.status_code >= 400:
+        assert response.mimetype == "application/problem+json"
+
+
+def test_nul_in_free_text_is_refused(handler_api: Api) -> None:
+    response = handler_api.post("/grievances", filing(description="The well\x00 is dry."))
+    assert_problem(response, 422)
+    assert "description" in response.get_json()["errors"]
+
+
+def test_nul_in_a_leverage_target_is_refused(cast: Cast, handler_api: Api) -> None:
+    grievance, (track,) = cast.in_remedy(TrackKind.DIRECTLY_LINKED)
+    leverage = {"type": "raise_issue", "target": "Rift\x00", "description": "A letter."}
+
+    response = handler_api.post(
+        f"/grievances/{grievance.reference}/tracks/{track.id}/triggers/record_leverage",
+        {"leverage": leverage},
+    )
+
+    assert_problem(response, 422)
+
+
+@given(text=st.text(max_size=40))
+@FUZZ
+def test_any_reference_in_the_path_is_answered(handler_api: Api, text: str) -> None:
+    response = handler_api.get(f"/grievances/{quote(text, safe='')}")
+    assert_problem(response, 200, 404)
+
+
+@given(
+    query=st.lists(
+        st.tuples(st.sampled_from(["q", "after", "state", "limit"]), st.text(max_size=30)),
+        max_size=3,
+    )
+)
+@FUZZ
+def test_any_list_query_is_answered(handler_api: Api, query: list[tuple[str, str]]) -> None:
+    response = handler_api.get("/grievances", query_string=query)
+    assert_problem(response, 200, 422)
+
+
+@given(
+    body=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+        ),
+        max_leaves=10,
+    )
+)
+@FUZZ
+def test_any_json_body_is_answered(handler_api: Api, body: Any) -> None:
+    response = handler_api.post("/grievances", body)
+    assert_problem(response, 201, 422)

@@ -1,0 +1,313 @@
+"""The console's access matrix: every role against every console route, GET and POST.
+
+Every route under ``/console`` (whatever module declares it) must have an entry in
+``ROUTES`` saying how to call it and what each role gets; a route without one fails
+``test_every_console_route_has_an_expectation``. Expectations:
+
+- ``OK``: the role gets through. A GET answers 200; a POST, sent with an empty form
+  (so nothing changes), is judged by the service: 302 done, 400 or 409 refused for its
+  content, 200 shown again. Never 403 or 404.
+- ``403``: refused for its role or for what the workflow allows it.
+- ``404``: the grievance (or track) is not one this role may see: it looks absent.
+
+Separately, identities withheld by the complainant never appear on any console page, for
+any role; an organisation's staff never see another organisation's track.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+from werkzeug.test import TestResponse
+
+from remedy.actors import Actor
+from remedy.extensions import db
+from remedy.models import Grievance, InvolvementTrack, Organisation, Role, TrackKind
+from remedy.services import identity_reveals
+from remedy.services.grievances import PersonDetails
+from tests.console.case_support import console_for, new_user
+from tests.support import csrf_token
+from tests.workflows.scenarios import Scenario
+
+OK = "ok"
+ROLES = (
+    "admin",
+    "supervisor",
+    "handler",
+    "protection_officer",
+    "auditor",
+    "proxy_member",
+    "company_staff",
+)
+NAMES = ("Wanjiru Kamau", "Otieno Were")
+PHONES = ("+254711000111", "+254722000222")
+
+
+@dataclass
+class Stage:
+    """What the routes act on: a grievance in screening, one whose company track is
+    planning a remedy, and one implementing a remedy with remedy and leverage actions.
+    Every one withheld its people's identity."""
+
+    screening: Grievance
+    planning: Grievance
+    implementing: Grievance
+    reveal_id: int
+    ngo: Organisation
+    actors: dict[str, Actor] = field(default_factory=dict)
+
+    def company_track(self, grievance: Grievance) -> InvolvementTrack:
+        return next(t for t in grievance.tracks if t.kind is not TrackKind.DIRECTLY_LINKED)
+
+
+def withheld(index: int) -> dict[str, Any]:
+    return {
+        "identity_withheld": True,
+        "complainant": PersonDetails(NAMES[index % 2], PHONES[index % 2], "en"),
+    }
+
+
+@pytest.fixture
+def stage(scenario: Scenario) -> Stage:
+    screening = scenario.file(**withheld(0))
+    planning, _tracks = scenario.in_remedy(
+        TrackKind.CAUSE, TrackKind.DIRECTLY_LINKED, **withheld(1)
+    )
+    implementing, (contribute,) = scenario.in_remedy(TrackKind.CONTRIBUTE, **withheld(0))
+    scenario.implement(contribute)
+    protection_officer = new_user("po@example.org", Role.PROTECTION_OFFICER)
+    reveal = identity_reveals.request_reveal(
+        new_user("po2@example.org", Role.PROTECTION_OFFICER), planning, "A court asked for it."
+    )
+    db.session.commit()
+    return Stage(
+        screening=screening,
+        planning=planning,
+        implementing=implementing,
+        reveal_id=reveal.id,
+        ngo=scenario.ngo,
+        actors={
+            "admin": new_user("admin@example.org", Role.ADMIN),
+            "supervisor": scenario.supervisor,
+            "handler": scenario.handler,
+            "protection_officer": protection_officer,
+            "auditor": scenario.auditor,
+            "proxy_member": scenario.proxy,
+            "company_staff": scenario.company_handler,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Call:
+    """How to call one route, and what each role gets."""
+
+    expect: dict[str, str | int]
+    params: Callable[[Stage], dict[str, Any]] = lambda stage: {}
+    data: dict[str, str] = field(default_factory=dict)
+
+
+def everyone(outcome: str | int, **others: str | int) -> dict[str, str | int]:
+    return {role: others.get(role, outcome) for role in ROLES}
+
+
+STAFF_READ = everyone(OK, proxy_member=403)
+# Posts to a grievance: handlers and supervisors work; protection officers pass the role
+# check but the workflow refuses them; auditors and administrators change nothing.
+CASE_WORK = everyone(OK, protection_officer=403, auditor=403, admin=403, proxy_member=403)
+
+
+def planning(stage: Stage) -> dict[str, Any]:
+    return {"reference": stage.planning.reference}
+
+
+def planning_track(stage: Stage) -> dict[str, Any]:
+    return {**planning(stage), "track_id": stage.company_track(stage.planning).id}
+
+
+def implementing(stage: Stage) -> dict[str, Any]:
+    return {"reference": stage.implementing.reference}
+
+
+def implementing_track(stage: Stage) -> dict[str, Any]:
+    return {**implementing(stage), "track_id": stage.company_track(stage.implementing).id}
+
+
+def remedy_action(stage: Stage) -> dict[str, Any]:
+    track = stage.company_track(stage.implementing)
+    return {**implementing(stage), "action_id": track.remedy_actions[0].id}
+
+
+def leverage_action(stage: Stage) -> dict[str, Any]:
+    track = stage.company_track(stage.implementing)
+    return {**implementing(stage), "action_id": track.leverage_actions[0].id}
+
+
+ROUTES: dict[str, Call] = {
+    # The queue, the supervisor view (this module's owner).
+    "GET console.home": Call(STAFF_READ),
+    "GET console.supervisor": Call(everyone(403, supervisor=OK, auditor=OK)),
+    # The case page and the work on it.
+    "GET console.case": Call(STAFF_READ, planning),
+    "POST console.assign": Call(CASE_WORK, planning),
+    "POST console.case_trigger": Call(
+        {**CASE_WORK, "company_staff": 404},
+        lambda stage: {"reference": stage.screening.reference, "trigger": "request_info"},
+    ),
+    "POST console.track_trigger": Call(
+        CASE_WORK, lambda stage: {**planning_track(stage), "trigger": "propose_remedy"}
+    ),
+    # Complete forms where an empty one would be refused before the permission is checked.
+    "POST console.add_remedy_action": Call(
+        CASE_WORK,
+        implementing_track,
+        {
+            "new-description": "Rebuild the path.",
+            "new-type": "restitution",
+            "new-owner": "this_organisation",
+        },
+    ),
+    "POST console.deliver_remedy_action": Call(CASE_WORK, remedy_action),
+    "POST console.cancel_remedy_action": Call(CASE_WORK, remedy_action),
+    "POST console.add_leverage_action": Call(
+        CASE_WORK,
+        implementing_track,
+        {
+            "new-leverage-description": "Ask for a gate.",
+            "new-leverage-target": "Rift Haulage",
+            "new-leverage-type": "raise_issue",
+        },
+    ),
+    "POST console.complete_leverage_action": Call(CASE_WORK, leverage_action),
+    # An organisation never decides how it is itself involved.
+    "POST console.reclassify_track": Call(
+        {**CASE_WORK, "company_staff": 403},
+        planning_track,
+        {"kind": "contribute", "rationale": "New facts came out."},
+    ),
+    "POST console.open_check_in": Call(CASE_WORK, implementing_track),
+    "POST console.add_note": Call(everyone(OK, auditor=403, admin=403, proxy_member=403), planning),
+    # Replies to the people come from the mechanism, not from an organisation involved.
+    "POST console.reply": Call({**CASE_WORK, "company_staff": 403}, planning),
+    # Identity reveals: protection officers ask, a second person decides.
+    "GET console.identity_reveal_requests": Call(
+        everyone(403, protection_officer=OK, supervisor=OK)
+    ),
+    "POST console.request_reveal": Call(everyone(403, protection_officer=OK), planning),
+    "POST console.decide_reveal": Call(
+        everyone(403, protection_officer=OK, supervisor=OK),
+        lambda stage: {**planning(stage), "reveal_id": stage.reveal_id},
+    ),
+    # Organisations: administrators only.
+    "GET organisations.index": Call(everyone(403, admin=OK)),
+    "POST organisations.create": Call(everyone(403, admin=OK)),
+    "POST organisations.vet": Call(
+        everyone(403, admin=OK), lambda stage: {"organisation_id": stage.ngo.id}
+    ),
+    # The SMS simulator: staff try conversations; read-only roles send nothing.
+    "GET simulator.page": Call(STAFF_READ),
+    "POST simulator.send": Call(everyone(OK, auditor=403, admin=403, proxy_member=403)),
+}
+
+
+def console_rules(app: Flask) -> list[Rule]:
+    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/console")]
+
+
+def calls(app: Flask) -> list[tuple[str, str, Rule]]:
+    found = []
+    for rule in console_rules(app):
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            found.append((f"{method} {rule.endpoint}", method, rule))
+    return found
+
+
+def test_every_console_route_has_an_expectation(app: Flask) -> None:
+    missing = [key for key, _method, _rule in calls(app) if key not in ROUTES]
+    stale = set(ROUTES) - {key for key, _method, _rule in calls(app)}
+
+    assert missing == [], f"add these routes to ROUTES in {__name__}: {missing}"
+    assert stale == set(), f"these routes are gone: {stale}"
+
+
+def request(
+    client: FlaskClient, method: str, path: str, token: str, data: dict[str, str]
+) -> TestResponse:
+    if method == "GET":
+        return client.get(path)
+    return client.post(path, data={"csrf_token": token, **data})
+
+
+def passed(method: str, response: TestResponse) -> bool:
+    if method == "GET":
+        return response.status_code == 200
+    return response.status_code in (200, 302, 400, 409)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_the_matrix_says(app: Flask, stage: Stage, role: str) -> None:
+    client = console_for(app, stage.actors[role]).client
+    # A page with a CSRF token the role may open (its own account page): posts carry it.
+    token = csrf_token(client.get("/account").get_data(as_text=True))
+    wrong = []
+    for key, method, rule in calls(app):
+        call = ROUTES[key]
+        expected = call.expect[role]
+        with app.test_request_context():
+            path = url_for(rule.endpoint, **call.params(stage))
+        response = request(client, method, path, token, call.data)
+        ok = passed(method, response) if expected == OK else response.status_code == expected
+        if not ok:
+            wrong.append(f"{key} ({path}): expected {expected}, got {response.status_code}")
+
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_anyone_signed_out_is_sent_to_sign_in(
+    app: Flask, client: FlaskClient, stage: Stage
+) -> None:
+    for _key, method, rule in calls(app):
+        if method != "GET":
+            continue
+        with app.test_request_context():
+            path = url_for(rule.endpoint, **ROUTES[f"GET {rule.endpoint}"].params(stage))
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.location.startswith("/sign-in"), path
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_withheld_identities_reach_no_console_page(app: Flask, stage: Stage, role: str) -> None:
+    client = console_for(app, stage.actors[role]).client
+    pages = []
+    for key, method, rule in calls(app):
+        if method != "GET":
+            continue
+        with app.test_request_context():
+            for grievance in (stage.screening, stage.planning, stage.implementing):
+                params = ROUTES[key].params(stage)
+                if "reference" in params:
+                    params = {**params, "reference": grievance.reference}
+                pages.append(url_for(rule.endpoint, **params))
+    for path in dict.fromkeys(pages):
+        body = client.get(path).get_data(as_text=True)
+        for secret in (*NAMES, *PHONES, PHONES[0][4:], PHONES[1][4:]):
+            assert secret not in body, f"{secret!r} shown to {role} on {path}"
+
+
+def test_a_company_never_sees_another_organisations_track(app: Flask, stage: Stage) -> None:
+    client = console_for(app, stage.actors["company_staff"]).client
+    partner_track = next(
+        track for track in stage.planning.tracks if track.kind is TrackKind.DIRECTLY_LINKED
+    )
+
+    for path in ("/console/", f"/console/grievances/{stage.planning.reference}"):
+        body = client.get(path).get_data(as_text=True)
+        assert "Rift Haulage" not in body, path
+        assert f"/tracks/{partner_track.id}/" not in body, path
