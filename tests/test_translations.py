@@ -18,6 +18,11 @@ from remedy.i18n import compile_catalogues
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 
 
+def singular(message_id: str | tuple[str, ...]) -> str:
+    """A plural entry's id is (singular, plural); the code is looked up by the singular."""
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
 def load_catalogue(language: str) -> Catalog:
     path = TRANSLATIONS_PATH / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as handle:
@@ -31,7 +36,7 @@ def strings_in_code() -> set[str]:
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(PROJECT_ROOT), method_map, options_map, keywords=KEYWORDS
     ):
-        found.add(message if isinstance(message, str) else message[0])
+        found.add(singular(message))
     return found
 
 
@@ -58,7 +63,7 @@ def test_the_catalogue_has_no_untranslated_or_fuzzy_entry(language: str) -> None
 def test_every_string_in_the_code_is_in_the_catalogue(
     language: str, code_strings: set[str]
 ) -> None:
-    catalogued = {message.id for message in load_catalogue(language) if message.id}
+    catalogued = {singular(message.id) for message in load_catalogue(language) if message.id}
     missing = sorted(code_strings - catalogued)
     assert missing == [], "run `make translations` and translate the new strings"
 
@@ -75,7 +80,7 @@ def test_translations_keep_the_placeholders_of_the_original(language: str) -> No
 
 def test_the_template_matches_the_code(code_strings: set[str]) -> None:
     with (TRANSLATIONS_PATH / "messages.pot").open("rb") as handle:
-        template = {message.id for message in read_po(handle) if message.id}
+        template = {singular(message.id) for message in read_po(handle) if message.id}
     assert template == code_strings, "run `make translations`"
 
 
