@@ -6,11 +6,13 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WEB_WORKERS ?= 2
+# Test processes (pytest-xdist): one per core; each has its own databases.
+TEST_PROCESSES ?= 2
 # Links printed on the terminal (the first-run set-up) point at this server unless configured.
 REMEDY_PUBLIC_URL ?= http://$(HOST):$(PORT)
 export REMEDY_PUBLIC_URL
 
-.PHONY: run test lint typecheck pytest translations compile-translations migrate setup-link clean
+.PHONY: run test lint typecheck pytest translations compile-translations migrate setup-link clean browser-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,10 +36,25 @@ migrate: $(VENV)/.installed compile-translations
 setup-link: migrate
 	@$(FLASK) setup-link
 
+# The outbox worker runs beside the web app; Ctrl-C stops both (the worker finishes the
+# message in hand: it ignores the Ctrl-C itself and gets one SIGTERM from the trap).
 run: setup-link
-	@echo "Remedy on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
+	@echo "Remedy on http://$(HOST):$(PORT), with the outbox worker  (Ctrl-C stops both)"
+	@$(FLASK) worker & worker=$$!; \
+	stop() { trap - EXIT INT TERM; kill -TERM $$worker 2>/dev/null; wait $$worker; }; \
+	trap stop EXIT INT TERM; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --access-logfile - \
 		--access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms' 'wsgi:app'
+
+# axe-core from the npm registry (pinned in package-lock.json): the browser tests inject it
+# to check accessibility. Without npm those checks are skipped, with a notice.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser-tools:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.installed; \
+	else echo "npm not found: accessibility checks (axe-core) are skipped; install npm to run them."; fi
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -46,8 +63,8 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
-pytest: $(VENV)/.dev-installed compile-translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+pytest: $(VENV)/.dev-installed compile-translations browser-tools
+	$(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
@@ -58,5 +75,5 @@ translations: $(VENV)/.dev-installed
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules
 	find translations -name '*.mo' -delete

@@ -29,29 +29,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
-import platform
-import sqlite3
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
-from sqlalchemy import create_engine, event, func, or_, select, text
-from sqlalchemy.engine import make_url
+from _support import (  # the benchmarks' shared helpers (bench/ is on sys.path)
+    FAST_HASHING,
+    environment,
+    make_app,
+    percentiles,
+    postgres_admin_url,
+    postgres_database,
+    server_version,
+    sqlite_database,
+)
+from sqlalchemy import event, func, or_, select
 
-from remedy import create_app
 from remedy.actors import OPERATOR, Actor
-from remedy.crypto import generate_key
 from remedy.extensions import db
 from remedy.models import (
     Answer,
@@ -82,11 +80,6 @@ STEPS = (
     ("answer_check_in", 2),
 )
 TRIGGERS_PER_GRIEVANCE = sum(triggers for _, triggers in STEPS)
-LOAD = os.getloadavg()  # other work on the machine skews the numbers: it is reported
-POSTGRES_CANDIDATES = (
-    "postgresql+psycopg:///postgres",
-    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
-)
 
 
 @dataclass
@@ -131,109 +124,6 @@ class Result:
             "steps_ms": {name: percentiles(values) for name, values in self.latencies_ms.items()},
             "statements_per_call": self.statements,
         }
-
-
-def percentiles(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def at(share: float) -> float:
-        index = min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))
-        return round(ordered[index], 2)
-
-    return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "max": round(ordered[-1], 2)}
-
-
-# Databases -------------------------------------------------------------------------------
-
-
-def _as_psycopg(url: str) -> str:
-    if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return url
-
-
-def postgres_admin_url(given: str | None) -> str | None:
-    """A PostgreSQL URL whose role may create databases, or None."""
-    candidates = [given] if given else [os.environ.get("TEST_DATABASE_URL", "")]
-    candidates += [] if given else list(POSTGRES_CANDIDATES)
-    for url in filter(None, candidates):
-        url = _as_psycopg(url)
-        try:
-            engine = create_engine(
-                url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-            )
-            with engine.connect() as connection:
-                allowed = connection.execute(
-                    text(
-                        "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
-                    )
-                ).scalar()
-            engine.dispose()
-            if allowed:
-                return url
-        except Exception:  # noqa: S112 - any failure means "not available here"
-            continue
-    return None
-
-
-def _admin(admin_url: str, statement: str) -> None:
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(statement))
-    engine.dispose()
-
-
-@contextmanager
-def sqlite_database() -> Iterator[tuple[str, Path]]:
-    with tempfile.TemporaryDirectory(prefix="remedy-bench-") as folder:
-        yield f"sqlite:///{Path(folder) / 'bench.db'}", Path(folder)
-
-
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[tuple[str, Path]]:
-    name = f"remedy_bench_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    _admin(admin_url, f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="remedy-bench-") as folder:
-            url = make_url(admin_url).set(database=name)
-            yield url.render_as_string(hide_password=False), Path(folder)
-    finally:
-        _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def make_app(url: str, instance: Path) -> Flask:
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": uuid.uuid4().hex * 2,
-            "REMEDY_ENCRYPTION_KEY": generate_key(),
-            # Only the set-up hashes (the staff password, the PINs of the filed grievances).
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_KIB": 1024,
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
-    from flask_migrate import upgrade
-
-    with app.app_context():
-        logging.disable(logging.INFO)
-        try:
-            upgrade()
-        finally:
-            logging.disable(logging.NOTSET)
-    return app
-
-
-def server_version(backend: str) -> str:
-    if backend == "sqlite":
-        journal = db.session.execute(text("PRAGMA journal_mode")).scalar()
-        sync = db.session.execute(text("PRAGMA synchronous")).scalar()
-        mode = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(int(sync or 0), str(sync))
-        return f"SQLite {sqlite3.sqlite_version} (journal_mode={journal}, synchronous={mode})"
-    version = db.session.execute(text("SHOW server_version")).scalar()
-    commit = db.session.execute(text("SHOW synchronous_commit")).scalar()
-    return f"PostgreSQL {version} (synchronous_commit={commit})"
 
 
 # The workload ----------------------------------------------------------------------------
@@ -319,7 +209,7 @@ def count_triggers(after_seq: int) -> int:
 
 
 def run_backend(backend: str, url: str, instance: Path, grievances: int, warm_up: int) -> Result:
-    app = make_app(url, instance)
+    app = make_app(url, instance, **FAST_HASHING)
     with app.app_context():
         server = server_version(backend)
         cast, ids = set_up(warm_up + grievances)
@@ -381,25 +271,6 @@ def run_backend(backend: str, url: str, instance: Path, grievances: int, warm_up
 # Reporting -------------------------------------------------------------------------------
 
 
-def environment() -> dict[str, str]:
-    cpu = "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    packages = ("flask", "sqlalchemy", "flask-sqlalchemy", "transitions", "psycopg")
-    return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}",
-        "load average before the run (1, 5, 15 min)": ", ".join(f"{x:.2f}" for x in LOAD),
-        "load average after it": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
-        "python": platform.python_version(),
-        **{package: metadata.version(package) for package in packages},
-    }
-
-
 def print_report(env: dict[str, str], results: list[Result]) -> None:
     print("\n## Environment\n")
     for key, value in env.items():
@@ -455,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"sqlite: {args.warm_up} + {args.grievances} grievances ...", file=sys.stderr)
             results.append(run_backend("sqlite", url, instance, args.grievances, args.warm_up))
     if args.backend in ("postgresql", "both"):
-        admin = postgres_admin_url(args.postgres_url)
+        admin = postgres_admin_url(args.postgres_url, env=("TEST_DATABASE_URL",))
         if admin is None:
             print("postgresql: no server that lets us create a database; skipped", file=sys.stderr)
         else:
@@ -467,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(
                     run_backend("postgresql", url, instance, args.grievances, args.warm_up)
                 )
-    env = environment()
+    env = environment(("flask", "sqlalchemy", "flask-sqlalchemy", "transitions", "psycopg"))
     print_report(env, results)
     if args.json:
         payload = {"environment": env, "results": [r.summary() for r in results]}
