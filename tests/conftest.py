@@ -2,7 +2,9 @@
 
 Each run migrates one template database per backend with the real Alembic
 migrations; each test gets a fresh copy (a file copy on SQLite, ``CREATE
-DATABASE ... TEMPLATE`` on PostgreSQL) and every database is dropped at the end.
+DATABASE ... TEMPLATE`` on PostgreSQL, or a database an earlier test used, given
+the template's contents back: see ``tests/postgres_reuse.py``) and every database
+is dropped at the end.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from sqlalchemy.engine import make_url
 
 from remedy import create_app
 from remedy.extensions import db
+from tests.postgres_reuse import TemplateContents
+from tests.route_builders import compile_each_route_once
 from tests.support import SECRET_KEY, TEST_KEY, IsolatedClient, test_overrides
 from tests.workflows.scenarios import Scenario
 
@@ -54,6 +58,7 @@ def _postgres_admin_url() -> str | None:
     return None
 
 
+compile_each_route_once()
 POSTGRES_ADMIN_URL = _postgres_admin_url()
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_ADMIN_URL else [])
 # For quick local runs: REMEDY_TEST_BACKENDS=sqlite (CI always runs every backend it has).
@@ -88,11 +93,16 @@ def migrate(url: str, instance: Path) -> None:
 class TestDatabases:
     """Hands out fresh, migrated databases of one backend."""
 
+    __test__ = False  # a helper named Test..., not a test class
+
     backend: str
     root: Path
     template_url: str = ""
     admin_url: str = ""
     created: list[str] = field(default_factory=list)
+    # Used PostgreSQL databases with the template's contents back, ready for the next test.
+    spare: list[str] = field(default_factory=list)
+    contents: TemplateContents | None = None
 
     def __post_init__(self) -> None:
         if self.backend == "sqlite":
@@ -107,9 +117,14 @@ class TestDatabases:
             self.created.append(name)
             self.template_url = self._url_for(name)
             migrate(self.template_url, self.root)
+            self.contents = TemplateContents.read(self._conninfo(self.template_url))
 
     def _url_for(self, name: str) -> str:
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    @staticmethod
+    def _conninfo(url: str) -> str:
+        return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
     def _execute(self, statement: str) -> None:
         engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
@@ -122,7 +137,9 @@ class TestDatabases:
             path = self.root / f"{uuid.uuid4().hex}.db"
             shutil.copyfile(self.root / "template.db", path)
             return f"sqlite:///{path}"
-        name = f"{self.created[0]}_{len(self.created)}"
+        if self.spare:
+            return self.spare.pop()
+        name = f"{self.created[0]}_{uuid.uuid4().hex[:8]}"
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.created[0]}"')
         self.created.append(name)
         return self._url_for(name)
@@ -132,6 +149,9 @@ class TestDatabases:
             path = Path(make_url(url).database or "")
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+            return
+        if self.contents is not None and self.contents.restore(self._conninfo(url)):
+            self.spare.append(url)
             return
         name = make_url(url).database
         self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
