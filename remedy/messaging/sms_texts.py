@@ -57,6 +57,9 @@ STATUS: LazyString = _l("Case %(reference)s: %(now)s %(next)s")
 STATUS_DUE: LazyString = _l("Case %(reference)s: %(now)s %(next)s Expected by %(date)s.")
 STATUS_OUTCOME: LazyString = _l("Case %(reference)s: %(now)s Result: %(outcome)s. %(next)s")
 CHECK_IN_THANKS: LazyString = _l("Thank you. We recorded your answer.")
+INFORMATION_THANKS: LazyString = _l(
+    "Thank you. We added your message to your case and will tell you what happens next."
+)
 MEDIA_REFUSED: LazyString = _l(
     "We can receive photos, voice messages and PDF files only. Please send the rest as text."
 )
@@ -84,6 +87,7 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "status_due": STATUS_DUE,
     "status_outcome": STATUS_OUTCOME,
     "check_in_thanks": CHECK_IN_THANKS,
+    "information_thanks": INFORMATION_THANKS,
     "media_refused": MEDIA_REFUSED,
     "try_again": TRY_AGAIN,
 }

@@ -14,7 +14,11 @@ The SMS channel (Twilio's webhook) and the console's simulator both call
    names). STOP and START are mirrored on the person.
 3. A bare 1, 2 or 3 answers the person's open check-in, unless the conversation
    is at a numbered menu.
-4. Anything else moves the filing conversation (``remedy.workflows.conversation``)
+4. With no conversation under way, a message (not a greeting) from the number of
+   someone whose case waits for their answer (``awaiting_complainant``) is that
+   answer: it is added to the case, as on the web, and nothing about the case is
+   said back.
+5. Anything else moves the filing conversation (``remedy.workflows.conversation``)
    on by one question; the last answer files the grievance through
    ``submit_grievance`` and the reply gives the reference and PIN.
 
@@ -49,6 +53,7 @@ from remedy.messaging import sms_texts
 from remedy.models.check_in import Answer, CheckIn, CheckInResponse
 from remedy.models.conversation import Conversation
 from remedy.models.grievance import Channel, Grievance
+from remedy.models.grievance_person import GrievancePerson
 from remedy.models.inbound_message import InboundMedia, InboundMessage
 from remedy.models.person import Person
 from remedy.models.types import keyring, utcnow
@@ -266,6 +271,8 @@ class Turn:
     now: datetime = field(default_factory=utcnow)
     command_language: str | None = None
     conversation: Conversation | None = None
+    # The case this message answered, when it was not part of a conversation.
+    answered_grievance_id: int | None = None
     inbound: InboundMessage = field(init=False)
 
     @cached_property
@@ -356,7 +363,9 @@ class Turn:
             self.inbound.media.append(
                 InboundMedia(
                     conversation=conversation,
-                    grievance_id=conversation.grievance_id if conversation else None,
+                    grievance_id=(
+                        conversation.grievance_id if conversation else self.answered_grievance_id
+                    ),
                     position=position,
                     url=item.url,
                     content_type=item.kind,
@@ -401,6 +410,10 @@ class Turn:
             answered = self.answer_check_in(ANSWERS[answer])
             if answered is not None:
                 return answered
+        if self.conversation is None and greeting_language(self.body) is None:
+            added = self.answer_awaiting_case()
+            if added is not None:
+                return added
         if self.conversation is None:
             return self.begin()
         self.conversation.last_message_at = self.now
@@ -526,6 +539,40 @@ class Turn:
         except ServiceError:
             return None  # not this person's to answer after all: an ordinary message
         return self.say(sms_texts.CHECK_IN_THANKS)
+
+    def answer_awaiting_case(self) -> str | None:
+        """The team asked this number's person a question (their case waits for the answer,
+        the SMS said "please answer by ..."): the message is the answer, not a new complaint.
+        Files sent with it join the case. The reply names no case: the number proved no PIN."""
+        from remedy.services.intake import provide_information
+
+        if not self.body:
+            return None
+        found = db.session.execute(
+            select(Grievance, GrievancePerson.person_id)
+            .join(GrievancePerson, GrievancePerson.grievance_id == Grievance.id)
+            .join(Person, Person.id == GrievancePerson.person_id)
+            .where(
+                Person.phone_hash.in_(self.hashes),
+                GrievancePerson.receives_messages.is_(True),
+                Grievance.state == "awaiting_complainant",
+            )
+            .order_by(Grievance.updated_at.desc(), Grievance.id.desc())
+            .limit(1)
+        ).first()
+        if found is None:
+            return None
+        grievance, person_id = found
+        try:
+            # A savepoint: a refusal leaves nothing behind, and the message is handled as usual.
+            with autoflush(), db.session.begin_nested():
+                provide_information(
+                    Actor.complainant(grievance.reference, person_id), grievance, self.body
+                )
+        except ServiceError:
+            return None
+        self.answered_grievance_id = grievance.id
+        return self.say(sms_texts.INFORMATION_THANKS)
 
     # The filing conversation ------------------------------------------------------------
 

@@ -181,7 +181,7 @@ def record_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
             GrievancePerson(person=person, role=role, receives_messages=details.receives_messages)
         )
     db.session.flush()
-    index_place(grievance)
+    index_place(grievance, new=True)
     audit.record(
         actor,
         "grievance.submit",

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from remedy.extensions import db
@@ -22,6 +23,7 @@ from remedy.references import display
 from remedy.services.inbound_media import MAX_ATTEMPTS, _credentials_for, fetch_pending_media
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN
 from tests.sms.conftest import PUBLIC_URL, Phone, file_by_phone, rendered
+from tests.workflows.scenarios import Scenario
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"photo of the broken pipe" * 100
 VOICE = b"OggS" + b"voice note" * 200
@@ -204,3 +206,23 @@ def test_a_file_after_filing_starts_a_new_draft_rather_than_being_lost(
     assert conversation is not None
     (item,) = all_media()
     assert item.conversation_id == conversation.id
+
+
+def test_a_photo_sent_with_the_answer_to_the_teams_question_joins_the_case(
+    client: FlaskClient, scenario: Scenario, media_server: MediaServer
+) -> None:
+    grievance = scenario.to_grievance_state("awaiting_complainant")
+    number = grievance.people[0].person.phone
+    assert number is not None
+    photo = media_server.add("ME7", PHOTO)
+
+    reply = Phone(client, number).send("Here is the fence.", **media((photo, "image/jpeg")))
+
+    assert reply == rendered(sms_texts.INFORMATION_THANKS, "en")
+    (item,) = all_media()
+    assert item.grievance_id == grievance.id
+    assert fetch_pending_media() == 1
+    (attachment,) = db.session.scalars(
+        select(Attachment).where(Attachment.grievance_id == grievance.id)
+    ).all()
+    assert attachment.content == PHOTO

@@ -1,0 +1,115 @@
+"""The team asked a question by SMS ("please answer by ..."): the number's reply answers it."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from remedy.extensions import db
+from remedy.messaging import sms_texts
+from remedy.models import Grievance
+from remedy.models.added_information import AddedInformation
+from remedy.references import display
+from tests.sms.conftest import Phone, a_number, rendered
+from tests.workflows.scenarios import Scenario
+
+ANSWER = "The fence is behind the school, since March."
+
+
+def awaiting_answer(scenario: Scenario, client: FlaskClient) -> tuple[Grievance, Phone]:
+    """A case waiting for its complainant's answer, and the complainant's phone."""
+    grievance = scenario.to_grievance_state("awaiting_complainant")
+    number = grievance.people[0].person.phone
+    assert number is not None
+    return grievance, Phone(client, number)
+
+
+def added_to(grievance: Grievance) -> list[str]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(AddedInformation.text).where(AddedInformation.grievance_id == grievance.id)
+        )
+    )
+
+
+def test_the_reply_to_the_teams_question_is_added_to_the_case(
+    client: FlaskClient, scenario: Scenario
+) -> None:
+    grievance, phone = awaiting_answer(scenario, client)
+
+    reply = phone.send(ANSWER)
+
+    assert reply == rendered(sms_texts.INFORMATION_THANKS, "en")
+    assert added_to(grievance) == [ANSWER]
+    assert grievance.state == "screening"  # back to the team, as when answered on the web
+    assert phone.conversations() == []  # an answer, not the start of a new complaint
+
+
+def test_the_reply_names_no_case(client: FlaskClient, scenario: Scenario) -> None:
+    """The number proved no PIN: what it hears back tells nothing about the case."""
+    grievance, phone = awaiting_answer(scenario, client)
+
+    reply = phone.send(ANSWER)
+
+    assert grievance.reference not in reply
+    assert display(grievance.reference) not in reply
+
+
+def test_a_greeting_still_starts_a_conversation(client: FlaskClient, scenario: Scenario) -> None:
+    grievance, phone = awaiting_answer(scenario, client)
+
+    reply = phone.send("HELLO")
+
+    assert reply == rendered(sms_texts.WHAT_HAPPENED, "en")
+    assert added_to(grievance) == []
+    assert grievance.state == "awaiting_complainant"
+    assert phone.open_conversation() is not None
+
+
+def test_a_conversation_under_way_goes_on(client: FlaskClient, scenario: Scenario) -> None:
+    """Someone telling a new story mid-conversation is not answering the old question."""
+    grievance, phone = awaiting_answer(scenario, client)
+    phone.send("HELLO")
+
+    reply = phone.send(ANSWER)
+
+    assert reply == rendered(sms_texts.MORE, "en")
+    assert added_to(grievance) == []
+    conversation = phone.open_conversation()
+    assert conversation is not None
+    assert conversation.description == ANSWER
+
+
+def test_another_number_cannot_answer(client: FlaskClient, scenario: Scenario) -> None:
+    grievance, _ = awaiting_answer(scenario, client)
+    stranger = Phone(client, a_number())
+
+    reply = stranger.send(ANSWER)
+
+    assert reply != rendered(sms_texts.INFORMATION_THANKS, "en")
+    assert added_to(grievance) == []
+    assert grievance.state == "awaiting_complainant"
+
+
+def test_once_answered_the_next_message_is_an_ordinary_one(
+    client: FlaskClient, scenario: Scenario
+) -> None:
+    grievance, phone = awaiting_answer(scenario, client)
+    phone.send(ANSWER)
+
+    reply = phone.send("Another problem: the trucks broke our water pipe.")
+
+    assert reply != rendered(sms_texts.INFORMATION_THANKS, "en")
+    assert added_to(grievance) == [ANSWER]
+    assert phone.open_conversation() is not None
+
+
+def test_a_retried_answer_is_added_once(client: FlaskClient, scenario: Scenario) -> None:
+    grievance, phone = awaiting_answer(scenario, client)
+    params = phone.params(ANSWER)
+
+    replies = {phone.post(params).get_data(as_text=True) for _ in range(3)}
+
+    assert len(replies) == 1
+    assert added_to(grievance) == [ANSWER]
