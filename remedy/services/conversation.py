@@ -15,9 +15,9 @@ The SMS channel (Twilio's webhook) and the console's simulator both call
 3. A bare 1, 2 or 3 answers the person's open check-in, unless the conversation
    is at a numbered menu.
 4. With no conversation under way, a message (not a greeting) from the number of
-   someone whose case waits for their answer (``awaiting_complainant``) is that
-   answer: it is added to the case, as on the web, and nothing about the case is
-   said back.
+   someone whose case waits for their answer (``awaiting_complainant``), asked by
+   SMS (not in discreet mode), is that answer: it is added to the case, as on the
+   web, and nothing about the case is said back.
 5. Anything else moves the filing conversation (``remedy.workflows.conversation``)
    on by one question; the last answer files the grievance through
    ``submit_grievance`` and the reply gives the reference and PIN.
@@ -543,7 +543,9 @@ class Turn:
     def answer_awaiting_case(self) -> str | None:
         """The team asked this number's person a question (their case waits for the answer,
         the SMS said "please answer by ..."): the message is the answer, not a new complaint.
-        Files sent with it join the case. The reply names no case: the number proved no PIN."""
+        Files sent with it join the case. The reply names no case: the number proved no PIN.
+        Not for a discreet case: its phone was told only that there is news, the question
+        waits behind the PIN, and a message from the phone proves nothing about who holds it."""
         from remedy.services.intake import provide_information
 
         if not self.body:
@@ -556,6 +558,7 @@ class Turn:
                 Person.phone_hash.in_(self.hashes),
                 GrievancePerson.receives_messages.is_(True),
                 Grievance.state == "awaiting_complainant",
+                Grievance.discreet_messages.is_(False),
             )
             .order_by(Grievance.updated_at.desc(), Grievance.id.desc())
             .limit(1)

@@ -113,3 +113,19 @@ def test_a_retried_answer_is_added_once(client: FlaskClient, scenario: Scenario)
 
     assert len(replies) == 1
     assert added_to(grievance) == [ANSWER]
+
+
+def test_a_discreet_case_takes_no_answer_from_the_phone(
+    client: FlaskClient, scenario: Scenario
+) -> None:
+    """Its phone heard only that there is news; the question waits behind the PIN."""
+    grievance, phone = awaiting_answer(scenario, client)
+    grievance.discreet_messages = True
+    db.session.commit()
+
+    reply = phone.send(ANSWER)
+
+    assert reply != rendered(sms_texts.INFORMATION_THANKS, "en")
+    assert added_to(grievance) == []
+    assert grievance.state == "awaiting_complainant"
+    assert phone.open_conversation() is not None
