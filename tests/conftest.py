@@ -117,13 +117,13 @@ class TestDatabases:
             self.created.append(name)
             self.template_url = self._url_for(name)
             migrate(self.template_url, self.root)
-            self.contents = TemplateContents.read(self._conninfo(self.template_url))
+            self.contents = TemplateContents.read(self.conninfo(self.template_url))
 
     def _url_for(self, name: str) -> str:
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
     @staticmethod
-    def _conninfo(url: str) -> str:
+    def conninfo(url: str) -> str:
         return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
     def _execute(self, statement: str) -> None:
@@ -150,7 +150,7 @@ class TestDatabases:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             return
-        if self.contents is not None and self.contents.restore(self._conninfo(url)):
+        if self.contents is not None and self.contents.restore(self.conninfo(url)):
             self.spare.append(url)
             return
         name = make_url(url).database

@@ -31,12 +31,12 @@ def postgres(databases: TestDatabases) -> TestDatabases:
 @pytest.fixture
 def used(postgres: TestDatabases) -> Iterator[tuple[str, psycopg.Connection]]:
     url = postgres.fresh()
-    with psycopg.connect(postgres._conninfo(url), autocommit=True) as connection:
+    with psycopg.connect(postgres.conninfo(url), autocommit=True) as connection:
         yield url, connection
 
 
 def counts(databases: TestDatabases, url: str) -> tuple[int, ...]:
-    with psycopg.connect(databases._conninfo(url), autocommit=True) as connection:
+    with psycopg.connect(databases.conninfo(url), autocommit=True) as connection:
         row = connection.execute(COUNTS).fetchone()
     assert row is not None
     return tuple(row)

@@ -34,7 +34,7 @@ import random
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -156,6 +156,17 @@ def autoflush() -> Iterator[None]:
         yield
     finally:
         session.autoflush = before
+
+
+def allowed(service_call: Callable[[], object]) -> bool:
+    """Run a service on the complainant's behalf in a savepoint; False, with nothing of it
+    left behind, when the service refuses (the message is then handled as an ordinary one)."""
+    try:
+        with autoflush(), db.session.begin_nested():
+            service_call()
+    except ServiceError:
+        return False
+    return True
 
 
 class _Duplicate(Exception):
@@ -530,13 +541,8 @@ class Turn:
         if check_in is None or check_in.person_id is None:
             return None
         grievance = check_in.track.grievance
-        try:
-            # A savepoint: a refusal leaves nothing of the answer behind.
-            with autoflush(), db.session.begin_nested():
-                answer_check_in(
-                    Actor.complainant(grievance.reference, check_in.person_id), check_in, answer
-                )
-        except ServiceError:
+        actor = Actor.complainant(grievance.reference, check_in.person_id)
+        if not allowed(lambda: answer_check_in(actor, check_in, answer)):
             return None  # not this person's to answer after all: an ordinary message
         return self.say(sms_texts.CHECK_IN_THANKS)
 
@@ -566,14 +572,9 @@ class Turn:
         if found is None:
             return None
         grievance, person_id = found
-        try:
-            # A savepoint: a refusal leaves nothing behind, and the message is handled as usual.
-            with autoflush(), db.session.begin_nested():
-                provide_information(
-                    Actor.complainant(grievance.reference, person_id), grievance, self.body
-                )
-        except ServiceError:
-            return None
+        actor = Actor.complainant(grievance.reference, person_id)
+        if not allowed(lambda: provide_information(actor, grievance, self.body)):
+            return None  # refused: the message is handled as usual
         self.answered_grievance_id = grievance.id
         return self.say(sms_texts.INFORMATION_THANKS)
 

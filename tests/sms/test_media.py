@@ -23,6 +23,7 @@ from remedy.references import display
 from remedy.services.inbound_media import MAX_ATTEMPTS, _credentials_for, fetch_pending_media
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN
 from tests.sms.conftest import PUBLIC_URL, Phone, file_by_phone, rendered
+from tests.sms.test_information import awaiting_answer
 from tests.workflows.scenarios import Scenario
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"photo of the broken pipe" * 100
@@ -211,12 +212,10 @@ def test_a_file_after_filing_starts_a_new_draft_rather_than_being_lost(
 def test_a_photo_sent_with_the_answer_to_the_teams_question_joins_the_case(
     client: FlaskClient, scenario: Scenario, media_server: MediaServer
 ) -> None:
-    grievance = scenario.to_grievance_state("awaiting_complainant")
-    number = grievance.people[0].person.phone
-    assert number is not None
+    grievance, phone = awaiting_answer(scenario, client)
     photo = media_server.add("ME7", PHOTO)
 
-    reply = Phone(client, number).send("Here is the fence.", **media((photo, "image/jpeg")))
+    reply = phone.send("Here is the fence.", **media((photo, "image/jpeg")))
 
     assert reply == rendered(sms_texts.INFORMATION_THANKS, "en")
     (item,) = all_media()
