@@ -26,8 +26,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from remedy import create_app
-from remedy.crypto import generate_key
-from remedy.extensions import db
+from remedy.core.crypto import generate_key
+from remedy.core.extensions import db
 
 # Taken when the benchmark is imported: other work on the machine skews the numbers.
 LOAD = os.getloadavg()

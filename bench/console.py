@@ -64,17 +64,17 @@ from _support import (
     postgres_database,
 )
 
-from remedy.actors import OPERATOR, Actor
-from remedy.crypto import Keyring, generate_key
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.accounts.organisations import create_organisation
+from remedy.core.actors import OPERATOR, Actor
+from remedy.core.crypto import Keyring, generate_key
+from remedy.core.extensions import db
+from remedy.core.passwords import hash_secret
+from remedy.core.references import check_digit
+from remedy.identity.place_index import place_words, term_for
 from remedy.models import Organisation, OrganisationKind, Role, TrackKind, User
 from remedy.models.types import keyring, utcnow
-from remedy.passwords import hash_secret
-from remedy.references import check_digit
-from remedy.services import accounts
-from remedy.services.organisations import create_organisation
-from remedy.services.place_index import place_words, term_for
-from remedy.services.queue import (
+from remedy.queue.search import (
     QueueFilters,
     QueueOrder,
     SavedView,
@@ -884,7 +884,7 @@ def page_cases(app: Flask, cast: Cast, samples: dict[str, str]) -> list[Case]:
 
 
 def service_cases(app: Flask, cast: Cast, samples: dict[str, str]) -> list[Case]:
-    from remedy.services.queue import OPEN_STATES
+    from remedy.queue.search import OPEN_STATES
 
     with app.app_context():
         handler = Actor.for_user(db.session.get(User, cast.handlers[0]))
@@ -919,7 +919,7 @@ def api_cases(app: Flask, cast: Cast, samples: dict[str, str]) -> list[Case]:
     if not any(rule.rule == "/api/v1/grievances" for rule in app.url_map.iter_rules()):
         print("GET /api/v1/grievances does not exist here: not measured", file=sys.stderr)
         return []
-    from remedy.services import api_tokens
+    from remedy.accounts import tokens as api_tokens
 
     with app.app_context():
         user = db.session.get(User, cast.handlers[0])

@@ -49,9 +49,9 @@ from _support import (  # the benchmarks' shared helpers (bench/ is on sys.path)
 )
 from sqlalchemy import func, insert, select
 
-from remedy.config import PROJECT_ROOT
-from remedy.crypto import generate_key
-from remedy.extensions import db
+from remedy.core.config import PROJECT_ROOT
+from remedy.core.crypto import generate_key
+from remedy.core.extensions import db
 from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage, WorkerTimer
 from remedy.messaging.worker import PERIODIC_JOBS
 from remedy.models.types import utcnow

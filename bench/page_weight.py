@@ -33,8 +33,8 @@ import _support  # noqa: E402 - the benchmarks' shared helpers (bench/ is on sys
 from _support import FAST_HASHING  # noqa: E402
 from flask import Flask  # noqa: E402
 
-from remedy.config import LANGUAGES  # noqa: E402
-from remedy.extensions import db  # noqa: E402
+from remedy.core.config import LANGUAGES  # noqa: E402
+from remedy.core.extensions import db  # noqa: E402
 from tests.support import IsolatedClient  # noqa: E402
 from tests.web.tour import Visited, head_size, walk  # noqa: E402
 from tests.workflows.scenarios import Scenario  # noqa: E402

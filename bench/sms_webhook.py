@@ -362,7 +362,7 @@ def databases(backend: str, folder: Path, admin_url: str | None) -> Iterator[tup
 
 
 def remedy_environment(database_url: str, folder: Path) -> dict[str, str]:
-    from remedy.crypto import generate_key
+    from remedy.core.crypto import generate_key
 
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("REMEDY_", "TWILIO_"))},
@@ -382,10 +382,10 @@ def remedy_environment(database_url: str, folder: Path) -> dict[str, str]:
 def _prepare(env: dict[str, str], count: int) -> int:
     os.environ.update(env)
     from remedy import create_app
-    from remedy.extensions import db
+    from remedy.core.extensions import db
+    from remedy.core.passwords import hash_secret
+    from remedy.core.references import new_pin
     from remedy.models import PreparedPin
-    from remedy.passwords import hash_secret
-    from remedy.references import new_pin
 
     app = create_app()
     with app.app_context():

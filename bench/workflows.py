@@ -49,8 +49,13 @@ from _support import (  # the benchmarks' shared helpers (bench/ is on sys.path)
 )
 from sqlalchemy import event, func, or_, select
 
-from remedy.actors import OPERATOR, Actor
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.accounts.organisations import create_organisation
+from remedy.audit.log import verify_chain
+from remedy.cases import check_ins, intake, tracks
+from remedy.core.actors import OPERATOR, Actor
+from remedy.core.extensions import db
+from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
 from remedy.models import (
     Answer,
     AuditEvent,
@@ -65,10 +70,6 @@ from remedy.models import (
     Role,
     TrackKind,
 )
-from remedy.services import accounts, check_ins, intake, tracks
-from remedy.services.audit import verify_chain
-from remedy.services.grievances import GrievanceForm, PersonDetails, submit_grievance
-from remedy.services.organisations import create_organisation
 from remedy.workflows import WORKFLOWS
 
 STEPS = (

@@ -39,31 +39,33 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from remedy.actors import Actor
-from remedy.config import LANGUAGES
-from remedy.extensions import login_manager
-from remedy.i18n import current_language
+from remedy.cases import check_ins, intake, tracks
+from remedy.core.actors import Actor
+from remedy.core.config import LANGUAGES
+from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.extensions import login_manager
+from remedy.core.i18n import current_language
+from remedy.core.references import display
+from remedy.filing.grievances import (
+    MAX_DESCRIPTION_LENGTH,
+    MAX_LOCATION_LENGTH,
+    PersonDetails,
+)
+from remedy.identity.visibility import may_see_identity
 from remedy.models.check_in import Answer
 from remedy.models.grievance import CATEGORY_TITLES, Category, Grievance, ReprisalRisk
 from remedy.models.mandate import CONSENT_METHOD_LABELS, ConsentMethod
 from remedy.models.types import utcnow
 from remedy.models.user import Role
-from remedy.references import display
-from remedy.services import check_ins, intake, mandates, proxy_cases, tracks
-from remedy.services.errors import InvalidInput, NotAllowed
-from remedy.services.grievances import (
-    MAX_DESCRIPTION_LENGTH,
-    MAX_LOCATION_LENGTH,
-    PersonDetails,
-)
-from remedy.services.proxy_cases import (
+from remedy.proxy import cases as proxy_cases
+from remedy.proxy import mandates
+from remedy.proxy.cases import (
     RECIPIENT_LABELS,
     SCOPE_LABELS,
     MandateTerms,
     MessageRecipients,
     ProxyFiling,
 )
-from remedy.services.visibility import may_see_identity
 from remedy.workflows.definition import MandateScope
 
 bp = Blueprint("proxy", __name__, url_prefix="/proxy", template_folder="templates")

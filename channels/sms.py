@@ -4,7 +4,7 @@ Both routes accept only requests signed by Twilio (see ``twilio_signature``).
 Inbound messages are answered with TwiML made in the request; anything else
 the conversation owes goes through the outbox. This module only reads Twilio's
 parameters and writes TwiML: the conversation itself is
-``remedy.services.conversation``, which the console's simulator drives too.
+``remedy.sms.conversation``, which the console's simulator drives too.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
 from channels.twilio_signature import twilio_signature_required
-from remedy.extensions import csrf, limiter
+from remedy.core.errors import InvalidInput
+from remedy.core.extensions import csrf, limiter
 from remedy.models.grievance import Channel
-from remedy.services.conversation import MAX_MEDIA, InboundText, MediaItem, receive
-from remedy.services.errors import InvalidInput
+from remedy.sms.conversation import MAX_MEDIA, InboundText, MediaItem, receive
 
 bp = Blueprint("sms", __name__, url_prefix="/twilio")
 WHATSAPP_PREFIX = "whatsapp:"
@@ -79,7 +79,7 @@ def _media(form: MultiDict[str, str]) -> tuple[MediaItem, ...]:
 @twilio_signature_required
 def status() -> tuple[str, int]:
     """Delivery status callback; the outbox id is in our own callback URL."""
-    from remedy.messaging.delivery import record_delivery_status  # written alongside the worker
+    from remedy.sms.delivery import record_delivery_status  # written alongside the worker
 
     outbox_id = request.args.get("outbox", type=int)
     message_sid = request.form.get("MessageSid", "")

@@ -39,19 +39,21 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from channels import web_forms as forms
-from remedy.actors import Actor
-from remedy.crypto import DecryptionError
-from remedy.extensions import db
-from remedy.i18n import current_language
+from remedy.access import pin_reset
+from remedy.access.case_access import CaseNotFound, TooManyAttempts, open_case
+from remedy.cases import complainant_view, intake, tracks
+from remedy.cases.check_ins import answer_check_in
+from remedy.cases.status import case_status
+from remedy.core.actors import Actor
+from remedy.core.crypto import DecryptionError
+from remedy.core.errors import InvalidInput, ServiceError
+from remedy.core.extensions import db
+from remedy.core.i18n import current_language
+from remedy.core.references import display, is_valid, normalise
+from remedy.filing import drafts, receipts
 from remedy.models.check_in import Answer
 from remedy.models.grievance import CATEGORY_TITLES, Category, Grievance
 from remedy.models.types import keyring
-from remedy.references import display, is_valid, normalise
-from remedy.services import complainant_view, drafts, intake, pin_reset, receipts, tracks
-from remedy.services.case_access import CaseNotFound, TooManyAttempts, open_case
-from remedy.services.case_status import case_status
-from remedy.services.check_ins import answer_check_in
-from remedy.services.errors import InvalidInput, ServiceError
 
 bp = Blueprint("web", __name__, template_folder="templates")
 FormT = TypeVar("FormT", bound=FlaskForm)

@@ -23,16 +23,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from remedy.models.grievance import CATEGORY_TITLES
-from remedy.models.types import utcnow
-from remedy.services.errors import InvalidInput
-from remedy.services.grievances import (
+from remedy.cases.intake import MAX_TEXT
+from remedy.core.errors import InvalidInput
+from remedy.filing.grievances import (
     MAX_DESCRIPTION_LENGTH,
     MAX_LOCATION_LENGTH,
     MAX_PEOPLE_AFFECTED,
 )
-from remedy.services.intake import MAX_TEXT
-from remedy.services.people import MAX_NAME_LENGTH, normalise_phone
+from remedy.identity.people import MAX_NAME_LENGTH, normalise_phone
+from remedy.models.grievance import CATEGORY_TITLES
+from remedy.models.types import utcnow
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
 TEL = {"autocomplete": "tel", "inputmode": "tel"}

@@ -16,10 +16,10 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from remedy import errors, models, security
-from remedy.config import PROJECT_ROOT, ConfigError, load_config
-from remedy.crypto import InvalidKeyError, Keyring
-from remedy.extensions import babel, csrf, db, limiter, migrate
-from remedy.i18n import (
+from remedy.core.config import PROJECT_ROOT, ConfigError, load_config
+from remedy.core.crypto import InvalidKeyError, Keyring
+from remedy.core.extensions import babel, csrf, db, limiter, migrate
+from remedy.core.i18n import (
     compile_catalogues,
     current_language,
     language_url,

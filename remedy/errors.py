@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from remedy.services.case_access import TooManyAttempts
-from remedy.services.errors import InvalidInput, NotAllowed, NotFound
-from remedy.services.transaction import ConflictError
+from remedy.access.case_access import TooManyAttempts
+from remedy.core.errors import InvalidInput, NotAllowed, NotFound
+from remedy.core.unit_of_work import ConflictError
 
 MESSAGES = {
     400: (

@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from remedy import create_app
-from remedy.extensions import db
+from remedy.core.extensions import db
 from tests.postgres_reuse import TemplateContents
 from tests.route_builders import compile_each_route_once
 from tests.support import SECRET_KEY, TEST_KEY, IsolatedClient, test_overrides

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, LargeBinary, inspect, select, text, type_coerce
 from sqlalchemy.engine import make_url
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 
 
 def stored_bytes(column: Column[Any], row_id: object) -> bytes | None:

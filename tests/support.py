@@ -11,14 +11,14 @@ import pyotp
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from remedy.actors import OPERATOR
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.accounts.organisations import create_organisation
+from remedy.core.actors import OPERATOR
+from remedy.core.extensions import db
+from remedy.filing.grievances import GrievanceForm, PersonDetails, Submitted, submit_grievance
 from remedy.models.grievance import Channel
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.user import Role, User
-from remedy.services import accounts
-from remedy.services.grievances import GrievanceForm, PersonDetails, Submitted, submit_grievance
-from remedy.services.organisations import create_organisation
 
 SECRET_KEY = "test-secret-key-" + "x" * 32
 TEST_KEY = "q2yWw9u7bO2m3z8y6mI0mH5c0Xv0K8JpZ0W2bq8a0wE="

@@ -13,16 +13,17 @@ from argon2 import PasswordHasher, Type
 from flask import Flask
 from sqlalchemy import select
 
-from remedy.actors import OPERATOR
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.accounts.users import SignInFailed
+from remedy.audit import log as audit
+from remedy.core.actors import OPERATOR
+from remedy.core.errors import InvalidInput
+from remedy.core.extensions import db
+from remedy.core.passwords import needs_rehash
 from remedy.models.audit_event import AuditEvent
 from remedy.models.organisation import OrganisationKind
 from remedy.models.types import utcnow
 from remedy.models.user import Role, User
-from remedy.passwords import needs_rehash
-from remedy.services import accounts, audit
-from remedy.services.accounts import SignInFailed
-from remedy.services.errors import InvalidInput
 from tests.support import PASSWORD, Account, make_account, make_organisation
 
 OTHER_PASSWORD = "another long passphrase"

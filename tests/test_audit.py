@@ -19,12 +19,12 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import Connection, delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from remedy.actors import OPERATOR
-from remedy.extensions import db
+from remedy.audit import log as audit
+from remedy.core.actors import OPERATOR
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import atomic
 from remedy.models import AuditChainHead, AuditEvent
 from remedy.models.audit_event import GENESIS_HASH
-from remedy.services import audit
-from remedy.services.transaction import atomic
 from tests.db_tools import as_attacker
 
 EVENTS = 5

@@ -7,10 +7,10 @@ from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from remedy.accounts import users as accounts
+from remedy.accounts.organisations import find_organisation
 from remedy.models.organisation import OrganisationKind
 from remedy.models.user import Role
-from remedy.services import accounts
-from remedy.services.organisations import find_organisation
 from tests.support import PASSWORD, IsolatedClient, make_account, make_organisation
 
 

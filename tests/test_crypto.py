@@ -16,16 +16,16 @@ from hypothesis import strategies as st
 from sqlalchemy import LargeBinary, select, type_coerce
 
 from remedy import create_app
-from remedy.actors import OPERATOR
-from remedy.config import ConfigError
-from remedy.crypto import DataKey, DecryptionError, Keyring, generate_key
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.core.actors import OPERATOR
+from remedy.core.config import ConfigError
+from remedy.core.crypto import DataKey, DecryptionError, Keyring, generate_key
+from remedy.core.extensions import db
+from remedy.filing.grievances import PersonDetails, add_attachment
+from remedy.identity.key_rotation import encrypted_columns
+from remedy.identity.people import find_person_by_phone, register_person
+from remedy.identity.place_index import matching_place
 from remedy.models import Attachment, AuditEvent, Grievance, Person, Role, User
-from remedy.services import accounts
-from remedy.services.grievances import PersonDetails, add_attachment
-from remedy.services.key_rotation import encrypted_columns
-from remedy.services.people import find_person_by_phone, register_person
-from remedy.services.place_index import matching_place
 from tests.db_tools import overwrite_bytes, stored_bytes
 from tests.support import PASSWORD, TEST_KEY, file_grievance
 from tests.support import test_overrides as settings_for

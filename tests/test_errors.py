@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
+from remedy.access.case_access import CaseNotFound, TooManyAttempts
+from remedy.accounts import users as accounts
 from remedy.api.problems import BY_STATUS
+from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.unit_of_work import ConflictError
 from remedy.errors import CSRF_MESSAGE, MESSAGES
-from remedy.services import accounts
-from remedy.services.case_access import CaseNotFound, TooManyAttempts
-from remedy.services.errors import InvalidInput, NotAllowed
-from remedy.services.transaction import ConflictError
 from tests.support import CSRF_PATTERN, Account, IsolatedClient, make_account, submit_form
 
 SECRET_DETAIL = "the vault combination is 4-8-15-16-23-42"

@@ -29,8 +29,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from remedy import create_app
-from remedy.config import PROJECT_ROOT
-from remedy.extensions import db
+from remedy.core.config import PROJECT_ROOT
+from remedy.core.extensions import db
 from tests.support import test_overrides as settings_for
 
 if TYPE_CHECKING:

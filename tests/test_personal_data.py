@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 
-from remedy.actors import OPERATOR
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.core.actors import OPERATOR
+from remedy.core.extensions import db
+from remedy.filing.grievances import PersonDetails, add_attachment
+from remedy.identity.people import find_person_by_phone
 from remedy.models import Attachment, Grievance, Person, Role, User
-from remedy.services import accounts
-from remedy.services.grievances import PersonDetails, add_attachment
-from remedy.services.people import find_person_by_phone
 from tests.db_tools import raw_database_contents
 from tests.support import PASSWORD, file_grievance
 

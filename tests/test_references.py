@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from remedy.references import LENGTH, check_digit, display, is_valid, new_reference, normalise
+from remedy.core.references import LENGTH, check_digit, display, is_valid, new_reference, normalise
 
 bodies = st.text(alphabet="0123456789", min_size=LENGTH - 1, max_size=LENGTH - 1).filter(
     lambda body: body[0] != "0"

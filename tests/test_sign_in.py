@@ -15,11 +15,11 @@ from flask_babel import force_locale
 from flask_login import user_logged_in
 from werkzeug.test import TestResponse
 
+from remedy.accounts import users as accounts
 from remedy.auth.sessions import LAST_SEEN_KEY, PENDING_KEY, PENDING_LIFETIME_SECONDS
+from remedy.core.extensions import db
 from remedy.errors import CSRF_MESSAGE, MESSAGES
-from remedy.extensions import db
 from remedy.models.user import Role, User
-from remedy.services import accounts
 from tests.support import (
     PASSWORD,
     Account,

@@ -12,8 +12,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from remedy.config import LANGUAGES, PROJECT_ROOT, TRANSLATIONS_PATH
-from remedy.i18n import compile_catalogues
+from remedy.core.config import LANGUAGES, PROJECT_ROOT, TRANSLATIONS_PATH
+from remedy.core.i18n import compile_catalogues
 
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 

@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from remedy.config import LANGUAGES
+from remedy.accounts import users as accounts
+from remedy.core.config import LANGUAGES
 from remedy.models.user import Role
-from remedy.services import accounts
 from tests.support import IsolatedClient, make_account, sign_in, submit_form
 from tests.web.tour import walk
 from tests.workflows.scenarios import Scenario

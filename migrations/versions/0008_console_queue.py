@@ -191,7 +191,7 @@ def _backfill():
                     .values(next_due_at=min(known))
                 )
         if row.location is not None and ring is not None:
-            from remedy.services.place_index import place_words, term_for
+            from remedy.identity.place_index import place_words, term_for
 
             place = ring.decrypt(bytes(row.location), "grievances.location").decode("utf-8")
             found = sorted({term_for(word, ring) for word in place_words(place)})

@@ -7,7 +7,7 @@ from flask import Flask
 
 from remedy.api import openapi, views  # noqa: F401 - registers the routes on the blueprint
 from remedy.api.base import bp
-from remedy.extensions import csrf
+from remedy.core.extensions import csrf
 
 
 def init_app(app: Flask) -> None:

@@ -2,7 +2,7 @@
 become the step's typed inputs.
 
 Which use case a trigger runs, and which guards its own inputs satisfy, is the services'
-one table (:mod:`remedy.services.steps`), shared with the console. Triggers that Remedy
+one table (:mod:`remedy.cases.steps`), shared with the console. Triggers that Remedy
 takes itself or that the people's check-in answers decide are not steps: check-ins are
 answered at their own address.
 """
@@ -16,18 +16,18 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
-from remedy.actors import Actor
 from remedy.api.schemas import ApiSchema, Enum, between, length, text
-from remedy.extensions import db
+from remedy.cases import intake, steps, tracks
+from remedy.cases.intake import MAX_TEXT
+from remedy.core.actors import Actor
+from remedy.core.errors import InvalidInput
+from remedy.core.extensions import db
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from remedy.models.leverage_action import LeverageType
 from remedy.models.organisation import Organisation
 from remedy.models.referral import ReferralMechanism
 from remedy.models.remedy_action import ActionOwner, RemedyType
-from remedy.services import intake, steps, tracks
-from remedy.services.errors import InvalidInput
-from remedy.services.intake import MAX_TEXT
 from remedy.workflows.definition import Transition
 
 REFERRAL = {"description": "The id of a mechanism in the referral directory."}

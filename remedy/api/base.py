@@ -16,15 +16,15 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.exceptions import HTTPException
 
-from remedy.actors import Actor
+from remedy.accounts.tokens import TokenRejected, authenticate
 from remedy.api.problems import ApiProblem, problem_response
-from remedy.extensions import limiter
+from remedy.cases.triggers import TriggerRefused
+from remedy.core.actors import Actor
+from remedy.core.errors import InvalidInput, NotAllowed, NotFound
+from remedy.core.extensions import limiter
+from remedy.core.unit_of_work import ConflictError
+from remedy.identity.visibility import may_change
 from remedy.models.api_token import ApiToken
-from remedy.services.api_tokens import TokenRejected, authenticate
-from remedy.services.errors import InvalidInput, NotAllowed, NotFound
-from remedy.services.transaction import ConflictError
-from remedy.services.triggers import TriggerRefused
-from remedy.services.visibility import may_change
 
 log = logging.getLogger(__name__)
 

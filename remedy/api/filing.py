@@ -12,21 +12,21 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from remedy.actors import Actor, ActorKind
-from remedy.extensions import db
-from remedy.models.grievance import Channel
-from remedy.models.organisation import Organisation, OrganisationKind
-from remedy.models.user import Role
-from remedy.services.errors import InvalidInput, NotAllowed
-from remedy.services.grievances import (
+from remedy.cases.intake import start_intake
+from remedy.core.actors import Actor, ActorKind
+from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import transactional
+from remedy.filing.grievances import (
     GrievanceForm,
     PersonDetails,
     Submitted,
     record_grievance,
 )
-from remedy.services.intake import start_intake
-from remedy.services.mandates import grant_mandate
-from remedy.services.transaction import transactional
+from remedy.models.grievance import Channel
+from remedy.models.organisation import Organisation, OrganisationKind
+from remedy.models.user import Role
+from remedy.proxy.mandates import grant_mandate
 
 FILING_ROLES = frozenset({Role.HANDLER, Role.SUPERVISOR})
 

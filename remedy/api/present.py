@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from remedy.actors import Actor, ActorKind
-from remedy.extensions import db
+from remedy.core.actors import Actor, ActorKind
+from remedy.core.extensions import db
+from remedy.identity.visibility import may_see_identity, visible_tracks
 from remedy.messaging.outbox import MessageChannel, OutboxMessage
 from remedy.models.audit_event import AuditEvent
 from remedy.models.check_in import CheckIn
@@ -23,8 +24,7 @@ from remedy.models.leverage_action import LeverageAction
 from remedy.models.remedy_action import RemedyAction
 from remedy.models.types import utcnow
 from remedy.models.user import User
-from remedy.services.queue import QueueItem
-from remedy.services.visibility import may_see_identity, visible_tracks
+from remedy.queue.search import QueueItem
 from remedy.workflows import workflow_for
 
 

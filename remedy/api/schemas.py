@@ -12,7 +12,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
-from remedy.config import LANGUAGES
+from remedy.cases.intake import MAX_TEXT
+from remedy.core.config import LANGUAGES
+from remedy.filing.grievances import (
+    MAX_DESCRIPTION_LENGTH,
+    MAX_LOCATION_LENGTH,
+    MAX_PEOPLE_AFFECTED,
+)
 from remedy.models.check_in import Answer, CheckInPurpose
 from remedy.models.grievance import Category, Channel, Outcome, ReprisalRisk
 from remedy.models.grievance_person import PersonRole
@@ -21,13 +27,7 @@ from remedy.models.leverage_action import LeverageStatus, LeverageType
 from remedy.models.mandate import ConsentMethod
 from remedy.models.organisation import OrganisationKind
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyType
-from remedy.services.grievances import (
-    MAX_DESCRIPTION_LENGTH,
-    MAX_LOCATION_LENGTH,
-    MAX_PEOPLE_AFFECTED,
-)
-from remedy.services.intake import MAX_TEXT
-from remedy.services.queue import INTAKE_STATES, TRACK_STATES, QueueOrder
+from remedy.queue.search import INTAKE_STATES, TRACK_STATES, QueueOrder
 from remedy.workflows.definition import MandateScope
 
 MESSAGES = {

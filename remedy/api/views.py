@@ -10,7 +10,6 @@ from flask import Response, json, request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema
 
-from remedy.actors import ActorKind
 from remedy.api import present
 from remedy.api.actions import actions_for, offered
 from remedy.api.base import bp, current_actor, json_body, query_args
@@ -32,18 +31,19 @@ from remedy.api.schemas import (
     TriggerListOut,
 )
 from remedy.api.trigger_fields import describe_fields
-from remedy.extensions import db
+from remedy.cases.check_ins import answer_check_in
+from remedy.cases.tracks import report_delivered
+from remedy.cases.triggers import TriggerRefused
+from remedy.core.actors import ActorKind
+from remedy.core.errors import NotAllowed, NotFound
+from remedy.core.extensions import db
+from remedy.core.references import is_valid, normalise
+from remedy.identity.visibility import get_visible_grievance, visible_tracks
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.remedy_action import RemedyAction
-from remedy.references import is_valid, normalise
-from remedy.services.check_ins import answer_check_in
-from remedy.services.errors import NotAllowed, NotFound
-from remedy.services.queue import QueueFilters, QueueOrder, search_grievances
-from remedy.services.tracks import report_delivered
-from remedy.services.triggers import TriggerRefused
-from remedy.services.visibility import get_visible_grievance, visible_tracks
+from remedy.queue.search import QueueFilters, QueueOrder, search_grievances
 from remedy.workflows import workflow_for
 
 

@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from remedy.extensions import login_manager
+from remedy.accounts.users import load_user
+from remedy.core.extensions import login_manager
 from remedy.models.user import Role, User
-from remedy.services.accounts import load_user
 
 P = ParamSpec("P")
 R = TypeVar("R")

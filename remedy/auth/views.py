@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from remedy.accounts import users as accounts
 from remedy.auth.forms import ChangePasswordForm, CodeForm, EmptyForm, FirstAdminForm, SignInForm
 from remedy.auth.sessions import (
     PENDING_KEY,
@@ -28,10 +29,9 @@ from remedy.auth.sessions import (
     remember_pending,
     start_session,
 )
-from remedy.extensions import limiter
+from remedy.core.errors import InvalidInput
+from remedy.core.extensions import limiter
 from remedy.models.user import Role
-from remedy.services import accounts
-from remedy.services.errors import InvalidInput
 
 bp = Blueprint("auth", __name__)
 

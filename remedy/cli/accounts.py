@@ -7,12 +7,12 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from remedy.actors import OPERATOR
+from remedy.accounts import users as account_service
+from remedy.accounts.organisations import create_organisation, find_organisation
+from remedy.core.actors import OPERATOR
+from remedy.core.errors import InvalidInput
 from remedy.models.organisation import OrganisationKind
 from remedy.models.user import Role
-from remedy.services import accounts as account_service
-from remedy.services.errors import InvalidInput
-from remedy.services.organisations import create_organisation, find_organisation
 
 
 @click.group(help="Organisations: companies, business partners, NGOs, oversight bodies.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from remedy.services.audit import anchored, verify_chain
+from remedy.audit.log import anchored, verify_chain
 
 
 @click.group(help="The tamper-evident audit log.")

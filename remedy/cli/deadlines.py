@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from remedy.services.deadlines import run_deadlines
+from remedy.cases.deadlines import run_deadlines
 
 
 @click.group(help="Deadlines of open grievances and tracks.")

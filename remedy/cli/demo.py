@@ -1,4 +1,4 @@
-"""``flask demo seed``: fill an empty database with demo data (see remedy/services/demo.py)."""
+"""``flask demo seed``: fill an empty database with demo data (see remedy/demo/seed.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from remedy.references import display
-from remedy.services.demo import DemoReport, demo_refusal, seed_demo
-from remedy.services.errors import ServiceError
+from remedy.core.errors import ServiceError
+from remedy.core.references import display
+from remedy.demo.seed import DemoReport, demo_refusal, seed_demo
 
 
 @click.group(help="Demo data for trying Remedy out; never for a real mechanism.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from remedy.crypto import generate_key
-from remedy.services.key_rotation import rotate_keys
+from remedy.core.crypto import generate_key
+from remedy.identity.key_rotation import rotate_keys
 
 
 @click.group(help="Encryption keys for personal data at rest.")

@@ -7,8 +7,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from remedy.references import display
-from remedy.services.receipts import verify_receipt
+from remedy.core.references import display
+from remedy.filing.receipts import verify_receipt
 
 
 @click.group(help="Receipts people printed when they filed on the web.")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from remedy.actors import OPERATOR
-from remedy.extensions import db
+from remedy.cases.referrals import ANY_COUNTRY, add_mechanism, directory, set_mechanism_active
+from remedy.core.actors import OPERATOR
+from remedy.core.errors import InvalidInput
+from remedy.core.extensions import db
 from remedy.models.referral import MechanismKind, ReferralMechanism
-from remedy.services.errors import InvalidInput
-from remedy.services.referrals import ANY_COUNTRY, add_mechanism, directory, set_mechanism_active
 
 
 @click.group(help="The directory of mechanisms complainants can be referred to, per country.")

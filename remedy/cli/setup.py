@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from remedy.services.accounts import admin_exists, first_admin_token
+from remedy.accounts.users import admin_exists, first_admin_token
 
 
 def setup_url() -> str:

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 import click
 from flask.cli import with_appcontext
 
-from remedy.actors import OPERATOR
-from remedy.services import accounts
-from remedy.services import api_tokens as token_service
-from remedy.services.errors import InvalidInput, NotFound
+from remedy.accounts import tokens as token_service
+from remedy.accounts import users as accounts
+from remedy.core.actors import OPERATOR
+from remedy.core.errors import InvalidInput, NotFound
 
 
 @click.group(help="Bearer tokens for the JSON API; a token acts as its account.")

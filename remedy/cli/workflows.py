@@ -21,12 +21,12 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from remedy.actors import SYSTEM, Actor, ActorKind
-from remedy.config import PROJECT_ROOT
+from remedy.cases.policy import may_fire, party_includes
+from remedy.core.actors import SYSTEM, Actor, ActorKind
+from remedy.core.config import PROJECT_ROOT
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.user import Role
-from remedy.services.permissions import may_fire, party_includes
 from remedy.workflows import WORKFLOWS
 from remedy.workflows.deadlines import POLICIES
 from remedy.workflows.definition import Party, Transition, Workflow
@@ -147,7 +147,7 @@ def deadline_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-# The permission table asks remedy.services.permissions, with stand-in actors and cases
+# The permission table asks remedy.cases.policy, with stand-in actors and cases
 # (unsaved objects: nothing here reads or writes the database).
 _OWN, _OTHER = 1, 2
 

@@ -22,11 +22,25 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from remedy.actors import Actor
 from remedy.auth.sessions import roles_required
+from remedy.cases import check_ins, notes, replies, tracks
+from remedy.cases.policy import CASE_WORKERS, party_includes
+from remedy.cases.referrals import directory
+from remedy.cases.timeline import ANSWER_LABELS, timeline
 from remedy.console import case_forms
 from remedy.console.views import STAFF, bp, current_actor
-from remedy.extensions import db
+from remedy.core.actors import Actor
+from remedy.core.errors import InvalidInput, NotAllowed, NotFound, ServiceError
+from remedy.core.extensions import db
+from remedy.core.references import display, normalise
+from remedy.core.unit_of_work import ConflictError
+from remedy.identity import reveals as identity_reveals
+from remedy.identity.visibility import (
+    get_visible_grievance,
+    may_change,
+    may_see_identity,
+    visible_tracks,
+)
 from remedy.models.grievance import Channel, Grievance
 from remedy.models.grievance_person import GrievancePerson
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
@@ -35,19 +49,7 @@ from remedy.models.referral import Referral
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction, RemedyType
 from remedy.models.types import utcnow
 from remedy.models.user import Role
-from remedy.references import display, normalise
-from remedy.services import assignment, check_ins, identity_reveals, notes, replies, tracks
-from remedy.services.errors import InvalidInput, NotAllowed, NotFound, ServiceError
-from remedy.services.permissions import CASE_WORKERS, party_includes
-from remedy.services.referrals import directory
-from remedy.services.timeline import ANSWER_LABELS, timeline
-from remedy.services.transaction import ConflictError
-from remedy.services.visibility import (
-    get_visible_grievance,
-    may_change,
-    may_see_identity,
-    visible_tracks,
-)
+from remedy.queue import assignment
 from remedy.workflows import workflow_for
 from remedy.workflows.definition import MandateScope, Party, Workflow
 

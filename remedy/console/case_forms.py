@@ -5,7 +5,7 @@ box, a referral chosen from the directory, track plans). A few steps need more t
 their declared fields to be useful from a form: severity beside classify, the remedy
 actions a proposal or a partner's commitment is made of, the leverage a contributing
 organisation plans. Which steps there are, what they run and which guards their own
-inputs satisfy is :mod:`remedy.services.steps`, shared with the API.
+inputs satisfy is :mod:`remedy.cases.steps`, shared with the API.
 
 Parsing turns the posted fields into the steps' typed inputs and raises
 ``InvalidInput`` (a clear 400) on anything malformed; the services and ``fire``
@@ -26,18 +26,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from remedy.actors import Actor
-from remedy.extensions import db
+from remedy.cases import intake, steps, tracks
+from remedy.cases.triggers import split
+from remedy.core.actors import Actor
+from remedy.core.errors import InvalidInput
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import ConflictError
+from remedy.identity.visibility import may_change
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from remedy.models.leverage_action import LeverageType
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.remedy_action import ActionOwner, RemedyType
-from remedy.services import intake, steps, tracks
-from remedy.services.errors import InvalidInput
-from remedy.services.transaction import ConflictError
-from remedy.services.triggers import split
-from remedy.services.visibility import may_change
 from remedy.workflows import guards
 from remedy.workflows.definition import Transition
 

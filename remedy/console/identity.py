@@ -1,6 +1,6 @@
 """Identity reveal requests in the console: ask with a reason, a second person decides.
 
-The rules live in :mod:`remedy.services.identity_reveals`; these views only read the
+The rules live in :mod:`remedy.identity.reveals`; these views only read the
 form, call the service, and show the case again.
 """
 
@@ -11,16 +11,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from remedy.actors import Actor
 from remedy.auth.sessions import roles_required
 from remedy.console.case import ROW_ID, act
 from remedy.console.views import NAV, NavLink, bp, current_actor
+from remedy.core.actors import Actor
+from remedy.core.errors import InvalidInput
+from remedy.core.references import display
+from remedy.core.unit_of_work import ConflictError
+from remedy.identity import reveals as identity_reveals
 from remedy.models.grievance import Grievance
 from remedy.models.user import Role
-from remedy.references import display
-from remedy.services import identity_reveals
-from remedy.services.errors import InvalidInput
-from remedy.services.transaction import ConflictError
 
 DECIDERS = (Role.PROTECTION_OFFICER, Role.SUPERVISOR)
 NAV.append(

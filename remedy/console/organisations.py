@@ -14,15 +14,15 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from remedy.actors import Actor
+from remedy.accounts.organisations import create_organisation, vet_organisation
 from remedy.auth.forms import EmptyForm
 from remedy.auth.sessions import roles_required
 from remedy.console.views import NAV, NavLink, console_navigation
-from remedy.extensions import db
+from remedy.core.actors import Actor
+from remedy.core.errors import InvalidInput
+from remedy.core.extensions import db
 from remedy.models.organisation import ORGANISATION_KIND_TITLES, Organisation, OrganisationKind
 from remedy.models.user import Role, User
-from remedy.services.errors import InvalidInput
-from remedy.services.organisations import create_organisation, vet_organisation
 
 bp = Blueprint("organisations", __name__, url_prefix="/console/organisations")
 bp.context_processor(console_navigation)

@@ -12,12 +12,13 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from remedy.actors import Actor
+from remedy.core.actors import Actor
+from remedy.core.errors import InvalidInput
+from remedy.identity.visibility import may_change
 from remedy.models.grievance import CATEGORY_TITLES, Channel, ReprisalRisk
 from remedy.models.involvement_track import TrackKind
 from remedy.models.user import Role
-from remedy.services.errors import InvalidInput
-from remedy.services.queue import (
+from remedy.queue.search import (
     OPEN_STATES,
     QueueFilters,
     QueueOrder,
@@ -29,7 +30,6 @@ from remedy.services.queue import (
     search_grievances,
     state_choices,
 )
-from remedy.services.visibility import may_change
 
 CHANNEL_LABELS: dict[Channel, LazyString] = {
     Channel.SMS: _l("SMS"),

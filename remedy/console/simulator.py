@@ -29,16 +29,17 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
-from remedy.actors import Actor
 from remedy.auth.sessions import roles_required
 from remedy.console.views import NAV, STAFF, NavLink, console_navigation
-from remedy.extensions import db
+from remedy.core.actors import Actor
+from remedy.core.extensions import db
+from remedy.identity.visibility import may_change
 from remedy.messaging.outbox import OutboxMessage
 from remedy.models.grievance import Channel
 from remedy.models.inbound_message import InboundMedia
 from remedy.models.person import Person
 from remedy.models.user import Role
-from remedy.services.conversation import (
+from remedy.sms.conversation import (
     MAX_MESSAGE,
     InboundText,
     phone_hashes,
@@ -46,7 +47,6 @@ from remedy.services.conversation import (
     transcript,
     unfinished_drafts,
 )
-from remedy.services.visibility import may_change
 from remedy.workflows.conversation import CONVERSATION
 
 bp = Blueprint("simulator", __name__, url_prefix="/console/simulator")

@@ -1,7 +1,7 @@
 """The supervisor view: overdue work, open work per handler, and time per stage.
 
 Supervisors and auditors read it; it changes nothing. The figures and their source
-are explained in :mod:`remedy.services.workload`.
+are explained in :mod:`remedy.queue.workload`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from remedy.auth.sessions import roles_required
 from remedy.console.queue import CHANNEL_LABELS, RISK_LABELS, SEVERITY_LABELS
 from remedy.console.views import SUPERVISION, bp, current_actor
-from remedy.services.errors import InvalidInput
-from remedy.services.queue import SavedView, saved_view, search_grievances
-from remedy.services.workload import time_per_stage, workload
+from remedy.core.errors import InvalidInput
+from remedy.queue.search import SavedView, saved_view, search_grievances
+from remedy.queue.workload import time_per_stage, workload
 
 WINDOWS = (30, 90, 365)
 OVERDUE_SHOWN = 20

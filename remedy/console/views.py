@@ -17,11 +17,11 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from remedy.actors import Actor
 from remedy.auth.sessions import roles_required
 from remedy.console.queue import show_queue
+from remedy.core.actors import Actor
+from remedy.identity.visibility import may_change
 from remedy.models.user import Role
-from remedy.services.visibility import may_change
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 STAFF = tuple(role for role in Role if role.is_staff)

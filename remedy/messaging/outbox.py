@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 

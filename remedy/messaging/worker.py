@@ -60,8 +60,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from remedy.extensions import db
-from remedy.messaging.delivery import after_failure, queue_sms_fallback, rows_changed
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import atomic
 from remedy.messaging.outbox import (
     SENDABLE_CHANNELS,
     MessageStatus,
@@ -71,7 +71,7 @@ from remedy.messaging.outbox import (
 from remedy.messaging.senders import Accepted, Outgoing, Sender, SendFailure
 from remedy.models.person import Person
 from remedy.models.types import utcnow
-from remedy.services.transaction import atomic
+from remedy.sms.delivery import after_failure, queue_sms_fallback, rows_changed
 
 logger = logging.getLogger(__name__)
 
@@ -132,27 +132,27 @@ class PeriodicJob:
 
 
 def _run_deadlines() -> object:
-    from remedy.services.deadlines import run_deadlines
+    from remedy.cases.deadlines import run_deadlines
 
     return run_deadlines()
 
 
 def _fetch_inbound_media() -> object:
-    from remedy.services.inbound_media import fetch_pending_media
+    from remedy.sms.media import fetch_pending_media
 
     return fetch_pending_media()
 
 
 def _tidy_conversations() -> object:
     """SMS conversations silent for a day expire (drafts kept); stored PINs are masked."""
-    from remedy.services.conversation import periodic
+    from remedy.sms.conversation import periodic
 
     return periodic()
 
 
 def _prepare_pins() -> object:
     """PIN hashes ahead of time, so filing by SMS never waits for Argon2id."""
-    from remedy.services.prepared_pins import fill_pins
+    from remedy.access.prepared_pins import fill_pins
 
     return fill_pins()
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.types import EncryptedBytes, EncryptedText, UTCDateTime, utcnow
 
 

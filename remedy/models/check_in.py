@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.organisation import Organisation
 from remedy.models.person import Person
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.grievance import Channel
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ class Grievance(db.Model):  # type: ignore[name-defined]
     decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     appealed_state: Mapped[str | None] = mapped_column(String(32))
-    # Who on the team works on it (remedy.services.assignment); None while unassigned.
+    # Who on the team works on it (remedy.queue.assignment); None while unassigned.
     assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The earliest deadline of the grievance or its open tracks: the queue's sort key, kept in
     # step on every flush by remedy.models.queue; in the past means overdue.

@@ -7,7 +7,7 @@ import enum
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.grievance import Grievance
 from remedy.models.person import Person
 from remedy.models.types import enum_column

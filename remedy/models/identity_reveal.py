@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.grievance import Grievance
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 from remedy.models.user import User

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.conversation import Conversation
 from remedy.models.grievance import Channel
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow

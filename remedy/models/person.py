@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.types import EncryptedText, UTCDateTime, utcnow
 
 # No 0/O or 1/I: pseudonyms are read aloud and typed.

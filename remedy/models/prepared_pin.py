@@ -2,7 +2,7 @@
 
 Argon2id at its production cost takes a tenth of a second of CPU: too long for the
 SMS webhook's request (Twilio waits, and SQLite writers queue behind it). The
-worker computes PINs ahead of time (``remedy.services.prepared_pins``); filing
+worker computes PINs ahead of time (``remedy.access.prepared_pins``); filing
 takes one and deletes it in the same transaction. Until then the PIN is kept
 encrypted like any personal data; it belongs to nobody yet.
 """
@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.types import EncryptedText, UTCDateTime, utcnow
 
 

@@ -12,7 +12,7 @@ state, a deadline, an overdue flag or a track: no service has to remember them. 
 ``UPDATE`` statements bypass the ORM and so this hook: none touches these fields.)
 
 Places are encrypted, so they are searched through a blind index: one keyed hash per
-normalised word (``remedy.services.place_index``), never the words themselves.
+normalised word (``remedy.identity.place_index``), never the words themselves.
 
 Indexes: the queue walks one in its sort order and stops after a page, so a filter must
 be checkable on the index entry itself. On PostgreSQL the sort indexes therefore carry
@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.audit_event import AuditEvent
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack

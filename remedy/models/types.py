@@ -11,7 +11,7 @@ from sqlalchemy import DateTime, Enum, LargeBinary
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from remedy.crypto import Keyring
+from remedy.core.crypto import Keyring
 
 
 def utcnow() -> datetime:

@@ -11,7 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.organisation import Organisation
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 

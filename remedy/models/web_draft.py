@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models.types import EncryptedBytes, EncryptedText, UTCDateTime, utcnow
 
 

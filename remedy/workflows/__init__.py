@@ -2,7 +2,7 @@
 
 ``intake`` runs on grievances; ``cause``, ``contribute`` and ``directly_linked``
 run on involvement tracks. Services fire their triggers through
-:func:`remedy.services.triggers.fire`; nothing else changes a state.
+:func:`remedy.cases.triggers.fire`; nothing else changes a state.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Guards: conditions a trigger needs beyond its source state and who fires it.
 
-Each guard takes the :class:`remedy.services.triggers.TriggerContext` and returns
+Each guard takes the :class:`remedy.cases.triggers.TriggerContext` and returns
 ``None`` when the trigger may go ahead, or the reason it may not, in words the
 person who asked can act on.
 """
@@ -14,7 +14,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 if TYPE_CHECKING:
-    from remedy.services.triggers import TriggerContext
+    from remedy.cases.triggers import TriggerContext
 
 Refusal: TypeAlias = "LazyString | None"
 

@@ -12,11 +12,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from remedy.actors import OPERATOR, Actor
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.accounts.tokens import issue_token
+from remedy.core.actors import OPERATOR, Actor
+from remedy.core.extensions import db
 from remedy.models.user import Role, User
-from remedy.services import accounts
-from remedy.services.api_tokens import issue_token
 from tests.workflows.scenarios import PASSWORD, Scenario
 
 API = "/api/v1"
@@ -81,8 +81,8 @@ class Cast:
 
 @pytest.fixture
 def cast(scenario: Scenario) -> Cast:
+    from remedy.accounts.organisations import create_organisation
     from remedy.models.organisation import OrganisationKind
-    from remedy.services.organisations import create_organisation
 
     other_ngo = create_organisation(OPERATOR, "Voices of the Valley", OrganisationKind.NGO, "KE")
     other_ngo.is_vetted = True

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from remedy.actors import Actor
+from remedy.core.actors import Actor
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from tests.api.conftest import Api, Cast

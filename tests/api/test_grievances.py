@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from remedy.actors import Actor
-from remedy.extensions import db
+from remedy.core.actors import Actor
+from remedy.core.extensions import db
+from remedy.core.passwords import verify_secret
 from remedy.models.grievance import Channel, Grievance
 from remedy.models.mandate import Mandate
 from remedy.models.types import utcnow
-from remedy.passwords import verify_secret
 from tests.api.conftest import Api, Cast
 from tests.workflows.scenarios import Scenario
 

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode, checks
 from schemathesis.core.failures import FailureGroup
 
-from remedy.actors import Actor
 from remedy.api.actions import GRIEVANCE_ACTIONS, TRACK_ACTIONS
 from remedy.api.openapi import openapi_document
 from remedy.api.problems import PROBLEM_TYPES
+from remedy.core.actors import Actor
 from remedy.models.involvement_track import TrackKind
 from tests.api.conftest import API, Cast, token_for
 

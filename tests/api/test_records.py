@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from remedy.actors import OPERATOR, Actor
-from remedy.extensions import db
+from remedy.cases import intake
+from remedy.cases.check_ins import answer_check_in
+from remedy.core.actors import OPERATOR, Actor
+from remedy.core.extensions import db
 from remedy.models.check_in import Answer
 from remedy.models.involvement_track import TrackKind
 from remedy.models.mandate import ConsentMethod
 from remedy.models.organisation import Organisation
 from remedy.models.types import utcnow
-from remedy.services import intake
-from remedy.services.check_ins import answer_check_in
-from remedy.services.mandates import grant_mandate
+from remedy.proxy.mandates import grant_mandate
 from remedy.workflows.definition import MandateScope
 from tests.api.conftest import Api, Cast
 

@@ -10,13 +10,13 @@ import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
-from remedy.actors import OPERATOR
-from remedy.extensions import db
+from remedy.accounts import tokens as api_tokens
+from remedy.core.actors import OPERATOR
+from remedy.core.errors import InvalidInput, NotFound
+from remedy.core.extensions import db
 from remedy.models.api_token import ApiToken
 from remedy.models.audit_event import AuditEvent
 from remedy.models.types import utcnow
-from remedy.services import api_tokens
-from remedy.services.errors import InvalidInput, NotFound
 from tests.api.conftest import API, Api, user_of
 from tests.workflows.scenarios import Scenario
 

@@ -11,12 +11,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from remedy.actors import Actor
-from remedy.extensions import db
+from remedy.cases import intake
+from remedy.core.actors import Actor
+from remedy.core.extensions import db
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import TrackKind
 from remedy.models.referral import Referral
-from remedy.services import intake
 from tests.api.conftest import Api, Cast
 from tests.workflows.scenarios import Scenario
 

@@ -16,10 +16,10 @@ from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.cases import check_ins, tracks
+from remedy.core.extensions import db
 from remedy.models import Answer, Grievance, InvolvementTrack, TrackKind
 from remedy.models.types import utcnow
-from remedy.services import check_ins, tracks
 from tests.console.case_support import enrolled, user_of
 from tests.workflows.scenarios import Scenario
 

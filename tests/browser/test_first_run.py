@@ -8,7 +8,7 @@ from pathlib import Path
 import pyotp
 from playwright.sync_api import Page
 
-from remedy.services import accounts
+from remedy.accounts import users as accounts
 
 EMAIL = "admin@example.org"
 PASSWORD = "correct horse battery staple"

@@ -8,11 +8,11 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page
 
-from remedy.actors import OPERATOR
-from remedy.config import LANGUAGES
+from remedy.accounts.organisations import create_organisation
+from remedy.core.actors import OPERATOR
+from remedy.core.config import LANGUAGES
 from remedy.models import OrganisationKind, Role, TrackKind
-from remedy.services.mandates import withdraw_mandate_as_person
-from remedy.services.organisations import create_organisation
+from remedy.proxy.mandates import withdraw_mandate_as_person
 from tests.browser.axe import axe_violations
 from tests.proxy.portal import enrolled, in_a_year
 from tests.support import Account, make_account

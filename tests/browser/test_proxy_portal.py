@@ -10,11 +10,11 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.cases import intake, tracks
+from remedy.core.extensions import db
+from remedy.core.references import normalise
 from remedy.models import Grievance, RemedyType, TrackKind
-from remedy.references import normalise
-from remedy.services import intake, tracks
-from remedy.services.mandates import withdraw_mandate_as_person
+from remedy.proxy.mandates import withdraw_mandate_as_person
 from tests.proxy.portal import CONSENT_PDF, enrolled, in_a_year
 from tests.support import Account
 from tests.workflows.scenarios import Scenario

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from remedy.extensions import db
+from remedy.cases import intake
+from remedy.core.extensions import db
+from remedy.filing.grievances import PersonDetails
 from remedy.models.grievance import Outcome
 from remedy.models.involvement_track import TrackKind
-from remedy.services import intake
-from remedy.services.grievances import PersonDetails
 from tests.support import file_grievance
 from tests.workflows.scenarios import Scenario
 

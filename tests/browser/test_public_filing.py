@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import FloatRect, Locator, Page
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.access.case_access import open_case
+from remedy.core.extensions import db
+from remedy.filing.receipts import verify_receipt
 from remedy.models.grievance import Grievance
-from remedy.services.case_access import open_case
-from remedy.services.receipts import verify_receipt
 
 
 def box(locator: Locator) -> FloatRect:

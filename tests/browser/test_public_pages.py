@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import FloatRect, Locator, Page
 
-from remedy.config import LANGUAGES
+from remedy.core.config import LANGUAGES
 
 RIGHT_TO_LEFT = {"ar"}
 MIN_TARGET_PX = 44

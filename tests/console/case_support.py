@@ -11,11 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from remedy.actors import OPERATOR, Actor
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.core.actors import OPERATOR, Actor
+from remedy.core.extensions import db
 from remedy.models import Grievance, Organisation, Role, User
 from remedy.models.types import utcnow
-from remedy.services import accounts
 from tests.support import PASSWORD, Account, csrf_token, submit_form
 from tests.workflows.scenarios import Scenario
 

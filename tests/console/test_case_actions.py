@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from remedy.extensions import db
+from remedy.cases import tracks
+from remedy.core.extensions import db
 from remedy.models import (
     ActionOwner,
     ActionStatus,
@@ -26,7 +27,6 @@ from remedy.models import (
     TrackKind,
 )
 from remedy.models.types import utcnow
-from remedy.services import tracks
 from tests.console.case_support import Console, console_for, text_of
 from tests.workflows.scenarios import Scenario
 

@@ -6,11 +6,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, text
 
-from remedy.extensions import db
+from remedy.cases import notes
+from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.extensions import db
 from remedy.messaging.outbox import OutboxMessage
 from remedy.models import AuditEvent, InternalNote
-from remedy.services import notes
-from remedy.services.errors import InvalidInput, NotAllowed
 from tests.console.case_support import console_for, text_of
 from tests.workflows.scenarios import Scenario
 

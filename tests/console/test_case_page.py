@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from remedy.extensions import db
+from remedy.cases import intake, notes
+from remedy.core.extensions import db
 from remedy.models import Answer, ReprisalRisk, Role, TrackKind
 from remedy.models.types import utcnow
-from remedy.services import intake, notes
 from tests.console.case_support import Console, console_for, new_user, text_of
 from tests.workflows.scenarios import Scenario
 

@@ -7,14 +7,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.cases import replies
+from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.extensions import db
+from remedy.core.references import display
+from remedy.filing.grievances import PersonDetails
 from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
 from remedy.messaging.templates import DISCREET
 from remedy.models import AuditEvent, Grievance, ReprisalRisk, TrackKind
-from remedy.references import display
-from remedy.services import replies
-from remedy.services.errors import InvalidInput, NotAllowed
-from remedy.services.grievances import PersonDetails
 from tests.console.case_support import Console, console_for, text_of
 from tests.workflows.scenarios import Scenario
 

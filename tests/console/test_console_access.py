@@ -26,11 +26,11 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
-from remedy.actors import Actor
-from remedy.extensions import db
+from remedy.core.actors import Actor
+from remedy.core.extensions import db
+from remedy.filing.grievances import PersonDetails
+from remedy.identity import reveals as identity_reveals
 from remedy.models import Grievance, InvolvementTrack, Organisation, Role, TrackKind
-from remedy.services import identity_reveals
-from remedy.services.grievances import PersonDetails
 from tests.console.case_support import console_for, new_user
 from tests.support import csrf_token
 from tests.workflows.scenarios import Scenario

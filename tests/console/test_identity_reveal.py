@@ -10,14 +10,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, text
 
-from remedy.actors import Actor
-from remedy.extensions import db
+from remedy.core.actors import Actor
+from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import ConflictError
+from remedy.identity import reveals as identity_reveals
+from remedy.identity.visibility import may_see_identity
 from remedy.models import AuditEvent, Grievance, IdentityReveal, RevealStatus, Role, TrackKind
 from remedy.models.types import utcnow
-from remedy.services import identity_reveals
-from remedy.services.errors import InvalidInput, NotAllowed
-from remedy.services.transaction import ConflictError
-from remedy.services.visibility import may_see_identity
 from tests.console.case_support import Console, console_for, new_user, text_of
 from tests.workflows.scenarios import Scenario
 

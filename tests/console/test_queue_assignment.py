@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from remedy.actors import Actor
-from remedy.extensions import db
+from remedy.core.actors import Actor
+from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import ConflictError
 from remedy.models import AuditEvent, Grievance, Role, TrackKind, User
-from remedy.services.assignment import assign, case_assignment, eligible_assignees, take
-from remedy.services.errors import InvalidInput, NotAllowed
-from remedy.services.transaction import ConflictError
+from remedy.queue.assignment import assign, case_assignment, eligible_assignees, take
 from tests.console.case_support import new_user
 from tests.workflows.scenarios import Scenario
 

@@ -8,7 +8,7 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models import Grievance, PlaceTerm, TrackKind
 from tests.workflows.scenarios import Scenario
 

@@ -6,10 +6,10 @@ import re
 
 from flask import Flask
 
-from remedy.extensions import db
+from remedy.core.extensions import db
+from remedy.core.references import display
+from remedy.filing.grievances import PersonDetails
 from remedy.models import Channel, Grievance, ReprisalRisk, Role, TrackKind
-from remedy.references import display
-from remedy.services.grievances import PersonDetails
 from tests.console.case_support import console_for, new_user, text_of
 from tests.support import csrf_token
 from tests.workflows.scenarios import Scenario
@@ -123,7 +123,7 @@ def test_the_saved_views_are_in_the_navigation_and_marked_when_open(
 
 
 def test_my_cases_lists_what_is_assigned_to_me(app: Flask, scenario: Scenario) -> None:
-    from remedy.services.assignment import assign
+    from remedy.queue.assignment import assign
 
     mine, other = scenario.file(), scenario.file()
     assign(scenario.supervisor, mine, int(str(scenario.handler.id)))

@@ -13,8 +13,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from remedy.actors import Actor
-from remedy.extensions import db
+from remedy.cases import intake
+from remedy.cases.deadlines import run_deadlines
+from remedy.core.actors import Actor
+from remedy.core.errors import InvalidInput
+from remedy.core.extensions import db
+from remedy.core.references import display
+from remedy.identity.place_index import place_words, terms_for
 from remedy.models import (
     Category,
     Channel,
@@ -25,12 +30,7 @@ from remedy.models import (
 )
 from remedy.models import queue as queue_model
 from remedy.models.types import utcnow
-from remedy.references import display
-from remedy.services import intake
-from remedy.services.deadlines import run_deadlines
-from remedy.services.errors import InvalidInput
-from remedy.services.place_index import place_words, terms_for
-from remedy.services.queue import (
+from remedy.queue.search import (
     ENDED_STATES,
     OPEN_STATES,
     QueueFilters,
@@ -380,7 +380,7 @@ def test_the_organisation_filter_keeps_grievances_with_a_track_of_it(
 
 
 def test_assignee_filters(scenario: Scenario, zoo: Zoo) -> None:
-    from remedy.services.assignment import assign
+    from remedy.queue.assignment import assign
 
     assign(scenario.supervisor, zoo.cause, int(str(scenario.handler.id)))
 

@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 import pytest
 from flask import Flask
 
-from remedy.extensions import db
+from remedy.audit import log as audit
+from remedy.cases import intake
+from remedy.core.extensions import db
+from remedy.core.references import display
 from remedy.models import Grievance, Role, TrackKind, User
 from remedy.models.types import utcnow
-from remedy.references import display
-from remedy.services import audit, intake
-from remedy.services.assignment import assign
-from remedy.services.workload import StageTime, time_per_stage, workload
+from remedy.queue.assignment import assign
+from remedy.queue.workload import StageTime, time_per_stage, workload
 from tests.console.case_support import console_for, new_user
 from tests.workflows.scenarios import Scenario
 

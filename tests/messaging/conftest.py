@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.messaging.outbox import (
     SENDABLE_CHANNELS,
     MessageChannel,

@@ -16,8 +16,8 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from remedy import create_app
-from remedy.config import PROJECT_ROOT
-from remedy.extensions import db
+from remedy.core.config import PROJECT_ROOT
+from remedy.core.extensions import db
 from remedy.messaging.outbox import WorkerTimer
 from remedy.messaging.worker import PERIODIC_JOBS
 from remedy.models.types import utcnow

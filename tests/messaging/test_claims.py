@@ -15,7 +15,7 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import func, select
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.messaging.outbox import MessageStatus, OutboxMessage
 from remedy.messaging.senders import Accepted, Outgoing
 from remedy.messaging.worker import Worker

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from remedy.config import PROJECT_ROOT
+from remedy.core.config import PROJECT_ROOT
 from remedy.messaging.outbox import MessageStatus
 from tests.fake_twilio import FakeTwilio
 from tests.messaging.conftest import PUBLIC_URL, queue_many, row

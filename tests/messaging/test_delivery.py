@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
-from remedy.extensions import db
-from remedy.messaging.delivery import FINAL, RANK, record_delivery_status
+from remedy.core.extensions import db
 from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
 from remedy.messaging.senders import Accepted, Outgoing, build_sender
+from remedy.sms.delivery import FINAL, RANK, record_delivery_status
 from tests.fake_twilio import FakeTwilio
 from tests.messaging.conftest import NUMBER, Clock, MakeWorker, queue, row
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from remedy.config import ConfigError, load_config
+from remedy.core.config import ConfigError, load_config
 from remedy.messaging.outbox import MessageChannel
 from remedy.messaging.senders import (
     LogSender,

@@ -21,7 +21,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.messaging.outbox import MessageStatus, OutboxMessage
 from tests.fake_twilio import FakeTwilio
 from tests.messaging.conftest import queue_many, row

@@ -7,10 +7,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from remedy.actors import OPERATOR, Actor
+from remedy.accounts.organisations import create_organisation, vet_organisation
+from remedy.core.actors import OPERATOR, Actor
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.user import Role
-from remedy.services.organisations import create_organisation, vet_organisation
 from tests.proxy.portal import enrolled
 from tests.support import Account, make_account, sign_in
 from tests.workflows.scenarios import Scenario

@@ -13,8 +13,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from remedy.actors import Actor
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.core.actors import Actor
+from remedy.core.extensions import db
+from remedy.core.references import normalise
 from remedy.messaging.outbox import OutboxMessage
 from remedy.models import (
     AddedInformation,
@@ -26,8 +28,6 @@ from remedy.models import (
     User,
 )
 from remedy.models.types import utcnow
-from remedy.references import normalise
-from remedy.services import accounts
 from remedy.workflows.definition import MandateScope
 from tests.support import Account, csrf_token
 from tests.workflows.scenarios import PASSWORD

@@ -12,7 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.cases import intake
+from remedy.core.extensions import db
 from remedy.models import (
     AddedInformation,
     Answer,
@@ -24,8 +25,7 @@ from remedy.models import (
     TrackKind,
 )
 from remedy.models.types import utcnow
-from remedy.services import intake
-from remedy.services.mandates import withdraw_mandate_as_person
+from remedy.proxy.mandates import withdraw_mandate_as_person
 from remedy.workflows.definition import MandateScope
 from tests.proxy.portal import snapshot
 from tests.support import csrf_token

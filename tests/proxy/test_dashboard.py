@@ -8,12 +8,13 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.cases import intake
+from remedy.cases.notes import add_note
+from remedy.core.extensions import db
+from remedy.core.references import display
 from remedy.models import Grievance, InternalNote
-from remedy.references import display
-from remedy.services import intake, proxy_cases
-from remedy.services.mandates import withdraw_mandate_as_person
-from remedy.services.notes import add_note
+from remedy.proxy import cases as proxy_cases
+from remedy.proxy.mandates import withdraw_mandate_as_person
 from remedy.workflows import INTAKE
 from tests.proxy.portal import file_for_others, filed, post_on_page, snapshot
 from tests.workflows.scenarios import Scenario

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.messaging.outbox import OutboxMessage
 from remedy.models import Attachment, AuditEvent, Channel, Grievance, Mandate, PersonRole
 from remedy.models.types import utcnow
-from remedy.services.proxy_cases import parse_people
+from remedy.proxy.cases import parse_people
 from remedy.workflows.definition import MandateScope
 from tests.proxy.portal import CONSENT_PDF, PIN, count, file_for_others, filed
 from tests.support import Account

@@ -11,15 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
-from remedy.actors import OPERATOR, Actor
-from remedy.extensions import db
+from remedy.cases import intake
+from remedy.core.actors import OPERATOR, Actor
+from remedy.core.errors import InvalidInput, NotAllowed, NotFound
+from remedy.core.extensions import db
 from remedy.messaging.outbox import OutboxMessage
 from remedy.models import AuditEvent, ConsentMethod, Grievance, Mandate, Organisation
 from remedy.models.mandate import MandateStatus
 from remedy.models.types import utcnow
-from remedy.services import intake
-from remedy.services.errors import InvalidInput, NotAllowed, NotFound
-from remedy.services.mandates import (
+from remedy.proxy.mandates import (
     Evidence,
     attach_evidence,
     evidence_type,

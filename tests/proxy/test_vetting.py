@@ -8,10 +8,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from remedy.actors import OPERATOR
-from remedy.extensions import db
+from remedy.accounts.organisations import create_organisation
+from remedy.core.actors import OPERATOR
+from remedy.core.extensions import db
 from remedy.models import AuditEvent, Grievance, Organisation, OrganisationKind, Role
-from remedy.services.organisations import create_organisation
 from tests.proxy.portal import count, filing
 from tests.support import Account, csrf_token, make_account, sign_in, submit_form
 

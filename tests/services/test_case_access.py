@@ -11,19 +11,19 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from remedy.extensions import db
-from remedy.models.pin_lockout import PinLockout
-from remedy.models.types import keyring
-from remedy.passwords import verify_secret
-from remedy.references import display
-from remedy.services.case_access import (
+from remedy.access.case_access import (
     MAX_FAILURES,
     CaseNotFound,
     TooManyAttempts,
     open_case,
     reset_pin,
 )
-from remedy.services.grievances import PersonDetails
+from remedy.core.extensions import db
+from remedy.core.passwords import verify_secret
+from remedy.core.references import display
+from remedy.filing.grievances import PersonDetails
+from remedy.models.pin_lockout import PinLockout
+from remedy.models.types import keyring
 from tests.support import file_grievance
 
 PHONE = "+254700000123"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
+from remedy.cases import intake
+from remedy.cases.status import INTAKE_WORDING, TRACK_WORDING, case_status
 from remedy.models import TrackKind
-from remedy.services import intake
-from remedy.services.case_status import INTAKE_WORDING, TRACK_WORDING, case_status
 from remedy.workflows import CAUSE, DIRECTLY_LINKED, INTAKE
 from tests.workflows.scenarios import Scenario
 

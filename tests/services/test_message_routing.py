@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from remedy.actors import OPERATOR
-from remedy.extensions import db
-from remedy.messaging.notify import recipients
+from remedy.cases.notify import recipients
+from remedy.core.actors import OPERATOR
+from remedy.core.extensions import db
 from remedy.models import ConsentMethod, Grievance, Mandate
 from remedy.models.types import utcnow
-from remedy.services.mandates import grant_mandate
+from remedy.proxy.mandates import grant_mandate
 from remedy.workflows.definition import MandateScope
 from tests.workflows.scenarios import Scenario
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from remedy.actors import OPERATOR, Actor
-from remedy.extensions import db
-from remedy.models import Channel, Grievance, Organisation, OrganisationKind, Role, TrackKind
-from remedy.services import accounts
-from remedy.services.errors import NotFound
-from remedy.services.grievances import GrievanceForm, PersonDetails, submit_grievance
-from remedy.services.organisations import create_organisation
-from remedy.services.visibility import (
+from remedy.accounts import users as accounts
+from remedy.accounts.organisations import create_organisation
+from remedy.core.actors import OPERATOR, Actor
+from remedy.core.errors import NotFound
+from remedy.core.extensions import db
+from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
+from remedy.identity.visibility import (
     get_visible_grievance,
     may_change,
     may_see_grievance,
@@ -20,6 +19,7 @@ from remedy.services.visibility import (
     visible_grievances,
     visible_tracks,
 )
+from remedy.models import Channel, Grievance, Organisation, OrganisationKind, Role, TrackKind
 from tests.workflows.scenarios import PASSWORD, Scenario
 
 

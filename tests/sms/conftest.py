@@ -18,7 +18,7 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models import Conversation, Grievance, InboundMessage
 from remedy.models.types import keyring
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, fake_twilio

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.models import Conversation, Grievance, InboundMessage, OutboxMessage, PinLockout
 from tests.sms.conftest import WEBHOOK, Phone, a_number, file_by_phone, signature
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.core.extensions import db
+from remedy.core.references import display
 from remedy.messaging import sms_texts
 from remedy.models import Grievance
 from remedy.models.added_information import AddedInformation
-from remedy.references import display
 from tests.sms.conftest import Phone, a_number, rendered
 from tests.workflows.scenarios import Scenario
 

@@ -8,12 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.cases import intake
+from remedy.core.extensions import db
 from remedy.messaging import sms_texts
 from remedy.messaging.outbox import MessageChannel, OutboxMessage
 from remedy.models import AuditEvent, Person
-from remedy.services import intake
-from remedy.services.keywords import (
+from remedy.sms.keywords import (
     KEYWORDS,
     Keyword,
     fold,

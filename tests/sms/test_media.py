@@ -14,13 +14,13 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
-from remedy.extensions import db
+from remedy.core.extensions import db
+from remedy.core.references import display
 from remedy.messaging import sms_texts
 from remedy.messaging.worker import PERIODIC_JOBS
 from remedy.models import Attachment, AuditEvent, InboundMedia, MediaStatus
 from remedy.models.types import utcnow
-from remedy.references import display
-from remedy.services.inbound_media import MAX_ATTEMPTS, _credentials_for, fetch_pending_media
+from remedy.sms.media import MAX_ATTEMPTS, _credentials_for, fetch_pending_media
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN
 from tests.sms.conftest import PUBLIC_URL, Phone, file_by_phone, rendered
 from tests.sms.test_information import awaiting_answer

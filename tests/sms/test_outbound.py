@@ -10,10 +10,10 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 
-from remedy.messaging.notify import render
+from remedy.cases.notify import render
+from remedy.core.references import display
 from remedy.messaging.senders import build_sender
 from remedy.messaging.worker import Worker, WorkerSettings
-from remedy.references import display
 from tests.fake_twilio import SMS_FROM, WHATSAPP_FROM, FakeTwilio
 from tests.sms.conftest import PUBLIC_URL, Phone, a_number, file_by_phone
 

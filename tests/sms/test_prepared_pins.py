@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import func, select
 
-from remedy.extensions import db
+from remedy.access.prepared_pins import fill_pins, take_pin
+from remedy.core.extensions import db
+from remedy.core.passwords import verify_secret
 from remedy.messaging.worker import PERIODIC_JOBS
 from remedy.models import PreparedPin
-from remedy.passwords import verify_secret
-from remedy.services.prepared_pins import fill_pins, take_pin
 from tests.sms.conftest import Phone, file_by_phone
 
 

@@ -10,12 +10,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.core.extensions import db
+from remedy.core.references import display
 from remedy.messaging import sms_texts
 from remedy.models import Channel, Conversation, Grievance, Organisation, OrganisationKind, Role
 from remedy.models.types import utcnow
-from remedy.references import display
-from remedy.services.conversation import expire_idle_conversations
+from remedy.sms.conversation import expire_idle_conversations
 from tests.sms.conftest import Phone, a_number, rendered
 from tests.support import csrf_token, make_account, make_organisation, sign_in
 

@@ -9,13 +9,13 @@ import pytest
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 
+from remedy.access.case_access import NOT_FOUND_MESSAGE, TooManyAttempts
+from remedy.cases import intake
+from remedy.cases.status import case_status
+from remedy.core.references import display
+from remedy.filing.grievances import PersonDetails
 from remedy.messaging import sms_texts
 from remedy.models import Channel
-from remedy.references import display
-from remedy.services import intake
-from remedy.services.case_access import NOT_FOUND_MESSAGE, TooManyAttempts
-from remedy.services.case_status import case_status
-from remedy.services.grievances import PersonDetails
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN
 from tests.sms.conftest import PUBLIC_URL, Phone, a_number, file_by_phone, rendered
 from tests.support import file_grievance

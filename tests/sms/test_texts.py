@@ -21,16 +21,16 @@ from flask import Flask
 from flask_babel import LazyString, force_locale
 
 from remedy import create_app
-from remedy.config import LANGUAGES
+from remedy.access.case_access import NOT_FOUND_MESSAGE, TooManyAttempts
+from remedy.cases.notify import render
+from remedy.cases.status import IN_REMEDY, INTAKE_WORDING, TRACK_WORDING
+from remedy.core.config import LANGUAGES
 from remedy.messaging import sms_texts
-from remedy.messaging.notify import render
 from remedy.messaging.segments import GSM7_BASIC, GSM7_EXTENSION, is_gsm7, segments
 from remedy.messaging.templates import TEMPLATES
 from remedy.models.grievance import Outcome
-from remedy.services.case_access import NOT_FOUND_MESSAGE, TooManyAttempts
-from remedy.services.case_status import IN_REMEDY, INTAKE_WORDING, TRACK_WORDING
-from remedy.services.conversation import QUESTION_TEXT, language_menu
-from remedy.services.keywords import Keyword, primary
+from remedy.sms.conversation import QUESTION_TEXT, language_menu
+from remedy.sms.keywords import Keyword, primary
 from tests.support import test_overrides as settings_for
 
 MAX_SEGMENTS = 3

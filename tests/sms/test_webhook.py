@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from remedy.extensions import db
+from remedy.core.extensions import db
 from remedy.messaging import sms_texts
 from remedy.models import AuditEvent, Conversation, Grievance, InboundMessage, OutboxMessage
 from tests.sms.conftest import WEBHOOK, Phone, file_by_phone, new_sid, rendered, reply_of, signature
@@ -187,7 +187,7 @@ class TestMalformedInput:
 
     def test_lone_surrogates_are_kept_as_replacement_characters(self, phone: Phone) -> None:
         from remedy.models.grievance import Channel
-        from remedy.services.conversation import InboundText, receive
+        from remedy.sms.conversation import InboundText, receive
 
         handled = receive(
             InboundText(new_sid(), phone.number, Channel.SMS, "Hello \ud83d the well \udc00 is dry")

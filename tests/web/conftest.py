@@ -17,12 +17,12 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from remedy.actors import OPERATOR
-from remedy.extensions import db
+from remedy.cases import intake
+from remedy.core.actors import OPERATOR
+from remedy.core.extensions import db
+from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
 from remedy.models.grievance import Channel, Grievance
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
-from remedy.services import intake
-from remedy.services.grievances import GrievanceForm, PersonDetails, submit_grievance
 from tests.support import csrf_token
 from tests.workflows.scenarios import Scenario
 

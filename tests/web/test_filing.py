@@ -16,15 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
-from remedy.extensions import db
+from remedy.access.case_access import open_case
+from remedy.core.extensions import db
+from remedy.filing.receipts import verify_receipt
 from remedy.messaging.outbox import MessageChannel, OutboxMessage
 from remedy.models.attachment import Attachment
 from remedy.models.grievance import Category, Channel, Grievance, ReprisalRisk
 from remedy.models.grievance_person import PersonRole
 from remedy.models.types import utcnow
 from remedy.models.web_draft import WebDraft
-from remedy.services.case_access import open_case
-from remedy.services.receipts import verify_receipt
 from tests.web.conftest import ANSWERS, DESCRIPTION, PHONE, STEPS, WebVisitor
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

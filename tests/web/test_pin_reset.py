@@ -11,12 +11,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from remedy.extensions import db
+from remedy.access import pin_reset
+from remedy.access.case_access import CaseNotFound, open_case
+from remedy.core.extensions import db
 from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.pin_reset import PinReset
 from remedy.models.types import utcnow
-from remedy.services import pin_reset
-from remedy.services.case_access import CaseNotFound, open_case
 from tests.web.conftest import PHONE, Case, WebVisitor
 
 FilledCase = Callable[..., Case]

@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from remedy.crypto import Keyring, generate_key
-from remedy.extensions import db
-from remedy.services.receipts import receipt_for, verify_receipt
+from remedy.core.crypto import Keyring, generate_key
+from remedy.core.extensions import db
+from remedy.filing.receipts import receipt_for, verify_receipt
 from tests.support import TEST_KEY, file_grievance
 
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from remedy.actors import OPERATOR, Actor
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.core.actors import OPERATOR, Actor
+from remedy.core.extensions import db
 from remedy.messaging.outbox import MessageChannel, OutboxMessage
 from remedy.models import AuditEvent, Organisation, Role
-from remedy.services import accounts
 from tests.workflows.scenarios import PASSWORD
 
 

@@ -11,8 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from remedy.actors import OPERATOR, SYSTEM, Actor
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.accounts.organisations import create_organisation
+from remedy.cases import check_ins, intake, tracks
+from remedy.cases.referrals import directory
+from remedy.core.actors import OPERATOR, SYSTEM, Actor
+from remedy.core.extensions import db
+from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
 from remedy.models import (
     Answer,
     Channel,
@@ -30,11 +35,7 @@ from remedy.models import (
     User,
 )
 from remedy.models.types import utcnow
-from remedy.services import accounts, check_ins, intake, tracks
-from remedy.services.grievances import GrievanceForm, PersonDetails, submit_grievance
-from remedy.services.mandates import grant_mandate
-from remedy.services.organisations import create_organisation
-from remedy.services.referrals import directory
+from remedy.proxy.mandates import grant_mandate
 from remedy.workflows.definition import MandateScope
 
 PASSWORD = "a long enough passphrase"

@@ -34,8 +34,14 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from remedy import create_app
-from remedy.actors import OPERATOR, SYSTEM, Actor
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.accounts.organisations import create_organisation, vet_organisation
+from remedy.cases import intake, tracks
+from remedy.cases.referrals import get_mechanism
+from remedy.cases.triggers import fire
+from remedy.core.actors import OPERATOR, SYSTEM, Actor
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import atomic
 from remedy.models import (
     ActionStatus,
     AuditChainHead,
@@ -51,11 +57,7 @@ from remedy.models import (
     TrackKind,
 )
 from remedy.models.types import utcnow
-from remedy.services import accounts, intake, mandates, tracks
-from remedy.services.organisations import create_organisation, vet_organisation
-from remedy.services.referrals import get_mechanism
-from remedy.services.transaction import atomic
-from remedy.services.triggers import fire
+from remedy.proxy import mandates
 from remedy.workflows.definition import MandateScope, Party, Transition, Workflow
 from tests.conftest import TestDatabases, backend_overrides
 from tests.support import PASSWORD, test_overrides
@@ -334,7 +336,7 @@ class Stage:
         s = self.scenario
         if state == "received":
             # As stored the moment before the automatic acknowledgement.
-            with mock.patch("remedy.services.grievances.start_intake"):
+            with mock.patch("remedy.filing.grievances.start_intake"):
                 return s.file()
         if state == "under_review" and appealed != "resolved":
             grievance = s.to_grievance_state(appealed)

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from remedy.actors import Actor
+from remedy.cases import intake
+from remedy.cases.triggers import TriggerRefused
+from remedy.core.actors import Actor
+from remedy.core.errors import NotAllowed
 from remedy.models import AppealResult, Grievance, Outcome, TrackKind
 from remedy.models.types import utcnow
-from remedy.services import intake
-from remedy.services.errors import NotAllowed
-from remedy.services.triggers import TriggerRefused
 from remedy.workflows.definition import MandateScope
 from tests.workflows.observe import Outbox, for_people, rewrite, staff_id, templates
 from tests.workflows.scenarios import Scenario

@@ -1,6 +1,6 @@
 """Participatory verification: the affected people decide whether a remedy was delivered.
 
-The collective rule (remedy/services/check_ins.py): any "no" disputes at once;
+The collective rule (remedy/cases/check_ins.py): any "no" disputes at once;
 once everyone asked has answered, any "partly" means partly remedied with the
 gap they described, else remedied; silence never consents. After the end,
 follow-up questions at 30 and 90 days; a "no" within the monitoring window
@@ -14,7 +14,13 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from remedy.actors import OPERATOR, Actor
+from remedy.accounts import users as accounts
+from remedy.accounts.organisations import create_organisation, vet_organisation
+from remedy.cases import check_ins, tracks
+from remedy.cases.deadlines import run_deadlines
+from remedy.cases.triggers import TriggerRefused
+from remedy.core.actors import OPERATOR, Actor
+from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.models import (
     Answer,
     CheckIn,
@@ -28,12 +34,7 @@ from remedy.models import (
     TrackKind,
 )
 from remedy.models.types import utcnow
-from remedy.services import accounts, check_ins, tracks
-from remedy.services.deadlines import run_deadlines
-from remedy.services.errors import InvalidInput, NotAllowed
-from remedy.services.mandates import grant_mandate
-from remedy.services.organisations import create_organisation, vet_organisation
-from remedy.services.triggers import TriggerRefused
+from remedy.proxy.mandates import grant_mandate
 from remedy.workflows.definition import MandateScope
 from tests.workflows.observe import (
     Outbox,

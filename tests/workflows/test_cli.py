@@ -12,8 +12,14 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from remedy.actors import OPERATOR
-from remedy.extensions import db
+from remedy.accounts import users as accounts
+from remedy.audit.log import verify_chain
+from remedy.cases.referrals import get_mechanism
+from remedy.core.actors import OPERATOR
+from remedy.core.extensions import db
+from remedy.core.references import display
+from remedy.demo import seed as demo
+from remedy.demo.seed import ACCOUNTS, CASES
 from remedy.models import (
     AuditEvent,
     Grievance,
@@ -28,11 +34,6 @@ from remedy.models import (
     User,
 )
 from remedy.models.types import utcnow
-from remedy.references import display
-from remedy.services import accounts, demo
-from remedy.services.audit import verify_chain
-from remedy.services.demo import ACCOUNTS, CASES
-from remedy.services.referrals import get_mechanism
 from remedy.workflows import WORKFLOWS
 from tests.workflows.scenarios import Scenario
 

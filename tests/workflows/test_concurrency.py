@@ -25,7 +25,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from remedy.extensions import db
+from remedy.audit.log import verify_chain
+from remedy.cases import check_ins, intake, tracks
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import ConflictError
 from remedy.models import (
     Answer,
     AuditEvent,
@@ -35,9 +38,6 @@ from remedy.models import (
     OutboxMessage,
     TrackKind,
 )
-from remedy.services import check_ins, intake, tracks
-from remedy.services.audit import verify_chain
-from remedy.services.transaction import ConflictError
 from tests.workflows.scenarios import Scenario
 
 Fire = Callable[[], object]

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from remedy.cases import intake, tracks
+from remedy.cases.deadlines import DeadlineReport, run_deadlines
 from remedy.models import Answer, Grievance, InvolvementTrack, MessageChannel, TrackKind
 from remedy.models.types import utcnow
-from remedy.services import intake, tracks
-from remedy.services.deadlines import DeadlineReport, run_deadlines
 from remedy.workflows import WORKFLOWS, workflow_for
 from remedy.workflows.deadlines import DAY, DEFAULT, EU_WHISTLEBLOWER, POLICIES
 from tests.workflows.observe import (

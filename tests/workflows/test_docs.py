@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskCliRunner
 
-from remedy.actors import SYSTEM, Actor, ActorKind
+from remedy.cases.policy import may_fire
 from remedy.cli.workflows import (
     DOC_PATH,
     PERMISSION_COLUMNS,
@@ -23,10 +23,10 @@ from remedy.cli.workflows import (
     refresh,
     stale_sections,
 )
+from remedy.core.actors import SYSTEM, Actor, ActorKind
 from remedy.models import ConsentMethod, Grievance, InvolvementTrack, Role, TrackKind
 from remedy.models.types import utcnow
-from remedy.services.mandates import grant_mandate, withdraw_mandate
-from remedy.services.permissions import may_fire
+from remedy.proxy.mandates import grant_mandate, withdraw_mandate
 from remedy.workflows import WORKFLOWS
 from remedy.workflows.definition import MandateScope, Transition
 from tests.workflows.scenarios import Scenario

@@ -22,10 +22,13 @@ from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
 from remedy import create_app
-from remedy.actors import Actor
-from remedy.config import LANGUAGES
-from remedy.extensions import db
-from remedy.messaging import notify
+from remedy.cases import check_ins, intake, notify, tracks
+from remedy.cases.deadlines import run_deadlines
+from remedy.core.actors import Actor
+from remedy.core.config import LANGUAGES
+from remedy.core.extensions import db
+from remedy.core.references import display
+from remedy.filing.grievances import PersonDetails
 from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
 from remedy.messaging.sms_texts import phone_date
 from remedy.messaging.templates import DISCREET, STAFF_TEMPLATES, TEMPLATES
@@ -42,10 +45,6 @@ from remedy.models import (
     TrackKind,
 )
 from remedy.models.types import utcnow
-from remedy.references import display
-from remedy.services import check_ins, intake, tracks
-from remedy.services.deadlines import run_deadlines
-from remedy.services.grievances import PersonDetails
 from remedy.workflows import WORKFLOWS
 from tests import support
 from tests.workflows.observe import Outbox, for_people, per_recipient, recipient, rewrite

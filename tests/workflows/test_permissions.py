@@ -1,7 +1,7 @@
 """Who may do what: every trigger of every workflow, for every kind of actor.
 
 The expected table is written out below by hand, as docs/workflows.md states it; it is
-not derived from ``remedy/services/permissions.py`` or from the ``who`` of the
+not derived from ``remedy/cases/policy.py`` or from the ``who`` of the
 definitions, so either can be wrong and this test says so. Each row is checked on one
 state the trigger leads out of, with its guards satisfied: an actor the table allows
 must succeed (inside a unit of work that is then rolled back, so the state is shared),
@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
+from remedy.cases.check_ins import answer_check_in
+from remedy.cases.triggers import allowed_transitions, fire
+from remedy.core.errors import NotAllowed, ServiceError
 from remedy.models import Answer, Grievance, InvolvementTrack
-from remedy.services.check_ins import answer_check_in
-from remedy.services.errors import NotAllowed, ServiceError
-from remedy.services.triggers import allowed_transitions, fire
 from remedy.workflows import WORKFLOWS
 from remedy.workflows.definition import MandateScope
 from tests.conftest import TestDatabases as Databases

@@ -69,9 +69,14 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import func, select, text
 
-from remedy.actors import OPERATOR, SYSTEM, Actor
-from remedy.extensions import db
-from remedy.messaging.notify import PHONE_CHANNELS, recipients
+from remedy.audit.log import event_hash, verify_chain
+from remedy.cases import check_ins, intake, tracks
+from remedy.cases.deadlines import run_deadlines
+from remedy.cases.notify import PHONE_CHANNELS, recipients
+from remedy.cases.triggers import STATE_OUTCOMES
+from remedy.core.actors import OPERATOR, SYSTEM, Actor
+from remedy.core.errors import ServiceError
+from remedy.core.extensions import db
 from remedy.models import (
     Answer,
     AuditEvent,
@@ -87,12 +92,7 @@ from remedy.models import (
 )
 from remedy.models.audit_event import GENESIS_HASH, AuditChainHead
 from remedy.models.types import utcnow
-from remedy.services import check_ins, intake, tracks
-from remedy.services.audit import event_hash, verify_chain
-from remedy.services.deadlines import run_deadlines
-from remedy.services.errors import ServiceError
-from remedy.services.mandates import withdraw_mandate
-from remedy.services.triggers import STATE_OUTCOMES
+from remedy.proxy.mandates import withdraw_mandate
 from remedy.workflows import INTAKE, WORKFLOWS, workflow_for
 from remedy.workflows import intake as intake_workflow
 from remedy.workflows.definition import MandateScope

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from remedy.audit.log import verify_chain
 from remedy.models import TrackKind
-from remedy.services.audit import verify_chain
 from remedy.workflows import CAUSE, CONTRIBUTE, DIRECTLY_LINKED, INTAKE
 from tests.workflows.scenarios import Scenario
 

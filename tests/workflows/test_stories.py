@@ -13,7 +13,12 @@ from datetime import timedelta
 
 import pytest
 
-from remedy.actors import SYSTEM, Actor
+from remedy.audit.log import verify_chain
+from remedy.cases import check_ins, intake, tracks
+from remedy.cases.deadlines import run_deadlines
+from remedy.core.actors import SYSTEM, Actor
+from remedy.core.errors import NotAllowed
+from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
 from remedy.models import (
     Answer,
     Channel,
@@ -27,12 +32,7 @@ from remedy.models import (
     TrackKind,
 )
 from remedy.models.types import utcnow
-from remedy.services import check_ins, intake, tracks
-from remedy.services.audit import verify_chain
-from remedy.services.deadlines import run_deadlines
-from remedy.services.errors import NotAllowed
-from remedy.services.grievances import GrievanceForm, PersonDetails, submit_grievance
-from remedy.services.mandates import valid_mandate, withdraw_mandate
+from remedy.proxy.mandates import valid_mandate, withdraw_mandate
 from remedy.workflows.definition import MandateScope
 from tests.workflows.observe import (
     Outbox,

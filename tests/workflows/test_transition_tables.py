@@ -1,7 +1,7 @@
 """Every (state, trigger) pair of every workflow: allowed with the right effects, or refused.
 
 The pairs are read from the workflow definitions, so a state or trigger added there is
-covered here at once. The engine (``remedy.services.triggers.fire``) is fired directly;
+covered here at once. The engine (``remedy.cases.triggers.fire``) is fired directly;
 further down, the guards that can refuse an otherwise allowed step, the work the domain
 services do around the engine, and the rule that a failing step leaves nothing behind.
 """
@@ -16,9 +16,13 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from remedy.actors import SYSTEM, Actor
-from remedy.extensions import db
-from remedy.messaging.notify import recipients
+from remedy.audit.log import verify_chain
+from remedy.cases import check_ins, intake, tracks
+from remedy.cases.notify import recipients
+from remedy.cases.triggers import FIELD_LABELS, TriggerRefused, allowed_transitions, fire
+from remedy.core.actors import SYSTEM, Actor
+from remedy.core.errors import InvalidInput
+from remedy.core.extensions import db
 from remedy.models import (
     Answer,
     AuditEvent,
@@ -31,10 +35,6 @@ from remedy.models import (
     TrackKind,
 )
 from remedy.models.types import utcnow
-from remedy.services import check_ins, intake, tracks
-from remedy.services.audit import verify_chain
-from remedy.services.errors import InvalidInput
-from remedy.services.triggers import FIELD_LABELS, TriggerRefused, allowed_transitions, fire
 from remedy.workflows import WORKFLOWS
 from remedy.workflows.deadlines import POLICIES
 from remedy.workflows.definition import Transition, Workflow
@@ -555,7 +555,7 @@ def test_a_step_whose_message_cannot_be_queued_leaves_nothing_behind(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the outbox is unavailable")
 
-    monkeypatch.setattr("remedy.services.triggers.notify_people", broken)
+    monkeypatch.setattr("remedy.cases.triggers.notify_people", broken)
     with pytest.raises(RuntimeError, match="outbox"):
         fire(grievance, "accept", stage.scenario.handler)
 
@@ -573,7 +573,7 @@ def test_a_service_that_fails_after_its_step_undoes_the_step_too(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the referral directory is unavailable")
 
-    monkeypatch.setattr("remedy.services.intake.record_referral", broken)
+    monkeypatch.setattr("remedy.cases.intake.record_referral", broken)
     with pytest.raises(RuntimeError, match="directory"):
         intake.reject(s.handler, grievance, "Outside our operations.", s.court())
 

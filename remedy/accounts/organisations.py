@@ -1,0 +1,54 @@
+"""Creating and vetting organisations."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from remedy.audit import log as audit
+from remedy.core.actors import Actor
+from remedy.core.errors import InvalidInput
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import transactional
+from remedy.models.organisation import Organisation, OrganisationKind
+
+
+def find_organisation(name: str) -> Organisation | None:
+    return db.session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
+    )
+
+
+@transactional
+def create_organisation(
+    actor: Actor, name: str, kind: OrganisationKind, country: str | None = None
+) -> Organisation:
+    name = " ".join(name.split())
+    if not name or len(name) > 200:
+        raise InvalidInput(_("An organisation needs a name of at most 200 characters."), "name")
+    if find_organisation(name) is not None:
+        raise InvalidInput(_("An organisation with this name already exists."), "name")
+    if country is not None and (len(country) != 2 or not country.isalpha()):
+        raise InvalidInput(_("The country is a two-letter ISO code, such as KE."), "country")
+    organisation = Organisation(name=name, kind=kind, country=country.upper() if country else None)
+    db.session.add(organisation)
+    db.session.flush()
+    audit.record(
+        actor,
+        "organisation.create",
+        "organisation",
+        organisation.id,
+        after={"kind": kind, "country": organisation.country},
+    )
+    return organisation
+
+
+@transactional
+def vet_organisation(actor: Actor, organisation: Organisation) -> Organisation:
+    """An NGO files and answers for others (holds mandates) only once vetted."""
+    if organisation.kind is not OrganisationKind.NGO:
+        raise InvalidInput(_("Only NGOs are vetted to act for others."), "organisation")
+    if not organisation.is_vetted:
+        organisation.is_vetted = True
+        audit.record(actor, "organisation.vet", "organisation", organisation.id)
+    return organisation

@@ -1,0 +1,323 @@
+"""Participatory verification: the affected people decide whether a remedy was delivered.
+
+The rule for a round of delivery check-ins (also for collective grievances):
+- any "no" disputes delivery at once: the track goes back to work and the team
+  is alerted; the round's other questions are withdrawn;
+- otherwise, once every affected person asked has answered: any "partly" means
+  partly remedied (the gap is what the "partly" answers say), else remedied. A
+  proxy's answer is one more voice (its "no" or "partly" counts) but its silence
+  blocks no one; a round put only to a proxy waits for the proxy;
+- silence is never consent: without every answer, only a supervisor can close
+  the track, after the window, as "unconfirmed".
+Who answers which question: a person writing from their own number answers
+their own; reference and PIN alone answer only the complainant's own question;
+a proxy answers its organisation's question and those of the people its
+mandate (with the check-in scope) covers. Never staff.
+After a track ends, follow-up questions go out at 30 and 90 days; a "no"
+within the monitoring window reopens the track (and the grievance); after it,
+the team is alerted and the person told so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from remedy.audit import log as audit
+from remedy.cases.intake import resolve_if_done
+from remedy.cases.notify import (
+    Recipient,
+    notify_people,
+    notify_recipient,
+    notify_staff,
+    recipients,
+)
+from remedy.cases.policy import holds_mandate, is_complainant, party_includes
+from remedy.cases.triggers import TriggerRefused, fire
+from remedy.core.actors import SYSTEM, Actor, ActorKind
+from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import transactional
+from remedy.models.check_in import Answer, CheckIn, CheckInPurpose, CheckInResponse
+from remedy.models.grievance_person import PersonRole
+from remedy.models.involvement_track import InvolvementTrack
+from remedy.models.types import utcnow
+from remedy.models.user import Role
+from remedy.workflows.definition import MandateScope, Party
+
+FOLLOW_UP_AFTER = (timedelta(days=30), timedelta(days=90))
+MAX_COMMENT = 2000
+
+
+def _window() -> timedelta:
+    window: timedelta = current_app.config["REMEDY_CHECK_IN_WINDOW"]
+    return window
+
+
+def _new_check_in(
+    track: InvolvementTrack,
+    recipient: Recipient,
+    purpose: CheckInPurpose,
+    round_: int,
+    opens_at: datetime,
+    opened: bool,
+) -> CheckIn:
+    check_in = CheckIn(
+        purpose=purpose,
+        round=round_,
+        person_id=recipient.person.id if recipient.person else None,
+        proxy_organisation_id=recipient.organisation_id,
+        opens_at=opens_at,
+        opened_at=opens_at if opened else None,
+        closes_at=opens_at + _window(),
+    )
+    track.check_ins.append(check_in)
+    return check_in
+
+
+def _asked(track: InvolvementTrack) -> list[Recipient]:
+    """Who is asked: every person who receives messages, and each proxy whose mandate lets
+    it answer check-ins (a proxy that only follows the case is told, not asked)."""
+    from remedy.proxy.mandates import valid_mandate
+
+    grievance = track.grievance
+    return [
+        recipient
+        for recipient in recipients(grievance)
+        if recipient.organisation_id is None
+        or valid_mandate(recipient.organisation_id, grievance, MandateScope.ANSWER_CHECK_INS)
+    ]
+
+
+def _current_round(track: InvolvementTrack, purpose: CheckInPurpose) -> int:
+    rounds = [c.round for c in track.check_ins if c.purpose is purpose]
+    return max(rounds, default=0)
+
+
+def cancel_open_check_ins(track: InvolvementTrack, purpose: CheckInPurpose | None = None) -> None:
+    now = utcnow()
+    for check_in in track.check_ins:
+        unanswered = check_in.response is None and check_in.cancelled_at is None
+        if unanswered and (purpose is None or check_in.purpose is purpose):
+            check_in.cancelled_at = now
+
+
+def open_delivery_check_ins(track: InvolvementTrack) -> list[CheckIn]:
+    """Ask every recipient; the check-in message itself went out with start_verification."""
+    now = utcnow()
+    cancel_open_check_ins(track, CheckInPurpose.DELIVERY)
+    round_ = _current_round(track, CheckInPurpose.DELIVERY) + 1
+    opened = [
+        _new_check_in(track, recipient, CheckInPurpose.DELIVERY, round_, now, opened=True)
+        for recipient in _asked(track)
+    ]
+    track.check_in_window_ends_at = now + _window()
+    return opened
+
+
+@transactional
+def open_check_in(actor: Actor, track: InvolvementTrack) -> list[CheckIn]:
+    """The team asks again (a new round) while the track is being verified."""
+    if not party_includes(Party.TEAM, actor, track.grievance, track, MandateScope.FOLLOW):
+        raise NotAllowed(_("You may not do this on this case."))
+    if track.state != "verifying":
+        raise TriggerRefused(_("Check-ins are sent while the remedy is being verified."), "trigger")
+    opened = open_delivery_check_ins(track)
+    track.grievance.updated_at = utcnow()
+    event = audit.record(
+        actor,
+        "check_in.open",
+        "track",
+        track.id,
+        after={"round": opened[0].round if opened else None},
+    )
+    notify_people(
+        track.grievance, "check_in", f"a{event.seq}", {"date": track.check_in_window_ends_at}
+    )
+    return opened
+
+
+def schedule_follow_ups(track: InvolvementTrack) -> list[CheckIn]:
+    """Questions at 30 and 90 days after the track ended; the worker opens them when due."""
+    ended = track.ended_at or utcnow()
+    round_ = _current_round(track, CheckInPurpose.FOLLOW_UP) + 1
+    scheduled = []
+    for offset, recipient in [(o, r) for o in FOLLOW_UP_AFTER for r in _asked(track)]:
+        scheduled.append(
+            _new_check_in(
+                track, recipient, CheckInPurpose.FOLLOW_UP, round_, ended + offset, opened=False
+            )
+        )
+    return scheduled
+
+
+def open_due_follow_ups(now: datetime) -> int:
+    """Periodic: send the follow-up questions whose day has come (each in its own unit)."""
+    due = db.session.scalars(
+        select(CheckIn)
+        .where(
+            CheckIn.purpose == CheckInPurpose.FOLLOW_UP,
+            CheckIn.opened_at.is_(None),
+            CheckIn.cancelled_at.is_(None),
+            CheckIn.opens_at <= now,
+        )
+        .order_by(CheckIn.id)
+    ).all()
+    sent = 0
+    for check_in in due:
+        _open_follow_up(check_in, now)
+        sent += 1
+    return sent
+
+
+@transactional
+def _open_follow_up(check_in: CheckIn, now: datetime) -> None:
+    track = check_in.track
+    if not track.is_ended:
+        check_in.cancelled_at = now
+        return
+    check_in.opened_at = now
+    check_in.closes_at = now + _window()
+    notify_recipient(track.grievance, "follow_up", f"c{check_in.id}", check_in)
+    audit.record(
+        SYSTEM, "check_in.follow_up", "track", track.id, after={"check_in_id": check_in.id}
+    )
+
+
+def _may_answer(actor: Actor, check_in: CheckIn) -> bool:
+    grievance = check_in.track.grievance
+    if actor.kind is ActorKind.COMPLAINANT:
+        # A person answers a person's question (their own, when the channel knows who is
+        # speaking), never the one put to a proxy organisation.
+        if not is_complainant(actor, grievance) or check_in.person_id is None:
+            return False
+        if actor.person_id is not None:
+            return actor.person_id == check_in.person_id
+        # Reference and PIN alone identify the one who filed, not each person of a group:
+        # they answer only the complainant's own question.
+        return any(
+            link.person_id == check_in.person_id and link.role is PersonRole.COMPLAINANT
+            for link in grievance.people
+        )
+    if actor.kind is ActorKind.PROXY:
+        if check_in.proxy_organisation_id not in (None, actor.organisation_id):
+            return False  # another organisation's question
+        person = check_in.person
+        return holds_mandate(actor, grievance, MandateScope.ANSWER_CHECK_INS, person)
+    return False
+
+
+@transactional
+def answer_check_in(
+    actor: Actor,
+    check_in: CheckIn,
+    answer: Answer,
+    comment: str | None = None,
+    satisfaction: int | None = None,
+) -> CheckInResponse:
+    """Only the people asked (or their mandated proxy) answer; never staff."""
+    if not _may_answer(actor, check_in):
+        raise NotAllowed(_("Only the affected people or their proxy can answer this."))
+    if not check_in.is_open:
+        raise TriggerRefused(_("This question is closed."), "check_in")
+    comment = (comment or "").strip() or None
+    if comment and len(comment) > MAX_COMMENT:
+        raise InvalidInput(
+            _("Please keep it under %(count)d characters.", count=MAX_COMMENT), "comment"
+        )
+    if satisfaction is not None and not 1 <= satisfaction <= 5:
+        raise InvalidInput(_("Satisfaction is from 1 to 5."), "satisfaction")
+    response = CheckInResponse(
+        answer=answer, comment=comment, satisfaction=satisfaction, answered_by=actor.id
+    )
+    check_in.response = response
+    track = check_in.track
+    track.grievance.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        actor,
+        "check_in.answer",
+        "track",
+        track.id,
+        after={"check_in_id": check_in.id, "answer": answer, "satisfaction": satisfaction},
+    )
+    if check_in.purpose is CheckInPurpose.DELIVERY:
+        _delivery_verdict(actor, track, check_in)
+    else:
+        _follow_up_verdict(actor, track, check_in)
+    return response
+
+
+def _delivery_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn) -> None:
+    if track.state != "verifying":
+        return
+    round_ = [
+        c
+        for c in track.check_ins
+        if c.purpose is CheckInPurpose.DELIVERY
+        and c.round == answered.round
+        and c.cancelled_at is None
+    ]
+    answers = [c.response.answer for c in round_ if c.response is not None]
+    # The people's own answers decide when the round is complete; a proxy's answer is one
+    # more voice (its "no" or "partly" counts), and its silence blocks no one.
+    needed = [c for c in round_ if c.person_id is not None] or round_
+    if Answer.NO in answers:
+        fire(track, "dispute", actor)
+        cancel_open_check_ins(track, CheckInPurpose.DELIVERY)
+        _alert_team(track, answered)
+        return
+    if any(c.response is None for c in needed):
+        return
+    if Answer.PARTLY in answers:
+        gaps = [
+            c.response.comment
+            for c in round_
+            if c.response is not None and c.response.answer is Answer.PARTLY and c.response.comment
+        ]
+        gap = "\n".join(gaps) or _("Not everything promised was delivered.")
+        fire(track, "confirm_partly", actor, gap=gap)
+        track.gap = gap
+    else:
+        fire(track, "confirm", actor)
+    schedule_follow_ups(track)
+    resolve_if_done(track.grievance)
+
+
+def _alert_team(track: InvolvementTrack, answered: CheckIn) -> None:
+    """The people say the remedy is not (or no longer) there: its handlers and supervisors."""
+    notify_staff(
+        track.grievance,
+        "staff_disputed",
+        f"d{answered.id}",
+        roles=(Role.SUPERVISOR, Role.HANDLER),
+        organisation_id=track.organisation_id,
+    )
+
+
+def _follow_up_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn) -> None:
+    assert answered.response is not None
+    if answered.response.answer is Answer.YES or not track.is_ended:
+        return
+    if answered.response.answer is Answer.PARTLY:
+        _alert_team(track, answered)
+        return
+    grievance = track.grievance
+    monitoring = current_app.config["REMEDY_MONITORING_WINDOW"]
+    ended_at = track.ended_at
+    if (
+        ended_at is None
+        or utcnow() > ended_at + monitoring
+        or grievance.state not in ("resolved", "in_remedy")
+    ):
+        _alert_team(track, answered)
+        notify_recipient(grievance, "follow_up_noted", f"n{answered.id}", answered)
+        return
+    if grievance.state == "resolved":
+        fire(grievance, "reopen", SYSTEM)
+    fire(track, "reopen", actor)
+    cancel_open_check_ins(track, CheckInPurpose.FOLLOW_UP)
+    _alert_team(track, answered)

@@ -1,0 +1,207 @@
+"""What a complainant sees of their case once they gave the reference and PIN.
+
+In plain words and never more than is theirs: the steps of their case (no internal
+notes, no identity work, no staff names, no organisation names), the messages sent
+to them, and what waits for their answer now: a proposal to accept or decline, a
+question about a delivered remedy, an appeal or withdrawal the workflow allows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select
+
+from remedy.cases.triggers import allowed_transitions
+from remedy.core.actors import Actor
+from remedy.core.extensions import db
+from remedy.messaging.outbox import MessageChannel, OutboxMessage
+from remedy.models.audit_event import AuditEvent
+from remedy.models.check_in import CheckIn
+from remedy.models.grievance import Grievance
+from remedy.models.grievance_person import PersonRole
+from remedy.models.involvement_track import InvolvementTrack
+from remedy.models.remedy_action import RemedyAction
+
+# Secret codes sent by SMS: never shown again, even to their owner.
+HIDDEN_TEMPLATES = frozenset({"pin_reset_code"})
+
+# Steps of the case, told to the complainant. Anything not listed is internal and not shown.
+INTAKE_STEPS: dict[str, LazyString] = {
+    "acknowledge": _l("We received your case."),
+    "accept": _l("We accepted your case and started to look into it."),
+    "reject": _l("We decided we cannot handle your case here."),
+    "request_info": _l("We asked you for more information."),
+    "info_received": _l("We received the information you sent."),
+    "info_overdue": _l("We went on without an answer to our question."),
+    "classify": _l("We found who is responsible for the harm."),
+    "find_no_involvement": _l("We found the company was not involved."),
+    "withdraw": _l("The case was withdrawn."),
+    "appeal": _l("The decision was appealed."),
+    "uphold": _l("After review, the decision stays."),
+    "overturn": _l("After review, the decision was changed."),
+    "resolve": _l("Your case was closed."),
+    "reopen": _l("Your case was opened again."),
+}
+TRACK_STEPS: dict[str, LazyString] = {
+    "propose_remedy": _l("A remedy was proposed to you."),
+    "accept_proposal": _l("The proposed remedy was accepted."),
+    "decline_proposal": _l("The proposed remedy was declined."),
+    "refer": _l("You were referred to another body that can help."),
+    "start_verification": _l("The remedy was reported delivered. We asked if it arrived."),
+    "confirm": _l("The remedy was confirmed as delivered."),
+    "confirm_partly": _l("The remedy was confirmed as delivered in part."),
+    "dispute": _l("The remedy was reported as not delivered. Work on it started again."),
+    "close_without_confirmation": _l("This part was closed without your confirmation."),
+    "reopen": _l("The problem came back. Work on it started again."),
+    "record_leverage": _l("The company raised the problem with its business partner."),
+    "partner_commits": _l("The business partner promised a remedy."),
+    "escalate": _l("The company pressed its business partner harder."),
+    "end_relationship": _l("The company ended its relationship with the business partner."),
+}
+OTHER_STEPS: dict[str, LazyString] = {
+    "grievance.submit": _l("You told us what happened."),
+    "grievance.add_information": _l("Information was added to your case."),
+    "attachment.add": _l("A file was added to your case."),
+    "remedy_action.deliver": _l("A part of the remedy was reported delivered."),
+    "check_in.answer": _l("An answer about the remedy was received."),
+    "pin_reset.complete": _l("A new PIN was set for this case."),
+}
+TRACK_WORKFLOWS = frozenset({"cause", "contribute", "directly_linked"})
+
+
+@dataclass(frozen=True)
+class Step:
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A remedy proposed on one track, waiting for the complainant's answer."""
+
+    track: InvolvementTrack
+    actions: list[RemedyAction]
+    answer_by: datetime | None
+
+
+@dataclass(frozen=True)
+class CaseActions:
+    """What the complainant may do now (the workflow decides)."""
+
+    add_information: bool
+    appeal: bool
+    withdraw: bool
+    proposals: list[Proposal]
+    questions: list[CheckIn]
+
+    @property
+    def awaiting_answer(self) -> bool:
+        return bool(self.proposals or self.questions)
+
+
+def complainant_of(grievance: Grievance) -> Actor:
+    """Reference and PIN identify the one who filed, not each person of a group."""
+    return Actor.complainant(grievance.reference)
+
+
+def _step_text(action: str) -> LazyString | None:
+    workflow, _sep, trigger = action.partition(".")
+    if workflow == "intake":
+        return INTAKE_STEPS.get(trigger)
+    if workflow in TRACK_WORKFLOWS:
+        return TRACK_STEPS.get(trigger)
+    return OTHER_STEPS.get(action)
+
+
+def steps(grievance: Grievance) -> list[Step]:
+    """What happened so far, newest first, in the reader's language."""
+    track_ids = [str(track.id) for track in grievance.tracks]
+    subjects = [
+        and_(AuditEvent.subject_type == "grievance", AuditEvent.subject_id == grievance.reference)
+    ]
+    if track_ids:
+        subjects.append(
+            and_(AuditEvent.subject_type == "track", AuditEvent.subject_id.in_(track_ids))
+        )
+    events = db.session.scalars(
+        select(AuditEvent).where(or_(*subjects)).order_by(AuditEvent.seq.desc())
+    )
+    found = []
+    for event in events:
+        text = _step_text(event.action)
+        # A track's own withdrawal follows the grievance's: told once.
+        if text is not None and not (
+            event.subject_type == "track" and event.action.endswith(".withdraw")
+        ):
+            found.append(Step(event.occurred_at, str(text)))
+    return found
+
+
+def _own_people(grievance: Grievance) -> list[int]:
+    return [link.person_id for link in grievance.people if link.role is PersonRole.COMPLAINANT]
+
+
+def messages(grievance: Grievance) -> list[OutboxMessage]:
+    """Messages sent to the one who filed, on any channel, newest first."""
+    people = _own_people(grievance)
+    if not people:
+        return []
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.grievance_id == grievance.id,
+                OutboxMessage.person_id.in_(people),
+                OutboxMessage.channel != MessageChannel.CONSOLE,
+                OutboxMessage.template.not_in(HIDDEN_TEMPLATES),
+            )
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        )
+    )
+
+
+def open_questions(grievance: Grievance) -> list[CheckIn]:
+    """Questions about a remedy put to the one who filed and not answered yet."""
+    people = set(_own_people(grievance))
+    return [
+        check_in
+        for track in grievance.tracks
+        for check_in in track.check_ins
+        if check_in.is_open and check_in.person_id in people
+    ]
+
+
+def find_question(grievance: Grievance, check_in_id: int) -> CheckIn | None:
+    return next((c for c in open_questions(grievance) if c.id == check_in_id), None)
+
+
+def _proposal(track: InvolvementTrack) -> Proposal:
+    actions = [action for action in track.remedy_actions if action.is_active]
+    return Proposal(track, actions, track.due_at)
+
+
+def proposals(grievance: Grievance, actor: Actor) -> list[Proposal]:
+    return [
+        _proposal(track)
+        for track in grievance.tracks
+        if any(t.trigger == "accept_proposal" for t in allowed_transitions(track, actor))
+    ]
+
+
+def find_proposal(grievance: Grievance, actor: Actor, track_id: int) -> Proposal | None:
+    return next((p for p in proposals(grievance, actor) if p.track.id == track_id), None)
+
+
+def case_actions(grievance: Grievance, actor: Actor) -> CaseActions:
+    offered = {t.trigger for t in allowed_transitions(grievance, actor)}
+    return CaseActions(
+        add_information=grievance.state != "withdrawn",
+        appeal="appeal" in offered,
+        withdraw="withdraw" in offered,
+        proposals=proposals(grievance, actor),
+        questions=open_questions(grievance),
+    )

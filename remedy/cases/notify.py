@@ -1,0 +1,211 @@
+"""Queue the messages a workflow step owes people: exactly one per recipient per event.
+
+Recipients are the grievance's people who receive messages, each on their own
+channel (their phone by SMS or WhatsApp when they consented to contact, else
+the web status page), plus proxy organisations whose valid mandate says they
+receive messages. The outbox row's ``dedupe_key`` is unique, so a second
+message for the same recipient and event cannot be written.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from remedy.core.extensions import db
+from remedy.core.references import display
+from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
+from remedy.messaging.sms_texts import phone_date
+from remedy.messaging.templates import DISCREET, STAFF_TEMPLATES, TEMPLATES
+from remedy.models.grievance import Channel, Grievance
+from remedy.models.person import Person
+from remedy.models.user import Role, User
+
+PHONE_CHANNELS = frozenset({MessageChannel.SMS, MessageChannel.WHATSAPP, MessageChannel.VOICE})
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str
+    channel: MessageChannel
+    language: str
+    address: str | None = None
+    person: Person | None = None
+    organisation_id: int | None = None
+
+
+def recipients(grievance: Grievance) -> list[Recipient]:
+    from remedy.proxy.mandates import mandates_receiving_messages
+
+    receiving = mandates_receiving_messages(grievance)
+    found: list[Recipient] = []
+    for link in grievance.people:
+        # A person whose messages go to a proxy gets them again once no valid mandate
+        # carries them (ended by date, withdrawn): nobody is left without news of their case.
+        represented = any(m.person_id in (None, link.person_id) for m in receiving)
+        if not link.receives_messages and represented:
+            continue
+        person = link.person
+        language = person.language or grievance.language
+        # Someone who asked for a call hears from the team by phone; written messages wait
+        # for them on the web status page.
+        asked = grievance.contact_channel or grievance.channel
+        # Someone who sent STOP gets no SMS or WhatsApp message until START.
+        opted_out = person.phone_opted_out_at is not None
+        if (
+            person.phone
+            and grievance.contact_consent
+            and asked is not Channel.VOICE
+            and not opted_out
+        ):
+            channel = MessageChannel.WHATSAPP if asked is Channel.WHATSAPP else MessageChannel.SMS
+            found.append(Recipient(f"p{person.id}", channel, language, person.phone, person))
+        else:
+            found.append(Recipient(f"p{person.id}", MessageChannel.WEB, language, None, person))
+    for mandate in receiving:
+        key = f"o{mandate.organisation_id}"
+        if all(existing.key != key for existing in found):
+            found.append(
+                Recipient(
+                    key,
+                    MessageChannel.WEB,
+                    grievance.language,
+                    organisation_id=mandate.organisation_id,
+                )
+            )
+    return found
+
+
+def _format(template: Any, values: dict[str, Any]) -> str:
+    return str(template) % values
+
+
+def render(template_key: str, language: str, discreet: bool, values: dict[str, Any]) -> str:
+    with force_locale(language):
+        if discreet:
+            return str(DISCREET)
+        shown = {key: _shown(value, language) for key, value in values.items()}
+        shown.setdefault("date", _("soon"))
+        shown.setdefault("appeal_days", current_app.config["REMEDY_APPEAL_WINDOW"].days)
+        return _format(TEMPLATES[template_key], shown)
+
+
+def _shown(value: Any, language: str) -> Any:
+    """Values as the recipient reads them: dates and labels in their own language (dates
+    in a form that keeps a GSM-7 language's message in GSM-7, see ``phone_date``)."""
+    if isinstance(value, datetime):
+        return phone_date(value, language)
+    if isinstance(value, enum.Enum) and hasattr(value, "label"):
+        return value.label
+    return value
+
+
+def notify_people(
+    grievance: Grievance, template_key: str, event: str, values: dict[str, Any] | None = None
+) -> list[OutboxMessage]:
+    """Queue ``template_key`` for every recipient; ``event`` names this occurrence uniquely."""
+    return [
+        _queue(grievance, template_key, event, recipient, values or {})
+        for recipient in recipients(grievance)
+    ]
+
+
+def _queue(
+    grievance: Grievance,
+    template_key: str,
+    event: str,
+    recipient: Recipient,
+    values: dict[str, Any],
+) -> OutboxMessage:
+    base = {"reference": display(grievance.reference), **values}
+    discreet = grievance.discreet_messages and recipient.channel in PHONE_CHANNELS
+    if discreet:
+        # The phone only hears that there is news; the words themselves (a reason, where
+        # else to turn) wait on the status page behind the PIN, never lost.
+        db.session.add(
+            OutboxMessage(
+                dedupe_key=f"{event}:{recipient.key}:web",
+                grievance_id=grievance.id,
+                person_id=recipient.person.id if recipient.person else None,
+                organisation_id=recipient.organisation_id,
+                channel=MessageChannel.WEB,
+                language=recipient.language,
+                template=template_key,
+                body=render(template_key, recipient.language, False, base),
+                status=MessageStatus.STORED,
+            )
+        )
+    message = OutboxMessage(
+        dedupe_key=f"{event}:{recipient.key}",
+        grievance_id=grievance.id,
+        person_id=recipient.person.id if recipient.person else None,
+        organisation_id=recipient.organisation_id,
+        channel=recipient.channel,
+        address=recipient.address,
+        language=recipient.language,
+        template=template_key,
+        body=render(template_key, recipient.language, discreet, base),
+        status=(
+            MessageStatus.PENDING if recipient.channel in PHONE_CHANNELS else MessageStatus.STORED
+        ),
+    )
+    db.session.add(message)
+    return message
+
+
+def notify_recipient(
+    grievance: Grievance, template_key: str, event: str, check_in: Any
+) -> OutboxMessage | None:
+    """Queue one message for the recipient of a check-in (follow-ups open one by one)."""
+    for recipient in recipients(grievance):
+        person_match = recipient.person is not None and recipient.person.id == check_in.person_id
+        org_match = (
+            recipient.organisation_id is not None
+            and recipient.organisation_id == check_in.proxy_organisation_id
+        )
+        if person_match or org_match:
+            return _queue(grievance, template_key, event, recipient, {})
+    return None
+
+
+def notify_staff(
+    grievance: Grievance,
+    template_key: str,
+    event: str,
+    roles: tuple[Role, ...] = (Role.SUPERVISOR,),
+    organisation_id: int | None = None,
+    values: dict[str, Any] | None = None,
+) -> list[OutboxMessage]:
+    """Console alerts for the team (mechanism staff, or one organisation's staff)."""
+    query = select(User).where(User.role.in_(roles), User.active)
+    query = query.where(
+        User.organisation_id.is_(None)
+        if organisation_id is None
+        else (User.organisation_id == organisation_id) | User.organisation_id.is_(None)
+    )
+    base = {"reference": display(grievance.reference), **(values or {})}
+    queued = []
+    language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    for user in db.session.scalars(query):
+        with force_locale(language):
+            body = _format(STAFF_TEMPLATES[template_key], base)
+        message = OutboxMessage(
+            dedupe_key=f"{event}:u{user.id}",
+            grievance_id=grievance.id,
+            user_id=user.id,
+            channel=MessageChannel.CONSOLE,
+            language=language,
+            template=template_key,
+            body=body,
+            status=MessageStatus.STORED,
+        )
+        db.session.add(message)
+        queued.append(message)
+    return queued

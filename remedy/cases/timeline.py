@@ -1,0 +1,276 @@
+"""A case's history as one list: messages, events, check-in answers, added information, notes.
+
+Each source is also available alone (the JSON API lists them separately), and each is
+cut to what the actor may see: an organisation's staff see the shared events and
+their own track's, never another track's, the mechanism's internal notes or identity
+reveals; console alerts are for staff only; a proxy sees the messages of the people it
+represents. Six queries whatever the length of the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, and_, or_, select
+
+from remedy.cases.notes import notes_for
+from remedy.core.actors import Actor, ActorKind
+from remedy.core.extensions import db
+from remedy.identity.visibility import may_see_grievance, visible_tracks
+from remedy.messaging.outbox import MessageChannel, OutboxMessage
+from remedy.models.added_information import AddedInformation
+from remedy.models.audit_event import AuditEvent
+from remedy.models.check_in import Answer, CheckIn
+from remedy.models.grievance import Grievance
+from remedy.models.mandate import Mandate
+from remedy.models.user import User
+from remedy.workflows import WORKFLOWS
+
+# Events an organisation's staff do not see: the mechanism's own protective work.
+MECHANISM_ONLY_PREFIXES = ("identity.", "note.")
+
+EVENT_LABELS: dict[str, LazyString] = {
+    "grievance.submit": _l("Grievance filed"),
+    "grievance.add_information": _l("Information added"),
+    "grievance.assign": _l("Assignment changed"),
+    "attachment.add": _l("Attachment added"),
+    "track.open": _l("Track opened"),
+    "track.reclassify": _l("Track reclassified"),
+    "remedy_action.add": _l("Remedy action added"),
+    "remedy_action.cancel": _l("Remedy action cancelled"),
+    "remedy_action.deliver": _l("Remedy action reported delivered"),
+    "leverage_action.add": _l("Leverage action added"),
+    "leverage_action.complete": _l("Leverage action completed"),
+    "check_in.open": _l("Check-in sent"),
+    "check_in.answer": _l("Check-in answered"),
+    "check_in.follow_up": _l("Follow-up question sent"),
+    "deadline.overdue": _l("Deadline passed"),
+    "deadline.info_overdue": _l("No answer in time"),
+    "mandate.grant": _l("Mandate recorded"),
+    "mandate.withdraw": _l("Mandate withdrawn"),
+    "identity.request": _l("Identity reveal requested"),
+    "identity.approve": _l("Identity reveal approved"),
+    "identity.refuse": _l("Identity reveal refused"),
+    "identity.view": _l("Revealed identity viewed"),
+    "note.add": _l("Internal note added"),
+    "reply.send": _l("Reply sent"),
+}
+CHANNEL_LABELS: dict[MessageChannel, LazyString] = {
+    MessageChannel.SMS: _l("SMS"),
+    MessageChannel.WHATSAPP: _l("WhatsApp"),
+    MessageChannel.VOICE: _l("Voice"),
+    MessageChannel.WEB: _l("Web status page"),
+    MessageChannel.CONSOLE: _l("Console alert"),
+}
+
+ANSWER_LABELS: dict[Answer, LazyString] = {
+    Answer.YES: _l("yes"),
+    Answer.PARTLY: _l("partly"),
+    Answer.NO: _l("no"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # message, event, check_in, information, note
+    title: str
+    detail: str | None = None
+    by: str | None = None
+    track_id: int | None = None
+
+
+def event_label(action: str) -> str:
+    """Workflow triggers by their label in the workflow; other events from the table."""
+    workflow_name, _sep, trigger = action.partition(".")
+    workflow = WORKFLOWS.get(workflow_name)
+    if workflow is not None:
+        for item in workflow.transitions:
+            if item.trigger == trigger:
+                return str(item.label)
+    label = EVENT_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def _mandated(actor: Actor, grievance: Grievance) -> tuple[bool, set[int]]:
+    """Whether the proxy's organisation speaks for everyone, and for which people otherwise."""
+    rows = db.session.scalars(
+        select(Mandate.person_id).where(
+            Mandate.grievance_id == grievance.id, Mandate.organisation_id == actor.organisation_id
+        )
+    ).all()
+    return any(person_id is None for person_id in rows), {p for p in rows if p is not None}
+
+
+def messages_for(actor: Actor, grievance: Grievance) -> list[OutboxMessage]:
+    """Outbox rows of this grievance the actor may read, oldest first."""
+    if not may_see_grievance(actor, grievance):
+        return []
+    query = select(OutboxMessage).where(OutboxMessage.grievance_id == grievance.id)
+    if actor.kind is ActorKind.STAFF and actor.organisation_id is not None:
+        # Console alerts only to the organisation's own staff.
+        own_staff = select(User.id).where(User.organisation_id == actor.organisation_id)
+        query = query.where(
+            or_(
+                OutboxMessage.channel != MessageChannel.CONSOLE,
+                OutboxMessage.user_id.in_(own_staff),
+            )
+        )
+    elif actor.kind is not ActorKind.STAFF:
+        query = query.where(OutboxMessage.channel != MessageChannel.CONSOLE)
+        if actor.kind is ActorKind.PROXY:
+            everyone, people = _mandated(actor, grievance)
+            shown: list[ColumnElement[bool]] = [
+                OutboxMessage.organisation_id == actor.organisation_id
+            ]
+            if everyone:
+                shown.append(OutboxMessage.person_id.is_not(None))
+            elif people:
+                shown.append(OutboxMessage.person_id.in_(people))
+            query = query.where(or_(*shown))
+    return list(db.session.scalars(query.order_by(OutboxMessage.created_at, OutboxMessage.id)))
+
+
+def audit_events_for(actor: Actor, grievance: Grievance) -> list[AuditEvent]:
+    """Events about the grievance and the tracks the actor may see, in chain order."""
+    if not may_see_grievance(actor, grievance):
+        return []
+    track_ids = [str(track.id) for track in visible_tracks(actor, grievance)]
+    subjects = [
+        and_(AuditEvent.subject_type == "grievance", AuditEvent.subject_id == grievance.reference)
+    ]
+    if track_ids:
+        subjects.append(
+            and_(AuditEvent.subject_type == "track", AuditEvent.subject_id.in_(track_ids))
+        )
+    query = select(AuditEvent).where(or_(*subjects))
+    if not (actor.kind is ActorKind.STAFF and actor.organisation_id is None):
+        for prefix in MECHANISM_ONLY_PREFIXES:
+            query = query.where(AuditEvent.action.not_like(f"{prefix}%"))
+    return list(db.session.scalars(query.order_by(AuditEvent.seq)))
+
+
+def check_ins_for(actor: Actor, grievance: Grievance) -> list[CheckIn]:
+    """Check-ins of the visible tracks (answered or not), oldest first."""
+    if not may_see_grievance(actor, grievance):
+        return []
+    found = [c for track in visible_tracks(actor, grievance) for c in track.check_ins]
+    return sorted(found, key=lambda check_in: (check_in.opens_at, check_in.id))
+
+
+def added_information_for(actor: Actor, grievance: Grievance) -> list[AddedInformation]:
+    if not may_see_grievance(actor, grievance):
+        return []
+    return list(
+        db.session.scalars(
+            select(AddedInformation)
+            .where(AddedInformation.grievance_id == grievance.id)
+            .order_by(AddedInformation.added_at, AddedInformation.id)
+        )
+    )
+
+
+def _actor_names(events: Iterable[AuditEvent]) -> dict[str, str]:
+    """Staff by their work e-mail (their login, kept in clear); never people's names."""
+    staff = [e.actor_id or "" for e in events if e.actor_kind == "staff"]
+    ids = {int(actor_id) for actor_id in staff if actor_id.isdigit()}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all()
+    return {str(user_id): email for user_id, email in rows}
+
+
+def actor_label(kind: str, actor_id: str | None, names: dict[str, str]) -> str:
+    if kind == "staff" and actor_id in names:
+        return names[actor_id]
+    labels = {
+        "complainant": _("Complainant"),
+        "proxy": _("Proxy"),
+        "system": _("Remedy"),
+        "operator": _("Operator"),
+        "staff": _("Staff"),
+    }
+    return labels.get(kind, kind)
+
+
+def _track_of(event: AuditEvent) -> int | None:
+    if event.subject_type == "track" and (event.subject_id or "").isdigit():
+        return int(str(event.subject_id))
+    return None
+
+
+def timeline(actor: Actor, grievance: Grievance) -> list[TimelineEntry]:
+    """Everything that happened on the case, newest first."""
+    entries: list[TimelineEntry] = []
+    pseudonyms = {link.person_id: link.person.pseudonym for link in grievance.people}
+    for message in messages_for(actor, grievance):
+        to = pseudonyms.get(message.person_id or -1) or _("the team")
+        entries.append(
+            TimelineEntry(
+                message.created_at,
+                "message",
+                _(
+                    "Message to %(recipient)s (%(channel)s)",
+                    recipient=to,
+                    channel=str(CHANNEL_LABELS[message.channel]),
+                ),
+                message.body,
+            )
+        )
+    events = audit_events_for(actor, grievance)
+    names = _actor_names(events)
+    for event in events:
+        entries.append(
+            TimelineEntry(
+                event.occurred_at,
+                "event",
+                event_label(event.action),
+                _state_change(event),
+                actor_label(event.actor_kind, event.actor_id, names),
+                _track_of(event),
+            )
+        )
+    for check_in in check_ins_for(actor, grievance):
+        if check_in.response is None:
+            continue
+        who = check_in.person.pseudonym if check_in.person else _("the proxy")
+        response = check_in.response
+        entries.append(
+            TimelineEntry(
+                response.answered_at,
+                "check_in",
+                _(
+                    "Check-in answer from %(who)s: %(answer)s",
+                    who=who,
+                    answer=str(ANSWER_LABELS[response.answer]),
+                ),
+                response.comment,
+                track_id=check_in.track_id,
+            )
+        )
+    for added in added_information_for(actor, grievance):
+        entries.append(
+            TimelineEntry(added.added_at, "information", _("Information added"), added.text)
+        )
+    for note in notes_for(actor, grievance):
+        entries.append(
+            TimelineEntry(note.created_at, "note", _("Internal note"), note.text, note.author.email)
+        )
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def _state_change(event: AuditEvent) -> str | None:
+    """ "Screening → Assessment" for workflow triggers, in the reader's language."""
+    before = (event.before or {}).get("state")
+    after = (event.after or {}).get("state")
+    workflow = WORKFLOWS.get(event.action.partition(".")[0])
+    if not before or not after or before == after or workflow is None:
+        return None
+    names = {state.name: str(state.label) for state in workflow.states}
+    return f"{names.get(before, before)} → {names.get(after, after)}"

@@ -1,0 +1,208 @@
+"""Configuration read once from the environment, checked at start-up.
+
+Views and services never read the environment: they read ``current_app.config``,
+which :func:`load_config` fills from the variables documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from remedy.core.crypto import generate_key
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
+TRANSLATIONS_PATH = PROJECT_ROOT / "translations"
+
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "sw": "Kiswahili",
+    "ar": "العربية",
+}
+DEFAULT_CHANNELS = ("web", "sms", "proxy")
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the configuration cannot work; the message says how to fix it."""
+
+
+def _instance_secret(instance_path: Path, name: str, make: Any) -> str:
+    """Read a secret from ``instance/``, creating it once (mode 0600) for local runs."""
+    path = instance_path / name
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    value: str = make()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+def load_config(
+    environ: Mapping[str, str] | None = None, instance_path: Path | None = None
+) -> dict[str, Any]:
+    """Build the Flask configuration from environment variables."""
+    env = os.environ if environ is None else environ
+    instance = Path(env.get("REMEDY_INSTANCE_PATH") or instance_path or DEFAULT_INSTANCE_PATH)
+    production = env.get("REMEDY_ENV", "development").strip().lower() == "production"
+
+    secret_key = env.get("SECRET_KEY", "").strip()
+    encryption_key = env.get("REMEDY_ENCRYPTION_KEY", "").strip()
+    if production:
+        missing = [
+            name
+            for name, value in (
+                ("SECRET_KEY", secret_key),
+                ("REMEDY_ENCRYPTION_KEY", encryption_key),
+                ("REMEDY_PUBLIC_URL", env.get("REMEDY_PUBLIC_URL", "").strip()),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(
+                "Remedy runs in production mode (REMEDY_ENV=production) but "
+                + ", ".join(missing)
+                + " is not set. Generate keys with `flask --app wsgi keys generate` and set "
+                "them in the environment; see the configuration table in README.md."
+            )
+    if not secret_key:
+        secret_key = _instance_secret(instance, "secret_key", lambda: secrets.token_urlsafe(48))
+    if not encryption_key:
+        encryption_key = _instance_secret(instance, "encryption_key", generate_key)
+
+    database_url = env.get("DATABASE_URL", "").strip() or f"sqlite:///{instance / 'remedy.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+
+    channels = tuple(
+        name.strip()
+        for name in env.get("REMEDY_CHANNELS", ",".join(DEFAULT_CHANNELS)).split(",")
+        if name.strip()
+    )
+    default_locale = env.get("REMEDY_DEFAULT_LANGUAGE", "en").strip() or "en"
+    if default_locale not in LANGUAGES:
+        raise ConfigError(
+            f"REMEDY_DEFAULT_LANGUAGE={default_locale!r} is not a shipped language; "
+            f"choose one of {', '.join(LANGUAGES)}."
+        )
+
+    return {
+        "REMEDY_PRODUCTION": production,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": secret_key,
+        "REMEDY_ENCRYPTION_KEY": encryption_key,
+        "REMEDY_ENCRYPTION_OLD_KEYS": env.get("REMEDY_ENCRYPTION_OLD_KEYS", ""),
+        "REMEDY_PUBLIC_URL": env.get("REMEDY_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "REMEDY_CHANNELS": channels,
+        "REMEDY_ORGANISATION_NAME": env.get("REMEDY_ORGANISATION_NAME", "Remedy"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # hide_parameters: SQL errors and logs never carry the values (personal data).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # Argon2id cost; RFC 9106's second recommendation, above OWASP's minimum.
+        "ARGON2_TIME_COST": int(env.get("REMEDY_ARGON2_TIME_COST", "3")),
+        "ARGON2_MEMORY_KIB": int(env.get("REMEDY_ARGON2_MEMORY_KIB", str(64 * 1024))),
+        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID", ""),
+        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN", ""),
+        "TWILIO_FROM": env.get("TWILIO_FROM", ""),
+        "TWILIO_API_BASE_URL": env.get("TWILIO_API_BASE_URL", ""),
+        # The outbox worker and its sender: see outbox_settings below.
+        **outbox_settings(env),
+        "BABEL_DEFAULT_LOCALE": default_locale,
+        "BABEL_DEFAULT_TIMEZONE": env.get("REMEDY_TIMEZONE", "UTC"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_PATH),
+        "LANGUAGES": LANGUAGES,
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "remedy_session",
+        "REMEDY_IDLE_TIMEOUT": timedelta(minutes=30),
+        "REMEDY_SIGN_IN_LOCKOUT_AFTER": 5,
+        "REMEDY_SIGN_IN_LOCKOUT": timedelta(minutes=15),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "REMEDY_SIGN_IN_RATE_LIMIT": env.get("REMEDY_SIGN_IN_RATE_LIMIT", "10 per minute"),
+        # Case look-ups with reference and PIN, per phone number or address, on every channel.
+        "REMEDY_PIN_LOOKUP_RATE_LIMIT": env.get("REMEDY_PIN_LOOKUP_RATE_LIMIT", "20 per hour"),
+        # JSON API requests per token (per address for requests without one).
+        "REMEDY_API_RATE_LIMIT": env.get("REMEDY_API_RATE_LIMIT", "300 per minute"),
+        # Workflows: see docs/workflows.md.
+        "REMEDY_JURISDICTION": env.get("REMEDY_JURISDICTION", "default"),
+        "REMEDY_DEADLINE_OVERRIDES": env.get("REMEDY_DEADLINE_OVERRIDES", ""),
+        "REMEDY_APPEAL_WINDOW": timedelta(days=int(env.get("REMEDY_APPEAL_WINDOW_DAYS", "30"))),
+        "REMEDY_CHECK_IN_WINDOW": timedelta(days=int(env.get("REMEDY_CHECK_IN_WINDOW_DAYS", "14"))),
+        "REMEDY_MONITORING_WINDOW": timedelta(
+            days=int(env.get("REMEDY_MONITORING_WINDOW_DAYS", "120"))
+        ),
+        # How long an approved identity reveal shows the identity to the one who asked.
+        "REMEDY_REVEAL_MINUTES": int(env.get("REMEDY_REVEAL_MINUTES", "30")),
+        # An SMS or WhatsApp conversation left silent this long ends; its draft is kept.
+        "REMEDY_CONVERSATION_HOURS": int(env.get("REMEDY_CONVERSATION_HOURS", "24")),
+        # PINs the worker keeps hashed ahead of time, so filing never waits for Argon2id.
+        "REMEDY_PREPARED_PINS": int(env.get("REMEDY_PREPARED_PINS", "50")),
+    }
+
+
+SENDERS = ("twilio", "log")
+
+
+def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:
+    raw = env.get(name, "").strip()
+    try:
+        value = float(raw) if raw else float(default)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number.") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum:g}.")
+    return value
+
+
+def outbox_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The outbox worker and its sender; ``twilio`` by default when Twilio is configured."""
+    twilio_ready = all(
+        env.get(name, "").strip() for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
+    ) and bool(env.get("TWILIO_FROM", "").strip() or env.get("TWILIO_WHATSAPP_FROM", "").strip())
+    sender = env.get("REMEDY_SENDER", "").strip().lower() or ("twilio" if twilio_ready else "log")
+    if sender not in SENDERS:
+        raise ConfigError(f"REMEDY_SENDER={sender!r}: choose one of {', '.join(SENDERS)}.")
+    if sender == "twilio" and not twilio_ready:
+        raise ConfigError(
+            "REMEDY_SENDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM "
+            "(or TWILIO_WHATSAPP_FROM); see the configuration table in README.md."
+        )
+    timeout = _number(env, "REMEDY_SEND_TIMEOUT_SECONDS", 10, 0.1)
+    lease = _number(env, "REMEDY_OUTBOX_LEASE_SECONDS", 60, 1)
+    if lease < 3 * timeout:
+        raise ConfigError(
+            "REMEDY_OUTBOX_LEASE_SECONDS must be at least three times "
+            "REMEDY_SEND_TIMEOUT_SECONDS: a claim must outlive a slow provider call, or "
+            "another worker would send the same message again."
+        )
+    return {
+        "REMEDY_SENDER": sender,
+        "TWILIO_WHATSAPP_FROM": env.get("TWILIO_WHATSAPP_FROM", "").strip(),
+        "REMEDY_SEND_TIMEOUT_SECONDS": timeout,
+        "REMEDY_SEND_RATE": _number(env, "REMEDY_SEND_RATE", 10, 0),
+        "REMEDY_OUTBOX_LEASE_SECONDS": lease,
+        "REMEDY_OUTBOX_BATCH_SIZE": int(_number(env, "REMEDY_OUTBOX_BATCH_SIZE", 50, 1)),
+        "REMEDY_OUTBOX_MAX_ATTEMPTS": int(_number(env, "REMEDY_OUTBOX_MAX_ATTEMPTS", 10, 1)),
+        "REMEDY_OUTBOX_BACKOFF_SECONDS": _number(env, "REMEDY_OUTBOX_BACKOFF_SECONDS", 5, 0),
+        "REMEDY_OUTBOX_BACKOFF_MAX_SECONDS": _number(
+            env, "REMEDY_OUTBOX_BACKOFF_MAX_SECONDS", 900, 0
+        ),
+        "REMEDY_JOBS_INTERVAL_SECONDS": _number(env, "REMEDY_JOBS_INTERVAL_SECONDS", 60, 1),
+        "REMEDY_WORKER_IDLE_SECONDS": _number(env, "REMEDY_WORKER_IDLE_SECONDS", 1, 0.01),
+    }

@@ -1,0 +1,284 @@
+"""Mandates: a proxy acts for people only while a mandate covers what it does.
+
+A mandate is for one person or for the whole group of a grievance; it says what
+the organisation may do (``MandateScope``), how consent was obtained (with
+optional evidence, stored as an encrypted attachment) and until when. The
+organisation or the person can withdraw it at any time; from then on, and after
+its end date, the workflow's mandate guard refuses every action taken under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from remedy.audit import log as audit
+from remedy.core.actors import Actor, ActorKind
+from remedy.core.errors import InvalidInput, NotAllowed, NotFound
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import transactional
+from remedy.models.grievance import Grievance
+from remedy.models.mandate import ConsentMethod, Mandate
+from remedy.models.organisation import Organisation, OrganisationKind
+from remedy.models.person import Person
+from remedy.models.types import utcnow
+from remedy.workflows.definition import MandateScope
+
+MAX_CONSENT_NOTE = 1000
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# Consent evidence: a signed or thumbprinted form (photo or PDF) or a recording. The type
+# is read from the file's first bytes, never taken from what the browser claims.
+EVIDENCE_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (b"%PDF-", 0, "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"OggS", 0, "audio/ogg"),
+    (b"ID3", 0, "audio/mpeg"),
+    (b"#!AMR", 0, "audio/amr"),
+    (b"\x1a\x45\xdf\xa3", 0, "audio/webm"),
+    (b"ftyp", 4, "audio/mp4"),
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An uploaded consent record, as the channel received it."""
+
+    filename: str | None
+    content: bytes
+
+
+def evidence_type(content: bytes) -> str:
+    """The content type of consent evidence, or InvalidInput if it is not one we keep."""
+    if not content or len(content) > MAX_EVIDENCE_BYTES:
+        raise InvalidInput(_("The file is empty or larger than 10 MB."), "evidence")
+    if content[:4] == b"RIFF" and content[8:12] == b"WAVE":
+        return "audio/wav"
+    for signature, offset, content_type in EVIDENCE_SIGNATURES:
+        if content[offset : offset + len(signature)] == signature:
+            return content_type
+    raise InvalidInput(
+        _("Consent evidence must be a photo (JPEG or PNG), a PDF or an audio recording."),
+        "evidence",
+    )
+
+
+def _mandates(grievance: Grievance) -> Iterable[Mandate]:
+    return db.session.scalars(
+        select(Mandate).where(Mandate.grievance_id == grievance.id).order_by(Mandate.id)
+    )
+
+
+def _covers(mandate: Mandate, grievance: Grievance, person: Person | None) -> bool:
+    """A group mandate covers everyone; a person's mandate covers that person, or the whole
+    grievance when that person is its only one."""
+    if mandate.person_id is None:
+        return True
+    if person is not None:
+        return mandate.person_id == person.id
+    only_person = grievance.people[0].person_id if len(grievance.people) == 1 else None
+    return mandate.person_id == only_person
+
+
+def valid_mandate(
+    organisation_id: int | None,
+    grievance: Grievance,
+    scope: MandateScope,
+    person: Person | None = None,
+    today: date | None = None,
+) -> Mandate | None:
+    """A mandate of this organisation covering this scope today, for ``person``; with no person,
+    for the whole grievance (a group mandate, or one for its only person)."""
+    if organisation_id is None:
+        return None
+    today = today or utcnow().date()
+    for mandate in _mandates(grievance):
+        if (
+            _covers(mandate, grievance, person)
+            and mandate.organisation_id == organisation_id
+            and mandate.is_valid_on(today)
+            and scope.value in mandate.scopes
+        ):
+            return mandate
+    return None
+
+
+def mandate_refusal(
+    organisation_id: int | None,
+    grievance: Grievance,
+    scope: MandateScope,
+    person: Person | None = None,
+) -> str | None:
+    """Why this organisation cannot act under a mandate now, in words it can act on; None
+    when a valid mandate covers it. The guard decides; this explains its refusal."""
+    today = utcnow().date()
+    if valid_mandate(organisation_id, grievance, scope, person, today) is not None:
+        return None
+    held = [
+        mandate
+        for mandate in _mandates(grievance)
+        if mandate.organisation_id == organisation_id and _covers(mandate, grievance, person)
+    ]
+    if not held:
+        return _("Your organisation holds no mandate for this.")
+    if any(mandate.is_valid_on(today) for mandate in held):
+        return _("Your organisation's mandate does not allow this.")
+    latest = max(held, key=lambda mandate: (mandate.created_at, mandate.id))
+    if latest.withdrawn_at is not None:
+        return _(
+            "The mandate was withdrawn on %(date)s: your organisation can no longer act for "
+            "these people.",
+            date=format_date(latest.withdrawn_at, "long"),
+        )
+    return _(
+        "The mandate ended on %(date)s: record a new mandate to act for these people again.",
+        date=format_date(latest.valid_until, "long"),
+    )
+
+
+def mandates_receiving_messages(grievance: Grievance) -> list[Mandate]:
+    today = utcnow().date()
+    return [
+        mandate
+        for mandate in _mandates(grievance)
+        if mandate.proxy_receives_messages and mandate.is_valid_on(today)
+    ]
+
+
+def mandates_of(organisation_id: int | None, grievance: Grievance) -> list[Mandate]:
+    """Every mandate this organisation held for the grievance, valid or not, oldest first."""
+    return [m for m in _mandates(grievance) if m.organisation_id == organisation_id]
+
+
+@transactional
+def grant_mandate(
+    actor: Actor,
+    organisation: Organisation,
+    grievance: Grievance,
+    scopes: Iterable[MandateScope],
+    consent_method: ConsentMethod,
+    valid_until: date,
+    person: Person | None = None,
+    proxy_receives_messages: bool = True,
+    consent_note: str | None = None,
+) -> Mandate:
+    if organisation.kind is not OrganisationKind.NGO or not organisation.is_vetted:
+        raise InvalidInput(_("Only a vetted NGO can hold a mandate."), "organisation")
+    if actor.kind is ActorKind.PROXY and actor.organisation_id != organisation.id:
+        raise NotAllowed(_("You may record mandates only for your own organisation."))
+    chosen = sorted({scope.value for scope in scopes})
+    if not chosen:
+        raise InvalidInput(_("Choose what the mandate allows."), "scopes")
+    if valid_until < utcnow().date():
+        raise InvalidInput(_("The end date of the mandate has passed."), "valid_until")
+    if person is not None and all(link.person_id != person.id for link in grievance.people):
+        raise InvalidInput(_("This person is not one of the people of this case."), "person")
+    note = (consent_note or "").strip() or None
+    if note and len(note) > MAX_CONSENT_NOTE:
+        raise InvalidInput(
+            _("Please keep it under %(count)d characters.", count=MAX_CONSENT_NOTE),
+            "consent_note",
+        )
+    mandate = Mandate(
+        organisation_id=organisation.id,
+        grievance_id=grievance.id,
+        person_id=person.id if person else None,
+        scopes=chosen,
+        consent_method=consent_method,
+        valid_until=valid_until,
+        proxy_receives_messages=proxy_receives_messages,
+        consent_note=note,
+    )
+    db.session.add(mandate)
+    db.session.flush()
+    audit.record(
+        actor,
+        "mandate.grant",
+        "grievance",
+        grievance.reference,
+        after={
+            "mandate_id": mandate.id,
+            "organisation_id": organisation.id,
+            "person_id": mandate.person_id,
+            "scopes": chosen,
+            "consent_method": consent_method,
+            "valid_until": valid_until.isoformat(),
+        },
+    )
+    return mandate
+
+
+@transactional
+def attach_evidence(actor: Actor, mandate: Mandate, evidence: Evidence) -> None:
+    """Keep the consent record with the mandate, encrypted like every attachment."""
+    from remedy.filing.grievances import add_attachment
+
+    content_type = evidence_type(evidence.content)
+    grievance = db.session.get(Grievance, mandate.grievance_id)
+    assert grievance is not None
+    attachment = add_attachment(actor, grievance, evidence.filename, content_type, evidence.content)
+    mandate.evidence_attachment_id = attachment.id
+
+
+def _route_messages_back(grievance: Grievance) -> None:
+    """People who let a proxy receive their messages get them again once no valid mandate
+    receives them any more: nobody must be left without news of their own case."""
+    receiving = mandates_receiving_messages(grievance)
+    for link in grievance.people:
+        if link.receives_messages:
+            continue
+        if not any(mandate.person_id in (None, link.person_id) for mandate in receiving):
+            link.receives_messages = True
+
+
+def _withdraw(actor: Actor, mandate: Mandate) -> None:
+    mandate.withdrawn_at = utcnow()
+    mandate.withdrawn_by = actor.kind.value
+    audit.record(actor, "mandate.withdraw", "mandate", mandate.id, after={"by": actor.kind.value})
+
+
+@transactional
+def withdraw_mandate(actor: Actor, mandate: Mandate) -> Mandate:
+    """The organisation (or the mechanism, for the people) ends a mandate; at once final."""
+    if actor.kind is ActorKind.PROXY and actor.organisation_id != mandate.organisation_id:
+        raise NotFound("No such mandate.")
+    if mandate.withdrawn_at is None:
+        _withdraw(actor, mandate)
+        grievance = db.session.get(Grievance, mandate.grievance_id)
+        assert grievance is not None
+        grievance.updated_at = utcnow()  # a concurrent action under it conflicts
+        db.session.flush()
+        _route_messages_back(grievance)
+    return mandate
+
+
+@transactional
+def withdraw_mandate_as_person(grievance: Grievance, person_id: int | None) -> list[Mandate]:
+    """The person withdraws their consent: every mandate still in force that covers them ends
+    (their own, and any for the whole group, which no longer speaks for everyone).
+
+    ``person_id`` is the person speaking when the channel knows it (their phone); with
+    reference and PIN alone it is None and every mandate of the case ends, as the holder of
+    the PIN speaks for the case. Returns the mandates withdrawn (none if none was in force).
+    """
+    if person_id is not None and all(link.person_id != person_id for link in grievance.people):
+        raise NotFound("No such person on this case.")
+    actor = Actor.complainant(grievance.reference, person_id)
+    ended = [
+        mandate
+        for mandate in _mandates(grievance)
+        if mandate.withdrawn_at is None
+        and (person_id is None or mandate.person_id in (None, person_id))
+    ]
+    for mandate in ended:
+        _withdraw(actor, mandate)
+    if ended:
+        grievance.updated_at = utcnow()
+        db.session.flush()
+        _route_messages_back(grievance)
+    return ended
