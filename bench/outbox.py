@@ -52,7 +52,8 @@ from sqlalchemy import func, insert, select
 from remedy.core.config import PROJECT_ROOT
 from remedy.core.crypto import generate_key
 from remedy.core.extensions import db
-from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage, WorkerTimer
+from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
+from remedy.models.worker_timer import WorkerTimer
 from remedy.messaging.worker import PERIODIC_JOBS
 from remedy.models.types import utcnow
 

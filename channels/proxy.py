@@ -39,7 +39,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from remedy.cases import check_ins, intake, tracks
+from remedy.cases import check_ins, intake, representation, tracks
 from remedy.core.actors import Actor
 from remedy.core.config import LANGUAGES
 from remedy.core.errors import InvalidInput, NotAllowed
@@ -392,7 +392,7 @@ def _act(grievance: Grievance, scope: MandateScope, action: _Action) -> Response
         action.run()
     except NotAllowed as refusal:
         organisation_id = _actor().organisation_id
-        reason = mandates.mandate_refusal(organisation_id, grievance, scope, action.person)
+        reason = representation.mandate_refusal(organisation_id, grievance, scope, action.person)
         flash(f"{reason or refusal} {_('Nothing was changed.')}", "error")
         return _render_case(grievance, 403, forms)
     except InvalidInput as problem:

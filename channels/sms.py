@@ -79,7 +79,7 @@ def _media(form: MultiDict[str, str]) -> tuple[MediaItem, ...]:
 @twilio_signature_required
 def status() -> tuple[str, int]:
     """Delivery status callback; the outbox id is in our own callback URL."""
-    from remedy.sms.delivery import record_delivery_status  # written alongside the worker
+    from remedy.messaging.delivery import record_delivery_status  # written alongside the worker
 
     outbox_id = request.args.get("outbox", type=int)
     message_sid = request.form.get("MessageSid", "")

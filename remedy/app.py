@@ -118,6 +118,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     _load_channels(app)
     _register_template_globals(app)
 
+    from remedy.audit import receivers
+    from remedy.jobs import registry
+
+    receivers.connect()
+    registry.init_app(app)
+
     from remedy.cli import register_commands
 
     register_commands(app)

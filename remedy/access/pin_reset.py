@@ -33,8 +33,8 @@ from remedy.core.passwords import burn_time, hash_secret, verify_secret
 from remedy.core.references import is_valid, normalise
 from remedy.core.unit_of_work import atomic
 from remedy.identity.people import normalise_phone
-from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.grievance import Grievance
+from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.person import Person
 from remedy.models.pin_reset import PinReset
 from remedy.models.types import keyring, utcnow

@@ -69,7 +69,7 @@ def file_grievance(actor: Actor, data: dict[str, Any]) -> Submitted:
         )
     if organisation is None and mandate:
         raise InvalidInput(_("Only a proxy records a mandate when filing."), "mandate")
-    user_id = int(actor.id) if actor.id and actor.id.isdigit() else None
+    user_id = actor.user_id
     affected = [_person(item) for item in data.get("affected", [])]
     form = GrievanceForm(
         channel=Channel.API,

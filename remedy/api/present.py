@@ -15,12 +15,12 @@ from sqlalchemy import and_, or_, select
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
 from remedy.identity.visibility import may_see_identity, visible_tracks
-from remedy.messaging.outbox import MessageChannel, OutboxMessage
 from remedy.models.audit_event import AuditEvent
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.leverage_action import LeverageAction
+from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from remedy.models.remedy_action import RemedyAction
 from remedy.models.types import utcnow
 from remedy.models.user import User

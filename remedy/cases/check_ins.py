@@ -20,20 +20,24 @@ the team is alerted and the person told so.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from remedy.audit import log as audit
+from remedy.cases.check_in_rounds import (
+    cancel_open_check_ins,
+    open_delivery_check_ins,
+    schedule_follow_ups,
+    window,
+)
 from remedy.cases.intake import resolve_if_done
 from remedy.cases.notify import (
-    Recipient,
     notify_people,
     notify_recipient,
     notify_staff,
-    recipients,
 )
 from remedy.cases.policy import holds_mandate, is_complainant, party_includes
 from remedy.cases.triggers import TriggerRefused, fire
@@ -48,74 +52,7 @@ from remedy.models.types import utcnow
 from remedy.models.user import Role
 from remedy.workflows.definition import MandateScope, Party
 
-FOLLOW_UP_AFTER = (timedelta(days=30), timedelta(days=90))
 MAX_COMMENT = 2000
-
-
-def _window() -> timedelta:
-    window: timedelta = current_app.config["REMEDY_CHECK_IN_WINDOW"]
-    return window
-
-
-def _new_check_in(
-    track: InvolvementTrack,
-    recipient: Recipient,
-    purpose: CheckInPurpose,
-    round_: int,
-    opens_at: datetime,
-    opened: bool,
-) -> CheckIn:
-    check_in = CheckIn(
-        purpose=purpose,
-        round=round_,
-        person_id=recipient.person.id if recipient.person else None,
-        proxy_organisation_id=recipient.organisation_id,
-        opens_at=opens_at,
-        opened_at=opens_at if opened else None,
-        closes_at=opens_at + _window(),
-    )
-    track.check_ins.append(check_in)
-    return check_in
-
-
-def _asked(track: InvolvementTrack) -> list[Recipient]:
-    """Who is asked: every person who receives messages, and each proxy whose mandate lets
-    it answer check-ins (a proxy that only follows the case is told, not asked)."""
-    from remedy.proxy.mandates import valid_mandate
-
-    grievance = track.grievance
-    return [
-        recipient
-        for recipient in recipients(grievance)
-        if recipient.organisation_id is None
-        or valid_mandate(recipient.organisation_id, grievance, MandateScope.ANSWER_CHECK_INS)
-    ]
-
-
-def _current_round(track: InvolvementTrack, purpose: CheckInPurpose) -> int:
-    rounds = [c.round for c in track.check_ins if c.purpose is purpose]
-    return max(rounds, default=0)
-
-
-def cancel_open_check_ins(track: InvolvementTrack, purpose: CheckInPurpose | None = None) -> None:
-    now = utcnow()
-    for check_in in track.check_ins:
-        unanswered = check_in.response is None and check_in.cancelled_at is None
-        if unanswered and (purpose is None or check_in.purpose is purpose):
-            check_in.cancelled_at = now
-
-
-def open_delivery_check_ins(track: InvolvementTrack) -> list[CheckIn]:
-    """Ask every recipient; the check-in message itself went out with start_verification."""
-    now = utcnow()
-    cancel_open_check_ins(track, CheckInPurpose.DELIVERY)
-    round_ = _current_round(track, CheckInPurpose.DELIVERY) + 1
-    opened = [
-        _new_check_in(track, recipient, CheckInPurpose.DELIVERY, round_, now, opened=True)
-        for recipient in _asked(track)
-    ]
-    track.check_in_window_ends_at = now + _window()
-    return opened
 
 
 @transactional
@@ -138,20 +75,6 @@ def open_check_in(actor: Actor, track: InvolvementTrack) -> list[CheckIn]:
         track.grievance, "check_in", f"a{event.seq}", {"date": track.check_in_window_ends_at}
     )
     return opened
-
-
-def schedule_follow_ups(track: InvolvementTrack) -> list[CheckIn]:
-    """Questions at 30 and 90 days after the track ended; the worker opens them when due."""
-    ended = track.ended_at or utcnow()
-    round_ = _current_round(track, CheckInPurpose.FOLLOW_UP) + 1
-    scheduled = []
-    for offset, recipient in [(o, r) for o in FOLLOW_UP_AFTER for r in _asked(track)]:
-        scheduled.append(
-            _new_check_in(
-                track, recipient, CheckInPurpose.FOLLOW_UP, round_, ended + offset, opened=False
-            )
-        )
-    return scheduled
 
 
 def open_due_follow_ups(now: datetime) -> int:
@@ -180,7 +103,7 @@ def _open_follow_up(check_in: CheckIn, now: datetime) -> None:
         check_in.cancelled_at = now
         return
     check_in.opened_at = now
-    check_in.closes_at = now + _window()
+    check_in.closes_at = now + window()
     notify_recipient(track.grievance, "follow_up", f"c{check_in.id}", check_in)
     audit.record(
         SYSTEM, "check_in.follow_up", "track", track.id, after={"check_in_id": check_in.id}

@@ -18,12 +18,12 @@ from sqlalchemy import and_, or_, select
 from remedy.cases.triggers import allowed_transitions
 from remedy.core.actors import Actor
 from remedy.core.extensions import db
-from remedy.messaging.outbox import MessageChannel, OutboxMessage
 from remedy.models.audit_event import AuditEvent
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
 from remedy.models.grievance_person import PersonRole
 from remedy.models.involvement_track import InvolvementTrack
+from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from remedy.models.remedy_action import RemedyAction
 
 # Secret codes sent by SMS: never shown again, even to their owner.

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from remedy.audit import log as audit
+from remedy.cases import check_in_rounds
 from remedy.cases.policy import party_includes
 from remedy.cases.referrals import describe, get_mechanism, record_referral
 from remedy.cases.triggers import TriggerRefused, fire, policy_for, start_in
-from remedy.core.actors import SYSTEM, Actor, ActorKind
+from remedy.core.actors import SYSTEM, Actor
 from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic, transactional
@@ -35,14 +36,8 @@ def _text(value: str | None, field: str) -> str:
     return cleaned
 
 
-def _staff_id(actor: Actor) -> int | None:
-    if actor.kind is ActorKind.STAFF and actor.id is not None and actor.id.isdigit():
-        return int(actor.id)
-    return None
-
-
 def _decided(grievance: Grievance, actor: Actor) -> None:
-    grievance.decided_by_user_id = _staff_id(actor)
+    grievance.decided_by_user_id = actor.staff_user_id
     grievance.decided_at = utcnow()
     grievance.feedback_due_at = None
 
@@ -249,13 +244,11 @@ def find_no_involvement(
 @transactional
 def withdraw(actor: Actor, grievance: Grievance, expected_version: int | None = None) -> None:
     """The complainant's choice, at any open stage; every open track ends with it."""
-    from remedy.cases.check_ins import cancel_open_check_ins
-
     fire(grievance, "withdraw", actor, expected_version=expected_version)
     for track in grievance.tracks:
         if not track.is_ended:
             fire(track, "withdraw", SYSTEM)
-        cancel_open_check_ins(track)
+        check_in_rounds.cancel_open_check_ins(track)
 
 
 def derive_outcome(tracks: Sequence[InvolvementTrack]) -> Outcome:
@@ -346,7 +339,7 @@ def review(
         reason=reason,
         notify_values={"reason": reason},
     )
-    record.reviewer_user_id = _staff_id(actor)
+    record.reviewer_user_id = actor.staff_user_id
     record.result = AppealResult.UPHELD if uphold else AppealResult.OVERTURNED
     record.review_reason = reason
     record.reviewed_at = utcnow()

@@ -38,7 +38,7 @@ def notes_for(actor: Actor, grievance: Grievance) -> list[InternalNote]:
 
 @transactional
 def add_note(actor: Actor, grievance: Grievance, text: str) -> InternalNote:
-    if not may_read_notes(actor, grievance) or not may_change(actor) or not actor.id:
+    if not may_read_notes(actor, grievance) or not may_change(actor) or actor.user_id is None:
         raise NotAllowed(_("You may not do this on this case."))
     cleaned = (text or "").strip()
     if not cleaned:
@@ -47,7 +47,7 @@ def add_note(actor: Actor, grievance: Grievance, text: str) -> InternalNote:
         raise InvalidInput(_("Please keep it under %(count)d characters.", count=MAX_NOTE), "note")
     note = InternalNote(
         grievance_id=grievance.id,
-        author_user_id=int(actor.id),
+        author_user_id=actor.user_id,
         author_organisation_id=actor.organisation_id,
         text=cleaned,
     )

@@ -19,12 +19,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from remedy.cases.representation import mandates_receiving_messages
 from remedy.core.extensions import db
 from remedy.core.references import display
-from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
 from remedy.messaging.sms_texts import phone_date
 from remedy.messaging.templates import DISCREET, STAFF_TEMPLATES, TEMPLATES
 from remedy.models.grievance import Channel, Grievance
+from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.person import Person
 from remedy.models.user import Role, User
 
@@ -42,8 +43,6 @@ class Recipient:
 
 
 def recipients(grievance: Grievance) -> list[Recipient]:
-    from remedy.proxy.mandates import mandates_receiving_messages
-
     receiving = mandates_receiving_messages(grievance)
     found: list[Recipient] = []
     for link in grievance.people:

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from remedy.cases.representation import valid_mandate
 from remedy.core.actors import Actor, ActorKind
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
@@ -38,8 +39,6 @@ def is_complainant(actor: Actor, grievance: Grievance) -> bool:
 def holds_mandate(
     actor: Actor, grievance: Grievance, scope: MandateScope, person: Person | None = None
 ) -> bool:
-    from remedy.proxy.mandates import valid_mandate
-
     if actor.kind is not ActorKind.PROXY:
         return False
     return valid_mandate(actor.organisation_id, grievance, scope, person) is not None

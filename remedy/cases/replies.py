@@ -24,10 +24,10 @@ from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.core.unit_of_work import transactional
 from remedy.identity.visibility import may_change
-from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
 from remedy.messaging.segments import SegmentInfo, segments
 from remedy.messaging.templates import DISCREET
 from remedy.models.grievance import Grievance
+from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.workflows.definition import MandateScope, Party
 
 MAX_REPLY = 1600  # the most Twilio accepts in one message (ten segments of GSM-7)

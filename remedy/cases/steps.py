@@ -16,11 +16,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from remedy.cases import intake, tracks
-from remedy.cases.triggers import TriggerContext, refusal, split
+from remedy.cases.triggers import refusal, split
 from remedy.core.actors import Actor
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.workflows import guards, workflow_for
+from remedy.workflows.context import TriggerContext
 from remedy.workflows.definition import Guard, Transition
 
 Subject = Grievance | InvolvementTrack

@@ -22,12 +22,12 @@ from remedy.cases.notes import notes_for
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
 from remedy.identity.visibility import may_see_grievance, visible_tracks
-from remedy.messaging.outbox import MessageChannel, OutboxMessage
 from remedy.models.added_information import AddedInformation
 from remedy.models.audit_event import AuditEvent
 from remedy.models.check_in import Answer, CheckIn
 from remedy.models.grievance import Grievance
 from remedy.models.mandate import Mandate
+from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from remedy.models.user import User
 from remedy.workflows import WORKFLOWS
 

@@ -9,6 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from remedy.audit import log as audit
+from remedy.cases import check_in_rounds
 from remedy.cases.intake import MAX_TEXT, resolve_if_done
 from remedy.cases.policy import CASE_WORKERS, party_includes
 from remedy.cases.referrals import describe, get_mechanism, record_referral
@@ -185,13 +186,11 @@ def report_delivered(actor: Actor, action: RemedyAction, evidence: str) -> None:
 def _verify_once_delivered(track: InvolvementTrack) -> None:
     """Once every active action is delivered (the last delivered, or the last other one
     cancelled), verification by the people starts."""
-    from remedy.cases.check_ins import open_delivery_check_ins
-
     active = [item for item in track.remedy_actions if item.is_active]
     delivering = track.state in ("implementing", "partner_remedying")
     if delivering and active and all(item.is_delivered for item in active):
         fire(track, "start_verification", SYSTEM)
-        open_delivery_check_ins(track)
+        check_in_rounds.open_delivery_check_ins(track)
 
 
 @transactional
@@ -253,19 +252,15 @@ def refer(actor: Actor, track: InvolvementTrack, mechanism_id: int | None, reaso
     )
     assert mechanism is not None
     record_referral(actor, track.grievance, mechanism, reason, track)
-    from remedy.cases.check_ins import schedule_follow_ups
-
-    schedule_follow_ups(track)
+    check_in_rounds.schedule_follow_ups(track)
     resolve_if_done(track.grievance)
 
 
 @transactional
 def close_without_confirmation(actor: Actor, track: InvolvementTrack, reason: str) -> None:
-    from remedy.cases.check_ins import cancel_open_check_ins, schedule_follow_ups
-
     fire(track, "close_without_confirmation", actor, reason=_text(reason, "reason"))
-    cancel_open_check_ins(track)
-    schedule_follow_ups(track)
+    check_in_rounds.cancel_open_check_ins(track)
+    check_in_rounds.schedule_follow_ups(track)
     resolve_if_done(track.grievance)
 
 
@@ -275,8 +270,6 @@ def reclassify(actor: Actor, track: InvolvementTrack, kind: TrackKind, rationale
 
     Questions still open about the old plan are withdrawn: an answer could no longer count.
     """
-    from remedy.cases.check_ins import cancel_open_check_ins
-
     _require_team(actor, track)
     if actor.role not in CASE_WORKERS:
         raise NotAllowed(_("You may not do this on this case."))
@@ -293,7 +286,7 @@ def reclassify(actor: Actor, track: InvolvementTrack, kind: TrackKind, rationale
     before = {"kind": track.kind, "state": track.state}
     track.kind = kind
     start_in(track, WORKFLOWS[kind.value].initial)
-    cancel_open_check_ins(track)
+    check_in_rounds.cancel_open_check_ins(track)
     track.classifications.append(
         TrackClassification(kind=kind, rationale=rationale, decided_by=actor.id)
     )

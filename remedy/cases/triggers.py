@@ -11,8 +11,6 @@ silently overwriting each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -28,12 +26,10 @@ from remedy.core.extensions import db
 from remedy.core.unit_of_work import ConflictError, atomic
 from remedy.models.grievance import Grievance, Outcome
 from remedy.models.involvement_track import InvolvementTrack
-from remedy.models.types import utcnow
 from remedy.workflows import workflow_for
+from remedy.workflows.context import Subject, TriggerContext
 from remedy.workflows.deadlines import POLICIES, JurisdictionPolicy, with_overrides
-from remedy.workflows.definition import Transition, Workflow
-
-Subject = Grievance | InvolvementTrack
+from remedy.workflows.definition import Transition
 
 STATE_OUTCOMES = {
     "remedied": Outcome.REMEDIED,
@@ -63,27 +59,6 @@ TRACK_TRIGGERS_OUTSIDE_REMEDY = frozenset({"withdraw"})
 
 class TriggerRefused(InvalidInput):
     """The trigger is not possible now (wrong state, a missing field, a guard)."""
-
-
-@dataclass
-class TriggerContext:
-    workflow: Workflow
-    subject: Subject
-    grievance: Grievance
-    track: InvolvementTrack | None
-    actor: Actor
-    fields: dict[str, Any]
-    now: datetime = field(default_factory=utcnow)
-
-    @property
-    def config(self) -> Any:
-        return current_app.config
-
-    @property
-    def on_track(self) -> InvolvementTrack:
-        """The track, for guards that only track workflows use."""
-        assert self.track is not None, "a track guard was used on a grievance"
-        return self.track
 
 
 def policy_for(grievance: Grievance) -> JurisdictionPolicy:

@@ -163,7 +163,7 @@ def _track(organisation_id: int) -> InvolvementTrack:
 
 
 def _staff(role: Role, organisation_id: int | None = None) -> Actor:
-    return Actor(ActorKind.STAFF, "1", role, organisation_id)
+    return Actor(ActorKind.STAFF, "1", role, organisation_id, user_id=1)
 
 
 def _allowed(transition: Transition, actor: Actor, track: InvolvementTrack | None) -> str:
@@ -201,7 +201,7 @@ def _proxy_cell(transition: Transition, on_track: bool) -> str:
     (``Party.COMPLAINANT`` admits mandated proxies, see ``party_includes``); the
     other parties are asked. ``test_docs`` checks every cell against real mandates.
     """
-    proxy = Actor(ActorKind.PROXY, "1", Role.PROXY_MEMBER, _OWN)
+    proxy = Actor(ActorKind.PROXY, "1", Role.PROXY_MEMBER, _OWN, user_id=1)
     track = _track(_OWN) if on_track else None
     others = [party for party in transition.who if party is not Party.COMPLAINANT]
     if any(

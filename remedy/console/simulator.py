@@ -34,9 +34,9 @@ from remedy.console.views import NAV, STAFF, NavLink, console_navigation
 from remedy.core.actors import Actor
 from remedy.core.extensions import db
 from remedy.identity.visibility import may_change
-from remedy.messaging.outbox import OutboxMessage
 from remedy.models.grievance import Channel
 from remedy.models.inbound_message import InboundMedia
+from remedy.models.outbox_message import OutboxMessage
 from remedy.models.person import Person
 from remedy.models.user import Role
 from remedy.sms.conversation import (

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Protocol
 
-from remedy.models.user import Role, User
+from remedy.core.roles import Role
+
+
+class SignedIn(Protocol):
+    """What an actor is made from: a staff or proxy account (``models.User``)."""
+
+    id: int
+    role: Role
+    organisation_id: int | None
 
 
 class ActorKind(enum.StrEnum):
@@ -24,11 +33,18 @@ class Actor:
     organisation_id: int | None = None
     # For a complainant: the person speaking, when the channel knows (their phone).
     person_id: int | None = None
+    # For staff and proxies: their account, typed (``id`` is the audit log's word for them).
+    user_id: int | None = None
 
     @classmethod
-    def for_user(cls, user: User) -> Actor:
+    def for_user(cls, user: SignedIn) -> Actor:
         kind = ActorKind.PROXY if user.role is Role.PROXY_MEMBER else ActorKind.STAFF
-        return cls(kind, str(user.id), user.role, user.organisation_id)
+        return cls(kind, str(user.id), user.role, user.organisation_id, user_id=user.id)
+
+    @property
+    def staff_user_id(self) -> int | None:
+        """The account of a member of the remedy team; None for anyone else."""
+        return self.user_id if self.kind is ActorKind.STAFF else None
 
     @classmethod
     def complainant(cls, grievance_reference: str, person_id: int | None = None) -> Actor:

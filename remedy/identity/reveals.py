@@ -39,18 +39,12 @@ def reveal_lifetime() -> timedelta:
     )
 
 
-def _user_id(actor: Actor) -> int | None:
-    if actor.kind is ActorKind.STAFF and actor.id is not None and actor.id.isdigit():
-        return int(actor.id)
-    return None
-
-
 def _mechanism_staff(actor: Actor, roles: frozenset[Role]) -> bool:
     return (
         actor.kind is ActorKind.STAFF
         and actor.organisation_id is None
         and actor.role in roles
-        and _user_id(actor) is not None
+        and actor.staff_user_id is not None
     )
 
 
@@ -63,7 +57,7 @@ def may_decide(actor: Actor, reveal: IdentityReveal) -> bool:
     return (
         _mechanism_staff(actor, APPROVER_ROLES)
         and reveal.status is RevealStatus.PENDING
-        and _user_id(actor) != reveal.requested_by_user_id
+        and actor.staff_user_id != reveal.requested_by_user_id
     )
 
 
@@ -80,7 +74,7 @@ def pending_request(actor: Actor, grievance: Grievance) -> IdentityReveal | None
     return db.session.scalar(
         select(IdentityReveal).where(
             IdentityReveal.grievance_id == grievance.id,
-            IdentityReveal.requested_by_user_id == _user_id(actor),
+            IdentityReveal.requested_by_user_id == actor.staff_user_id,
             IdentityReveal.status == RevealStatus.PENDING,
         )
     )
@@ -95,7 +89,7 @@ def request_reveal(actor: Actor, grievance: Grievance, reason: str) -> IdentityR
     cleaned = _clean(reason, "reason", required=True)
     if pending_request(actor, grievance) is not None:
         raise InvalidInput(_("You already asked; a second person has not decided yet."), "reason")
-    user_id = _user_id(actor)
+    user_id = actor.staff_user_id
     assert user_id is not None
     assert cleaned is not None
     reveal = IdentityReveal(grievance_id=grievance.id, requested_by_user_id=user_id, reason=cleaned)
@@ -131,13 +125,13 @@ def decide_reveal(
         raise ConflictError("the request changed since it was shown")
     if reveal.status is not RevealStatus.PENDING:
         raise InvalidInput(_("This request was already decided."), "decision")
-    if _user_id(actor) == reveal.requested_by_user_id:
+    if actor.staff_user_id == reveal.requested_by_user_id:
         raise NotAllowed(_("A second person must decide on your own request."))
     if not may_decide(actor, reveal):
         raise NotAllowed(_("Only another protection officer or a mechanism supervisor can decide."))
     now = utcnow()
     reveal.status = RevealStatus.APPROVED if approve else RevealStatus.REFUSED
-    reveal.decided_by_user_id = _user_id(actor)
+    reveal.decided_by_user_id = actor.staff_user_id
     reveal.decision_note = _clean(note, "note", required=False)
     reveal.decided_at = now
     reveal.expires_at = now + reveal_lifetime() if approve else None
@@ -160,7 +154,7 @@ def active_reveal(
     actor: Actor, grievance: Grievance, now: datetime | None = None
 ) -> IdentityReveal | None:
     """The approved, unexpired reveal this actor asked for, if any; nobody else's counts."""
-    user_id = _user_id(actor)
+    user_id = actor.staff_user_id
     if user_id is None or not may_request(actor):
         return None
     moment = now or utcnow()
@@ -201,7 +195,7 @@ def reveals_for(grievance: Grievance) -> list[IdentityReveal]:
 
 def pending_for(actor: Actor) -> list[IdentityReveal]:
     """Requests waiting for this actor's decision (every pending one but their own)."""
-    user_id = _user_id(actor)
+    user_id = actor.staff_user_id
     if not _mechanism_staff(actor, APPROVER_ROLES):
         return []
     return list(

@@ -25,7 +25,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from remedy.messaging.outbox import MessageChannel
+from remedy.models.outbox_message import MessageChannel
 
 logger = logging.getLogger(__name__)
 

@@ -35,11 +35,11 @@ Rate. ``REMEDY_SEND_RATE`` messages per second per sending number (or Messaging
 Service), for all workers together: a ``worker_timers`` row per sender holds its next
 free slot, and each batch reserves its slots there with one compare-and-swap UPDATE.
 
-Periodic jobs (``PERIODIC_JOBS``: deadlines, which also open due follow-up check-ins,
-and the SMS channel's) run in the same loop, between batches, so a long job delays this
-worker's sending (not the other workers'). A ``worker_timers`` row per job, moved
-forward with one conditional UPDATE, lets exactly one worker run each job per
-``REMEDY_JOBS_INTERVAL_SECONDS``; the jobs are idempotent besides.
+Periodic jobs (``remedy.jobs.registry``, put in the app by its factory: deadlines,
+which also open due follow-up check-ins, and the SMS channel's) run in the same loop,
+between batches, so a long job delays this worker's sending (not the other workers'). A
+``worker_timers`` row per job, moved forward with one conditional UPDATE, lets exactly
+one worker run each job per ``REMEDY_JOBS_INTERVAL_SECONDS``; the jobs are idempotent besides.
 """
 
 from __future__ import annotations
@@ -57,21 +57,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import ColumnElement, Select, bindparam, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
-from remedy.messaging.outbox import (
+from remedy.messaging.delivery import after_failure, queue_sms_fallback, rows_changed
+from remedy.messaging.senders import Accepted, Outgoing, Sender, SendFailure
+from remedy.models.outbox_message import (
     SENDABLE_CHANNELS,
     MessageStatus,
     OutboxMessage,
-    WorkerTimer,
 )
-from remedy.messaging.senders import Accepted, Outgoing, Sender, SendFailure
 from remedy.models.person import Person
 from remedy.models.types import utcnow
-from remedy.sms.delivery import after_failure, queue_sms_fallback, rows_changed
+from remedy.models.worker_timer import WorkerTimer
 
 logger = logging.getLogger(__name__)
 
@@ -131,38 +132,8 @@ class PeriodicJob:
     run: Callable[[], object]
 
 
-def _run_deadlines() -> object:
-    from remedy.cases.deadlines import run_deadlines
-
-    return run_deadlines()
-
-
-def _fetch_inbound_media() -> object:
-    from remedy.sms.media import fetch_pending_media
-
-    return fetch_pending_media()
-
-
-def _tidy_conversations() -> object:
-    """SMS conversations silent for a day expire (drafts kept); stored PINs are masked."""
-    from remedy.sms.conversation import periodic
-
-    return periodic()
-
-
-def _prepare_pins() -> object:
-    """PIN hashes ahead of time, so filing by SMS never waits for Argon2id."""
-    from remedy.access.prepared_pins import fill_pins
-
-    return fill_pins()
-
-
-PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
-    PeriodicJob("deadlines", _run_deadlines),
-    PeriodicJob("inbound_media", _fetch_inbound_media),
-    PeriodicJob("conversations", _tidy_conversations),
-    PeriodicJob("prepared_pins", _prepare_pins),
-)
+# Where the app factory puts the periodic jobs this deployment runs (``remedy.jobs``).
+PERIODIC_JOBS_KEY = "remedy.periodic_jobs"
 
 
 def new_worker_id() -> str:
@@ -194,7 +165,7 @@ class Worker:
         stop: threading.Event | None = None,
         clock: Callable[[], datetime] = utcnow,
         sleep: Callable[[float], object] | None = None,
-        jobs: Sequence[PeriodicJob] = PERIODIC_JOBS,
+        jobs: Sequence[PeriodicJob] | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.sender = sender
@@ -203,12 +174,21 @@ class Worker:
         self.stop = stop or threading.Event()
         self.clock = clock
         self.sleep = sleep or self.stop.wait
-        self.jobs = jobs
+        self._jobs = jobs
         self.rng = rng or random.Random()  # jitter, not secrets
         self.report = Report()
         self.lease_until = clock()
         # Accepted by the provider, outcome not yet committed (see ``flush``).
         self._accepted: list[dict[str, Any]] = []
+
+    @property
+    def jobs(self) -> Sequence[PeriodicJob]:
+        """The jobs given, or else the app's (remedy/jobs fills them: messaging knows no
+        feature itself)."""
+        if self._jobs is None:
+            jobs: Sequence[PeriodicJob] = current_app.extensions.get(PERIODIC_JOBS_KEY, ())
+            return jobs
+        return self._jobs
 
     # The loops ------------------------------------------------------------------------
 

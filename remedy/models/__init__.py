@@ -1,6 +1,5 @@
 """The data model, one concept per module; importing this package registers every table."""
 
-from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.added_information import AddedInformation
 from remedy.models.api_token import ApiToken
 from remedy.models.appeal import Appeal, AppealResult
@@ -17,6 +16,7 @@ from remedy.models.involvement_track import InvolvementTrack, TrackClassificatio
 from remedy.models.leverage_action import LeverageAction, LeverageStatus, LeverageType
 from remedy.models.mandate import ConsentMethod, Mandate
 from remedy.models.organisation import Organisation, OrganisationKind
+from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.person import Person
 from remedy.models.pin_lockout import PinLockout
 from remedy.models.pin_reset import PinReset
@@ -26,6 +26,7 @@ from remedy.models.referral import MechanismKind, Referral, ReferralMechanism
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction, RemedyType
 from remedy.models.user import Role, User
 from remedy.models.web_draft import WebDraft
+from remedy.models.worker_timer import WorkerTimer
 
 __all__ = [
     "ActionOwner",
@@ -81,4 +82,5 @@ __all__ = [
     "TrackKind",
     "User",
     "WebDraft",
+    "WorkerTimer",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -83,11 +83,13 @@ class InvolvementTrack(db.Model):  # type: ignore[name-defined]
     def workflow_name(self) -> str:
         return self.kind.value
 
+    # Each track workflow's ended states, told by remedy.workflows when it declares them:
+    # models sit below the workflows and cannot ask them.
+    ended_states_by_workflow: ClassVar[dict[str, frozenset[str]]] = {}
+
     @property
     def is_ended(self) -> bool:
-        from remedy.workflows import workflow_for
-
-        return self.state in workflow_for(self).ended_states
+        return self.state in self.ended_states_by_workflow[self.workflow_name]
 
     def __repr__(self) -> str:
         return f"<InvolvementTrack {self.id} {self.kind.value} {self.state}>"

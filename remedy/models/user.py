@@ -2,45 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from remedy.core.extensions import db
+from remedy.core.roles import Role
 from remedy.models.organisation import Organisation
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    SUPERVISOR = "supervisor"
-    HANDLER = "handler"
-    PROTECTION_OFFICER = "protection_officer"
-    AUDITOR = "auditor"
-    PROXY_MEMBER = "proxy_member"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_TITLES[self])
-
-    @property
-    def is_staff(self) -> bool:
-        return self is not Role.PROXY_MEMBER
-
-
-ROLE_TITLES = {
-    Role.ADMIN: _l("Administrator"),
-    Role.SUPERVISOR: _l("Supervisor"),
-    Role.HANDLER: _l("Handler"),
-    Role.PROTECTION_OFFICER: _l("Protection officer"),
-    Role.AUDITOR: _l("Auditor"),
-    Role.PROXY_MEMBER: _l("Proxy member"),
-}
 
 
 def new_session_token() -> str:

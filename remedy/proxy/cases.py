@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from remedy.cases import representation
 from remedy.cases.intake import start_intake
 from remedy.cases.policy import holds_mandate
 from remedy.cases.status import CaseStatus, case_status
@@ -241,7 +242,7 @@ def file_on_behalf(actor: Actor, filing: ProxyFiling) -> Submitted:
         contact_consent=any(person.phone for person in people),
         complainant=people[0] if people else None,
         affected=people[1:],
-        filed_by_user_id=int(actor.id) if actor.id and actor.id.isdigit() else None,
+        filed_by_user_id=actor.user_id,
         filed_by_organisation_id=organisation.id,
     )
     submitted = record_grievance(actor, form)
@@ -490,7 +491,9 @@ def case_view(actor: Actor, grievance: Grievance) -> CaseView:
         may_add_information=following and not grievance.is_ended,
         check_ins=answerable_check_ins(actor, grievance),
         people=list(grievance.people),
-        mandates=mandates.mandates_of(actor.organisation_id, grievance),
+        mandates=representation.mandates_of(actor.organisation_id, grievance),
         history=history(actor, grievance),
-        blocked=mandates.mandate_refusal(actor.organisation_id, grievance, MandateScope.FOLLOW),
+        blocked=representation.mandate_refusal(
+            actor.organisation_id, grievance, MandateScope.FOLLOW
+        ),
     )

@@ -13,15 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from remedy.audit import log as audit
+from remedy.cases.representation import mandates_on, mandates_receiving_messages
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput, NotAllowed, NotFound
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
+from remedy.filing.grievances import add_attachment
 from remedy.models.grievance import Grievance
 from remedy.models.mandate import ConsentMethod, Mandate
 from remedy.models.organisation import Organisation, OrganisationKind
@@ -66,93 +66,6 @@ def evidence_type(content: bytes) -> str:
         _("Consent evidence must be a photo (JPEG or PNG), a PDF or an audio recording."),
         "evidence",
     )
-
-
-def _mandates(grievance: Grievance) -> Iterable[Mandate]:
-    return db.session.scalars(
-        select(Mandate).where(Mandate.grievance_id == grievance.id).order_by(Mandate.id)
-    )
-
-
-def _covers(mandate: Mandate, grievance: Grievance, person: Person | None) -> bool:
-    """A group mandate covers everyone; a person's mandate covers that person, or the whole
-    grievance when that person is its only one."""
-    if mandate.person_id is None:
-        return True
-    if person is not None:
-        return mandate.person_id == person.id
-    only_person = grievance.people[0].person_id if len(grievance.people) == 1 else None
-    return mandate.person_id == only_person
-
-
-def valid_mandate(
-    organisation_id: int | None,
-    grievance: Grievance,
-    scope: MandateScope,
-    person: Person | None = None,
-    today: date | None = None,
-) -> Mandate | None:
-    """A mandate of this organisation covering this scope today, for ``person``; with no person,
-    for the whole grievance (a group mandate, or one for its only person)."""
-    if organisation_id is None:
-        return None
-    today = today or utcnow().date()
-    for mandate in _mandates(grievance):
-        if (
-            _covers(mandate, grievance, person)
-            and mandate.organisation_id == organisation_id
-            and mandate.is_valid_on(today)
-            and scope.value in mandate.scopes
-        ):
-            return mandate
-    return None
-
-
-def mandate_refusal(
-    organisation_id: int | None,
-    grievance: Grievance,
-    scope: MandateScope,
-    person: Person | None = None,
-) -> str | None:
-    """Why this organisation cannot act under a mandate now, in words it can act on; None
-    when a valid mandate covers it. The guard decides; this explains its refusal."""
-    today = utcnow().date()
-    if valid_mandate(organisation_id, grievance, scope, person, today) is not None:
-        return None
-    held = [
-        mandate
-        for mandate in _mandates(grievance)
-        if mandate.organisation_id == organisation_id and _covers(mandate, grievance, person)
-    ]
-    if not held:
-        return _("Your organisation holds no mandate for this.")
-    if any(mandate.is_valid_on(today) for mandate in held):
-        return _("Your organisation's mandate does not allow this.")
-    latest = max(held, key=lambda mandate: (mandate.created_at, mandate.id))
-    if latest.withdrawn_at is not None:
-        return _(
-            "The mandate was withdrawn on %(date)s: your organisation can no longer act for "
-            "these people.",
-            date=format_date(latest.withdrawn_at, "long"),
-        )
-    return _(
-        "The mandate ended on %(date)s: record a new mandate to act for these people again.",
-        date=format_date(latest.valid_until, "long"),
-    )
-
-
-def mandates_receiving_messages(grievance: Grievance) -> list[Mandate]:
-    today = utcnow().date()
-    return [
-        mandate
-        for mandate in _mandates(grievance)
-        if mandate.proxy_receives_messages and mandate.is_valid_on(today)
-    ]
-
-
-def mandates_of(organisation_id: int | None, grievance: Grievance) -> list[Mandate]:
-    """Every mandate this organisation held for the grievance, valid or not, oldest first."""
-    return [m for m in _mandates(grievance) if m.organisation_id == organisation_id]
 
 
 @transactional
@@ -216,8 +129,6 @@ def grant_mandate(
 @transactional
 def attach_evidence(actor: Actor, mandate: Mandate, evidence: Evidence) -> None:
     """Keep the consent record with the mandate, encrypted like every attachment."""
-    from remedy.filing.grievances import add_attachment
-
     content_type = evidence_type(evidence.content)
     grievance = db.session.get(Grievance, mandate.grievance_id)
     assert grievance is not None
@@ -271,7 +182,7 @@ def withdraw_mandate_as_person(grievance: Grievance, person_id: int | None) -> l
     actor = Actor.complainant(grievance.reference, person_id)
     ended = [
         mandate
-        for mandate in _mandates(grievance)
+        for mandate in mandates_on(grievance)
         if mandate.withdrawn_at is None
         and (person_id is None or mandate.person_id in (None, person_id))
     ]

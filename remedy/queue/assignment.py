@@ -31,12 +31,6 @@ from remedy.models.user import Role, User
 from remedy.queue.search import user_labels
 
 
-def _actor_user_id(actor: Actor) -> int | None:
-    if actor.kind is ActorKind.STAFF and actor.id and actor.id.isdigit():
-        return int(actor.id)
-    return None
-
-
 def _is_case_worker(actor: Actor) -> bool:
     return actor.kind is ActorKind.STAFF and actor.role in CASE_WORKERS and may_change(actor)
 
@@ -58,7 +52,7 @@ def eligible_assignees(actor: Actor, grievance: Grievance) -> list[User]:
     if not _is_case_worker(actor) or not may_see_grievance(actor, grievance):
         return []
     if actor.role is not Role.SUPERVISOR:
-        own = _actor_user_id(actor)
+        own = actor.staff_user_id
         return [user for user in [db.session.get(User, own)] if user is not None] if own else []
     same_organisation: ColumnElement[bool] = User.organisation_id.is_(None)
     if actor.organisation_id is not None:
@@ -84,7 +78,7 @@ def _refusal(actor: Actor, grievance: Grievance, user_id: int | None) -> str | N
         return _("Someone outside your organisation works on this grievance.")
     if actor.role is Role.SUPERVISOR:
         return None
-    me = _actor_user_id(actor)
+    me = actor.staff_user_id
     if user_id is not None and user_id != me:
         return _("Only a supervisor can give a grievance to someone else.")
     if user_id is not None and grievance.assigned_user_id not in (None, me):
@@ -126,7 +120,7 @@ def assign(
 
 def take(actor: Actor, grievance: Grievance, expected_version: int | None = None) -> None:
     """A case worker takes an unassigned grievance."""
-    me = _actor_user_id(actor)
+    me = actor.staff_user_id
     if me is None:
         raise NotAllowed(_("You may not change who works on this grievance."))
     assign(actor, grievance, me, expected_version)
@@ -142,7 +136,7 @@ def case_assignment(actor: Actor, grievance: Grievance) -> dict[str, Any]:
     """
     holder = grievance.assigned_user_id
     labels = user_labels({holder}) if holder is not None else {}
-    me = _actor_user_id(actor)
+    me = actor.staff_user_id
     users = eligible_assignees(actor, grievance) if _may_touch(actor, grievance) else []
     supervisor = actor.role is Role.SUPERVISOR and bool(users)
     mine = any(user.id == me for user in users)

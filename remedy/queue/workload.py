@@ -26,12 +26,13 @@ from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, selec
 from remedy.cases.policy import CASE_WORKERS
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
+from remedy.core.roles import ROLE_TITLES
 from remedy.identity.visibility import visible_grievances
 from remedy.models.audit_event import AuditEvent
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow
-from remedy.models.user import ROLE_TITLES, User
+from remedy.models.user import User
 from remedy.queue.search import OPEN_STATES, due_key, scoped, state_choices
 from remedy.workflows import WORKFLOWS
 

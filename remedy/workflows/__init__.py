@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from remedy.models.grievance import Grievance
+from remedy.models.involvement_track import InvolvementTrack
 from remedy.workflows.cause import CAUSE
 from remedy.workflows.contribute import CONTRIBUTE
 from remedy.workflows.definition import Workflow
@@ -18,6 +20,13 @@ from remedy.workflows.intake import INTAKE
 WORKFLOWS: dict[str, Workflow] = {
     workflow.name: workflow for workflow in (INTAKE, CAUSE, CONTRIBUTE, DIRECTLY_LINKED)
 }
+
+
+# The models ask whether a grievance or track has ended; the answer is declared here.
+Grievance.ended_states = frozenset(INTAKE.ended_states)
+InvolvementTrack.ended_states_by_workflow.update(
+    {w.name: frozenset(w.ended_states) for w in (CAUSE, CONTRIBUTE, DIRECTLY_LINKED)}
+)
 
 
 def workflow_for(subject: Any) -> Workflow:

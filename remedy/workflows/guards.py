@@ -1,6 +1,6 @@
 """Guards: conditions a trigger needs beyond its source state and who fires it.
 
-Each guard takes the :class:`remedy.cases.triggers.TriggerContext` and returns
+Each guard takes the :class:`remedy.workflows.context.TriggerContext` and returns
 ``None`` when the trigger may go ahead, or the reason it may not, in words the
 person who asked can act on.
 """
@@ -8,13 +8,12 @@ person who asked can act on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-if TYPE_CHECKING:
-    from remedy.cases.triggers import TriggerContext
+from remedy.workflows.context import TriggerContext
 
 Refusal: TypeAlias = "LazyString | None"
 
@@ -35,7 +34,7 @@ def within_appeal_window(ctx: TriggerContext) -> Refusal:
 
 def reviewer_is_not_the_decider(ctx: TriggerContext) -> Refusal:
     decider = ctx.grievance.decided_by_user_id
-    if decider is not None and ctx.actor.id == str(decider):
+    if decider is not None and ctx.actor.user_id == decider:
         return _l("An appeal is reviewed by someone other than the person who decided.")
     return None
 

@@ -15,9 +15,9 @@ from remedy.cases import intake
 from remedy.core.config import LANGUAGES
 from remedy.core.extensions import db
 from remedy.filing.grievances import PersonDetails
-from remedy.messaging.outbox import OutboxMessage
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
+from remedy.models.outbox_message import OutboxMessage
 from tests.browser.axe import axe_violations
 from tests.browser.test_public_pages import small_touch_targets
 from tests.support import file_grievance

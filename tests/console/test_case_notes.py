@@ -9,8 +9,8 @@ from sqlalchemy import func, select, text
 from remedy.cases import notes
 from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.extensions import db
-from remedy.messaging.outbox import OutboxMessage
 from remedy.models import AuditEvent, InternalNote
+from remedy.models.outbox_message import OutboxMessage
 from tests.console.case_support import console_for, text_of
 from tests.workflows.scenarios import Scenario
 

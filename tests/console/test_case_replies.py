@@ -12,9 +12,9 @@ from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
-from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
 from remedy.messaging.templates import DISCREET
 from remedy.models import AuditEvent, Grievance, ReprisalRisk, TrackKind
+from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from tests.console.case_support import Console, console_for, text_of
 from tests.workflows.scenarios import Scenario
 

@@ -15,14 +15,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from remedy.core.extensions import db
-from remedy.messaging.outbox import (
+from remedy.messaging.senders import Sender, build_sender
+from remedy.messaging.worker import PeriodicJob, Worker, WorkerSettings
+from remedy.models.outbox_message import (
     SENDABLE_CHANNELS,
     MessageChannel,
     MessageStatus,
     OutboxMessage,
 )
-from remedy.messaging.senders import Sender, build_sender
-from remedy.messaging.worker import PeriodicJob, Worker, WorkerSettings
 from remedy.models.types import utcnow
 from tests.fake_twilio import FakeTwilio, fake_twilio
 

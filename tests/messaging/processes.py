@@ -18,9 +18,9 @@ from werkzeug.serving import make_server
 from remedy import create_app
 from remedy.core.config import PROJECT_ROOT
 from remedy.core.extensions import db
-from remedy.messaging.outbox import WorkerTimer
-from remedy.messaging.worker import PERIODIC_JOBS
+from remedy.jobs.registry import PERIODIC_JOBS
 from remedy.models.types import utcnow
+from remedy.models.worker_timer import WorkerTimer
 from tests.fake_twilio import FakeTwilio
 from tests.support import SECRET_KEY, TEST_KEY, test_overrides
 

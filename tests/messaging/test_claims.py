@@ -16,9 +16,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from remedy.core.extensions import db
-from remedy.messaging.outbox import MessageStatus, OutboxMessage
 from remedy.messaging.senders import Accepted, Outgoing
 from remedy.messaging.worker import Worker
+from remedy.models.outbox_message import MessageStatus, OutboxMessage
 from tests.messaging.conftest import MakeWorker, queue_many, row
 
 MESSAGES = 400

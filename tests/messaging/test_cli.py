@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from remedy.core.config import PROJECT_ROOT
-from remedy.messaging.outbox import MessageStatus
+from remedy.models.outbox_message import MessageStatus
 from tests.fake_twilio import FakeTwilio
 from tests.messaging.conftest import PUBLIC_URL, queue_many, row
 from tests.messaging.processes import postpone_jobs, start_worker, worker_command, worker_environ

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from remedy.core.extensions import db
-from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
+from remedy.messaging.delivery import FINAL, RANK, record_delivery_status
 from remedy.messaging.senders import Accepted, Outgoing, build_sender
-from remedy.sms.delivery import FINAL, RANK, record_delivery_status
+from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from tests.fake_twilio import FakeTwilio
 from tests.messaging.conftest import NUMBER, Clock, MakeWorker, queue, row
 

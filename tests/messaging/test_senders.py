@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from remedy.core.config import ConfigError, load_config
-from remedy.messaging.outbox import MessageChannel
 from remedy.messaging.senders import (
     LogSender,
     Outgoing,
@@ -21,6 +20,7 @@ from remedy.messaging.senders import (
     TwilioSender,
     build_sender,
 )
+from remedy.models.outbox_message import MessageChannel
 from tests.fake_twilio import AUTH_TOKEN, FakeTwilio
 
 PUBLIC_URL = "https://remedy.example.org"

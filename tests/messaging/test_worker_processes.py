@@ -22,7 +22,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from remedy.core.extensions import db
-from remedy.messaging.outbox import MessageStatus, OutboxMessage
+from remedy.models.outbox_message import MessageStatus, OutboxMessage
 from tests.fake_twilio import FakeTwilio
 from tests.messaging.conftest import queue_many, row
 from tests.messaging.processes import live_app, postpone_jobs, start_worker, worker_environ

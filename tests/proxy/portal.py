@@ -17,7 +17,6 @@ from remedy.accounts import users as accounts
 from remedy.core.actors import Actor
 from remedy.core.extensions import db
 from remedy.core.references import normalise
-from remedy.messaging.outbox import OutboxMessage
 from remedy.models import (
     AddedInformation,
     Appeal,
@@ -27,6 +26,7 @@ from remedy.models import (
     Mandate,
     User,
 )
+from remedy.models.outbox_message import OutboxMessage
 from remedy.models.types import utcnow
 from remedy.workflows.definition import MandateScope
 from tests.support import Account, csrf_token

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from remedy.core.extensions import db
-from remedy.messaging.outbox import OutboxMessage
 from remedy.models import Attachment, AuditEvent, Channel, Grievance, Mandate, PersonRole
+from remedy.models.outbox_message import OutboxMessage
 from remedy.models.types import utcnow
 from remedy.proxy.cases import parse_people
 from remedy.workflows.definition import MandateScope

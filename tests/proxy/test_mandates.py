@@ -12,20 +12,19 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from remedy.cases import intake
+from remedy.cases.representation import mandate_refusal, valid_mandate
 from remedy.core.actors import OPERATOR, Actor
 from remedy.core.errors import InvalidInput, NotAllowed, NotFound
 from remedy.core.extensions import db
-from remedy.messaging.outbox import OutboxMessage
 from remedy.models import AuditEvent, ConsentMethod, Grievance, Mandate, Organisation
 from remedy.models.mandate import MandateStatus
+from remedy.models.outbox_message import OutboxMessage
 from remedy.models.types import utcnow
 from remedy.proxy.mandates import (
     Evidence,
     attach_evidence,
     evidence_type,
     grant_mandate,
-    mandate_refusal,
-    valid_mandate,
     withdraw_mandate,
     withdraw_mandate_as_person,
 )

@@ -13,8 +13,8 @@ from remedy.core.extensions import db
 from remedy.core.passwords import verify_secret
 from remedy.core.references import display, is_valid
 from remedy.messaging import sms_texts
-from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models import AuditEvent, Channel, Grievance, GrievancePerson, Person, PersonRole
+from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.sms.conversation import expire_idle_conversations
 from remedy.sms.keywords import Keyword, primary
 from tests.sms.conftest import GREETINGS, Phone, file_by_phone, rendered

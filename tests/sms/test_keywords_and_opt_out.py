@@ -11,8 +11,8 @@ from sqlalchemy import select
 from remedy.cases import intake
 from remedy.core.extensions import db
 from remedy.messaging import sms_texts
-from remedy.messaging.outbox import MessageChannel, OutboxMessage
 from remedy.models import AuditEvent, Person
+from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from remedy.sms.keywords import (
     KEYWORDS,
     Keyword,

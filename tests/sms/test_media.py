@@ -16,8 +16,8 @@ from sqlalchemy import select, text
 
 from remedy.core.extensions import db
 from remedy.core.references import display
+from remedy.jobs.registry import PERIODIC_JOBS
 from remedy.messaging import sms_texts
-from remedy.messaging.worker import PERIODIC_JOBS
 from remedy.models import Attachment, AuditEvent, InboundMedia, MediaStatus
 from remedy.models.types import utcnow
 from remedy.sms.media import MAX_ATTEMPTS, _credentials_for, fetch_pending_media

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from remedy.access.prepared_pins import fill_pins, take_pin
 from remedy.core.extensions import db
 from remedy.core.passwords import verify_secret
-from remedy.messaging.worker import PERIODIC_JOBS
+from remedy.jobs.registry import PERIODIC_JOBS
 from remedy.models import PreparedPin
 from tests.sms.conftest import Phone, file_by_phone
 

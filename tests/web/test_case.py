@@ -16,10 +16,10 @@ from sqlalchemy import select
 from remedy.access.case_access import MAX_FAILURES
 from remedy.cases import intake, notes, replies
 from remedy.core.extensions import db
-from remedy.messaging.outbox import MessageChannel, OutboxMessage
 from remedy.models.added_information import AddedInformation
 from remedy.models.check_in import Answer
 from remedy.models.grievance import Outcome
+from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from tests.web.conftest import Case, WebVisitor, in_remedy
 from tests.workflows.scenarios import Scenario
 

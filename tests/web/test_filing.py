@@ -19,10 +19,10 @@ from sqlalchemy import select, text
 from remedy.access.case_access import open_case
 from remedy.core.extensions import db
 from remedy.filing.receipts import verify_receipt
-from remedy.messaging.outbox import MessageChannel, OutboxMessage
 from remedy.models.attachment import Attachment
 from remedy.models.grievance import Category, Channel, Grievance, ReprisalRisk
 from remedy.models.grievance_person import PersonRole
+from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from remedy.models.types import utcnow
 from remedy.models.web_draft import WebDraft
 from tests.web.conftest import ANSWERS, DESCRIPTION, PHONE, STEPS, WebVisitor

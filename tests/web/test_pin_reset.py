@@ -14,7 +14,7 @@ from sqlalchemy import select
 from remedy.access import pin_reset
 from remedy.access.case_access import CaseNotFound, open_case
 from remedy.core.extensions import db
-from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
+from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.pin_reset import PinReset
 from remedy.models.types import utcnow
 from tests.web.conftest import PHONE, Case, WebVisitor

@@ -22,9 +22,9 @@ from remedy.cases import intake
 from remedy.core.actors import OPERATOR
 from remedy.core.extensions import db
 from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
-from remedy.messaging.outbox import OutboxMessage
 from remedy.models.grievance import Channel, Grievance
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
+from remedy.models.outbox_message import OutboxMessage
 from tests.workflows.scenarios import Scenario
 
 TOUR_PHONE = "+254712000009"

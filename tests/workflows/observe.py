@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from remedy.accounts import users as accounts
 from remedy.core.actors import OPERATOR, Actor
 from remedy.core.extensions import db
-from remedy.messaging.outbox import MessageChannel, OutboxMessage
 from remedy.models import AuditEvent, Organisation, Role
+from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from tests.workflows.scenarios import PASSWORD
 
 

@@ -155,7 +155,7 @@ class Cast:
         return grievance, own
 
     def staff(self, role: Role, organisation_id: int | None = None) -> Actor:
-        return Actor(ActorKind.STAFF, "9999", role, organisation_id)
+        return Actor(ActorKind.STAFF, "9999", role, organisation_id, user_id=9999)
 
     def organisation_user(self, workflow: str, transition: Transition) -> str:
         company = self.scenario.company.id

@@ -29,7 +29,6 @@ from remedy.core.config import LANGUAGES
 from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
-from remedy.messaging.outbox import MessageChannel, MessageStatus, OutboxMessage
 from remedy.messaging.sms_texts import phone_date
 from remedy.messaging.templates import DISCREET, STAFF_TEMPLATES, TEMPLATES
 from remedy.models import (
@@ -44,6 +43,7 @@ from remedy.models import (
     ReprisalRisk,
     TrackKind,
 )
+from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.types import utcnow
 from remedy.workflows import WORKFLOWS
 from tests import support

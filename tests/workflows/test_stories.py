@@ -16,6 +16,7 @@ import pytest
 from remedy.audit.log import verify_chain
 from remedy.cases import check_ins, intake, tracks
 from remedy.cases.deadlines import run_deadlines
+from remedy.cases.representation import valid_mandate
 from remedy.core.actors import SYSTEM, Actor
 from remedy.core.errors import NotAllowed
 from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
@@ -32,7 +33,7 @@ from remedy.models import (
     TrackKind,
 )
 from remedy.models.types import utcnow
-from remedy.proxy.mandates import valid_mandate, withdraw_mandate
+from remedy.proxy.mandates import withdraw_mandate
 from remedy.workflows.definition import MandateScope
 from tests.workflows.observe import (
     Outbox,

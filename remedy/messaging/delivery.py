@@ -20,16 +20,15 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, Executable, insert, literal, select, update
 
-from remedy.audit import log as audit
-from remedy.core.actors import SYSTEM
 from remedy.core.extensions import db
-from remedy.messaging.outbox import (
+from remedy.core.signals import person_opted_out
+from remedy.messaging.senders import OPTED_OUT, WHATSAPP_WINDOW_CLOSED, describe
+from remedy.models.outbox_message import (
     SENDABLE_CHANNELS,
     MessageChannel,
     MessageStatus,
     OutboxMessage,
 )
-from remedy.messaging.senders import OPTED_OUT, WHATSAPP_WINDOW_CLOSED, describe
 from remedy.models.person import Person
 from remedy.models.types import utcnow
 
@@ -212,4 +211,4 @@ def mark_opted_out(outbox_id: int, now: datetime) -> None:
     if person is None or person.phone_opted_out_at is not None:
         return
     person.phone_opted_out_at = now
-    audit.record(SYSTEM, "person.opt_out", "person", person.id, after={"reported_by": "provider"})
+    person_opted_out.send(person, reported_by="provider")

@@ -89,17 +89,3 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class WorkerTimer(db.Model):  # type: ignore[name-defined]
-    """A named time shared by every worker process, moved with one conditional UPDATE.
-
-    ``job:<name>``: when a periodic job is next due, so one worker runs it per interval.
-    ``rate:<sender>``: the next free send slot of a sender, so the send rate holds across
-    all workers together.
-    """
-
-    __tablename__ = "worker_timers"
-
-    name: Mapped[str] = mapped_column(String(120), primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime)

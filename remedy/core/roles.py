@@ -1,0 +1,34 @@
+"""What a signed-in person may do: staff roles, and members of proxy organisations."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    HANDLER = "handler"
+    PROTECTION_OFFICER = "protection_officer"
+    AUDITOR = "auditor"
+    PROXY_MEMBER = "proxy_member"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_TITLES[self])
+
+    @property
+    def is_staff(self) -> bool:
+        return self is not Role.PROXY_MEMBER
+
+
+ROLE_TITLES = {
+    Role.ADMIN: _l("Administrator"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.HANDLER: _l("Handler"),
+    Role.PROTECTION_OFFICER: _l("Protection officer"),
+    Role.AUDITOR: _l("Auditor"),
+    Role.PROXY_MEMBER: _l("Proxy member"),
+}

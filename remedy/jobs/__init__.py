@@ -1,0 +1,1 @@
+"""Periodic jobs: a registry the app fills, and the runner the worker calls."""

@@ -1,0 +1,30 @@
+"""The periodic jobs every worker runs between outbox batches, and where the app puts them.
+
+Messaging sits below the features and must not import them, so the worker finds its jobs
+in the app (``Worker`` reads ``app.extensions[PERIODIC_JOBS_KEY]``), which the factory
+fills from this table.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from remedy.access.prepared_pins import fill_pins
+from remedy.cases.deadlines import run_deadlines
+from remedy.messaging.worker import PERIODIC_JOBS_KEY, PeriodicJob
+from remedy.sms.conversation import periodic as tidy_conversations
+from remedy.sms.media import fetch_pending_media
+
+PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
+    # Deadlines also open the follow-up check-ins that fell due.
+    PeriodicJob("deadlines", run_deadlines),
+    PeriodicJob("inbound_media", fetch_pending_media),
+    # SMS conversations silent for a day expire (drafts kept); stored PINs are masked.
+    PeriodicJob("conversations", tidy_conversations),
+    # PIN hashes ahead of time, so filing by SMS never waits for Argon2id.
+    PeriodicJob("prepared_pins", fill_pins),
+)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[PERIODIC_JOBS_KEY] = PERIODIC_JOBS
