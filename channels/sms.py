@@ -23,6 +23,15 @@ from remedy.models.grievance import Channel
 from remedy.sms.conversation import MAX_MEDIA, InboundText, MediaItem, receive
 
 bp = Blueprint("sms", __name__, url_prefix="/twilio")
+
+
+@bp.errorhandler(InvalidInput)
+def malformed(error: InvalidInput) -> tuple[str, int]:
+    """Input no phone could have sent is the provider's malformed request: 400, as HTTP says
+    for a protocol; people never see this answer."""
+    return str(error), 400
+
+
 WHATSAPP_PREFIX = "whatsapp:"
 OPT_OUT_TYPES = frozenset({"STOP", "START", "HELP"})
 MAX_URL = 2000

@@ -7,9 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from remedy.access.case_access import TooManyAttempts
-from remedy.core.errors import InvalidInput, NotAllowed, NotFound
-from remedy.core.unit_of_work import ConflictError
+from remedy.core.errors import ConflictError, NotFound, ServiceError
 
 MESSAGES = {
     400: (
@@ -73,25 +71,12 @@ def init_app(app: Flask) -> None:
                 response.headers[name] = value
         return response
 
-    @app.errorhandler(NotFound)
-    def not_found(error: NotFound) -> tuple[Response | str, int]:
-        return render_error(404)
-
-    @app.errorhandler(NotAllowed)
-    def not_allowed(error: NotAllowed) -> tuple[Response | str, int]:
-        return render_error(403, str(error))
-
-    @app.errorhandler(InvalidInput)
-    def invalid_input(error: InvalidInput) -> tuple[Response | str, int]:
-        return render_error(400, str(error))
-
-    @app.errorhandler(TooManyAttempts)
-    def too_many_attempts(error: TooManyAttempts) -> tuple[Response | str, int]:
-        return render_error(429, str(error))
-
-    @app.errorhandler(ConflictError)
-    def conflict(error: ConflictError) -> tuple[Response | str, int]:
-        return render_error(409)
+    @app.errorhandler(ServiceError)
+    def refused(error: ServiceError) -> tuple[Response | str, int]:
+        # Not found and conflicts keep the page's own words: the first must not tell what
+        # exists, the second says the same everywhere.
+        detail = None if isinstance(error, NotFound | ConflictError) else str(error)
+        return render_error(error.status, detail)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError) -> tuple[Response | str, int]:

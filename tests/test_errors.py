@@ -21,7 +21,7 @@ from remedy.access.case_access import CaseNotFound, TooManyAttempts
 from remedy.accounts import users as accounts
 from remedy.api.problems import BY_STATUS
 from remedy.core.errors import InvalidInput, NotAllowed
-from remedy.core.unit_of_work import ConflictError
+from remedy.core.errors import ConflictError
 from remedy.errors import CSRF_MESSAGE, MESSAGES
 from tests.support import CSRF_PATTERN, Account, IsolatedClient, make_account, submit_form
 
@@ -184,7 +184,7 @@ def test_a_failure_in_the_api_answers_in_json_without_its_details(
         (lambda: TooManyAttempts(), 429),
         (lambda: CaseNotFound(), 404),
         (lambda: NotAllowed("Not yours."), 403),
-        (lambda: InvalidInput("Bad."), 400),
+        (lambda: InvalidInput("Bad."), 422),
         (lambda: ConflictError("changed"), 409),
     ],
 )

@@ -42,6 +42,8 @@ class CaseNotFound(NotFound):
 class TooManyAttempts(ServiceError):
     """This source asked too often; it may try again later."""
 
+    status = 429
+
     def __init__(self) -> None:
         super().__init__(str(_l("Too many tries. Please wait an hour and try again.")))
 

@@ -18,11 +18,9 @@ from werkzeug.exceptions import HTTPException
 
 from remedy.accounts.tokens import TokenRejected, authenticate
 from remedy.api.problems import ApiProblem, problem_response
-from remedy.cases.triggers import TriggerRefused
 from remedy.core.actors import Actor
-from remedy.core.errors import InvalidInput, NotAllowed, NotFound
+from remedy.core.errors import ConflictError, NotAllowed, NotFound, ServiceError
 from remedy.core.extensions import limiter
-from remedy.core.unit_of_work import ConflictError
 from remedy.identity.visibility import may_change
 from remedy.models.api_token import ApiToken
 
@@ -117,29 +115,14 @@ def validation_error(error: ValidationError) -> Response:
     return problem_response(422, _("Some fields are not valid."), errors=messages)
 
 
-@bp.errorhandler(TriggerRefused)
-def trigger_refused(error: TriggerRefused) -> Response:
-    return problem_response(409, str(error), slug="trigger-refused")
-
-
-@bp.errorhandler(InvalidInput)
-def invalid_input(error: InvalidInput) -> Response:
-    return problem_response(422, str(error), errors={error.field or "_schema": [str(error)]})
-
-
-@bp.errorhandler(NotAllowed)
-def not_allowed(error: NotAllowed) -> Response:
-    return problem_response(403, str(error))
-
-
-@bp.errorhandler(NotFound)
-def not_found(error: NotFound) -> Response:
-    return problem_response(404, _("Nothing by that name, or nothing your account may see."))
-
-
-@bp.errorhandler(ConflictError)
-def conflict(error: ConflictError) -> Response:
-    return problem_response(409, None, slug="version-conflict")
+@bp.errorhandler(ServiceError)
+def refused(error: ServiceError) -> Response:
+    if isinstance(error, NotFound):
+        return problem_response(404, _("Nothing by that name, or nothing your account may see."))
+    if isinstance(error, ConflictError):
+        return problem_response(409, None, slug=error.slug)
+    errors = {error.field or "_schema": [str(error)]} if error.status == 422 else None
+    return problem_response(error.status, str(error), slug=error.slug, errors=errors)
 
 
 @bp.errorhandler(HTTPException)

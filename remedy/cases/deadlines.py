@@ -19,8 +19,9 @@ from remedy.cases.check_ins import open_due_follow_ups
 from remedy.cases.notify import notify_people, notify_staff
 from remedy.cases.triggers import fire, state_label
 from remedy.core.actors import SYSTEM
+from remedy.core.errors import ConflictError
 from remedy.core.extensions import db
-from remedy.core.unit_of_work import ConflictError, atomic
+from remedy.core.unit_of_work import atomic
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow

@@ -21,9 +21,9 @@ from remedy.audit import log as audit
 from remedy.cases.notify import notify_people
 from remedy.cases.policy import may_fire
 from remedy.core.actors import SYSTEM, Actor
-from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.errors import ConflictError, InvalidInput, NotAllowed
 from remedy.core.extensions import db
-from remedy.core.unit_of_work import ConflictError, atomic
+from remedy.core.unit_of_work import atomic
 from remedy.models.grievance import Grievance, Outcome
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.workflows import workflow_for
@@ -59,6 +59,9 @@ TRACK_TRIGGERS_OUTSIDE_REMEDY = frozenset({"withdraw"})
 
 class TriggerRefused(InvalidInput):
     """The trigger is not possible now (wrong state, a missing field, a guard)."""
+
+    status = 409
+    slug = "trigger-refused"
 
 
 def policy_for(grievance: Grievance) -> JurisdictionPolicy:

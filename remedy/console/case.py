@@ -30,10 +30,9 @@ from remedy.cases.timeline import ANSWER_LABELS, timeline
 from remedy.console import case_forms
 from remedy.console.views import STAFF, bp, current_actor
 from remedy.core.actors import Actor
-from remedy.core.errors import InvalidInput, NotAllowed, NotFound, ServiceError
+from remedy.core.errors import InvalidInput, NotFound, ServiceError
 from remedy.core.extensions import db
 from remedy.core.references import display, normalise
-from remedy.core.unit_of_work import ConflictError
 from remedy.identity import reveals as identity_reveals
 from remedy.identity.visibility import (
     get_visible_grievance,
@@ -64,7 +63,6 @@ CHANNEL_TITLES: dict[Channel, LazyString] = {
     Channel.PROXY: _l("Through a proxy organisation"),
     Channel.API: _l("Another system (API)"),
 }
-ERROR_STATUS: dict[type[Exception], int] = {NotAllowed: 403, NotFound: 404}
 # Who reads the identity reveal requests (and their reasons) on a case.
 REVEAL_READERS = frozenset({Role.PROTECTION_OFFICER, Role.SUPERVISOR, Role.AUDITOR})
 AnyAction = TypeVar("AnyAction", RemedyAction, LeverageAction)
@@ -296,18 +294,9 @@ def act(
         abort(403)
     try:
         done = action(actor, grievance)
-    except ConflictError:
+    except ServiceError as error:  # a conflict too: it says so in the person's language
         db.session.rollback()
-        message = _(
-            "Someone else changed this case since you opened it. Nothing was saved: check the "
-            "case as it is now, then try again."
-        )
-        return _failed(actor, reference, key, message, None, 409)
-    except ServiceError as error:
-        db.session.rollback()
-        field = error.field if isinstance(error, InvalidInput) else None
-        status = next((code for kind, code in ERROR_STATUS.items() if isinstance(error, kind)), 400)
-        return _failed(actor, reference, key, str(error), field, status)
+        return _failed(actor, reference, key, str(error), error.field, error.status)
     flash(done, "success")
     return redirect(url_for("console.case", reference=grievance.reference) + anchor)
 

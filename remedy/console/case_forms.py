@@ -29,9 +29,8 @@ from werkzeug.datastructures import MultiDict
 from remedy.cases import intake, steps, tracks
 from remedy.cases.triggers import split
 from remedy.core.actors import Actor
-from remedy.core.errors import InvalidInput
+from remedy.core.errors import ConflictError, InvalidInput
 from remedy.core.extensions import db
-from remedy.core.unit_of_work import ConflictError
 from remedy.identity.visibility import may_change
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack, TrackKind

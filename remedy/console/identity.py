@@ -15,9 +15,8 @@ from remedy.auth.sessions import roles_required
 from remedy.console.case import ROW_ID, act
 from remedy.console.views import NAV, NavLink, bp, current_actor
 from remedy.core.actors import Actor
-from remedy.core.errors import InvalidInput
+from remedy.core.errors import ConflictError, InvalidInput
 from remedy.core.references import display
-from remedy.core.unit_of_work import ConflictError
 from remedy.identity import reveals as identity_reveals
 from remedy.models.grievance import Grievance
 from remedy.models.user import Role

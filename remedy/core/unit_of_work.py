@@ -10,16 +10,13 @@ from typing import ParamSpec, TypeVar
 
 from sqlalchemy.orm.exc import StaleDataError
 
+from remedy.core.errors import ConflictError
 from remedy.core.extensions import db
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 _depth: ContextVar[int] = ContextVar("remedy_transaction_depth", default=0)
-
-
-class ConflictError(RuntimeError):
-    """Someone else changed the same record first; reload and try again."""
 
 
 @contextmanager

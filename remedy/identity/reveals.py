@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from remedy.audit import log as audit
 from remedy.core.actors import Actor, ActorKind
-from remedy.core.errors import InvalidInput, NotAllowed, NotFound
+from remedy.core.errors import ConflictError, InvalidInput, NotAllowed, NotFound
 from remedy.core.extensions import db
-from remedy.core.unit_of_work import ConflictError, transactional
+from remedy.core.unit_of_work import transactional
 from remedy.models.grievance import Grievance
 from remedy.models.identity_reveal import IdentityReveal, RevealStatus
 from remedy.models.types import utcnow

@@ -22,9 +22,9 @@ from sqlalchemy import ColumnElement, or_, select
 from remedy.audit import log as audit
 from remedy.cases.policy import CASE_WORKERS
 from remedy.core.actors import Actor, ActorKind
-from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.errors import ConflictError, InvalidInput, NotAllowed
 from remedy.core.extensions import db
-from remedy.core.unit_of_work import ConflictError, transactional
+from remedy.core.unit_of_work import transactional
 from remedy.identity.visibility import may_change, may_see_grievance
 from remedy.models.grievance import Grievance
 from remedy.models.user import Role, User

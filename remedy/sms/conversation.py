@@ -51,10 +51,10 @@ from remedy.access.case_access import NOT_FOUND_MESSAGE, CaseNotFound, TooManyAt
 from remedy.audit import log as audit
 from remedy.cases.status import case_status
 from remedy.core.actors import Actor, ActorKind
-from remedy.core.errors import InvalidInput, ServiceError
+from remedy.core.errors import ConflictError, InvalidInput, ServiceError
 from remedy.core.extensions import db
 from remedy.core.references import display
-from remedy.core.unit_of_work import ConflictError, atomic
+from remedy.core.unit_of_work import atomic
 from remedy.filing.grievances import (
     ATTACHMENT_TYPES,
     MAX_DESCRIPTION_LENGTH,

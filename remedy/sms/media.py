@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from remedy.core.actors import SYSTEM
-from remedy.core.errors import ServiceError
+from remedy.core.errors import ConflictError, ServiceError
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
 from remedy.filing.grievances import MAX_ATTACHMENT_BYTES, add_attachment
@@ -167,6 +167,8 @@ def fetch_pending_media(now: datetime | None = None) -> int:
                 media.lease_expires_at = None
                 media.last_error = None
             stored += 1
+        except ConflictError:
+            raise  # someone changed the case meanwhile: the next run tries again
         except ServiceError as refusal:
             _failed(media_id, FetchFailed(type(refusal).__name__, permanent=True), now)
     return stored

@@ -86,7 +86,7 @@ def test_a_missing_required_field_shows_the_form_again_and_changes_nothing(
 
     response = handler.post(grievance, "/triggers/reject", {"reason": "Outside our operations."})
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "Fill in: where to refer the complainant." in text_of(html)
     assert '<details class="trigger" id="trigger-reject" open>' in html
@@ -194,7 +194,7 @@ def test_a_malformed_classification_is_a_clear_400(
 
     response = handler.post(grievance, "/triggers/classify", form)
 
-    assert response.status_code == 400
+    assert response.status_code in (409, 422)  # refused trigger, or a bad value
     assert message in text_of(response.get_data(as_text=True))
     db.session.refresh(grievance)
     assert grievance.state == "assessment"
@@ -244,14 +244,14 @@ def test_the_complainants_steps_are_never_offered_or_done_by_staff(
 
     response = handler.post(grievance, "/triggers/withdraw", {})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     db.session.refresh(grievance)
     assert grievance.state == "screening"
 
 
 def test_unknown_steps_are_400_and_unknown_cases_404(handler: Console, scenario: Scenario) -> None:
     grievance = scenario.file()
-    assert handler.post(grievance, "/triggers/explode", {}).status_code == 400
+    assert handler.post(grievance, "/triggers/explode", {}).status_code == 409
     for reference in ("12345678", "abc", "%00", "1" * 300):
         assert handler.client.get(f"/console/grievances/{reference}").status_code == 404
     assert (
@@ -290,7 +290,7 @@ def test_a_proposal_without_any_action_is_refused(handler: Console, scenario: Sc
 
     response = handler.post(grievance, f"/tracks/{track.id}/triggers/propose_remedy", {})
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Add at least one remedy action first." in text_of(response.get_data(as_text=True))
     db.session.refresh(track)
     assert track.state == "planning"
@@ -304,7 +304,7 @@ def test_a_contributing_organisation_proposes_with_its_leverage_plan(
     path = f"/tracks/{track.id}/triggers/propose_remedy"
 
     refused = handler.post(grievance, path, action_row(0))
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert "Add at least one leverage action" in text_of(refused.get_data(as_text=True))
 
     response = handler.post(grievance, path, {**action_row(0), **leverage_row(0)})
@@ -331,7 +331,7 @@ def test_a_malformed_action_row_is_a_clear_400(
 
     response = handler.post(grievance, f"/tracks/{track.id}/triggers/propose_remedy", fields)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in text_of(response.get_data(as_text=True))
     db.session.refresh(track)
     assert track.state == "planning"
@@ -359,7 +359,7 @@ def test_the_plan_is_built_delivered_and_verified_from_the_console(
     (action,) = track.remedy_actions
 
     no_evidence = handler.post(grievance, f"/remedy-actions/{action.id}/delivered", {})
-    assert no_evidence.status_code == 400
+    assert no_evidence.status_code == 422
     delivered = handler.post(
         grievance, f"/remedy-actions/{action.id}/delivered", {"evidence": "Minutes signed."}
     )
@@ -402,7 +402,7 @@ def test_directly_linked_leverage_escalation_and_commitment(
     done = handler.post(grievance, f"/leverage-actions/{lever.id}/done", {"result": "Agreed."})
     assert done.status_code == 302
     again = handler.post(grievance, f"/leverage-actions/{lever.id}/done", {"result": "Again."})
-    assert again.status_code == 400
+    assert again.status_code == 422
     db.session.refresh(lever)
     assert lever.status is LeverageStatus.DONE
 
@@ -453,7 +453,7 @@ def test_reclassifying_keeps_the_history(handler: Console, scenario: Scenario) -
     bad = handler.post(
         grievance, f"/tracks/{track.id}/reclassify", {"kind": "nonsense", "rationale": "x"}
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
 
 
 def test_a_supervisor_closes_without_confirmation_after_the_window(
@@ -465,7 +465,7 @@ def test_a_supervisor_closes_without_confirmation_after_the_window(
     path = f"/tracks/{track.id}/triggers/close_without_confirmation"
 
     early = supervisor.post(grievance, path, {"reason": "No answer."})
-    assert early.status_code == 400
+    assert early.status_code == 409
     assert "still have time to answer" in text_of(early.get_data(as_text=True))
 
     track.check_in_window_ends_at = utcnow() - timedelta(minutes=1)
@@ -570,4 +570,4 @@ def test_whatever_is_posted_the_answer_is_never_a_500(
 
     response = handler.post(grievance, path, data)
 
-    assert response.status_code in (302, 400, 403, 404, 409)
+    assert response.status_code in (302, 400, 403, 404, 409, 422)

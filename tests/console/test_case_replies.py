@@ -149,7 +149,7 @@ def test_an_empty_reply_is_refused_and_nothing_is_queued(
     unknown = handler.post(grievance, "/replies", {"template": "threat", "action": "send"})
     huge = handler.post(grievance, "/replies", {"body": "x" * 1601, "action": "preview"})
 
-    assert empty.status_code == 400
+    assert empty.status_code == 422
     assert "Write the reply or choose one of the listed replies." in text_of(
         empty.get_data(as_text=True)
     )

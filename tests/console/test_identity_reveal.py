@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.extensions import db
-from remedy.core.unit_of_work import ConflictError
+from remedy.core.errors import ConflictError
 from remedy.identity import reveals as identity_reveals
 from remedy.identity.visibility import may_see_identity
 from remedy.models import AuditEvent, Grievance, IdentityReveal, RevealStatus, Role, TrackKind
@@ -177,7 +177,7 @@ def test_a_request_needs_a_reason_and_a_withheld_identity(
     asking = console_for(app, officer)
 
     empty = asking.post(withheld, "/identity-reveals", {"reason": "  "})
-    assert empty.status_code == 400
+    assert empty.status_code == 422
     assert "Say why the identity is needed." in text_of(empty.get_data(as_text=True))
 
     open_case = scenario.file()

@@ -219,4 +219,4 @@ def test_an_unknown_period_is_a_clear_400(app: Flask, scenario: Scenario) -> Non
     client = console_for(app, scenario.supervisor).client
 
     for days in ("7", "abc", "-30", ""):
-        assert client.get(f"/console/supervisor?days={days}").status_code == 400, days
+        assert client.get(f"/console/supervisor?days={days}").status_code == 422, days

@@ -82,7 +82,7 @@ def test_only_ngos_are_vetted(admin_client: FlaskClient) -> None:
 
     response = submit_form(admin_client, PAGE, {}, action=f"{PAGE}{company.id}/vet")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Only NGOs are vetted" in response.get_data(as_text=True)
     assert not organisation("Acme Mining").is_vetted
 
