@@ -62,7 +62,12 @@ def _is_locked(reference: str, now: datetime) -> bool:
 
 
 def _record_failure(reference: str, now: datetime) -> None:
-    """Count one wrong PIN in its own transaction, atomically, whatever the caller does next."""
+    """Count one wrong PIN in its own transaction, atomically, whatever the caller does next.
+
+    Not ``durable()``: the SMS conversation asks from inside its turn, after writing the
+    message's record on purpose so that it commits with the count (``Turn.record_now``).
+    Its commit below is that hand-over, and the only commit of a caller's work left.
+    """
     lockout = db.session.get(PinLockout, reference, with_for_update=True)
     if lockout is None:
         try:

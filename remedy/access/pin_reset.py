@@ -31,7 +31,7 @@ from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db, limiter
 from remedy.core.passwords import burn_time, hash_secret, verify_secret
 from remedy.core.references import is_valid, normalise
-from remedy.core.unit_of_work import atomic
+from remedy.core.unit_of_work import atomic, durable
 from remedy.identity.people import normalise_phone
 from remedy.models.grievance import Grievance
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
@@ -181,10 +181,12 @@ def use_code(reference: str, code: str, source: str) -> tuple[Grievance, str]:
         burn_time(code or "000000")
         raise InvalidCode()
     if not (code.isdigit() and len(code) == 6 and verify_secret(reset.code_hash, code)):
-        db.session.execute(
-            update(PinReset).where(PinReset.id == reset.id).values(attempts=PinReset.attempts + 1)
-        )
-        db.session.commit()
+        with durable():  # a wrong code counts, whatever the request does next
+            db.session.execute(
+                update(PinReset)
+                .where(PinReset.id == reset.id)
+                .values(attempts=PinReset.attempts + 1)
+            )
         raise InvalidCode()
     with atomic():
         # Claimed by one request only, even when two bring the right code at once.

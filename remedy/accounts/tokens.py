@@ -22,7 +22,7 @@ from remedy.audit import log as audit
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, NotFound, ServiceError
 from remedy.core.extensions import db
-from remedy.core.unit_of_work import transactional
+from remedy.core.unit_of_work import durable, transactional
 from remedy.models.api_token import ApiToken
 from remedy.models.types import utcnow
 from remedy.models.user import User
@@ -148,14 +148,13 @@ def _note_use(token: ApiToken) -> None:
     minutes: a conditional UPDATE, so concurrent requests never conflict over it."""
     now = utcnow()
     stale = now - LAST_USED_PRECISION
-    result = db.session.execute(
-        update(ApiToken)
-        .where(
-            ApiToken.id == token.id,
-            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < stale),
+    with durable():
+        db.session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == token.id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < stale),
+            )
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
         )
-        .values(last_used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount:  # type: ignore[attr-defined]
-        db.session.commit()

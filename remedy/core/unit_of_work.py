@@ -49,3 +49,23 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
 
     return wrapper
+
+
+class NestedDurableWork(RuntimeError):
+    """``durable()`` was entered inside another unit of work."""
+
+
+@contextmanager
+def durable() -> Iterator[None]:
+    """A unit of work that must commit on its own, whatever happens next.
+
+    Counting a wrong PIN or reset code, a token's last use, a delivery report: each must be
+    kept even when the request then fails. Committing them inside someone else's unit of
+    work would commit that caller's half-done work too, so this refuses to run nested or
+    with changes waiting in the session (after Zulip's ``transaction.atomic(durable=True)``).
+    """
+    session = db.session
+    if _depth.get() != 0 or session.new or session.dirty or session.deleted:
+        raise NestedDurableWork("durable work must not run inside another unit of work")
+    with atomic():
+        yield

@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, CursorResult, Executable, insert, literal,
 
 from remedy.core.extensions import db
 from remedy.core.signals import person_opted_out
+from remedy.core.unit_of_work import durable
 from remedy.messaging.senders import OPTED_OUT, WHATSAPP_WINDOW_CLOSED, describe
 from remedy.models.outbox_message import (
     SENDABLE_CHANNELS,
@@ -80,6 +81,10 @@ def moves_forward(current: str | None, new: str) -> bool:
     return RANK[new] > RANK[current]
 
 
+class _SwapMissed(Exception):
+    """Someone changed the row between reading and swapping: roll back, read again."""
+
+
 def record_delivery_status(
     outbox_id: int, message_sid: str, status: str, error_code: str | None
 ) -> None:
@@ -87,11 +92,13 @@ def record_delivery_status(
     status = status.strip().lower()
     error_code = (error_code or "").strip()[:16] or None
     for _ in range(5):  # a concurrent change makes the swap miss: read again and retry
-        outcome = _apply(outbox_id, message_sid[:64], status, error_code)
-        if outcome is not None:
-            db.session.commit()
+        try:
+            with durable():
+                if _apply(outbox_id, message_sid[:64], status, error_code) is None:
+                    raise _SwapMissed
             return
-        db.session.rollback()
+        except _SwapMissed:
+            continue
     logger.warning("outbox %s: status callback gave up after repeated conflicts", outbox_id)
 
 
