@@ -74,13 +74,8 @@ from remedy.core.references import check_digit
 from remedy.identity.place_index import place_words, term_for
 from remedy.models import Organisation, OrganisationKind, Role, TrackKind, User
 from remedy.models.types import keyring, utcnow
-from remedy.queue.search import (
-    QueueFilters,
-    QueueOrder,
-    SavedView,
-    saved_view,
-    search_grievances,
-)
+from remedy.queue.filters import QueueFilters, QueueOrder, SavedView, saved_view
+from remedy.queue.search import search_grievances
 
 PASSWORD = "a long enough passphrase"  # noqa: S105 - bench accounts, dropped after
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -884,7 +879,7 @@ def page_cases(app: Flask, cast: Cast, samples: dict[str, str]) -> list[Case]:
 
 
 def service_cases(app: Flask, cast: Cast, samples: dict[str, str]) -> list[Case]:
-    from remedy.queue.search import OPEN_STATES
+    from remedy.queue.filters import OPEN_STATES
 
     with app.app_context():
         handler = Actor.for_user(db.session.get(User, cast.handlers[0]))

@@ -52,10 +52,10 @@ from sqlalchemy import func, insert, select
 from remedy.core.config import PROJECT_ROOT
 from remedy.core.crypto import generate_key
 from remedy.core.extensions import db
+from remedy.jobs.registry import PERIODIC_JOBS
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
-from remedy.models.worker_timer import WorkerTimer
-from remedy.messaging.worker import PERIODIC_JOBS
 from remedy.models.types import utcnow
+from remedy.models.worker_timer import WorkerTimer
 
 SECRET_KEY = uuid.uuid4().hex * 2
 ENCRYPTION_KEY = generate_key()

@@ -4,7 +4,7 @@ Both routes accept only requests signed by Twilio (see ``twilio_signature``).
 Inbound messages are answered with TwiML made in the request; anything else
 the conversation owes goes through the outbox. This module only reads Twilio's
 parameters and writes TwiML: the conversation itself is
-``remedy.sms.conversation``, which the console's simulator drives too.
+``remedy.sms.receiving``, which the console's simulator drives too.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from channels.twilio_signature import twilio_signature_required
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import csrf, limiter
 from remedy.models.grievance import Channel
-from remedy.sms.conversation import MAX_MEDIA, InboundText, MediaItem, receive
+from remedy.sms.inbound import MAX_MEDIA, InboundText, MediaItem
+from remedy.sms.receiving import receive
 
 bp = Blueprint("sms", __name__, url_prefix="/twilio")
 

@@ -20,8 +20,7 @@ from werkzeug.test import TestResponse
 from remedy.access.case_access import CaseNotFound, TooManyAttempts
 from remedy.accounts import users as accounts
 from remedy.api.problems import BY_STATUS
-from remedy.core.errors import InvalidInput, NotAllowed
-from remedy.core.errors import ConflictError
+from remedy.core.errors import ConflictError, InvalidInput, NotAllowed
 from remedy.errors import CSRF_MESSAGE, MESSAGES
 from tests.support import CSRF_PATTERN, Account, IsolatedClient, make_account, submit_form
 

@@ -23,11 +23,15 @@ def test_durable_work_commits_on_its_own(app: Flask) -> None:
 
 
 def test_durable_work_refuses_to_run_inside_another_unit_of_work(app: Flask) -> None:
-    with pytest.raises(NestedDurableWork), atomic():
-        db.session.add(_organisation("Half done"))
-        db.session.flush()
-        with durable():
-            pass
+    def half_done_then_durable() -> None:
+        with atomic():
+            db.session.add(_organisation("Half done"))
+            db.session.flush()
+            with durable():
+                pass
+
+    with pytest.raises(NestedDurableWork):
+        half_done_then_durable()
 
     assert db.session.query(Organisation).filter_by(name="Half done").count() == 0
 

@@ -24,7 +24,7 @@ from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from remedy.models.remedy_action import RemedyAction
 from remedy.models.types import utcnow
 from remedy.models.user import User
-from remedy.queue.search import QueueItem
+from remedy.queue.rows import QueueItem
 from remedy.workflows import workflow_for
 
 

@@ -27,7 +27,7 @@ from remedy.models.leverage_action import LeverageStatus, LeverageType
 from remedy.models.mandate import ConsentMethod
 from remedy.models.organisation import OrganisationKind
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyType
-from remedy.queue.search import INTAKE_STATES, TRACK_STATES, QueueOrder
+from remedy.queue.filters import INTAKE_STATES, TRACK_STATES, QueueOrder
 from remedy.workflows.definition import MandateScope
 
 MESSAGES = {

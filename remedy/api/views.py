@@ -43,7 +43,8 @@ from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.remedy_action import RemedyAction
-from remedy.queue.search import QueueFilters, QueueOrder, search_grievances
+from remedy.queue.filters import QueueFilters, QueueOrder
+from remedy.queue.search import search_grievances
 from remedy.workflows import workflow_for
 
 

@@ -18,18 +18,18 @@ from remedy.identity.visibility import may_change
 from remedy.models.grievance import CATEGORY_TITLES, Channel, ReprisalRisk
 from remedy.models.involvement_track import TrackKind
 from remedy.models.user import Role
-from remedy.queue.search import (
+from remedy.queue.filters import (
     OPEN_STATES,
     QueueFilters,
     QueueOrder,
-    QueuePage,
     SavedView,
     case_worker_choices,
     filters_from_args,
     organisation_choices,
-    search_grievances,
     state_choices,
 )
+from remedy.queue.rows import QueuePage
+from remedy.queue.search import search_grievances
 
 CHANNEL_LABELS: dict[Channel, LazyString] = {
     Channel.SMS: _l("SMS"),

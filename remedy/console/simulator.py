@@ -39,14 +39,9 @@ from remedy.models.inbound_message import InboundMedia
 from remedy.models.outbox_message import OutboxMessage
 from remedy.models.person import Person
 from remedy.models.user import Role
-from remedy.sms.conversation import (
-    MAX_MESSAGE,
-    InboundText,
-    phone_hashes,
-    receive,
-    transcript,
-    unfinished_drafts,
-)
+from remedy.sms.drafts import unfinished_drafts
+from remedy.sms.inbound import MAX_MESSAGE, InboundText, phone_hashes, transcript
+from remedy.sms.receiving import receive
 from remedy.workflows.conversation import CONVERSATION
 
 bp = Blueprint("simulator", __name__, url_prefix="/console/simulator")

@@ -15,7 +15,8 @@ from remedy.auth.sessions import roles_required
 from remedy.console.queue import CHANNEL_LABELS, RISK_LABELS, SEVERITY_LABELS
 from remedy.console.views import SUPERVISION, bp, current_actor
 from remedy.core.errors import InvalidInput
-from remedy.queue.search import SavedView, saved_view, search_grievances
+from remedy.queue.filters import SavedView, saved_view
+from remedy.queue.search import search_grievances
 from remedy.queue.workload import time_per_stage, workload
 
 WINDOWS = (30, 90, 365)

@@ -12,8 +12,8 @@ from flask import Flask
 from remedy.access.prepared_pins import fill_pins
 from remedy.cases.deadlines import run_deadlines
 from remedy.messaging.worker import PERIODIC_JOBS_KEY, PeriodicJob
-from remedy.sms.conversation import periodic as tidy_conversations
 from remedy.sms.media import fetch_pending_media
+from remedy.sms.upkeep import periodic as tidy_conversations
 
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # Deadlines also open the follow-up check-ins that fell due.

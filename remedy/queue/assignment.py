@@ -28,7 +28,7 @@ from remedy.core.unit_of_work import transactional
 from remedy.identity.visibility import may_change, may_see_grievance
 from remedy.models.grievance import Grievance
 from remedy.models.user import Role, User
-from remedy.queue.search import user_labels
+from remedy.queue.rows import user_labels
 
 
 def _is_case_worker(actor: Actor) -> bool:

@@ -33,7 +33,8 @@ from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow
 from remedy.models.user import User
-from remedy.queue.search import OPEN_STATES, due_key, scoped, state_choices
+from remedy.queue.filters import OPEN_STATES, state_choices
+from remedy.queue.search import due_key, scoped
 from remedy.workflows import WORKFLOWS
 
 STATE_EVENTS = ("grievance.submit", "track.open", "track.reclassify")

@@ -11,9 +11,8 @@ from flask import Flask
 from sqlalchemy import select, text
 
 from remedy.core.actors import Actor
-from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.errors import ConflictError, InvalidInput, NotAllowed
 from remedy.core.extensions import db
-from remedy.core.errors import ConflictError
 from remedy.identity import reveals as identity_reveals
 from remedy.identity.visibility import may_see_identity
 from remedy.models import AuditEvent, Grievance, IdentityReveal, RevealStatus, Role, TrackKind

@@ -6,9 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from remedy.core.actors import Actor
-from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.errors import ConflictError, InvalidInput, NotAllowed
 from remedy.core.extensions import db
-from remedy.core.errors import ConflictError
 from remedy.models import AuditEvent, Grievance, Role, TrackKind, User
 from remedy.queue.assignment import assign, case_assignment, eligible_assignees, take
 from tests.console.case_support import new_user

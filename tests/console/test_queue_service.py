@@ -30,17 +30,17 @@ from remedy.models import (
 )
 from remedy.models import queue as queue_model
 from remedy.models.types import utcnow
-from remedy.queue.search import (
+from remedy.queue.filters import (
     ENDED_STATES,
     OPEN_STATES,
     QueueFilters,
     QueueOrder,
-    QueuePage,
     SavedView,
     filters_from_args,
     saved_view,
-    search_grievances,
 )
+from remedy.queue.rows import QueuePage
+from remedy.queue.search import search_grievances
 from remedy.workflows import INTAKE
 from tests.workflows.scenarios import Scenario
 

@@ -15,8 +15,8 @@ from remedy.core.references import display, is_valid
 from remedy.messaging import sms_texts
 from remedy.models import AuditEvent, Channel, Grievance, GrievancePerson, Person, PersonRole
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
-from remedy.sms.conversation import expire_idle_conversations
 from remedy.sms.keywords import Keyword, primary
+from remedy.sms.upkeep import expire_idle_conversations
 from tests.sms.conftest import GREETINGS, Phone, file_by_phone, rendered
 
 LANGUAGES = ["en", "fr", "es", "sw", "ar"]
@@ -214,7 +214,7 @@ def test_no_contact_consent_means_no_sms_later(phone: Phone) -> None:
 
 def test_the_stored_reply_forgets_the_pin_once_retries_are_over(phone: Phone) -> None:
     from remedy.models.types import utcnow
-    from remedy.sms.conversation import forget_pins
+    from remedy.sms.upkeep import forget_pins
 
     filed = file_by_phone(phone)
     assert forget_pins(utcnow()) == 0  # Twilio may still retry: the reply stays whole

@@ -15,7 +15,7 @@ from remedy.core.references import display
 from remedy.messaging import sms_texts
 from remedy.models import Channel, Conversation, Grievance, Organisation, OrganisationKind, Role
 from remedy.models.types import utcnow
-from remedy.sms.conversation import expire_idle_conversations
+from remedy.sms.upkeep import expire_idle_conversations
 from tests.sms.conftest import Phone, a_number, rendered
 from tests.support import csrf_token, make_account, make_organisation, sign_in
 

@@ -29,7 +29,7 @@ from remedy.messaging import sms_texts
 from remedy.messaging.segments import GSM7_BASIC, GSM7_EXTENSION, is_gsm7, segments
 from remedy.messaging.templates import TEMPLATES
 from remedy.models.grievance import Outcome
-from remedy.sms.conversation import QUESTION_TEXT, language_menu
+from remedy.sms.filing import QUESTION_TEXT, language_menu
 from remedy.sms.keywords import Keyword, primary
 from tests.support import test_overrides as settings_for
 

@@ -187,7 +187,8 @@ class TestMalformedInput:
 
     def test_lone_surrogates_are_kept_as_replacement_characters(self, phone: Phone) -> None:
         from remedy.models.grievance import Channel
-        from remedy.sms.conversation import InboundText, receive
+        from remedy.sms.inbound import InboundText
+        from remedy.sms.receiving import receive
 
         handled = receive(
             InboundText(new_sid(), phone.number, Channel.SMS, "Hello \ud83d the well \udc00 is dry")

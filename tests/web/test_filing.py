@@ -450,7 +450,7 @@ def test_stale_drafts_are_deleted(
 
 def test_answers_are_in_the_steps_table(visitor: WebVisitor) -> None:
     """Guard for the helpers above: every filing step has an answer in the test table."""
-    from channels.web import STEP_NAMES
+    from channels.web_filing import STEP_NAMES
 
     assert STEP_NAMES == STEPS
     assert set(ANSWERS) == set(STEP_NAMES)

@@ -19,7 +19,7 @@ from remedy.core.actors import OPERATOR
 from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.demo import seed as demo
-from remedy.demo.seed import ACCOUNTS, CASES
+from remedy.demo.cast import ACCOUNTS, CASES
 from remedy.models import (
     AuditEvent,
     Grievance,

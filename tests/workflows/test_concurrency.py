@@ -27,8 +27,8 @@ from sqlalchemy import func, select
 
 from remedy.audit.log import verify_chain
 from remedy.cases import check_ins, intake, tracks
-from remedy.core.extensions import db
 from remedy.core.errors import ConflictError
+from remedy.core.extensions import db
 from remedy.models import (
     Answer,
     AuditEvent,

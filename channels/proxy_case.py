@@ -1,0 +1,172 @@
+"""One case in the proxy portal, and the actions a member takes on it for the people,
+each under the mandate's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from channels.proxy import bp, current_member
+from channels.proxy_forms import (
+    ButtonForm,
+    CheckInForm,
+    InformationForm,
+    RequiredReasonForm,
+    WithdrawForm,
+)
+from remedy.cases import check_ins, intake, representation, tracks
+from remedy.core.actors import Actor
+from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.references import display
+from remedy.identity.visibility import may_see_identity
+from remedy.models.check_in import Answer
+from remedy.models.grievance import Grievance
+from remedy.models.types import utcnow
+from remedy.proxy import cases as proxy_cases
+from remedy.proxy.cases import SCOPE_LABELS
+from remedy.workflows.definition import MandateScope
+
+
+def render_case(
+    grievance: Grievance, status: int = 200, forms: dict[str, FlaskForm] | None = None
+) -> tuple[str, int]:
+    actor = current_member()
+    view = proxy_cases.case_view(actor, grievance)
+    return (
+        render_template(
+            "proxy/case.html",
+            view=view,
+            reference=display(grievance.reference),
+            forms=forms or {},
+            show_people=may_see_identity(actor, grievance),
+            scope_labels=SCOPE_LABELS,
+            status_labels=proxy_cases.MANDATE_STATUS_LABELS,
+            today=utcnow().date(),
+            RequiredReasonForm=RequiredReasonForm,
+            InformationForm=InformationForm,
+            CheckInForm=CheckInForm,
+            WithdrawForm=WithdrawForm,
+        ),
+        status,
+    )
+
+
+@bp.route("/cases/<reference>")
+def case(reference: str) -> tuple[str, int]:
+    return render_case(proxy_cases.open_case(current_member(), reference))
+
+
+@dataclass(frozen=True)
+class _Action:
+    """One action on a case: the service to run once its form is valid, and what to say."""
+
+    run: Callable[[], object]
+    done: str
+    form: FlaskForm
+    form_key: str | None = None
+    person: Any = None
+
+
+CaseView = Callable[..., Response | tuple[str, int]]
+
+
+def _case_action(rule: str, scope: MandateScope) -> Callable[[Callable[..., _Action]], CaseView]:
+    """Route one action on a case: open the case, build the action, run it under the mandate."""
+
+    def register(build: Callable[..., _Action]) -> CaseView:
+        @bp.post(rule, endpoint=build.__name__)
+        def view(reference: str, **ids: int) -> Response | tuple[str, int]:
+            actor = current_member()
+            grievance = proxy_cases.open_case(actor, reference)
+            return _act(grievance, scope, build(actor, grievance, **ids))
+
+        return view
+
+    return register
+
+
+def _act(grievance: Grievance, scope: MandateScope, action: _Action) -> Response | tuple[str, int]:
+    """Run one service; on refusal show the case again with why, and nothing changed."""
+    forms = {action.form_key: action.form} if action.form_key else {}
+    if not action.form.validate_on_submit():
+        flash(_("Please check the form below."), "error")
+        return render_case(grievance, 400, forms)
+    try:
+        action.run()
+    except NotAllowed as refusal:
+        organisation_id = current_member().organisation_id
+        reason = representation.mandate_refusal(organisation_id, grievance, scope, action.person)
+        flash(f"{reason or refusal} {_('Nothing was changed.')}", "error")
+        return render_case(grievance, 403, forms)
+    except InvalidInput as problem:
+        flash(f"{problem} {_('Nothing was changed.')}", "error")
+        return render_case(grievance, 400, forms)
+    flash(action.done, "success")
+    return redirect(url_for(".case", reference=grievance.reference))
+
+
+@_case_action("/cases/<reference>/tracks/<int:track_id>/accept", MandateScope.ANSWER_PROPOSALS)
+def accept(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
+    track = proxy_cases.case_track(grievance, track_id)
+    return _Action(
+        lambda: tracks.accept_proposal(actor, track),
+        _("You accepted the proposal for the people."),
+        ButtonForm(),
+    )
+
+
+@_case_action("/cases/<reference>/tracks/<int:track_id>/decline", MandateScope.ANSWER_PROPOSALS)
+def decline(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
+    track = proxy_cases.case_track(grievance, track_id)
+    form = RequiredReasonForm()
+    return _Action(
+        lambda: tracks.decline_proposal(actor, track, form.reason.data or ""),
+        _("You declined the proposal for the people."),
+        form,
+        f"decline-{track.id}",
+    )
+
+
+@_case_action("/cases/<reference>/check-ins/<int:check_in_id>", MandateScope.ANSWER_CHECK_INS)
+def answer(actor: Actor, grievance: Grievance, check_in_id: int) -> _Action:
+    check_in = proxy_cases.case_check_in(grievance, check_in_id)
+    form = CheckInForm()
+    return _Action(
+        lambda: check_ins.answer_check_in(
+            actor, check_in, Answer(form.answer.data), form.comment.data or None
+        ),
+        _("Your answer is recorded."),
+        form,
+        f"check-in-{check_in.id}",
+        person=check_in.person,
+    )
+
+
+@_case_action("/cases/<reference>/information", MandateScope.FOLLOW)
+def add_information(actor: Actor, grievance: Grievance) -> _Action:
+    form = InformationForm()
+    return _Action(
+        lambda: intake.provide_information(actor, grievance, form.information.data),
+        _("The information is added to the case."),
+        form,
+        "information",
+    )
+
+
+@_case_action("/cases/<reference>/appeal", MandateScope.FOLLOW)
+def appeal(actor: Actor, grievance: Grievance) -> _Action:
+    form = RequiredReasonForm()
+    done = _("The appeal is lodged. Someone who did not take the decision will review it.")
+    return _Action(lambda: intake.appeal(actor, grievance, form.reason.data), done, form, "appeal")
+
+
+@_case_action("/cases/<reference>/withdraw", MandateScope.FOLLOW)
+def withdraw(actor: Actor, grievance: Grievance) -> _Action:
+    done = _("The grievance is withdrawn.")
+    return _Action(lambda: intake.withdraw(actor, grievance), done, WithdrawForm(), "withdraw")

@@ -1,0 +1,116 @@
+"""Keywords, in any of the five languages: HELP, STATUS <reference> <PIN>, STOP, START
+and LANG (Twilio's ``OptOutType`` counts as the keyword it names).
+
+STOP and START are mirrored on the person. Nothing about a case is told to a number
+that has not given its PIN in the message that asks (STATUS).
+"""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+
+from remedy.access.case_access import NOT_FOUND_MESSAGE, CaseNotFound, TooManyAttempts, open_case
+from remedy.audit import log as audit
+from remedy.cases.status import case_status
+from remedy.core.actors import Actor, ActorKind
+from remedy.core.references import display
+from remedy.identity.people import register_person
+from remedy.messaging import sms_texts
+from remedy.models.grievance import Grievance
+from remedy.sms.drafts import fire
+from remedy.sms.filing import language_menu, new_conversation, set_language
+from remedy.sms.keywords import Command, Keyword, digits, language_choice
+from remedy.sms.turn import Turn, autoflush
+
+
+def help_text(turn: Turn) -> str:
+    return turn.say(
+        sms_texts.HELP,
+        status=turn.keyword(Keyword.STATUS),
+        lang=turn.keyword(Keyword.LANG),
+        stop=turn.keyword(Keyword.STOP),
+    )
+
+
+def stop(turn: Turn) -> str:
+    """No more SMS or WhatsApp messages to this number; an open draft is kept."""
+    with autoflush():
+        person = turn.person or register_person(phone=turn.e164, language=turn.language)
+        if person.phone_opted_out_at is None:
+            person.phone_opted_out_at = turn.now
+            audit.record(Actor(ActorKind.COMPLAINANT), "person.opt_out", "person", person.id)
+    if turn.conversation is not None:
+        fire(turn.conversation, "stop", turn.now)
+    return turn.say(sms_texts.STOPPED, start=turn.keyword(Keyword.START))
+
+
+def start(turn: Turn) -> None:
+    person = turn.person
+    if person is not None and person.phone_opted_out_at is not None:
+        person.phone_opted_out_at = None
+        with autoflush():
+            audit.record(Actor(ActorKind.COMPLAINANT), "person.opt_in", "person", person.id)
+
+
+def status(turn: Turn, command: Command) -> str:
+    """What is happening in the case, for whoever gives its reference and PIN."""
+    given = digits(command.argument)
+    # The PIN is never kept, not even encrypted: only the reference stays in the record.
+    turn.inbound.body = " ".join(
+        part
+        for part in (turn.keyword(Keyword.STATUS), given[:8], "******" * (len(given) > 8))
+        if part
+    )
+    if len(given) != 14:
+        status = turn.keyword(Keyword.STATUS)
+        return turn.say(sms_texts.STATUS_HOW, status=status)
+    reference, pin = given[:8], given[8:]
+    # Counting a wrong PIN commits on its own; if this request dies after that, a
+    # retried webhook still gets this answer, which is the answer to every wrong PIN.
+    turn.inbound.reply = turn.say(NOT_FOUND_MESSAGE)
+    turn.record_now()
+    try:
+        grievance = open_case(
+            reference, pin, source=f"sms:{turn.phone_hash}", phone_hash=turn.phone_hash
+        )
+    except CaseNotFound:
+        return turn.say(NOT_FOUND_MESSAGE)
+    except TooManyAttempts:
+        with force_locale(turn.language):
+            return str(TooManyAttempts())
+    return tell_status(turn, grievance)
+
+
+def tell_status(turn: Turn, grievance: Grievance) -> str:
+    with force_locale(turn.language):
+        status = case_status(grievance)
+        values = {"reference": display(grievance.reference), "now": status.now}
+        if status.outcome is not None:
+            text = sms_texts.STATUS_OUTCOME
+            values["outcome"] = status.outcome.label
+        elif status.due_at is not None:
+            text = sms_texts.STATUS_DUE
+            values["date"] = sms_texts.phone_date(status.due_at, turn.language)
+        else:
+            text = sms_texts.STATUS
+        return str(text) % {**values, "next": status.next}
+
+
+def change_language(turn: Turn, command: Command) -> str:
+    """LANG: the menu (or LANG with a language: that one), then back to the question."""
+    chosen = language_choice(command.argument, turn.languages) if command.argument else None
+    conversation = turn.conversation
+    if chosen is None:
+        if conversation is None:
+            conversation = turn.conversation = new_conversation(turn)
+        elif conversation.state != "language":
+            conversation.resume_state = conversation.state
+            fire(conversation, "change_language", turn.now)
+        conversation.last_message_at = turn.now
+        return language_menu()
+    if turn.person is not None:
+        turn.person.language = chosen
+    if conversation is None:
+        conversation = turn.conversation = new_conversation(turn)
+    conversation.last_message_at = turn.now
+    return set_language(turn, conversation, chosen)

@@ -1,0 +1,184 @@
+"""The SMS and WhatsApp conversation: one inbound message in, one short reply out.
+
+The SMS channel (Twilio's webhook) and the console's simulator both call
+:func:`receive`. Each message is handled in one unit of work:
+
+1. Its ``MessageSid`` is recorded under a unique constraint, with its reply, in
+   the same unit of work as everything the message does. A retried webhook finds
+   it and gets the stored reply back, changing nothing. When the same message
+   arrives twice at once, the second to write fails on the constraint, all it did
+   is rolled back, and it answers with the first one's reply. (STATUS records the
+   message before it checks the PIN, because counting a wrong PIN commits at once.)
+2. Keywords come first, in any of the five languages (HELP, STATUS <reference>
+   <PIN>, STOP, START, LANG; Twilio's ``OptOutType`` counts as the keyword it
+   names). STOP and START are mirrored on the person.
+3. A bare 1, 2 or 3 answers the person's open check-in, unless the conversation
+   is at a numbered menu.
+4. With no conversation under way, a message (not a greeting) from the number of
+   someone whose case waits for their answer (``awaiting_complainant``), asked by
+   SMS (not in discreet mode), is that answer: it is added to the case, as on the
+   web, and nothing about the case is said back.
+5. Anything else moves the filing conversation (``remedy.workflows.conversation``)
+   on by one question; the last answer files the grievance through
+   ``submit_grievance`` and the reply gives the reference and PIN.
+
+Nothing about a case is told to a number that has not given its PIN in the
+message that asks (STATUS), except the reference and PIN of a case the
+conversation itself just filed. A conversation left silent for a day expires;
+STOP ends it; either way its draft stays for the team.
+
+Where each part lives: the message and its checks in :mod:`remedy.sms.inbound`, what
+is known while handling it in :mod:`remedy.sms.turn`, keywords (2) in
+:mod:`remedy.sms.commands`, answers (3, 4) in :mod:`remedy.sms.answers`, the filing
+conversation (5) in :mod:`remedy.sms.filing`, expiry and PIN masking in
+:mod:`remedy.sms.upkeep`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import ConflictError, atomic
+from remedy.messaging import sms_texts
+from remedy.models.inbound_message import InboundMessage
+from remedy.sms.answers import ANSWERS, answer_awaiting_case, answer_open_check_in
+from remedy.sms.commands import change_language, help_text, start, status, stop
+from remedy.sms.filing import NUMBERED_STATES, begin, step
+from remedy.sms.inbound import MAX_MESSAGE, MEDIA_TYPES, InboundText, validate
+from remedy.sms.keywords import Keyword, choice, greeting_language, parse_command
+from remedy.sms.turn import Turn
+
+# How long a copy of a message waits for the first one's reply before giving up.
+REPLAY_WAIT_SECONDS = 10.0
+ATTEMPTS = 10
+
+
+@dataclass(frozen=True)
+class Handled:
+    reply: str
+    # True when this MessageSid had been handled already: the stored reply, nothing done.
+    repeated: bool = False
+    conversation_id: int | None = None
+
+
+class _Duplicate(Exception):
+    """The message was recorded by another request first."""
+
+
+def receive(message: InboundText) -> Handled:
+    """Handle one inbound message and return the reply; the same MessageSid, the same reply."""
+    e164, body = validate(message)
+    sid = message.message_sid.strip()
+    # No look-up first: a copy does the work again and fails on the MessageSid when it
+    # writes, which rolls it all back. Copies are rare; a look-up would cost every message.
+    for attempt in range(ATTEMPTS):
+        try:
+            return _handle(message, sid, e164, body)
+        except _Duplicate:
+            return _replay(sid)
+        except ConflictError:
+            # Another message from this number changed the conversation first: go again
+            # on top of it (the rollback undid everything of this attempt).
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+    raise AssertionError("unreachable")
+
+
+def _replay(sid: str) -> Handled:
+    """The reply of the request that recorded ``sid`` first, once it has finished."""
+    deadline = time.monotonic() + REPLAY_WAIT_SECONDS
+    while True:
+        row = db.session.execute(
+            select(
+                InboundMessage.reply, InboundMessage.completed_at, InboundMessage.conversation_id
+            ).where(InboundMessage.message_sid == sid)
+        ).one_or_none()
+        db.session.rollback()
+        finished = row is not None and row.completed_at is not None
+        if finished or time.monotonic() > deadline:
+            reply = row.reply if row is not None and row.reply else None
+            if reply is None:
+                with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+                    reply = str(sms_texts.TRY_AGAIN)
+            conversation_id = row.conversation_id if row is not None else None
+            return Handled(reply, repeated=True, conversation_id=conversation_id)
+        time.sleep(0.02)
+
+
+def _handle(message: InboundText, sid: str, e164: str, body: str) -> Handled:
+    try:
+        with atomic():
+            turn = Turn(message, sid, e164, body)
+            # Everything is written at the end, in one flush just before the commit: on
+            # SQLite the write lock is held for a moment, not for the whole message.
+            with db.session.no_autoflush:
+                turn.prepare()
+                reply = respond(turn)
+            turn.finish(reply)
+            return Handled(reply, conversation_id=turn.inbound.conversation_id)
+    except IntegrityError as exc:
+        if _stored_sid_exists(sid):
+            raise _Duplicate from exc
+        # Two first messages from one number at once: the second sees the first's
+        # conversation on the next attempt.
+        raise ConflictError("a conversation for this number was opened at the same time") from exc
+
+
+def _stored_sid_exists(sid: str) -> bool:
+    found = db.session.scalar(select(func.count()).where(InboundMessage.message_sid == sid))
+    db.session.rollback()
+    return bool(found)
+
+
+def respond(turn: Turn) -> str:
+    """The reply to one message, from the first of the handlers that takes it."""
+    if any(item.kind not in MEDIA_TYPES for item in turn.message.media):
+        # Nothing of it is kept: no text, no files, no step taken.
+        turn.inbound.body = None
+        turn.message = InboundText(
+            turn.message.message_sid, turn.message.sender, turn.message.channel
+        )
+        return turn.say(sms_texts.MEDIA_REFUSED)
+    if len(turn.body) > MAX_MESSAGE:
+        turn.inbound.body = None
+        return turn.say(sms_texts.TOO_LONG)
+    opt_out = (turn.message.opt_out or "").strip().upper()
+    command = parse_command(turn.body)
+    if command is not None:
+        turn.command_language = command.language
+    if opt_out == "STOP" or (command and command.keyword is Keyword.STOP):
+        return stop(turn)
+    if opt_out == "START" or (command and command.keyword is Keyword.START):
+        start(turn)
+        if command is not None and command.keyword is Keyword.START:
+            return turn.say(sms_texts.STARTED, help=turn.keyword(Keyword.HELP))
+        command = None  # Twilio's opt-in words include "yes": go on with the message
+    if opt_out == "HELP" or (command and command.keyword is Keyword.HELP):
+        return help_text(turn)
+    if command is not None and command.keyword is Keyword.STATUS:
+        return status(turn, command)
+    if command is not None and command.keyword is Keyword.LANG:
+        return change_language(turn, command)
+    answer = choice(turn.body, len(ANSWERS)) if not turn.message.media else None
+    at_menu = turn.conversation is not None and turn.conversation.state in NUMBERED_STATES
+    if answer is not None and not at_menu:
+        answered = answer_open_check_in(turn, ANSWERS[answer])
+        if answered is not None:
+            return answered
+    if turn.conversation is None and greeting_language(turn.body) is None:
+        added = answer_awaiting_case(turn)
+        if added is not None:
+            return added
+    if turn.conversation is None:
+        return begin(turn)
+    turn.conversation.last_message_at = turn.now
+    return step(turn, turn.conversation)

@@ -1,0 +1,169 @@
+"""One message being handled: what is known about the sender, the number's open
+conversation, the reader's language, and the message's own record.
+
+The handlers (:mod:`remedy.sms.commands`, :mod:`remedy.sms.answers`,
+:mod:`remedy.sms.filing`) each take the :class:`Turn` and return the reply;
+:mod:`remedy.sms.receiving` chooses between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from flask import current_app
+from flask_babel import LazyString, force_locale
+from sqlalchemy import select
+
+from remedy.core.errors import ConflictError, ServiceError
+from remedy.core.extensions import db
+from remedy.models.conversation import Conversation
+from remedy.models.inbound_message import InboundMedia, InboundMessage
+from remedy.models.person import Person
+from remedy.models.types import keyring, utcnow
+from remedy.sms.drafts import expiry, fire
+from remedy.sms.inbound import InboundText, phone_hashes
+from remedy.sms.keywords import Keyword, primary
+
+
+@contextmanager
+def autoflush() -> Iterator[None]:
+    """Services called from a turn work as everywhere else: queries see pending changes."""
+    session = db.session()
+    before, session.autoflush = session.autoflush, True
+    try:
+        yield
+    finally:
+        session.autoflush = before
+
+
+def allowed(service_call: Callable[[], object]) -> bool:
+    """Run a service on the complainant's behalf in a savepoint; False, with nothing of it
+    left behind, when the service refuses (the message is then handled as an ordinary one)."""
+    try:
+        with autoflush(), db.session.begin_nested():
+            service_call()
+    except ConflictError:
+        raise  # the case changed meanwhile: the whole message is handled again
+    except ServiceError:
+        return False
+    return True
+
+
+@dataclass
+class Turn:
+    """One message being handled: what is known about the sender, and how to answer."""
+
+    message: InboundText
+    sid: str
+    e164: str
+    body: str
+    now: datetime = field(default_factory=utcnow)
+    command_language: str | None = None
+    conversation: Conversation | None = None
+    # The case this message answered, when it was not part of a conversation.
+    answered_grievance_id: int | None = None
+    inbound: InboundMessage = field(init=False)
+
+    @cached_property
+    def phone_hash(self) -> str:
+        return keyring().lookup_hash(self.e164)
+
+    @cached_property
+    def hashes(self) -> list[str]:
+        return phone_hashes(self.e164)
+
+    @cached_property
+    def person(self) -> Person | None:
+        return db.session.scalar(
+            select(Person).where(Person.phone_hash.in_(self.hashes)).order_by(Person.id).limit(1)
+        )
+
+    @property
+    def languages(self) -> list[str]:
+        return list(current_app.config["LANGUAGES"])
+
+    @property
+    def language(self) -> str:
+        """The reader's language: the conversation's, the person's, the keyword's, or the
+        mechanism's default."""
+        if self.conversation is not None and self.conversation.language:
+            return self.conversation.language
+        if self.person is not None and self.person.language in self.languages:
+            return self.person.language
+        if self.command_language and self.command_language != "en":
+            return self.command_language
+        default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
+        return default
+
+    def say(self, *texts: LazyString, **values: Any) -> str:
+        """The texts in the reader's language, one after another."""
+        with force_locale(self.language):
+            shown = {key: str(value) for key, value in values.items()}
+            return " ".join(str(text) % shown if shown else str(text) for text in texts)
+
+    def keyword(self, keyword: Keyword) -> str:
+        return primary(keyword, self.language)
+
+    # Recording --------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """The message's record (written last, see :meth:`finish`) and the number's open
+        conversation."""
+        self.inbound = InboundMessage(
+            message_sid=self.sid,
+            channel=self.message.channel,
+            phone_hash=self.phone_hash,
+            body=self.body or None,
+            received_at=self.now,
+        )
+        self.conversation = self._open_conversation()
+
+    def record_now(self) -> None:
+        """Write the message's record at once: before a step that commits on its own
+        (counting a wrong PIN), so its unique MessageSid has decided between copies."""
+        if self.inbound not in db.session:
+            db.session.add(self.inbound)
+            db.session.flush()
+
+    def _open_conversation(self) -> Conversation | None:
+        # Locked on PostgreSQL, so messages from one number at once take turns. SQLite
+        # has one writer at a time: the second to write finds the version moved on and
+        # the whole message is handled again (see receive).
+        conversation = db.session.scalar(
+            select(Conversation)
+            .where(Conversation.open_key.in_(self.hashes))
+            .limit(1)
+            .with_for_update()
+        )
+        if conversation is not None and conversation.last_message_at + expiry() < self.now:
+            fire(conversation, "expire", self.now)
+            db.session.flush()  # frees the number's open slot for a new conversation
+            return None
+        return conversation
+
+    def finish(self, reply: str) -> None:
+        """The message's record with its reply, written with everything the message did:
+        a copy handled at the same time fails on the MessageSid and is rolled back whole."""
+        self.inbound.reply = reply
+        self.inbound.completed_at = utcnow()
+        conversation = self.conversation
+        self.inbound.conversation = conversation
+        for position, item in enumerate(self.message.media):
+            self.inbound.media.append(
+                InboundMedia(
+                    conversation=conversation,
+                    grievance_id=(
+                        conversation.grievance_id if conversation else self.answered_grievance_id
+                    ),
+                    position=position,
+                    url=item.url,
+                    content_type=item.kind,
+                )
+            )
+        db.session.add(self.inbound)
+        db.session.flush()
