@@ -33,9 +33,8 @@ from remedy.api.schemas import (
 from remedy.api.trigger_fields import describe_fields
 from remedy.cases.check_ins import answer_check_in
 from remedy.cases.tracks import report_delivered
-from remedy.cases.triggers import TriggerRefused
 from remedy.core.actors import ActorKind
-from remedy.core.errors import NotAllowed, NotFound
+from remedy.core.errors import NotAllowed, NotFound, TriggerRefused
 from remedy.core.extensions import db
 from remedy.core.references import is_valid, normalise
 from remedy.identity.visibility import get_visible_grievance, visible_tracks

@@ -39,10 +39,15 @@ from remedy.cases.notify import (
     notify_recipient,
     notify_staff,
 )
-from remedy.cases.policy import holds_mandate, is_complainant, party_includes
-from remedy.cases.triggers import TriggerRefused, fire
+from remedy.cases.policy import (
+    ask_again_refusal,
+    holds_mandate,
+    is_complainant,
+    refuse,
+)
+from remedy.cases.triggers import fire
 from remedy.core.actors import SYSTEM, Actor, ActorKind
-from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.errors import InvalidInput, NotAllowed, TriggerRefused
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
 from remedy.models.check_in import Answer, CheckIn, CheckInPurpose, CheckInResponse
@@ -50,7 +55,7 @@ from remedy.models.grievance_person import PersonRole
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow
 from remedy.models.user import Role
-from remedy.workflows.definition import MandateScope, Party
+from remedy.workflows.definition import MandateScope
 
 MAX_COMMENT = 2000
 
@@ -58,10 +63,7 @@ MAX_COMMENT = 2000
 @transactional
 def open_check_in(actor: Actor, track: InvolvementTrack) -> list[CheckIn]:
     """The team asks again (a new round) while the track is being verified."""
-    if not party_includes(Party.TEAM, actor, track.grievance, track, MandateScope.FOLLOW):
-        raise NotAllowed(_("You may not do this on this case."))
-    if track.state != "verifying":
-        raise TriggerRefused(_("Check-ins are sent while the remedy is being verified."), "trigger")
+    refuse(ask_again_refusal(actor, track))
     opened = open_delivery_check_ins(track)
     track.grievance.updated_at = utcnow()
     event = audit.record(

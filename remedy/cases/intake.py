@@ -12,9 +12,9 @@ from remedy.audit import log as audit
 from remedy.cases import check_in_rounds
 from remedy.cases.policy import party_includes
 from remedy.cases.referrals import describe, get_mechanism, record_referral
-from remedy.cases.triggers import TriggerRefused, fire, policy_for, start_in
+from remedy.cases.triggers import fire, policy_for, start_in
 from remedy.core.actors import SYSTEM, Actor
-from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.errors import InvalidInput, NotAllowed, TriggerRefused
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic, transactional
 from remedy.models.added_information import AddedInformation

@@ -11,19 +11,29 @@
   whose mandate covers this grievance (and person) and the trigger's scope.
   Never staff.
 - System triggers: only Remedy itself.
+
+The work on a track beside its triggers (planning actions, reporting delivery, leverage,
+asking again, reclassifying) has one rule each below, returning the refusal or None: the
+console offers a button exactly when the rule returns None, and the use case raises what
+it returns, so the two can never disagree.
 """
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from remedy.cases.representation import valid_mandate
 from remedy.core.actors import Actor, ActorKind
+from remedy.core.errors import InvalidInput, NotAllowed, ServiceError, TriggerRefused
 from remedy.models.grievance import Grievance
-from remedy.models.involvement_track import InvolvementTrack
+from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from remedy.models.person import Person
 from remedy.models.user import Role
 from remedy.workflows.definition import MandateScope, Party, Transition
 
 CASE_WORKERS = frozenset({Role.HANDLER, Role.SUPERVISOR})
+# Where remedy actions are reported delivered.
+DELIVERING_STATES = frozenset({"implementing", "partner_remedying"})
 
 
 def _within_organisation(actor: Actor, track: InvolvementTrack | None) -> bool:
@@ -71,3 +81,74 @@ def may_fire(
         party_includes(party, actor, grievance, track, transition.mandate_scope)
         for party in transition.who
     )
+
+
+# The work on a track ----------------------------------------------------------------
+
+
+def track_work_refusal(actor: Actor, track: InvolvementTrack) -> ServiceError | None:
+    """The team that handles this track (the mechanism's, or the organisation's own)."""
+    if not party_includes(Party.TEAM, actor, track.grievance, track, MandateScope.FOLLOW):
+        return NotAllowed(_("You may not do this on this case."))
+    return None
+
+
+def planning_refusal(actor: Actor, track: InvolvementTrack) -> ServiceError | None:
+    """Adding or cancelling remedy actions: while the track is open."""
+    refusal = track_work_refusal(actor, track)
+    if refusal is None and track.is_ended:
+        return TriggerRefused(_("This track has ended."), "trigger")
+    return refusal
+
+
+def delivery_refusal(actor: Actor, track: InvolvementTrack) -> ServiceError | None:
+    """Reporting an action delivered: while the remedy is being implemented."""
+    refusal = track_work_refusal(actor, track)
+    if refusal is None and track.state not in DELIVERING_STATES:
+        return TriggerRefused(
+            _("Actions are reported delivered while the remedy is being implemented."), "trigger"
+        )
+    return refusal
+
+
+def leverage_refusal(actor: Actor, track: InvolvementTrack) -> ServiceError | None:
+    """Leverage on a business relationship: contribution and direct linkage, while open."""
+    refusal = planning_refusal(actor, track)
+    if refusal is None and track.kind is TrackKind.CAUSE:
+        return InvalidInput(
+            _("Leverage is for contributing or directly linked involvement."), "leverage"
+        )
+    return refusal
+
+
+def ask_again_refusal(actor: Actor, track: InvolvementTrack) -> ServiceError | None:
+    """A new check-in round: while the people are verifying the remedy."""
+    refusal = track_work_refusal(actor, track)
+    if refusal is None and track.state != "verifying":
+        return TriggerRefused(
+            _("Check-ins are sent while the remedy is being verified."), "trigger"
+        )
+    return refusal
+
+
+def reclassify_refusal(actor: Actor, track: InvolvementTrack) -> ServiceError | None:
+    """Another kind of involvement: the mechanism's own case workers, on an open track."""
+    refusal = track_work_refusal(actor, track)
+    if refusal is not None:
+        return refusal
+    if actor.role not in CASE_WORKERS:
+        return NotAllowed(_("You may not do this on this case."))
+    if actor.organisation_id is not None:
+        # An organisation deciding its own involvement could shed its duty to remedy.
+        return NotAllowed(
+            _("Only the mechanism's own team can change how an organisation is involved.")
+        )
+    if track.is_ended or track.grievance.state != "in_remedy":
+        return TriggerRefused(_("Only an open track can be reclassified."), "trigger")
+    return None
+
+
+def refuse(refusal: ServiceError | None) -> None:
+    """Raise the rule's refusal, if any: how use cases apply the rules above."""
+    if refusal is not None:
+        raise refusal

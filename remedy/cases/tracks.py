@@ -11,11 +11,18 @@ from flask_babel import gettext as _
 from remedy.audit import log as audit
 from remedy.cases import check_in_rounds
 from remedy.cases.intake import MAX_TEXT, resolve_if_done
-from remedy.cases.policy import CASE_WORKERS, party_includes
+from remedy.cases.policy import (
+    DELIVERING_STATES,
+    delivery_refusal,
+    leverage_refusal,
+    planning_refusal,
+    reclassify_refusal,
+    refuse,
+)
 from remedy.cases.referrals import describe, get_mechanism, record_referral
-from remedy.cases.triggers import TriggerRefused, fire, start_in
+from remedy.cases.triggers import fire, start_in
 from remedy.core.actors import SYSTEM, Actor
-from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
 from remedy.models.involvement_track import InvolvementTrack, TrackClassification, TrackKind
@@ -23,7 +30,6 @@ from remedy.models.leverage_action import LeverageAction, LeverageStatus, Levera
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction, RemedyType
 from remedy.models.types import utcnow
 from remedy.workflows import WORKFLOWS
-from remedy.workflows.definition import MandateScope, Party
 
 WORK_STATES = frozenset(
     {"planning", "dialogue", "implementing", "engaging", "escalated", "partner_remedying"}
@@ -47,11 +53,6 @@ class LeveragePlan:
     due_date: date | None = None
 
 
-def _require_team(actor: Actor, track: InvolvementTrack) -> None:
-    if not party_includes(Party.TEAM, actor, track.grievance, track, MandateScope.FOLLOW):
-        raise NotAllowed(_("You may not do this on this case."))
-
-
 def _text(value: str, field: str, required: bool = True) -> str:
     cleaned = (value or "").strip()
     if required and not cleaned:
@@ -70,9 +71,7 @@ def _touch(track: InvolvementTrack) -> None:
 def add_remedy_action(
     actor: Actor, track: InvolvementTrack, plan: RemedyActionPlan
 ) -> RemedyAction:
-    _require_team(actor, track)
-    if track.is_ended:
-        raise TriggerRefused(_("This track has ended."), "trigger")
+    refuse(planning_refusal(actor, track))
     if plan.due_date is not None and plan.due_date < utcnow().date():
         raise InvalidInput(_("The due date has passed."), "due_date")
     action = RemedyAction(
@@ -99,11 +98,7 @@ def add_remedy_action(
 def add_leverage_action(
     actor: Actor, track: InvolvementTrack, plan: LeveragePlan
 ) -> LeverageAction:
-    _require_team(actor, track)
-    if track.kind is TrackKind.CAUSE:
-        raise InvalidInput(
-            _("Leverage is for contributing or directly linked involvement."), "leverage"
-        )
+    refuse(leverage_refusal(actor, track))
     target = " ".join(plan.target.split())
     if not target or len(target) > 200:
         raise InvalidInput(_("Name the business relationship (at most 200 characters)."), "target")
@@ -153,9 +148,7 @@ def decline_proposal(actor: Actor, track: InvolvementTrack, reason: str) -> None
 @transactional
 def cancel_remedy_action(actor: Actor, action: RemedyAction) -> None:
     track = action.track
-    _require_team(actor, track)
-    if track.is_ended:
-        raise TriggerRefused(_("This track has ended."), "trigger")
+    refuse(planning_refusal(actor, track))
     if action.is_delivered:
         raise InvalidInput(_("A delivered action cannot be cancelled."), "action")
     action.status = ActionStatus.CANCELLED
@@ -168,11 +161,7 @@ def cancel_remedy_action(actor: Actor, action: RemedyAction) -> None:
 def report_delivered(actor: Actor, action: RemedyAction, evidence: str) -> None:
     """When the last active action is delivered, verification by the people starts."""
     track = action.track
-    _require_team(actor, track)
-    if track.state not in ("implementing", "partner_remedying"):
-        raise TriggerRefused(
-            _("Actions are reported delivered while the remedy is being implemented."), "trigger"
-        )
+    refuse(delivery_refusal(actor, track))
     if not action.is_active or action.is_delivered:
         raise InvalidInput(_("This action is not waiting for delivery."), "action")
     action.status = ActionStatus.DELIVERED
@@ -187,7 +176,7 @@ def _verify_once_delivered(track: InvolvementTrack) -> None:
     """Once every active action is delivered (the last delivered, or the last other one
     cancelled), verification by the people starts."""
     active = [item for item in track.remedy_actions if item.is_active]
-    delivering = track.state in ("implementing", "partner_remedying")
+    delivering = track.state in DELIVERING_STATES
     if delivering and active and all(item.is_delivered for item in active):
         fire(track, "start_verification", SYSTEM)
         check_in_rounds.open_delivery_check_ins(track)
@@ -205,7 +194,7 @@ def record_leverage(actor: Actor, track: InvolvementTrack, plan: LeveragePlan) -
 @transactional
 def complete_leverage(actor: Actor, action: LeverageAction, result: str) -> None:
     track = action.track
-    _require_team(actor, track)
+    refuse(leverage_refusal(actor, track))
     action.status = LeverageStatus.DONE
     action.result = _text(result, "result")
     _touch(track)
@@ -270,16 +259,7 @@ def reclassify(actor: Actor, track: InvolvementTrack, kind: TrackKind, rationale
 
     Questions still open about the old plan are withdrawn: an answer could no longer count.
     """
-    _require_team(actor, track)
-    if actor.role not in CASE_WORKERS:
-        raise NotAllowed(_("You may not do this on this case."))
-    if actor.organisation_id is not None:
-        # An organisation deciding its own involvement could shed its duty to remedy.
-        raise NotAllowed(
-            _("Only the mechanism's own team can change how an organisation is involved.")
-        )
-    if track.is_ended or track.grievance.state != "in_remedy":
-        raise TriggerRefused(_("Only an open track can be reclassified."), "trigger")
+    refuse(reclassify_refusal(actor, track))
     if kind is track.kind:
         raise InvalidInput(_("Choose a different kind of involvement."), "kind")
     rationale = _text(rationale, "rationale")

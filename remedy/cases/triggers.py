@@ -21,7 +21,7 @@ from remedy.audit import log as audit
 from remedy.cases.notify import notify_people
 from remedy.cases.policy import may_fire
 from remedy.core.actors import SYSTEM, Actor
-from remedy.core.errors import ConflictError, InvalidInput, NotAllowed
+from remedy.core.errors import ConflictError, NotAllowed, TriggerRefused
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
 from remedy.models.grievance import Grievance, Outcome
@@ -55,13 +55,6 @@ FIELD_LABELS = {
 # grievance end with it. A track is reopened only once its grievance is back in remedy
 # (check_ins reopens the grievance first), or a resolved grievance would hold an open track.
 TRACK_TRIGGERS_OUTSIDE_REMEDY = frozenset({"withdraw"})
-
-
-class TriggerRefused(InvalidInput):
-    """The trigger is not possible now (wrong state, a missing field, a guard)."""
-
-    status = 409
-    slug = "trigger-refused"
 
 
 def policy_for(grievance: Grievance) -> JurisdictionPolicy:

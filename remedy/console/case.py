@@ -23,8 +23,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from remedy.auth.sessions import roles_required
-from remedy.cases import check_ins, notes, replies, tracks
-from remedy.cases.policy import CASE_WORKERS, party_includes
+from remedy.cases import check_ins, notes, policy, replies, tracks
 from remedy.cases.referrals import directory
 from remedy.cases.timeline import ANSWER_LABELS, timeline
 from remedy.console import case_forms
@@ -50,7 +49,7 @@ from remedy.models.types import utcnow
 from remedy.models.user import Role
 from remedy.queue import assignment
 from remedy.workflows import workflow_for
-from remedy.workflows.definition import MandateScope, Party, Workflow
+from remedy.workflows.definition import Workflow
 
 WORKERS = (Role.SUPERVISOR, Role.HANDLER, Role.PROTECTION_OFFICER)
 # Row ids in URLs: a larger number cannot name a row (and would overflow PostgreSQL's integer).
@@ -147,9 +146,6 @@ class FormState:
 
 def _track_view(actor: Actor, track: InvolvementTrack, now: datetime) -> dict[str, Any]:
     workflow = workflow_for(track)
-    team = may_change(actor) and party_includes(
-        Party.TEAM, actor, track.grievance, track, MandateScope.FOLLOW
-    )
     open_track = not track.is_ended
     return {
         "track": track,
@@ -159,17 +155,12 @@ def _track_view(actor: Actor, track: InvolvementTrack, now: datetime) -> dict[st
         "triggers": [
             (item, case_forms.fields_for(item, track)) for item in case_forms.offered(track, actor)
         ],
-        "may_plan": team and open_track,
-        "may_deliver": team and track.state in ("implementing", "partner_remedying"),
-        "may_leverage": team and open_track and track.kind is not TrackKind.CAUSE,
-        "may_reclassify": (
-            team
-            and open_track
-            and track.grievance.state == "in_remedy"
-            and actor.role in CASE_WORKERS
-            and actor.organisation_id is None
-        ),
-        "may_ask_again": team and track.state == "verifying",
+        # The same rules the use cases apply (remedy/cases/policy.py).
+        "may_plan": policy.planning_refusal(actor, track) is None,
+        "may_deliver": policy.delivery_refusal(actor, track) is None,
+        "may_leverage": policy.leverage_refusal(actor, track) is None,
+        "may_reclassify": policy.reclassify_refusal(actor, track) is None,
+        "may_ask_again": policy.ask_again_refusal(actor, track) is None,
         "diagram": diagram(workflow, track.state),
         "check_ins": list(track.check_ins),
     }

@@ -46,6 +46,13 @@ class InvalidInput(ServiceError):
         self.field = field
 
 
+class TriggerRefused(InvalidInput):
+    """The trigger is not possible now (wrong state, a missing field, a guard)."""
+
+    status = 409
+    slug = "trigger-refused"
+
+
 class ConflictError(ServiceError):
     """Someone else changed the same record first; reload and try again.
 

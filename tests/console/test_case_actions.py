@@ -251,7 +251,7 @@ def test_the_complainants_steps_are_never_offered_or_done_by_staff(
 
 def test_unknown_steps_are_400_and_unknown_cases_404(handler: Console, scenario: Scenario) -> None:
     grievance = scenario.file()
-    assert handler.post(grievance, "/triggers/explode", {}).status_code == 409
+    assert handler.post(grievance, "/triggers/explode", {}).status_code == 422
     for reference in ("12345678", "abc", "%00", "1" * 300):
         assert handler.client.get(f"/console/grievances/{reference}").status_code == 404
     assert (

@@ -49,7 +49,7 @@ def test_an_empty_or_huge_note_is_refused(app: Flask, scenario: Scenario) -> Non
 
     assert empty.status_code == 422
     assert "Write the note first." in text_of(empty.get_data(as_text=True))
-    assert huge.status_code == 400
+    assert huge.status_code == 422
     assert db.session.scalar(select(func.count(InternalNote.id))) == 0
 
 

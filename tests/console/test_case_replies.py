@@ -153,7 +153,7 @@ def test_an_empty_reply_is_refused_and_nothing_is_queued(
     assert "Write the reply or choose one of the listed replies." in text_of(
         empty.get_data(as_text=True)
     )
-    assert unknown.status_code == 400
+    assert unknown.status_code == 422
     assert huge.status_code == 400
     assert replies_of(grievance) == []
 

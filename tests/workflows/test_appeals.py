@@ -9,9 +9,8 @@ import pytest
 from flask import Flask
 
 from remedy.cases import intake
-from remedy.cases.triggers import TriggerRefused
 from remedy.core.actors import Actor
-from remedy.core.errors import NotAllowed
+from remedy.core.errors import NotAllowed, TriggerRefused
 from remedy.models import AppealResult, Grievance, Outcome, TrackKind
 from remedy.models.types import utcnow
 from remedy.workflows.definition import MandateScope

@@ -18,9 +18,8 @@ from remedy.accounts import users as accounts
 from remedy.accounts.organisations import create_organisation, vet_organisation
 from remedy.cases import check_ins, tracks
 from remedy.cases.deadlines import run_deadlines
-from remedy.cases.triggers import TriggerRefused
 from remedy.core.actors import OPERATOR, Actor
-from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.errors import InvalidInput, NotAllowed, TriggerRefused
 from remedy.models import (
     Answer,
     CheckIn,

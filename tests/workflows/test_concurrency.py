@@ -114,7 +114,7 @@ def one_winner(racers: tuple[Racer, ...]) -> tuple[Racer, Racer]:
     winner = first if first.outcome == "committed" else second
     loser = second if winner is first else first
     assert isinstance(loser.error, ConflictError)
-    assert "changed by someone else" in str(loser.error)
+    assert "Someone else changed this case" in str(loser.error)
     return winner, loser
 
 

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from remedy.audit.log import verify_chain
 from remedy.cases import check_ins, intake, tracks
 from remedy.cases.notify import recipients
-from remedy.cases.triggers import FIELD_LABELS, TriggerRefused, allowed_transitions, fire
+from remedy.cases.triggers import FIELD_LABELS, allowed_transitions, fire
 from remedy.core.actors import SYSTEM, Actor
-from remedy.core.errors import InvalidInput
+from remedy.core.errors import InvalidInput, TriggerRefused
 from remedy.core.extensions import db
 from remedy.models import (
     Answer,
