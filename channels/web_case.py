@@ -26,6 +26,7 @@ from remedy.core.errors import InvalidInput, ServiceError
 from remedy.core.references import display, normalise
 from remedy.models.check_in import Answer
 from remedy.models.grievance import Grievance
+from remedy.workflows.states import IntakeState
 
 FormT = TypeVar("FormT", bound=FlaskForm)
 
@@ -208,7 +209,7 @@ def add_information(grievance: Grievance) -> Response | tuple[str, int]:
         _("Thank you. We added your information to the case."),
         "information",
         "web/information.html",
-        asked=grievance.state == "awaiting_complainant",
+        asked=grievance.state == IntakeState.AWAITING_COMPLAINANT,
     )
 
 

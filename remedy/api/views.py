@@ -45,6 +45,7 @@ from remedy.models.remedy_action import RemedyAction
 from remedy.queue.filters import QueueFilters, QueueOrder
 from remedy.queue.search import search_grievances
 from remedy.workflows import workflow_for
+from remedy.workflows.states import IntakeState
 
 
 def _json(schema: Schema, data: Any, status: int = 200, **headers: str) -> Response:
@@ -112,7 +113,7 @@ def list_grievances() -> Response:
         organisation_id=args.get("organisation_id"),
         assignee_id=args.get("assignee_id"),
         unassigned=args.get("unassigned", False),
-        awaiting_complainant=args.get("awaiting_complainant", False),
+        awaiting_complainant=args.get(IntakeState.AWAITING_COMPLAINANT, False),
         text=args.get("q"),
         order=args.get("order") or QueueOrder.DUE,
     )

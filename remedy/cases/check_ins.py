@@ -8,7 +8,7 @@ The rule for a round of delivery check-ins (also for collective grievances):
   proxy's answer is one more voice (its "no" or "partly" counts) but its silence
   blocks no one; a round put only to a proxy waits for the proxy;
 - silence is never consent: without every answer, only a supervisor can close
-  the track, after the window, as "unconfirmed".
+  the track, after the window, as TrackState.UNCONFIRMED.
 Who answers which question: a person writing from their own number answers
 their own; reference and PIN alone answer only the complainant's own question;
 a proxy answers its organisation's question and those of the people its
@@ -56,6 +56,7 @@ from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow
 from remedy.models.user import Role
 from remedy.workflows.definition import MandateScope
+from remedy.workflows.states import IntakeState, TrackState
 
 MAX_COMMENT = 2000
 
@@ -177,7 +178,7 @@ def answer_check_in(
 
 
 def _delivery_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn) -> None:
-    if track.state != "verifying":
+    if track.state != TrackState.VERIFYING:
         return
     round_ = [
         c
@@ -236,12 +237,12 @@ def _follow_up_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn)
     if (
         ended_at is None
         or utcnow() > ended_at + monitoring
-        or grievance.state not in ("resolved", "in_remedy")
+        or grievance.state not in (IntakeState.RESOLVED, IntakeState.IN_REMEDY)
     ):
         _alert_team(track, answered)
         notify_recipient(grievance, "follow_up_noted", f"n{answered.id}", answered)
         return
-    if grievance.state == "resolved":
+    if grievance.state == IntakeState.RESOLVED:
         fire(grievance, "reopen", SYSTEM)
     fire(track, "reopen", actor)
     cancel_open_check_ins(track, CheckInPurpose.FOLLOW_UP)

@@ -25,6 +25,7 @@ from remedy.models.grievance_person import PersonRole
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from remedy.models.remedy_action import RemedyAction
+from remedy.workflows.states import IntakeState
 
 # Secret codes sent by SMS: never shown again, even to their owner.
 HIDDEN_TEMPLATES = frozenset({"pin_reset_code"})
@@ -199,7 +200,7 @@ def find_proposal(grievance: Grievance, actor: Actor, track_id: int) -> Proposal
 def case_actions(grievance: Grievance, actor: Actor) -> CaseActions:
     offered = {t.trigger for t in allowed_transitions(grievance, actor)}
     return CaseActions(
-        add_information=grievance.state != "withdrawn",
+        add_information=grievance.state != IntakeState.WITHDRAWN,
         appeal="appeal" in offered,
         withdraw="withdraw" in offered,
         proposals=proposals(grievance, actor),

@@ -27,8 +27,14 @@ from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow
 from remedy.models.user import Role
 from remedy.workflows import INTAKE
+from remedy.workflows.states import IntakeState
 
-PRE_FEEDBACK_STATES = ("received", "screening", "awaiting_complainant", "assessment")
+PRE_FEEDBACK_STATES = (
+    IntakeState.RECEIVED,
+    IntakeState.SCREENING,
+    IntakeState.AWAITING_COMPLAINANT,
+    IntakeState.ASSESSMENT,
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ def run_deadlines(now: datetime | None = None) -> DeadlineReport:
         select(InvolvementTrack.id)
         .join(Grievance)
         .where(
-            Grievance.state == "in_remedy",
+            Grievance.state == IntakeState.IN_REMEDY,
             InvolvementTrack.overdue_at.is_(None),
             InvolvementTrack.due_at <= now,
             InvolvementTrack.ended_at.is_(None),
@@ -92,7 +98,7 @@ def run_deadlines(now: datetime | None = None) -> DeadlineReport:
                 if grievance is None or grievance.overdue_at is not None:
                     continue
                 if (
-                    grievance.state == "awaiting_complainant"
+                    grievance.state == IntakeState.AWAITING_COMPLAINANT
                     and grievance.due_at
                     and (grievance.due_at <= now)
                 ):

@@ -25,6 +25,7 @@ from remedy.models.organisation import Organisation
 from remedy.models.types import utcnow
 from remedy.workflows import WORKFLOWS
 from remedy.workflows.definition import MandateScope, Party
+from remedy.workflows.states import IntakeState
 
 MAX_TEXT = 5000
 
@@ -124,7 +125,7 @@ def provide_information(actor: Actor, grievance: Grievance, information: str) ->
         raise NotAllowed(_("You may not do this on this case."))
     added = AddedInformation(grievance_id=grievance.id, text=information, added_by=actor.kind)
     db.session.add(added)
-    if grievance.state == "awaiting_complainant":
+    if grievance.state == IntakeState.AWAITING_COMPLAINANT:
         fire(grievance, "info_received", actor, information=information)
     else:
         grievance.updated_at = utcnow()
@@ -267,7 +268,7 @@ def derive_outcome(tracks: Sequence[InvolvementTrack]) -> Outcome:
 
 def resolve_if_done(grievance: Grievance) -> bool:
     """Resolve the grievance once every track has ended; its outcome comes from theirs."""
-    if grievance.state != "in_remedy" or not all(t.is_ended for t in grievance.tracks):
+    if grievance.state != IntakeState.IN_REMEDY or not all(t.is_ended for t in grievance.tracks):
         return False
     outcome = derive_outcome(grievance.tracks)
     with atomic():
@@ -343,7 +344,7 @@ def review(
     record.result = AppealResult.UPHELD if uphold else AppealResult.OVERTURNED
     record.review_reason = reason
     record.reviewed_at = utcnow()
-    if uphold and grievance.state == "resolved":
+    if uphold and grievance.state == IntakeState.RESOLVED:
         grievance.outcome = derive_outcome(grievance.tracks)
     if not uphold:
         grievance.decided_by_user_id = None

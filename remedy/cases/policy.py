@@ -30,10 +30,11 @@ from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from remedy.models.person import Person
 from remedy.models.user import Role
 from remedy.workflows.definition import MandateScope, Party, Transition
+from remedy.workflows.states import IntakeState, TrackState
 
 CASE_WORKERS = frozenset({Role.HANDLER, Role.SUPERVISOR})
 # Where remedy actions are reported delivered.
-DELIVERING_STATES = frozenset({"implementing", "partner_remedying"})
+DELIVERING_STATES = frozenset({TrackState.IMPLEMENTING, TrackState.PARTNER_REMEDYING})
 
 
 def _within_organisation(actor: Actor, track: InvolvementTrack | None) -> bool:
@@ -124,7 +125,7 @@ def leverage_refusal(actor: Actor, track: InvolvementTrack) -> ServiceError | No
 def ask_again_refusal(actor: Actor, track: InvolvementTrack) -> ServiceError | None:
     """A new check-in round: while the people are verifying the remedy."""
     refusal = track_work_refusal(actor, track)
-    if refusal is None and track.state != "verifying":
+    if refusal is None and track.state != TrackState.VERIFYING:
         return TriggerRefused(
             _("Check-ins are sent while the remedy is being verified."), "trigger"
         )
@@ -143,7 +144,7 @@ def reclassify_refusal(actor: Actor, track: InvolvementTrack) -> ServiceError | 
         return NotAllowed(
             _("Only the mechanism's own team can change how an organisation is involved.")
         )
-    if track.is_ended or track.grievance.state != "in_remedy":
+    if track.is_ended or track.grievance.state != IntakeState.IN_REMEDY:
         return TriggerRefused(_("Only an open track can be reclassified."), "trigger")
     return None
 

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from remedy.models.grievance import Grievance, Outcome
 from remedy.models.involvement_track import InvolvementTrack
+from remedy.workflows.states import IntakeState, TrackState
 
 
 @dataclass(frozen=True)
@@ -28,66 +29,70 @@ class Wording:
 
 
 INTAKE_WORDING: dict[str, Wording] = {
-    "received": Wording(
+    IntakeState.RECEIVED: Wording(
         _l("We received your case."), _l("We will check that we can handle it here.")
     ),
-    "screening": Wording(
+    IntakeState.SCREENING: Wording(
         _l("We are checking that we can handle your case."),
         _l("We will tell you if we accept it."),
     ),
-    "awaiting_complainant": Wording(
+    IntakeState.AWAITING_COMPLAINANT: Wording(
         _l("We asked you for more information."),
         _l("Please send it. Without it we go on with what we have."),
         awaits_you=True,
     ),
-    "assessment": Wording(
+    IntakeState.ASSESSMENT: Wording(
         _l("We are finding out who is responsible."),
         _l("We will tell you what must be done."),
     ),
-    "under_review": Wording(
+    IntakeState.UNDER_REVIEW: Wording(
         _l("Someone new is reviewing your appeal."), _l("We will tell you the decision.")
     ),
-    "resolved": Wording(_l("Your case is closed."), _l("You may appeal if you disagree.")),
-    "not_admissible": Wording(
+    IntakeState.RESOLVED: Wording(
+        _l("Your case is closed."), _l("You may appeal if you disagree.")
+    ),
+    IntakeState.NOT_ADMISSIBLE: Wording(
         _l("Your case cannot be handled here."),
         _l("You may appeal, or go to the body we named."),
     ),
-    "no_involvement": Wording(
+    IntakeState.NO_INVOLVEMENT: Wording(
         _l("We found the company was not involved."),
         _l("You may appeal, or go to the body we named."),
     ),
-    "withdrawn": Wording(
+    IntakeState.WITHDRAWN: Wording(
         _l("Your case was withdrawn."), _l("You may tell us about a new problem at any time.")
     ),
 }
 
 TRACK_WORDING: dict[str, Wording] = {
-    "planning": Wording(_l("A remedy is being prepared."), _l("We will send you the proposal.")),
-    "proposed": Wording(
+    TrackState.PLANNING: Wording(
+        _l("A remedy is being prepared."), _l("We will send you the proposal.")
+    ),
+    TrackState.PROPOSED: Wording(
         _l("A remedy was proposed to you."),
         _l("Please accept or decline it."),
         awaits_you=True,
     ),
-    "dialogue": Wording(
+    TrackState.DIALOGUE: Wording(
         _l("We are discussing a better proposal."), _l("We will send you the new proposal.")
     ),
-    "implementing": Wording(
+    TrackState.IMPLEMENTING: Wording(
         _l("The remedy is being carried out."), _l("We will ask you if it arrived.")
     ),
-    "verifying": Wording(
+    TrackState.VERIFYING: Wording(
         _l("We are asking if the remedy arrived."),
         _l("Please tell us: did you receive it?"),
         awaits_you=True,
     ),
-    "engaging": Wording(
+    TrackState.ENGAGING: Wording(
         _l("The company is pressing its business partner to act."),
         _l("We will tell you what the partner promises."),
     ),
-    "escalated": Wording(
+    TrackState.ESCALATED: Wording(
         _l("The company is pressing its business partner harder."),
         _l("We will tell you what the partner promises."),
     ),
-    "partner_remedying": Wording(
+    TrackState.PARTNER_REMEDYING: Wording(
         _l("The business partner is carrying out a remedy."),
         _l("We will ask you if it arrived."),
     ),
@@ -124,7 +129,7 @@ def case_status(grievance: Grievance) -> CaseStatus:
     wording = INTAKE_WORDING.get(grievance.state, IN_REMEDY)
     due_at = grievance.due_at
     state = grievance.state
-    if grievance.state == "in_remedy":
+    if grievance.state == IntakeState.IN_REMEDY:
         track = _track_in_focus(grievance)
         if track is not None:
             wording = TRACK_WORDING.get(track.state, IN_REMEDY)

@@ -30,9 +30,17 @@ from remedy.models.leverage_action import LeverageAction, LeverageStatus, Levera
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction, RemedyType
 from remedy.models.types import utcnow
 from remedy.workflows import WORKFLOWS
+from remedy.workflows.states import TrackState
 
 WORK_STATES = frozenset(
-    {"planning", "dialogue", "implementing", "engaging", "escalated", "partner_remedying"}
+    {
+        TrackState.PLANNING,
+        TrackState.DIALOGUE,
+        TrackState.IMPLEMENTING,
+        TrackState.ENGAGING,
+        TrackState.ESCALATED,
+        TrackState.PARTNER_REMEDYING,
+    }
 )
 
 
@@ -186,7 +194,7 @@ def _verify_once_delivered(track: InvolvementTrack) -> None:
 def record_leverage(actor: Actor, track: InvolvementTrack, plan: LeveragePlan) -> LeverageAction:
     """Directly linked tracks stay engaging; contribute tracks record it beside the remedy."""
     action = add_leverage_action(actor, track, plan)
-    if track.kind is TrackKind.DIRECTLY_LINKED and track.state == "engaging":
+    if track.kind is TrackKind.DIRECTLY_LINKED and track.state == TrackState.ENGAGING:
         fire(track, "record_leverage", actor)
     return action
 

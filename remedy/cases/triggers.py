@@ -30,16 +30,17 @@ from remedy.workflows import workflow_for
 from remedy.workflows.context import Subject, TriggerContext
 from remedy.workflows.deadlines import POLICIES, JurisdictionPolicy, with_overrides
 from remedy.workflows.definition import Transition
+from remedy.workflows.states import IntakeState, TrackState
 
-STATE_OUTCOMES = {
-    "remedied": Outcome.REMEDIED,
-    "partly_remedied": Outcome.PARTLY_REMEDIED,
-    "unconfirmed": Outcome.UNCONFIRMED,
-    "referred": Outcome.REFERRED,
-    "relationship_ended": Outcome.NOT_REMEDIED,
-    "withdrawn": Outcome.WITHDRAWN,
-    "not_admissible": Outcome.NOT_ADMISSIBLE,
-    "no_involvement": Outcome.NO_INVOLVEMENT,
+STATE_OUTCOMES: dict[str, Outcome] = {
+    TrackState.REMEDIED: Outcome.REMEDIED,
+    TrackState.PARTLY_REMEDIED: Outcome.PARTLY_REMEDIED,
+    TrackState.UNCONFIRMED: Outcome.UNCONFIRMED,
+    TrackState.REFERRED: Outcome.REFERRED,
+    TrackState.RELATIONSHIP_ENDED: Outcome.NOT_REMEDIED,
+    IntakeState.WITHDRAWN: Outcome.WITHDRAWN,  # the same name on tracks
+    IntakeState.NOT_ADMISSIBLE: Outcome.NOT_ADMISSIBLE,
+    IntakeState.NO_INVOLVEMENT: Outcome.NO_INVOLVEMENT,
 }
 # How required fields are named to the person who left one out.
 FIELD_LABELS = {
@@ -76,7 +77,7 @@ def refusal(ctx: TriggerContext, transition: Transition) -> str | None:
     """Why this actor may not fire this transition now, or None. Shared with the UI."""
     if not may_fire(transition, ctx.actor, ctx.grievance, ctx.track):
         return _("You may not do this on this case.")
-    track_frozen = ctx.track is not None and ctx.grievance.state != "in_remedy"
+    track_frozen = ctx.track is not None and ctx.grievance.state != IntakeState.IN_REMEDY
     if track_frozen and transition.trigger not in TRACK_TRIGGERS_OUTSIDE_REMEDY:
         return _("The grievance is not in remedy, so its tracks cannot change.")
     for name in transition.requires:
@@ -118,7 +119,7 @@ def _enter(ctx: TriggerContext, dest: str) -> None:
         subject.outcome = STATE_OUTCOMES.get(dest)
         if isinstance(subject, InvolvementTrack):
             subject.ended_at = ctx.now
-        elif dest == "resolved":
+        elif dest == IntakeState.RESOLVED:
             grievance.resolved_at = ctx.now
     else:
         subject.outcome = None

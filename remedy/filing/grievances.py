@@ -23,6 +23,7 @@ from remedy.models.attachment import Attachment
 from remedy.models.grievance import Category, Channel, Grievance, ReprisalRisk
 from remedy.models.grievance_person import GrievancePerson, PersonRole
 from remedy.models.types import utcnow
+from remedy.workflows.states import IntakeState
 
 MAX_DESCRIPTION_LENGTH = 10_000
 MAX_LOCATION_LENGTH = 500
@@ -155,7 +156,7 @@ def record_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
         filed_by_user_id=form.filed_by_user_id,
         filed_by_organisation_id=form.filed_by_organisation_id,
         contact_channel=form.contact_channel,
-        state="received",
+        state=IntakeState.RECEIVED.value,  # a plain name: transitions reads Enum members by .name
         jurisdiction=current_app.config["REMEDY_JURISDICTION"],
         # A new grievance has neither yet: set empty, so nothing loads them from the
         # database once it is flushed (two SELECTs per filing).

@@ -41,11 +41,12 @@ from remedy.queue.cursor import Cursor
 from remedy.queue.filters import QueueFilters, QueueOrder, own_organisation
 from remedy.queue.rows import QueuePage, queue_items
 from remedy.queue.text_search import text_condition
+from remedy.workflows.states import IntakeState, TrackState
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 # Track states in which the next move is the complainant's: answering a proposal, confirming.
-WAITING_TRACK_STATES = ("proposed", "verifying")
+WAITING_TRACK_STATES = (TrackState.PROPOSED, TrackState.VERIFYING)
 # An organisation's staff: their own track, joined to sort and filter by (an alias, so the
 # visibility rule's EXISTS on tracks still correlates to the grievance alone).
 OWN_TRACK = aliased(InvolvementTrack, name="own_track")
@@ -82,8 +83,8 @@ def _track_conditions(actor: Actor, filters: QueueFilters) -> list[ColumnElement
             waiting = or_(*(_has_tag("state", state) for state in WAITING_TRACK_STATES))
         found.append(
             or_(
-                Grievance.state == "awaiting_complainant",
-                and_(Grievance.state == "in_remedy", waiting),
+                Grievance.state == IntakeState.AWAITING_COMPLAINANT,
+                and_(Grievance.state == IntakeState.IN_REMEDY, waiting),
             )
         )
     return found

@@ -18,6 +18,7 @@ from remedy.models.grievance import Grievance
 from remedy.models.grievance_person import GrievancePerson
 from remedy.models.person import Person
 from remedy.sms.turn import Turn, allowed
+from remedy.workflows.states import IntakeState
 
 # The check-in's answers, as the SMS asking for them numbers them.
 ANSWERS = {1: Answer.YES, 2: Answer.PARTLY, 3: Answer.NO}
@@ -66,7 +67,7 @@ def answer_awaiting_case(turn: Turn) -> str | None:
         .where(
             Person.phone_hash.in_(turn.hashes),
             GrievancePerson.receives_messages.is_(True),
-            Grievance.state == "awaiting_complainant",
+            Grievance.state == IntakeState.AWAITING_COMPLAINANT,
             Grievance.discreet_messages.is_(False),
         )
         .order_by(Grievance.updated_at.desc(), Grievance.id.desc())

@@ -7,16 +7,17 @@ from flask_babel import lazy_gettext as _l
 
 from remedy.workflows import guards
 from remedy.workflows.definition import MandateScope, Party, State, Workflow, transition
+from remedy.workflows.states import TrackState
 from remedy.workflows.verification import verification_states, verification_transitions
 
 TEAM, COMPLAINANT, SYSTEM = Party.TEAM, Party.COMPLAINANT, Party.SYSTEM
 OPEN = ("planning", "proposed", "dialogue", "implementing", "verifying")
 
 STATES = (
-    State("planning", _l("Planning the remedy"), deadline="plan_remedy"),
-    State("proposed", _l("Remedy proposed"), deadline="complainant_answer"),
-    State("dialogue", _l("In dialogue"), deadline="dialogue"),
-    State("implementing", _l("Implementing"), deadline="implement"),
+    State(TrackState.PLANNING, _l("Planning the remedy"), deadline="plan_remedy"),
+    State(TrackState.PROPOSED, _l("Remedy proposed"), deadline="complainant_answer"),
+    State(TrackState.DIALOGUE, _l("In dialogue"), deadline="dialogue"),
+    State(TrackState.IMPLEMENTING, _l("Implementing"), deadline="implement"),
     *verification_states(),
 )
 

@@ -110,7 +110,7 @@ class Workflow:
 
     @property
     def ended_states(self) -> frozenset[str]:
-        return frozenset(state.name for state in self.states if state.ended)
+        return frozenset(str(state.name) for state in self.states if state.ended)
 
     def candidates(self, trigger: str, state: str) -> list[Transition]:
         return [t for t in self.transitions if t.trigger == trigger and state in t.source]
@@ -124,7 +124,7 @@ class Workflow:
 
     def _machine_kwargs(self) -> dict[str, Any]:
         return {
-            "states": [state.name for state in self.states],
+            "states": [str(state.name) for state in self.states],  # names, never Enum members
             "transitions": [
                 {
                     "trigger": item.trigger,

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from remedy.workflows import guards
 from remedy.workflows.definition import Party, State, Workflow, transition
+from remedy.workflows.states import TrackState
 from remedy.workflows.verification import (
     REMEDY_ENDINGS,
     verification_states,
@@ -21,11 +22,11 @@ TEAM, SUPERVISOR, SYSTEM = Party.TEAM, Party.SUPERVISOR, Party.SYSTEM
 OPEN = ("engaging", "escalated", "partner_remedying", "verifying")
 
 STATES = (
-    State("engaging", _l("Engaging the partner"), deadline="engage"),
-    State("escalated", _l("Escalated"), deadline="escalate"),
-    State("partner_remedying", _l("Partner remedying"), deadline="partner_remedy"),
+    State(TrackState.ENGAGING, _l("Engaging the partner"), deadline="engage"),
+    State(TrackState.ESCALATED, _l("Escalated"), deadline="escalate"),
+    State(TrackState.PARTNER_REMEDYING, _l("Partner remedying"), deadline="partner_remedy"),
     *verification_states(),
-    State("relationship_ended", _l("Relationship ended"), ended=True),
+    State(TrackState.RELATIONSHIP_ENDED, _l("Relationship ended"), ended=True),
 )
 
 # fmt: off

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from remedy.workflows import guards
 from remedy.workflows.definition import MandateScope, Party, State, Workflow, transition
+from remedy.workflows.states import IntakeState
 
 TEAM, COMPLAINANT, SYSTEM = Party.TEAM, Party.COMPLAINANT, Party.SYSTEM
 MECHANISM_SUPERVISOR = Party.MECHANISM_SUPERVISOR
@@ -17,16 +18,20 @@ OPEN = ("received", "screening", "awaiting_complainant", "assessment", "in_remed
 DECIDED = ("not_admissible", "no_involvement", "resolved")
 
 STATES = (
-    State("received", _l("Received"), deadline="acknowledge"),
-    State("screening", _l("Screening"), deadline="screening"),
-    State("awaiting_complainant", _l("Waiting for the complainant"), deadline="complainant_reply"),
-    State("assessment", _l("Assessment"), deadline="assessment"),
-    State("in_remedy", _l("In remedy")),
-    State("under_review", _l("Appeal under review"), deadline="appeal_review"),
-    State("resolved", _l("Resolved"), ended=True),
-    State("not_admissible", _l("Not admissible"), ended=True),
-    State("no_involvement", _l("No involvement"), ended=True),
-    State("withdrawn", _l("Withdrawn"), ended=True),
+    State(IntakeState.RECEIVED, _l("Received"), deadline="acknowledge"),
+    State(IntakeState.SCREENING, _l("Screening"), deadline="screening"),
+    State(
+        IntakeState.AWAITING_COMPLAINANT,
+        _l("Waiting for the complainant"),
+        deadline="complainant_reply",
+    ),
+    State(IntakeState.ASSESSMENT, _l("Assessment"), deadline="assessment"),
+    State(IntakeState.IN_REMEDY, _l("In remedy")),
+    State(IntakeState.UNDER_REVIEW, _l("Appeal under review"), deadline="appeal_review"),
+    State(IntakeState.RESOLVED, _l("Resolved"), ended=True),
+    State(IntakeState.NOT_ADMISSIBLE, _l("Not admissible"), ended=True),
+    State(IntakeState.NO_INVOLVEMENT, _l("No involvement"), ended=True),
+    State(IntakeState.WITHDRAWN, _l("Withdrawn"), ended=True),
 )
 
 TRANSITIONS = (

@@ -13,18 +13,19 @@ from flask_babel import lazy_gettext as _l
 
 from remedy.workflows import guards
 from remedy.workflows.definition import MandateScope, Party, State, Transition, transition
+from remedy.workflows.states import TrackState
 
 REMEDY_ENDINGS = ("remedied", "partly_remedied", "unconfirmed", "referred")
 
 
 def verification_states() -> tuple[State, ...]:
     return (
-        State("verifying", _l("Affected people verifying"), deadline="verify"),
-        State("remedied", _l("Remedied"), ended=True),
-        State("partly_remedied", _l("Partly remedied"), ended=True),
-        State("unconfirmed", _l("Closed without confirmation"), ended=True),
-        State("referred", _l("Referred"), ended=True),
-        State("withdrawn", _l("Withdrawn"), ended=True),
+        State(TrackState.VERIFYING, _l("Affected people verifying"), deadline="verify"),
+        State(TrackState.REMEDIED, _l("Remedied"), ended=True),
+        State(TrackState.PARTLY_REMEDIED, _l("Partly remedied"), ended=True),
+        State(TrackState.UNCONFIRMED, _l("Closed without confirmation"), ended=True),
+        State(TrackState.REFERRED, _l("Referred"), ended=True),
+        State(TrackState.WITHDRAWN, _l("Withdrawn"), ended=True),
     )
 
 

@@ -239,3 +239,14 @@ def test_the_permission_table_matches_permissions_py_cell_by_cell(scenario: Scen
         assert dict(zip(titles, cells, strict=True)) == dict(zip(titles, actual, strict=True)), (
             f"{workflow}.{trigger}"
         )
+
+
+def test_every_workflow_declares_its_states_with_the_typed_names() -> None:
+    from remedy.workflows import CAUSE, CONTRIBUTE, DIRECTLY_LINKED, INTAKE
+    from remedy.workflows.states import IntakeState, TrackState
+
+    assert {state.name for state in INTAKE.states} == set(IntakeState)
+    track_states = {s.name for w in (CAUSE, CONTRIBUTE, DIRECTLY_LINKED) for s in w.states}
+    assert track_states == set(TrackState)
+    for workflow in (INTAKE, CAUSE, CONTRIBUTE, DIRECTLY_LINKED):
+        assert all(isinstance(state.name, IntakeState | TrackState) for state in workflow.states)
