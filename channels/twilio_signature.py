@@ -14,21 +14,23 @@ from functools import lru_cache, wraps
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-from flask import abort, current_app, request
+from flask import abort, request
 from twilio.request_validator import RequestValidator, add_port, compare, remove_port
+
+from remedy.core.settings import settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def public_url() -> str:
     """The URL Twilio called: the configured public origin, this path and query string."""
-    url = current_app.config["REMEDY_PUBLIC_URL"].rstrip("/") + request.path
+    url = settings().public_url.rstrip("/") + request.path
     query = request.query_string.decode("latin-1")
     return f"{url}?{query}" if query else url
 
 
 def signature_is_valid() -> bool:
-    token = current_app.config.get("TWILIO_AUTH_TOKEN", "")
+    token = settings().twilio.auth_token
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         return False

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from remedy import errors, models, security
+from remedy.core import settings
 from remedy.core.config import PROJECT_ROOT, ConfigError, load_config
 from remedy.core.crypto import InvalidKeyError, Keyring
 from remedy.core.extensions import babel, csrf, db, limiter, migrate
@@ -87,7 +88,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         ) from exc
 
     _check_workflow_settings(app)
-    proxies = int(os.environ.get("REMEDY_TRUSTED_PROXIES", "0") or 0)
+    proxies = settings.init_app(app).trusted_proxies
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 

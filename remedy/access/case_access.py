@@ -23,6 +23,7 @@ from remedy.core.errors import NotFound, ServiceError
 from remedy.core.extensions import db, limiter
 from remedy.core.passwords import burn_time, hash_secret, verify_secret
 from remedy.core.references import is_valid, new_pin, normalise
+from remedy.core.settings import settings
 from remedy.models.grievance import Grievance
 from remedy.models.pin_lockout import PinLockout
 from remedy.models.types import utcnow
@@ -52,7 +53,7 @@ def _rate_limited(source: str) -> bool:
     """True when ``source`` has used up its look-ups (shared storage of Flask-Limiter)."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return False
-    item = parse(current_app.config["REMEDY_PIN_LOOKUP_RATE_LIMIT"])
+    item = parse(settings().pin_lookup_rate_limit)
     return not limiter.limiter.hit(item, "pin-lookup", source)
 
 

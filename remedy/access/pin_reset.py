@@ -31,6 +31,7 @@ from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db, limiter
 from remedy.core.passwords import burn_time, hash_secret, verify_secret
 from remedy.core.references import is_valid, normalise
+from remedy.core.settings import settings
 from remedy.core.unit_of_work import atomic, durable
 from remedy.identity.people import normalise_phone
 from remedy.models.grievance import Grievance
@@ -61,7 +62,7 @@ def _rate_limited(source: str) -> bool:
     """The same budget as PIN look-ups (``REMEDY_PIN_LOOKUP_RATE_LIMIT``) for this source."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return False
-    item = parse(current_app.config["REMEDY_PIN_LOOKUP_RATE_LIMIT"])
+    item = parse(settings().pin_lookup_rate_limit)
     return not limiter.limiter.hit(item, "pin-lookup", source)
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app
 from sqlalchemy import delete, func, select
 
 from remedy.core.extensions import db
 from remedy.core.passwords import hash_secret, needs_rehash
 from remedy.core.references import new_pin
+from remedy.core.settings import settings
 from remedy.core.unit_of_work import atomic
 from remedy.models.prepared_pin import PreparedPin
 
@@ -51,7 +51,7 @@ def fill_pins(target: int | None = None, budget: float | None = FILL_BUDGET_SECO
     """Periodic (the worker): hash PINs until ``target`` are ready, or until ``budget``
     seconds are spent (the worker sends nothing meanwhile); returns how many were made.
     Each hash runs outside any transaction; they are committed ten at a time."""
-    wanted = current_app.config["REMEDY_PREPARED_PINS"] if target is None else target
+    wanted = settings().prepared_pins if target is None else target
     ready = db.session.scalar(select(func.count()).select_from(PreparedPin)) or 0
     db.session.rollback()
     made = 0

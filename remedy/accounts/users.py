@@ -22,6 +22,7 @@ from remedy.core.actors import OPERATOR, SYSTEM, Actor, ActorKind
 from remedy.core.errors import InvalidInput, ServiceError
 from remedy.core.extensions import db
 from remedy.core.passwords import burn_time, hash_secret, needs_rehash, verify_secret
+from remedy.core.settings import settings
 from remedy.core.unit_of_work import atomic, transactional
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.types import utcnow
@@ -126,7 +127,7 @@ def _is_locked(user: User, now: datetime) -> bool:
 
 
 def _count_failure(user: User, now: datetime) -> None:
-    config = current_app.config
+    lockout = settings()
     # Counted in SQL, not from the value loaded earlier: failures in simultaneous requests
     # (other workers) all count. The ORM update also refreshes user.failed_sign_ins.
     db.session.execute(
@@ -135,8 +136,8 @@ def _count_failure(user: User, now: datetime) -> None:
         .values(failed_sign_ins=User.failed_sign_ins + 1)
         .execution_options(synchronize_session="fetch")
     )
-    if user.failed_sign_ins >= config["REMEDY_SIGN_IN_LOCKOUT_AFTER"]:
-        user.locked_until = now + config["REMEDY_SIGN_IN_LOCKOUT"]
+    if user.failed_sign_ins >= lockout.sign_in_lockout_after:
+        user.locked_until = now + lockout.sign_in_lockout
         user.failed_sign_ins = 0
         audit.record(SYSTEM, "user.lock", "user", user.id)
 
@@ -230,7 +231,7 @@ def begin_enrolment(user: User) -> str:
 
 def provisioning_uri(user: User) -> str:
     assert user.totp_secret is not None
-    issuer = current_app.config["REMEDY_ORGANISATION_NAME"] or TOTP_ISSUER
+    issuer = settings().organisation_name or TOTP_ISSUER
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=issuer)
 
 

@@ -11,7 +11,7 @@ import hashlib
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, request, session
+from flask import Blueprint, Response, g, request, session
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.exceptions import HTTPException
@@ -21,6 +21,7 @@ from remedy.api.problems import ApiProblem, problem_response
 from remedy.core.actors import Actor
 from remedy.core.errors import ConflictError, NotAllowed, NotFound, ServiceError
 from remedy.core.extensions import limiter
+from remedy.core.settings import settings
 from remedy.identity.visibility import may_change
 from remedy.models.api_token import ApiToken
 
@@ -52,7 +53,7 @@ def rate_limit_key() -> str:
 
 
 def rate_limit() -> str:
-    return str(current_app.config.get("REMEDY_API_RATE_LIMIT") or DEFAULT_RATE_LIMIT)
+    return str(settings().api_rate_limit or DEFAULT_RATE_LIMIT)
 
 
 limiter.limit(rate_limit, key_func=rate_limit_key)(bp)

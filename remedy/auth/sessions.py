@@ -7,13 +7,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, abort, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from remedy.accounts.users import load_user
 from remedy.core.extensions import login_manager
+from remedy.core.settings import settings
 from remedy.models.user import Role, User
 
 P = ParamSpec("P")
@@ -69,7 +70,7 @@ def _enforce_idle_timeout() -> Response | None:
         return None
     now = int(time.time())
     last = session.get(LAST_SEEN_KEY)
-    idle = current_app.config["REMEDY_IDLE_TIMEOUT"].total_seconds()
+    idle = settings().idle_timeout.total_seconds()
     if not isinstance(last, int) or now - last > idle:
         end_session()
         flash(_l("You were signed out after 30 minutes without activity."), "info")

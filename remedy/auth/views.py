@@ -31,13 +31,14 @@ from remedy.auth.sessions import (
 )
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import limiter
+from remedy.core.settings import settings
 from remedy.models.user import Role
 
 bp = Blueprint("auth", __name__)
 
 
 def _sign_in_limit() -> str:
-    return str(current_app.config["REMEDY_SIGN_IN_RATE_LIMIT"])
+    return str(settings().sign_in_rate_limit)
 
 
 def _safe_next(default: str) -> str:

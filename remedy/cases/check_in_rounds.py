@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
-
 from remedy.cases.notify import Recipient, recipients
 from remedy.cases.representation import valid_mandate
+from remedy.core.settings import settings
 from remedy.models.check_in import CheckIn, CheckInPurpose
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow
@@ -21,7 +20,7 @@ FOLLOW_UP_AFTER = (timedelta(days=30), timedelta(days=90))
 
 
 def window() -> timedelta:
-    window: timedelta = current_app.config["REMEDY_CHECK_IN_WINDOW"]
+    window: timedelta = settings().check_in_window
     return window
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -49,6 +48,7 @@ from remedy.cases.triggers import fire
 from remedy.core.actors import SYSTEM, Actor, ActorKind
 from remedy.core.errors import InvalidInput, NotAllowed, TriggerRefused
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.core.unit_of_work import transactional
 from remedy.models.check_in import Answer, CheckIn, CheckInPurpose, CheckInResponse
 from remedy.models.grievance_person import PersonRole
@@ -232,7 +232,7 @@ def _follow_up_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn)
         _alert_team(track, answered)
         return
     grievance = track.grievance
-    monitoring = current_app.config["REMEDY_MONITORING_WINDOW"]
+    monitoring = settings().monitoring_window
     ended_at = track.ended_at
     if (
         ended_at is None

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -22,6 +21,7 @@ from sqlalchemy import select
 from remedy.cases.representation import mandates_receiving_messages
 from remedy.core.extensions import db
 from remedy.core.references import display
+from remedy.core.settings import settings
 from remedy.messaging.sms_texts import phone_date
 from remedy.messaging.templates import DISCREET, STAFF_TEMPLATES, TEMPLATES
 from remedy.models.grievance import Channel, Grievance
@@ -92,7 +92,7 @@ def render(template_key: str, language: str, discreet: bool, values: dict[str, A
             return str(DISCREET)
         shown = {key: _shown(value, language) for key, value in values.items()}
         shown.setdefault("date", _("soon"))
-        shown.setdefault("appeal_days", current_app.config["REMEDY_APPEAL_WINDOW"].days)
+        shown.setdefault("appeal_days", settings().appeal_window.days)
         return _format(TEMPLATES[template_key], shown)
 
 
@@ -191,7 +191,7 @@ def notify_staff(
     )
     base = {"reference": display(grievance.reference), **(values or {})}
     queued = []
-    language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    language = settings().default_language
     for user in db.session.scalars(query):
         with force_locale(language):
             body = _format(STAFF_TEMPLATES[template_key], base)

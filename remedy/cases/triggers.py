@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -23,6 +22,7 @@ from remedy.cases.policy import may_fire
 from remedy.core.actors import SYSTEM, Actor
 from remedy.core.errors import ConflictError, NotAllowed, TriggerRefused
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.core.unit_of_work import atomic
 from remedy.models.grievance import Grievance, Outcome
 from remedy.models.involvement_track import InvolvementTrack
@@ -60,7 +60,7 @@ TRACK_TRIGGERS_OUTSIDE_REMEDY = frozenset({"withdraw"})
 
 def policy_for(grievance: Grievance) -> JurisdictionPolicy:
     policy = POLICIES.get(grievance.jurisdiction, POLICIES["default"])
-    return with_overrides(policy, current_app.config.get("REMEDY_DEADLINE_OVERRIDES", ""))
+    return with_overrides(policy, settings().deadline_overrides)
 
 
 def split(subject: Subject) -> tuple[Grievance, InvolvementTrack | None]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from remedy.core.errors import ServiceError
 from remedy.core.references import display
+from remedy.core.settings import settings
 from remedy.demo.seed import DemoReport, demo_refusal, seed_demo
 
 
@@ -28,7 +28,7 @@ def demo() -> None:
 def seed(allow_production: bool) -> None:
     """Fill an EMPTY database with fictional organisations, accounts, referral mechanisms and
     grievances in every state of every workflow. Prints the accounts' passwords once."""
-    if current_app.config["REMEDY_PRODUCTION"] and not allow_production:
+    if settings().production and not allow_production:
         raise click.ClickException(
             "REMEDY_ENV=production: demo data would mix with real cases. "
             "Use --allow-production only for a server that is a demo."

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
+from remedy.core.settings import settings
 from remedy.identity.visibility import may_change
 from remedy.models.grievance import CATEGORY_TITLES, Channel, ReprisalRisk
 from remedy.models.involvement_track import TrackKind
@@ -82,7 +83,7 @@ def _choices(actor: Actor) -> dict[str, Any]:
         "risks": [(risk.value, label) for risk, label in RISK_LABELS.items()],
         "severities": list(SEVERITY_LABELS.items()),
         "orders": [(order.value, label) for order, label in ORDER_LABELS.items()],
-        "languages": list(current_app.config["LANGUAGES"].items()),
+        "languages": list(settings().languages.items()),
         "organisations": organisation_choices(actor),
         "assignees": case_worker_choices(actor),
     }

@@ -1,7 +1,9 @@
 """Configuration read once from the environment, checked at start-up.
 
-Views and services never read the environment: they read ``current_app.config``,
-which :func:`load_config` fills from the variables documented in the README.
+Views and services never read the environment: :func:`load_config` fills Flask's
+configuration from the variables documented in the README, and the app factory turns
+Remedy's own keys into the typed, frozen ``remedy.core.settings.Settings`` that the code
+reads.
 """
 
 from __future__ import annotations
@@ -104,6 +106,8 @@ def load_config(
         "REMEDY_ENCRYPTION_OLD_KEYS": env.get("REMEDY_ENCRYPTION_OLD_KEYS", ""),
         "REMEDY_PUBLIC_URL": env.get("REMEDY_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         "REMEDY_CHANNELS": channels,
+        # Reverse proxies in front, whose X-Forwarded-* headers are trusted.
+        "REMEDY_TRUSTED_PROXIES": int(env.get("REMEDY_TRUSTED_PROXIES", "0") or 0),
         "REMEDY_ORGANISATION_NAME": env.get("REMEDY_ORGANISATION_NAME", "Remedy"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # hide_parameters: SQL errors and logs never carry the values (personal data).

@@ -10,16 +10,18 @@ from urllib.parse import urlencode
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, has_request_context, request, session
+from flask import has_request_context, request, session
 from flask_babel import get_locale
+
+from remedy.core.settings import settings
 
 LANGUAGE_SESSION_KEY = "language"
 
 
 def select_locale() -> str:
     """An explicit choice (``?lang=`` remembered in the session), the browser, the default."""
-    languages = current_app.config["LANGUAGES"]
-    default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = settings().languages
+    default: str = settings().default_language
     if not has_request_context():
         return default
     chosen = request.args.get("lang", type=str)
@@ -34,7 +36,7 @@ def select_locale() -> str:
 
 def current_language() -> str:
     locale = get_locale()
-    return str(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return str(locale) if locale else settings().default_language
 
 
 def language_url(language: str) -> str:

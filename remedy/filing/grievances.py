@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
@@ -16,6 +15,7 @@ from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
 from remedy.core.references import new_reference
+from remedy.core.settings import settings
 from remedy.core.unit_of_work import transactional
 from remedy.identity.people import register_person
 from remedy.identity.place_index import index_place
@@ -106,7 +106,7 @@ def _clean(form: GrievanceForm) -> None:
             _("Please keep it under %(count)d characters.", count=MAX_LOCATION_LENGTH),
             "location",
         )
-    if form.language not in current_app.config["LANGUAGES"]:
+    if form.language not in settings().languages:
         raise InvalidInput(_("This language is not available."), "language")
     if form.harm_date is not None and form.harm_date > utcnow().date():
         raise InvalidInput(_("The date cannot be in the future."), "harm_date")
@@ -157,7 +157,7 @@ def record_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
         filed_by_organisation_id=form.filed_by_organisation_id,
         contact_channel=form.contact_channel,
         state=IntakeState.RECEIVED.value,  # a plain name: transitions reads Enum members by .name
-        jurisdiction=current_app.config["REMEDY_JURISDICTION"],
+        jurisdiction=settings().jurisdiction,
         # A new grievance has neither yet: set empty, so nothing loads them from the
         # database once it is flushed (two SELECTs per filing).
         people=[],

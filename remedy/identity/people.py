@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import phonenumbers
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.models.person import Person
 from remedy.models.types import keyring
 
@@ -48,8 +48,8 @@ def register_person(
     person's record would show that proxy a name given in another case. The new
     record shares the phone hash, so the phone still finds every case.
     """
-    languages = current_app.config["LANGUAGES"]
-    language = language if language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = settings().languages
+    language = language if language in languages else settings().default_language
     name = " ".join(name.split()) if name else None
     if name and len(name) > MAX_NAME_LENGTH:
         raise InvalidInput(

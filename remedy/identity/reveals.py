@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -22,6 +21,7 @@ from remedy.audit import log as audit
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import ConflictError, InvalidInput, NotAllowed, NotFound
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.core.unit_of_work import transactional
 from remedy.models.grievance import Grievance
 from remedy.models.identity_reveal import IdentityReveal, RevealStatus
@@ -34,9 +34,7 @@ APPROVER_ROLES = frozenset({Role.PROTECTION_OFFICER, Role.SUPERVISOR})
 
 
 def reveal_lifetime() -> timedelta:
-    return timedelta(
-        minutes=int(current_app.config.get("REMEDY_REVEAL_MINUTES", DEFAULT_REVEAL_MINUTES))
-    )
+    return timedelta(minutes=int(settings().reveal_minutes))
 
 
 def _mechanism_staff(actor: Actor, roles: frozenset[Role]) -> bool:

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, or_, select
 
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.models.grievance import Channel, ReprisalRisk
 from remedy.models.involvement_track import TrackKind
 from remedy.models.organisation import Organisation, OrganisationKind
@@ -180,7 +180,7 @@ def filters_from_args(
         min_severity=_number(args, "severity", 1, 4),
         reprisal_risk=tuple(dict.fromkeys(risks)),
         channel=Channel(channel) if channel else None,
-        language=_choice(args, "language", list(current_app.config["LANGUAGES"])),
+        language=_choice(args, "language", list(settings().languages)),
         organisation_id=_number(args, "organisation", 1, 2**31 - 1),
         assignee_id=assignee_id,
         unassigned=unassigned,

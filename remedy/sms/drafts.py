@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.models.conversation import Conversation
 from remedy.workflows.conversation import CONVERSATION
 
 
 def expiry() -> timedelta:
     """How long a conversation may stay silent before it expires."""
-    hours: int = current_app.config["REMEDY_CONVERSATION_HOURS"]
+    hours: int = settings().conversation_hours
     return timedelta(hours=hours)
 
 

@@ -8,7 +8,6 @@ greeting chooses the language; a number heard before keeps its language.
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from sqlalchemy import func, select
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
 from remedy.core.references import display
+from remedy.core.settings import settings
 from remedy.filing.grievances import (
     MAX_DESCRIPTION_LENGTH,
     MAX_LOCATION_LENGTH,
@@ -188,7 +188,7 @@ def file(turn: Turn, conversation: Conversation) -> str:
     language = conversation.language or turn.language
     description = conversation.description
     if not description:
-        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        with force_locale(settings().default_language):
             description = _("Told only in the photos or recordings attached.")
     form = GrievanceForm(
         channel=conversation.channel,
@@ -219,8 +219,8 @@ def file(turn: Turn, conversation: Conversation) -> str:
 def language_menu(again: bool = False) -> str:
     """The language menu: each language's name in itself, the line above in the
     mechanism's default language (nobody's language is known yet)."""
-    names: dict[str, str] = current_app.config["LANGUAGES"]
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+    names = settings().languages
+    with force_locale(settings().default_language):
         header = str(sms_texts.LANGUAGE_MENU)
         if again:
             header = f"{sms_texts.NOT_UNDERSTOOD} {header}"

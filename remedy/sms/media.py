@@ -19,12 +19,12 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import requests
-from flask import current_app
 from sqlalchemy import or_, select, update
 
 from remedy.core.actors import SYSTEM
 from remedy.core.errors import ConflictError, ServiceError
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.core.unit_of_work import atomic
 from remedy.filing.grievances import MAX_ATTACHMENT_BYTES, add_attachment
 from remedy.models.grievance import Grievance
@@ -56,13 +56,13 @@ class FetchFailed(Exception):
 
 def _credentials_for(url: str) -> tuple[str, str] | None:
     """Twilio's account SID and token, only for Twilio's API host (or the configured one)."""
-    config = current_app.config
-    sid, token = config.get("TWILIO_ACCOUNT_SID", ""), config.get("TWILIO_AUTH_TOKEN", "")
+    twilio = settings().twilio
+    sid, token = twilio.account_sid, twilio.auth_token
     if not sid or not token:
         return None
     hosts = {TWILIO_API_HOST}
-    if config.get("TWILIO_API_BASE_URL"):
-        hosts.add(urlsplit(config["TWILIO_API_BASE_URL"]).netloc)
+    if twilio.api_base_url:
+        hosts.add(urlsplit(twilio.api_base_url).netloc)
     return (sid, token) if urlsplit(url).netloc in hosts else None
 
 

@@ -40,12 +40,12 @@ import random
 import time
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.core.unit_of_work import ConflictError, atomic
 from remedy.messaging import sms_texts
 from remedy.models.inbound_message import InboundMessage
@@ -107,7 +107,7 @@ def _replay(sid: str) -> Handled:
         if finished or time.monotonic() > deadline:
             reply = row.reply if row is not None and row.reply else None
             if reply is None:
-                with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+                with force_locale(settings().default_language):
                     reply = str(sms_texts.TRY_AGAIN)
             conversation_id = row.conversation_id if row is not None else None
             return Handled(reply, repeated=True, conversation_id=conversation_id)

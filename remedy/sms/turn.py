@@ -15,12 +15,12 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from flask import current_app
 from flask_babel import LazyString, force_locale
 from sqlalchemy import select
 
 from remedy.core.errors import ConflictError, ServiceError
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.models.conversation import Conversation
 from remedy.models.inbound_message import InboundMedia, InboundMessage
 from remedy.models.person import Person
@@ -85,7 +85,7 @@ class Turn:
 
     @property
     def languages(self) -> list[str]:
-        return list(current_app.config["LANGUAGES"])
+        return list(settings().languages)
 
     @property
     def language(self) -> str:
@@ -97,7 +97,7 @@ class Turn:
             return self.person.language
         if self.command_language and self.command_language != "en":
             return self.command_language
-        default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
+        default: str = settings().default_language
         return default
 
     def say(self, *texts: LazyString, **values: Any) -> str:

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
-
 from remedy.core.actors import Actor
+from remedy.core.settings import Settings, settings
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow
@@ -28,8 +27,8 @@ class TriggerContext:
     now: datetime = field(default_factory=utcnow)
 
     @property
-    def config(self) -> Any:
-        return current_app.config
+    def settings(self) -> Settings:
+        return settings()
 
     @property
     def on_track(self) -> InvolvementTrack:

@@ -27,7 +27,7 @@ def every_track_ended(ctx: TriggerContext) -> Refusal:
 
 def within_appeal_window(ctx: TriggerContext) -> Refusal:
     decided_at = ctx.grievance.decided_at
-    if decided_at is not None and ctx.now <= decided_at + ctx.config["REMEDY_APPEAL_WINDOW"]:
+    if decided_at is not None and ctx.now <= decided_at + ctx.settings.appeal_window:
         return None
     return _l("The time to appeal this decision has passed.")
 
@@ -77,6 +77,6 @@ def check_in_window_elapsed(ctx: TriggerContext) -> Refusal:
 
 def within_monitoring_window(ctx: TriggerContext) -> Refusal:
     ended = ctx.on_track.ended_at
-    if ended is not None and ctx.now <= ended + ctx.config["REMEDY_MONITORING_WINDOW"]:
+    if ended is not None and ctx.now <= ended + ctx.settings.monitoring_window:
         return None
     return _l("The monitoring period for this remedy has ended.")

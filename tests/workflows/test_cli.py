@@ -350,11 +350,10 @@ def test_demo_seed_refuses_even_one_real_grievance(
     assert db.session.scalar(select(func.count(Grievance.id))) == 1
 
 
+@pytest.mark.parametrize("app_overrides", [{"REMEDY_PRODUCTION": True}])
 def test_demo_seed_refuses_production_unless_told_it_is_a_demo_server(
     runner: FlaskCliRunner, app: Flask
 ) -> None:
-    app.config["REMEDY_PRODUCTION"] = True
-
     refused = invoke(runner, "demo", "seed")
 
     assert refused.exit_code == 1

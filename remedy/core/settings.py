@@ -1,0 +1,129 @@
+"""Remedy's own settings, typed and frozen, made once per app from its configuration.
+
+``config.load_config`` reads the environment into Flask's configuration (the keys Flask
+and its extensions want stay there); ``Settings.from_config`` turns Remedy's keys into
+this object when the app is created, after any overrides, and the code reads
+``settings()``: a typo is a type error, not a ``KeyError`` in production, and nothing
+changes it while the app runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from types import MappingProxyType
+from typing import Any
+
+from flask import Flask, current_app
+
+EXTENSION_KEY = "remedy.settings"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TwilioSettings:
+    account_sid: str
+    auth_token: str
+    sms_from: str
+    whatsapp_from: str
+    # A Twilio-compatible API instead of api.twilio.com (tests use a local fake).
+    api_base_url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutboxSettings:
+    sender: str
+    send_timeout_seconds: float
+    send_rate: float
+    lease_seconds: float
+    batch_size: int
+    max_attempts: int
+    backoff_seconds: float
+    backoff_max_seconds: float
+    jobs_interval_seconds: float
+    worker_idle_seconds: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    production: bool
+    public_url: str
+    channels: tuple[str, ...]
+    organisation_name: str
+    # Shipped languages (code → own name) and the default one.
+    languages: Mapping[str, str]
+    default_language: str
+    trusted_proxies: int
+    twilio: TwilioSettings
+    outbox: OutboxSettings
+    idle_timeout: timedelta
+    sign_in_lockout_after: int
+    sign_in_lockout: timedelta
+    sign_in_rate_limit: str
+    pin_lookup_rate_limit: str
+    api_rate_limit: str
+    jurisdiction: str
+    deadline_overrides: str
+    appeal_window: timedelta
+    check_in_window: timedelta
+    monitoring_window: timedelta
+    reveal_minutes: int
+    conversation_hours: int
+    prepared_pins: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Settings:
+        return cls(
+            production=bool(config["REMEDY_PRODUCTION"]),
+            public_url=str(config["REMEDY_PUBLIC_URL"]).rstrip("/"),
+            channels=tuple(config["REMEDY_CHANNELS"]),
+            organisation_name=str(config["REMEDY_ORGANISATION_NAME"]),
+            languages=MappingProxyType(dict(config["LANGUAGES"])),
+            default_language=str(config["BABEL_DEFAULT_LOCALE"]),
+            trusted_proxies=int(config["REMEDY_TRUSTED_PROXIES"]),
+            twilio=TwilioSettings(
+                account_sid=str(config["TWILIO_ACCOUNT_SID"]),
+                auth_token=str(config["TWILIO_AUTH_TOKEN"]),
+                sms_from=str(config["TWILIO_FROM"]),
+                whatsapp_from=str(config["TWILIO_WHATSAPP_FROM"]),
+                api_base_url=str(config["TWILIO_API_BASE_URL"]),
+            ),
+            outbox=OutboxSettings(
+                sender=str(config["REMEDY_SENDER"]),
+                send_timeout_seconds=float(config["REMEDY_SEND_TIMEOUT_SECONDS"]),
+                send_rate=float(config["REMEDY_SEND_RATE"]),
+                lease_seconds=float(config["REMEDY_OUTBOX_LEASE_SECONDS"]),
+                batch_size=int(config["REMEDY_OUTBOX_BATCH_SIZE"]),
+                max_attempts=int(config["REMEDY_OUTBOX_MAX_ATTEMPTS"]),
+                backoff_seconds=float(config["REMEDY_OUTBOX_BACKOFF_SECONDS"]),
+                backoff_max_seconds=float(config["REMEDY_OUTBOX_BACKOFF_MAX_SECONDS"]),
+                jobs_interval_seconds=float(config["REMEDY_JOBS_INTERVAL_SECONDS"]),
+                worker_idle_seconds=float(config["REMEDY_WORKER_IDLE_SECONDS"]),
+            ),
+            idle_timeout=config["REMEDY_IDLE_TIMEOUT"],
+            sign_in_lockout_after=int(config["REMEDY_SIGN_IN_LOCKOUT_AFTER"]),
+            sign_in_lockout=config["REMEDY_SIGN_IN_LOCKOUT"],
+            sign_in_rate_limit=str(config["REMEDY_SIGN_IN_RATE_LIMIT"]),
+            pin_lookup_rate_limit=str(config["REMEDY_PIN_LOOKUP_RATE_LIMIT"]),
+            api_rate_limit=str(config["REMEDY_API_RATE_LIMIT"]),
+            jurisdiction=str(config["REMEDY_JURISDICTION"]),
+            deadline_overrides=str(config["REMEDY_DEADLINE_OVERRIDES"]),
+            appeal_window=config["REMEDY_APPEAL_WINDOW"],
+            check_in_window=config["REMEDY_CHECK_IN_WINDOW"],
+            monitoring_window=config["REMEDY_MONITORING_WINDOW"],
+            reveal_minutes=int(config["REMEDY_REVEAL_MINUTES"]),
+            conversation_hours=int(config["REMEDY_CONVERSATION_HOURS"]),
+            prepared_pins=int(config["REMEDY_PREPARED_PINS"]),
+        )
+
+
+def init_app(app: Flask) -> Settings:
+    made = Settings.from_config(app.config)
+    app.extensions[EXTENSION_KEY] = made
+    return made
+
+
+def settings() -> Settings:
+    """This app's settings (inside an application context)."""
+    made: Settings = current_app.extensions[EXTENSION_KEY]
+    return made
