@@ -1,5 +1,6 @@
-"""The proxy portal's use cases: filing for others under a mandate, the organisation's
-dashboard, and what one case shows a member and lets them do now.
+"""The proxy portal's use cases: the organisation (vetted or not), further mandates, the
+organisation's dashboard, and what one case shows a member and lets them do now (filing
+for others is ``remedy.proxy.filing``).
 
 Everything is seen through ``visibility``: an organisation sees the grievances it filed or
 holds (or held) a mandate for, never another organisation's. Acting goes through the same
@@ -9,9 +10,8 @@ module only explains a refusal in words the member can act on.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from math import ceil
 
@@ -22,7 +22,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from remedy.cases import representation
-from remedy.cases.intake import start_intake
 from remedy.cases.policy import holds_mandate
 from remedy.cases.status import CaseStatus, case_status
 from remedy.cases.timeline import TimelineEntry, timeline
@@ -31,28 +30,21 @@ from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput, NotAllowed, NotFound
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
-from remedy.filing.grievances import (
-    MAX_PEOPLE_AFFECTED,
-    GrievanceForm,
-    PersonDetails,
-    Submitted,
-    record_grievance,
-)
 from remedy.identity.visibility import get_visible_grievance, visible_grievances
 from remedy.models.check_in import CheckIn
-from remedy.models.grievance import Category, Channel, Grievance, ReprisalRisk
+from remedy.models.grievance import Grievance
 from remedy.models.grievance_person import GrievancePerson
 from remedy.models.involvement_track import InvolvementTrack
-from remedy.models.mandate import ConsentMethod, Mandate, MandateStatus
+from remedy.models.mandate import Mandate, MandateStatus
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.person import Person
 from remedy.models.remedy_action import RemedyAction
 from remedy.models.types import utcnow
 from remedy.proxy import mandates
+from remedy.proxy.mandates import MandateTerms
 from remedy.workflows.definition import MandateScope, Transition
 
 PAGE_SIZE = 50
-MAX_LISTED_PEOPLE = 500
 
 SCOPE_LABELS: dict[MandateScope, LazyString] = {
     MandateScope.FILE: _l("File the grievance"),
@@ -69,25 +61,6 @@ MANDATE_STATUS_LABELS: dict[MandateStatus, LazyString] = {
 # the verification triggers they fire are never offered on their own).
 GRIEVANCE_ACTIONS = frozenset({"withdraw", "appeal"})
 TRACK_ACTIONS = frozenset({"accept_proposal", "decline_proposal"})
-
-
-class MessageRecipients(enum.StrEnum):
-    """Who receives the case's messages: the people, the organisation, or both."""
-
-    PEOPLE = "people"
-    PROXY = "proxy"
-    BOTH = "both"
-
-    @property
-    def label(self) -> str:
-        return str(RECIPIENT_LABELS[self])
-
-
-RECIPIENT_LABELS = {
-    MessageRecipients.PEOPLE: _l("The people themselves"),
-    MessageRecipients.PROXY: _l("Only our organisation"),
-    MessageRecipients.BOTH: _l("Both the people and our organisation"),
-}
 
 
 # The organisation ------------------------------------------------------------------------
@@ -116,153 +89,7 @@ def is_vetted(actor: Actor) -> bool:
     return True
 
 
-# Filing for others -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MandateTerms:
-    """What the people agreed to: what the organisation may do for them, how they said so,
-    and until when."""
-
-    scopes: frozenset[MandateScope]
-    consent_method: ConsentMethod
-    valid_until: date
-    consent_note: str | None = None
-    evidence: mandates.Evidence | None = None
-
-
-@dataclass
-class ProxyFiling:
-    """A grievance an organisation files for one person or a group."""
-
-    description: str
-    language: str
-    mandate: MandateTerms
-    for_group: bool = False
-    people: list[PersonDetails] = field(default_factory=list)
-    people_affected: int | None = None
-    category: Category | None = None
-    location: str | None = None
-    harm_date: date | None = None
-    identity_withheld: bool = False
-    reprisal_risk: ReprisalRisk = ReprisalRisk.NONE
-    recipients: MessageRecipients = MessageRecipients.BOTH
-
-
-def parse_people(text: str) -> list[PersonDetails]:
-    """One person a line: a name, a phone number, or a name then a comma and a number.
-
-    The last comma-separated part counts as the number when it holds digits and only phone
-    characters; everything else is the name. Blank lines are skipped.
-    """
-    people = []
-    for raw in text.splitlines():
-        line = " ".join(raw.split())
-        if not line:
-            continue
-        name, _sep, last = line.rpartition(",")
-        candidate = last.strip() if _sep else line
-        if _looks_like_phone(candidate):
-            people.append(PersonDetails(name=name.strip() or None, phone=candidate))
-        else:
-            people.append(PersonDetails(name=line))
-    return people
-
-
-def _looks_like_phone(text: str) -> bool:
-    allowed = set("+0123456789 ()-./")
-    return any(c.isdigit() for c in text) and all(c in allowed for c in text)
-
-
-def _check_terms(terms: MandateTerms) -> None:
-    if MandateScope.FILE not in terms.scopes:
-        raise InvalidInput(
-            _("Filing needs a mandate that allows your organisation to file for them."),
-            "scopes",
-        )
-    if terms.valid_until < utcnow().date():
-        raise InvalidInput(_("The end date of the mandate has passed."), "valid_until")
-    if terms.evidence is not None:
-        mandates.evidence_type(terms.evidence.content)
-
-
-def _people_of(filing: ProxyFiling) -> tuple[list[PersonDetails], int]:
-    receive = filing.recipients is not MessageRecipients.PROXY
-    people = [
-        PersonDetails(p.name, p.phone, filing.language, receives_messages=receive)
-        for p in filing.people
-    ]
-    if not filing.for_group:
-        if len(people) > 1:
-            raise InvalidInput(_("For more than one person, choose a group."), "people")
-        # One person, named or not: they are on file, so they can be asked and answer.
-        return people or [PersonDetails(None, None, filing.language, receive)], 1
-    if len(people) > MAX_LISTED_PEOPLE:
-        raise InvalidInput(
-            _("List at most %(count)d people; give the others as a number.", count=500),
-            "people",
-        )
-    count = filing.people_affected if filing.people_affected is not None else len(people)
-    if count < 2 or count > MAX_PEOPLE_AFFECTED:
-        raise InvalidInput(_("A group is at least 2 people."), "people_affected")
-    if count < len(people):
-        raise InvalidInput(
-            _("The number of people affected is smaller than the list of people."),
-            "people_affected",
-        )
-    if not people and filing.recipients is MessageRecipients.PEOPLE:
-        raise InvalidInput(
-            _(
-                "Nobody could receive the messages: list the people, or let your organisation "
-                "receive them."
-            ),
-            "recipients",
-        )
-    return people, count
-
-
-@transactional
-def file_on_behalf(actor: Actor, filing: ProxyFiling) -> Submitted:
-    """File for one person or a group, with the mandate the people gave; in one unit of
-    work, so without a mandate nothing is filed. Intake starts once the mandate is on file,
-    so the acknowledgement reaches whoever the people chose."""
-    organisation = member_organisation(actor)
-    _check_terms(filing.mandate)
-    people, count = _people_of(filing)
-    form = GrievanceForm(
-        channel=Channel.PROXY,
-        language=filing.language,
-        description=filing.description,
-        location=filing.location,
-        category=filing.category,
-        harm_date=filing.harm_date,
-        people_affected=count,
-        reprisal_risk=filing.reprisal_risk,
-        identity_withheld=filing.identity_withheld,
-        contact_consent=any(person.phone for person in people),
-        complainant=people[0] if people else None,
-        affected=people[1:],
-        filed_by_user_id=actor.user_id,
-        filed_by_organisation_id=organisation.id,
-    )
-    submitted = record_grievance(actor, form)
-    grievance = submitted.grievance
-    only = grievance.people[0].person if not filing.for_group and grievance.people else None
-    mandate = mandates.grant_mandate(
-        actor,
-        organisation,
-        grievance,
-        filing.mandate.scopes,
-        filing.mandate.consent_method,
-        filing.mandate.valid_until,
-        person=only,
-        proxy_receives_messages=filing.recipients is not MessageRecipients.PEOPLE,
-        consent_note=filing.mandate.consent_note,
-    )
-    if filing.mandate.evidence is not None:
-        mandates.attach_evidence(actor, mandate, filing.mandate.evidence)
-    start_intake(grievance)
-    return submitted
+# Further mandates ------------------------------------------------------------------------
 
 
 @transactional

@@ -53,6 +53,18 @@ class Evidence:
     content: bytes
 
 
+@dataclass(frozen=True)
+class MandateTerms:
+    """What the people agreed to: what the organisation may do for them, how they said so,
+    and until when."""
+
+    scopes: frozenset[MandateScope]
+    consent_method: ConsentMethod
+    valid_until: date
+    consent_note: str | None = None
+    evidence: Evidence | None = None
+
+
 def evidence_type(content: bytes) -> str:
     """The content type of consent evidence, or InvalidInput if it is not one we keep."""
     if not content or len(content) > MAX_EVIDENCE_BYTES:
