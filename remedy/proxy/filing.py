@@ -35,8 +35,8 @@ from remedy.models.organisation import Organisation
 from remedy.models.types import utcnow
 from remedy.models.user import Role
 from remedy.proxy import mandates
-from remedy.proxy.cases import member_organisation
 from remedy.proxy.mandates import MandateTerms
+from remedy.proxy.membership import member_organisation
 from remedy.workflows.definition import MandateScope
 
 MAX_LISTED_PEOPLE = 500
