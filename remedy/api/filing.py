@@ -1,5 +1,6 @@
-"""Reading a filing from the API's request: what :class:`remedy.api.schemas.GrievanceInput`
-loaded, as the filing use case takes it (``remedy.proxy.filing.file_for_others``)."""
+"""Reading a filing from the API's request: what
+:class:`remedy.api.grievance_schemas.GrievanceInput` loaded, as the filing use case takes
+it (``remedy.proxy.filing.file_for_others``)."""
 
 from __future__ import annotations
 

@@ -14,23 +14,25 @@ from remedy.api import present
 from remedy.api.actions import actions_for, offered
 from remedy.api.base import bp, current_actor, json_body, query_args
 from remedy.api.filing import grievance_form, mandate_terms
-from remedy.api.problems import ApiProblem
-from remedy.api.schemas import (
-    AuditEventListOut,
-    CheckInAnswerInput,
-    CheckInListOut,
-    DeliveryInput,
+from remedy.api.grievance_schemas import (
     FiledOut,
     GrievanceInput,
     GrievanceOut,
     GrievancePageOut,
     GrievanceQuery,
+)
+from remedy.api.problems import ApiProblem
+from remedy.api.record_schemas import (
+    AuditEventListOut,
+    CheckInAnswerInput,
+    CheckInListOut,
+    DeliveryInput,
     LeverageActionListOut,
     MessageListOut,
     RemedyActionListOut,
-    TriggerListOut,
 )
 from remedy.api.trigger_fields import describe_fields
+from remedy.api.trigger_schemas import TriggerListOut
 from remedy.cases.check_ins import answer_check_in
 from remedy.cases.tracks import report_delivered
 from remedy.cases.triggers import TriggerRefused
