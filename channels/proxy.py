@@ -25,7 +25,9 @@ from remedy.core.errors import InvalidInput
 from remedy.core.extensions import login_manager
 from remedy.core.references import display
 from remedy.models.user import Role
-from remedy.proxy import cases as proxy_cases
+from remedy.proxy.dashboard import organisation_cases
+from remedy.proxy.mandates import MANDATE_STATUS_LABELS
+from remedy.proxy.membership import is_vetted
 
 bp = Blueprint("proxy", __name__, url_prefix="/proxy", template_folder="templates")
 # The page groups: each registers its routes on ``bp`` when imported.
@@ -53,7 +55,7 @@ def _members_of_vetted_organisations() -> Response | tuple[str, int] | None:
         return response
     if current_user.role is not Role.PROXY_MEMBER:
         abort(403)
-    if not proxy_cases.is_vetted(current_member()):
+    if not is_vetted(current_member()):
         return render_template("proxy/not_vetted.html"), 403
     return None
 
@@ -61,12 +63,12 @@ def _members_of_vetted_organisations() -> Response | tuple[str, int] | None:
 @bp.route("/")
 def dashboard() -> str:
     page = request.args.get("page", 1, type=int) or 1
-    cases = proxy_cases.organisation_cases(current_member(), page)
+    cases = organisation_cases(current_member(), page)
     return render_template(
         "proxy/dashboard.html",
         cases=cases,
         display=display,
-        status_labels=proxy_cases.MANDATE_STATUS_LABELS,
+        status_labels=MANDATE_STATUS_LABELS,
     )
 
 

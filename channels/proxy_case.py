@@ -28,8 +28,8 @@ from remedy.identity.visibility import may_see_identity
 from remedy.models.check_in import Answer
 from remedy.models.grievance import Grievance
 from remedy.models.types import utcnow
-from remedy.proxy import cases as proxy_cases
-from remedy.proxy.cases import SCOPE_LABELS
+from remedy.proxy import case_view as proxy_case
+from remedy.proxy.mandates import MANDATE_STATUS_LABELS, SCOPE_LABELS
 from remedy.workflows.definition import MandateScope
 
 
@@ -37,7 +37,7 @@ def render_case(
     grievance: Grievance, status: int = 200, forms: dict[str, FlaskForm] | None = None
 ) -> tuple[str, int]:
     actor = current_member()
-    view = proxy_cases.case_view(actor, grievance)
+    view = proxy_case.case_view(actor, grievance)
     return (
         render_template(
             "proxy/case.html",
@@ -46,7 +46,7 @@ def render_case(
             forms=forms or {},
             show_people=may_see_identity(actor, grievance),
             scope_labels=SCOPE_LABELS,
-            status_labels=proxy_cases.MANDATE_STATUS_LABELS,
+            status_labels=MANDATE_STATUS_LABELS,
             today=utcnow().date(),
             RequiredReasonForm=RequiredReasonForm,
             InformationForm=InformationForm,
@@ -59,7 +59,7 @@ def render_case(
 
 @bp.route("/cases/<reference>")
 def case(reference: str) -> tuple[str, int]:
-    return render_case(proxy_cases.open_case(current_member(), reference))
+    return render_case(proxy_case.open_case(current_member(), reference))
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def _case_action(rule: str, scope: MandateScope) -> Callable[[Callable[..., _Act
         @bp.post(rule, endpoint=build.__name__)
         def view(reference: str, **ids: int) -> Response | tuple[str, int]:
             actor = current_member()
-            grievance = proxy_cases.open_case(actor, reference)
+            grievance = proxy_case.open_case(actor, reference)
             return _act(grievance, scope, build(actor, grievance, **ids))
 
         return view
@@ -113,7 +113,7 @@ def _act(grievance: Grievance, scope: MandateScope, action: _Action) -> Response
 
 @_case_action("/cases/<reference>/tracks/<int:track_id>/accept", MandateScope.ANSWER_PROPOSALS)
 def accept(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
-    track = proxy_cases.case_track(grievance, track_id)
+    track = proxy_case.case_track(grievance, track_id)
     return _Action(
         lambda: tracks.accept_proposal(actor, track),
         _("You accepted the proposal for the people."),
@@ -123,7 +123,7 @@ def accept(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
 
 @_case_action("/cases/<reference>/tracks/<int:track_id>/decline", MandateScope.ANSWER_PROPOSALS)
 def decline(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
-    track = proxy_cases.case_track(grievance, track_id)
+    track = proxy_case.case_track(grievance, track_id)
     form = RequiredReasonForm()
     return _Action(
         lambda: tracks.decline_proposal(actor, track, form.reason.data or ""),
@@ -135,7 +135,7 @@ def decline(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
 
 @_case_action("/cases/<reference>/check-ins/<int:check_in_id>", MandateScope.ANSWER_CHECK_INS)
 def answer(actor: Actor, grievance: Grievance, check_in_id: int) -> _Action:
-    check_in = proxy_cases.case_check_in(grievance, check_in_id)
+    check_in = proxy_case.case_check_in(grievance, check_in_id)
     form = CheckInForm()
     return _Action(
         lambda: check_ins.answer_check_in(

@@ -11,8 +11,7 @@ from remedy.core.i18n import current_language
 from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
 from remedy.models.grievance import Category, ReprisalRisk
-from remedy.proxy import cases as proxy_cases
-from remedy.proxy.cases import MessageRecipients, ProxyFiling
+from remedy.proxy.filing import MessageRecipients, ProxyFiling, file_on_behalf, parse_people
 from remedy.workflows.definition import MandateScope
 
 
@@ -25,7 +24,7 @@ def file() -> str | tuple[str, int]:
     if form.validate_on_submit():
         group = form.for_whom.data == "group"
         if group:
-            people = proxy_cases.parse_people(form.people.data or "")
+            people = parse_people(form.people.data or "")
         else:
             details = PersonDetails(form.name.data or None, form.phone.data or None)
             people = [details] if details.name or details.phone else []
@@ -44,7 +43,7 @@ def file() -> str | tuple[str, int]:
             recipients=MessageRecipients(form.recipients.data),
         )
         try:
-            submitted = proxy_cases.file_on_behalf(current_member(), filing)
+            submitted = file_on_behalf(current_member(), filing)
         except InvalidInput as problem:
             aliases = {"people": "people" if group else "name", "phone": "phone"}
             if group:

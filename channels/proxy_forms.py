@@ -27,7 +27,8 @@ from remedy.models.check_in import Answer
 from remedy.models.grievance import CATEGORY_TITLES, ReprisalRisk
 from remedy.models.mandate import CONSENT_METHOD_LABELS, ConsentMethod
 from remedy.proxy import mandates
-from remedy.proxy.cases import RECIPIENT_LABELS, SCOPE_LABELS, MandateTerms
+from remedy.proxy.filing import RECIPIENT_LABELS
+from remedy.proxy.mandates import SCOPE_LABELS, MandateTerms
 from remedy.workflows.definition import MandateScope
 
 YES_NO = [

@@ -18,7 +18,7 @@ from channels.proxy_forms import ButtonForm, NewMandateForm, mandate_terms
 from remedy.core.errors import InvalidInput
 from remedy.core.references import display
 from remedy.models.grievance import Grievance
-from remedy.proxy import cases as proxy_cases
+from remedy.proxy import case_view as proxy_case
 from remedy.proxy import mandates
 from remedy.workflows.definition import MandateScope
 
@@ -26,8 +26,8 @@ from remedy.workflows.definition import MandateScope
 @bp.post("/cases/<reference>/mandates/<int:mandate_id>/withdraw")
 def withdraw_mandate(reference: str, mandate_id: int) -> Response | tuple[str, int]:
     actor = current_member()
-    grievance = proxy_cases.open_case(actor, reference)
-    mandate = proxy_cases.case_mandate(actor, grievance, mandate_id)
+    grievance = proxy_case.open_case(actor, reference)
+    mandate = proxy_case.case_mandate(actor, grievance, mandate_id)
     if not ButtonForm().validate_on_submit():
         flash(_("Please check the form below."), "error")
         return render_case(grievance, 400)
@@ -56,7 +56,7 @@ def _valid_person(form: FlaskForm, field: Any) -> None:
 @bp.route("/cases/<reference>/mandates/new", methods=["GET", "POST"])
 def new_mandate(reference: str) -> Response | tuple[str, int]:
     actor = current_member()
-    grievance = proxy_cases.open_case(actor, reference)
+    grievance = proxy_case.open_case(actor, reference)
     form = NewMandateForm()
     form.person.choices = _person_choices(grievance)
     form.person.validators = [_valid_person]
@@ -65,7 +65,7 @@ def new_mandate(reference: str) -> Response | tuple[str, int]:
         form.receive_messages.data = True
     if form.validate_on_submit():
         try:
-            proxy_cases.record_mandate(
+            mandates.record_mandate(
                 actor,
                 grievance,
                 mandate_terms(form),

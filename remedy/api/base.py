@@ -1,5 +1,5 @@
 """The API blueprint: bearer-token authentication, read-only roles, body and query parsing,
-and every error as problem+json.
+and every error as problem+json. Its addresses never redirect (:class:`ApiBlueprint`).
 
 The API uses bearer tokens only, never the console's session cookie, so it is exempt from
 CSRF protection: a browser cannot be tricked into sending an Authorization header.
@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Response, g, request, session
+from flask.typing import RouteCallable
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.exceptions import HTTPException
@@ -27,7 +28,27 @@ from remedy.models.api_token import ApiToken
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+class ApiBlueprint(Blueprint):
+    """A blueprint whose addresses are exact: an address with a slash added (``/x/``) or
+    doubled (``/x//y``) is not found (404, problem+json) instead of redirected to the one
+    meant, as Werkzeug does by default. A client would follow the redirect with its token
+    to an address it never wrote, and a POST's 308 asks it to send the body again."""
+
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: RouteCallable | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: Any,
+    ) -> None:
+        options.setdefault("strict_slashes", True)
+        options.setdefault("merge_slashes", False)
+        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
+
+
+bp = ApiBlueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_BODY_BYTES = 1024 * 1024
 PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.docs"})

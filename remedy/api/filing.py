@@ -1,50 +1,14 @@
-"""Filing a grievance through the API: who may, and a proxy's mandate in the same unit.
-
-Mechanism handlers and supervisors file what reached them some other way; members of
-a vetted NGO file for the people who asked them to, and must say how those people
-consented: the mandate is recorded before intake starts, so the acknowledgement
-reaches the proxy too. Company staff, auditors and administrators do not file.
-"""
+"""Reading a filing from the API's request: what
+:class:`remedy.api.grievance_schemas.GrievanceInput` loaded, as the filing use case takes
+it (``remedy.proxy.filing.file_for_others``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-
-from remedy.cases.intake import start_intake
-from remedy.core.actors import Actor, ActorKind
-from remedy.core.errors import InvalidInput, NotAllowed
-from remedy.core.extensions import db
-from remedy.core.unit_of_work import transactional
-from remedy.filing.grievances import (
-    GrievanceForm,
-    PersonDetails,
-    Submitted,
-    record_grievance,
-)
+from remedy.filing.grievances import GrievanceForm, PersonDetails
 from remedy.models.grievance import Channel
-from remedy.models.organisation import Organisation, OrganisationKind
-from remedy.models.user import Role
-from remedy.proxy.mandates import grant_mandate
-
-FILING_ROLES = frozenset({Role.HANDLER, Role.SUPERVISOR})
-
-
-def _filing_organisation(actor: Actor) -> Organisation | None:
-    """The proxy's vetted NGO, None for the mechanism's team; NotAllowed for anyone else."""
-    if actor.kind is ActorKind.STAFF and actor.organisation_id is None:
-        if actor.role in FILING_ROLES:
-            return None
-    elif actor.kind is ActorKind.PROXY and actor.organisation_id is not None:
-        organisation = db.session.get(Organisation, actor.organisation_id)
-        if (
-            organisation is not None
-            and organisation.kind is OrganisationKind.NGO
-            and organisation.is_vetted
-        ):
-            return organisation
-    raise NotAllowed(_("Your account may not file grievances."))
+from remedy.proxy.mandates import MandateTerms
 
 
 def _person(data: dict[str, Any] | None) -> PersonDetails | None:
@@ -58,20 +22,10 @@ def _person(data: dict[str, Any] | None) -> PersonDetails | None:
     )
 
 
-@transactional
-def file_grievance(actor: Actor, data: dict[str, Any]) -> Submitted:
-    """``data`` as :class:`remedy.api.schemas.GrievanceInput` loaded it."""
-    organisation = _filing_organisation(actor)
-    mandate = data.get("mandate")
-    if organisation is not None and not mandate:
-        raise InvalidInput(
-            _("Say how the people consented to your organisation filing for them."), "mandate"
-        )
-    if organisation is None and mandate:
-        raise InvalidInput(_("Only a proxy records a mandate when filing."), "mandate")
-    user_id = actor.user_id
+def grievance_form(data: dict[str, Any]) -> GrievanceForm:
+    """The grievance as filed; who filed it is for the use case to say."""
     affected = [_person(item) for item in data.get("affected", [])]
-    form = GrievanceForm(
+    return GrievanceForm(
         channel=Channel.API,
         language=data["language"],
         description=data["description"],
@@ -85,20 +39,18 @@ def file_grievance(actor: Actor, data: dict[str, Any]) -> Submitted:
         contact_channel=Channel(data["contact_channel"]) if data.get("contact_channel") else None,
         complainant=_person(data.get("complainant")),
         affected=[person for person in affected if person is not None],
-        filed_by_user_id=user_id,
-        filed_by_organisation_id=organisation.id if organisation else None,
     )
-    submitted = record_grievance(actor, form)
-    if organisation is not None and mandate:
-        grant_mandate(
-            actor,
-            organisation,
-            submitted.grievance,
-            mandate["scopes"],
-            mandate["consent_method"],
-            mandate["valid_until"],
-            None,
-            mandate.get("proxy_receives_messages", True),
-        )
-    start_intake(submitted.grievance)
-    return submitted
+
+
+def mandate_terms(data: dict[str, Any]) -> tuple[MandateTerms | None, bool]:
+    """The mandate a proxy files under, if one was given, and whether the proxy receives the
+    people's messages."""
+    mandate = data.get("mandate")
+    if not mandate:
+        return None, True
+    terms = MandateTerms(
+        scopes=frozenset(mandate["scopes"]),
+        consent_method=mandate["consent_method"],
+        valid_until=mandate["valid_until"],
+    )
+    return terms, mandate.get("proxy_receives_messages", True)

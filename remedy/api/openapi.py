@@ -17,23 +17,25 @@ from flask_babel import force_locale
 
 from remedy.api.actions import GRIEVANCE_ACTIONS, TRACK_ACTIONS, TriggerAction
 from remedy.api.base import bp
-from remedy.api.problems import PROBLEM_JSON, PROBLEM_TYPES
-from remedy.api.schemas import (
-    AuditEventListOut,
-    CheckInAnswerInput,
-    CheckInListOut,
-    DeliveryInput,
+from remedy.api.grievance_schemas import (
     FiledOut,
     GrievanceInput,
     GrievanceOut,
     GrievancePageOut,
     GrievanceQuery,
+)
+from remedy.api.problems import PROBLEM_JSON, PROBLEM_TYPES
+from remedy.api.record_schemas import (
+    AuditEventListOut,
+    CheckInAnswerInput,
+    CheckInListOut,
+    DeliveryInput,
     LeverageActionListOut,
     MessageListOut,
-    ProblemOut,
     RemedyActionListOut,
-    TriggerListOut,
 )
+from remedy.api.schemas import ProblemOut
+from remedy.api.trigger_schemas import TriggerListOut
 
 PREFIX = "/api/v1"
 MAX_ID = 2**31 - 1

@@ -13,24 +13,26 @@ from marshmallow import Schema
 from remedy.api import present
 from remedy.api.actions import actions_for, offered
 from remedy.api.base import bp, current_actor, json_body, query_args
-from remedy.api.filing import file_grievance
-from remedy.api.problems import ApiProblem
-from remedy.api.schemas import (
-    AuditEventListOut,
-    CheckInAnswerInput,
-    CheckInListOut,
-    DeliveryInput,
+from remedy.api.filing import grievance_form, mandate_terms
+from remedy.api.grievance_schemas import (
     FiledOut,
     GrievanceInput,
     GrievanceOut,
     GrievancePageOut,
     GrievanceQuery,
+)
+from remedy.api.problems import ApiProblem
+from remedy.api.record_schemas import (
+    AuditEventListOut,
+    CheckInAnswerInput,
+    CheckInListOut,
+    DeliveryInput,
     LeverageActionListOut,
     MessageListOut,
     RemedyActionListOut,
-    TriggerListOut,
 )
 from remedy.api.trigger_fields import describe_fields
+from remedy.api.trigger_schemas import TriggerListOut
 from remedy.cases.check_ins import answer_check_in
 from remedy.cases.tracks import report_delivered
 from remedy.core.actors import ActorKind
@@ -42,6 +44,7 @@ from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.remedy_action import RemedyAction
+from remedy.proxy.filing import file_for_others
 from remedy.queue.filters import QueueFilters, QueueOrder
 from remedy.queue.search import search_grievances
 from remedy.workflows import workflow_for
@@ -134,7 +137,10 @@ def list_grievances() -> Response:
 @bp.post("/grievances")
 def create_grievance() -> Response:
     data = json_body(GrievanceInput())
-    submitted = file_grievance(current_actor(), data)
+    terms, proxy_receives_messages = mandate_terms(data)
+    submitted = file_for_others(
+        current_actor(), grievance_form(data), terms, proxy_receives_messages
+    )
     grievance = submitted.grievance
     db.session.refresh(grievance)
     body = {

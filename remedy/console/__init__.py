@@ -1,9 +1,10 @@
 """The remedy team's web console (blueprint ``console``, defined in ``views``).
 
 Importing the package registers every console route: the queue (``views``), the
-supervisor view (``supervisor``) and the case page (``case``, with identity reveals).
+supervisor view (``supervisor``) and the case page (``case``, acted on through
+``case_acting`` and ``case_plan``, with identity reveals).
 """
 
-from remedy.console import case, identity, supervisor, views
+from remedy.console import case, case_acting, case_plan, identity, supervisor, views
 
-__all__ = ["case", "identity", "supervisor", "views"]
+__all__ = ["case", "case_acting", "case_plan", "identity", "supervisor", "views"]

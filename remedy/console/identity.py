@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from remedy.auth.sessions import roles_required
-from remedy.console.case import ROW_ID, act
+from remedy.console.case_acting import ROW_ID, act
 from remedy.console.views import NAV, NavLink, bp, current_actor
 from remedy.core.actors import Actor
 from remedy.core.errors import ConflictError, InvalidInput

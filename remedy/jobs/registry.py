@@ -1,8 +1,8 @@
 """The periodic jobs every worker runs between outbox batches, and where the app puts them.
 
 Messaging sits below the features and must not import them, so the worker finds its jobs
-in the app (``Worker`` reads ``app.extensions[PERIODIC_JOBS_KEY]``), which the factory
-fills from this table.
+in the app (``remedy.messaging.periodic`` reads ``app.extensions[PERIODIC_JOBS_KEY]``),
+which the factory fills from this table.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from flask import Flask
 
 from remedy.access.prepared_pins import fill_pins
 from remedy.cases.deadlines import run_deadlines
-from remedy.messaging.worker import PERIODIC_JOBS_KEY, PeriodicJob
+from remedy.messaging.periodic import PERIODIC_JOBS_KEY, PeriodicJob
 from remedy.sms.media import fetch_pending_media
 from remedy.sms.upkeep import periodic as tidy_conversations
 

@@ -1,15 +1,8 @@
 """The outbox worker: claims due messages, sends them, records what happened, and runs the
 periodic jobs. Any number of worker processes may run at once, on SQLite or PostgreSQL.
 
-Claiming. One ``UPDATE … WHERE id IN (due ids) RETURNING id`` moves a batch to
-``sending`` with this worker's id and a lease, counting an attempt, and is committed
-before the provider is called. On PostgreSQL the due ids come from a ``FOR UPDATE SKIP
-LOCKED`` select (a materialized CTE, so it runs once), which re-checks each row as it
-locks it: workers take different rows without waiting. SQLite drops that clause; the
-statement runs under its single write lock, and its WHERE also repeats the due
-condition, so a row is never claimed twice there either. Due means ``pending`` and
-``available_at`` passed, or ``sending`` with an expired lease (its worker died). Only
-SMS and WhatsApp are claimed: voice messages wait for the voice channel.
+This module is the loop; how a batch is claimed, held and handed back is ``claims``, the
+shared send rate is ``rate``, and the periodic jobs' turns are ``periodic``.
 
 Sending. Each message is sent, then its outcome written with an UPDATE that holds only
 while this worker still owns the claim (``status='sending' AND claimed_by=me``). A
@@ -30,16 +23,6 @@ Outcomes. Accepted: ``sent``. 429, 5xx, timeouts and network errors: back to
 attempt. Any other refusal: ``failed`` at once with the code and fixed words in
 ``last_error`` (21610: the person opted out). WhatsApp outside its 24-hour window
 (63016): ``failed``, and the same text queued by SMS.
-
-Rate. ``REMEDY_SEND_RATE`` messages per second per sending number (or Messaging
-Service), for all workers together: a ``worker_timers`` row per sender holds its next
-free slot, and each batch reserves its slots there with one compare-and-swap UPDATE.
-
-Periodic jobs (``remedy.jobs.registry``, put in the app by its factory: deadlines,
-which also open due follow-up check-ins, and the SMS channel's) run in the same loop,
-between batches, so a long job delays this worker's sending (not the other workers'). A
-``worker_timers`` row per job, moved forward with one conditional UPDATE, lets exactly
-one worker run each job per ``REMEDY_JOBS_INTERVAL_SECONDS``; the jobs are idempotent besides.
 """
 
 from __future__ import annotations
@@ -50,34 +33,25 @@ import random
 import secrets
 import socket
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import ColumnElement, Select, bindparam, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, update
 
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
+from remedy.messaging import claims, periodic, rate
+from remedy.messaging.claims import held_by, outbox
 from remedy.messaging.delivery import after_failure, queue_sms_fallback, rows_changed
+from remedy.messaging.periodic import PeriodicJob
 from remedy.messaging.senders import Accepted, Outgoing, Sender, SendFailure
-from remedy.models.outbox_message import (
-    SENDABLE_CHANNELS,
-    MessageStatus,
-    OutboxMessage,
-)
-from remedy.models.person import Person
+from remedy.models.outbox_message import MessageStatus
 from remedy.models.types import utcnow
-from remedy.models.worker_timer import WorkerTimer
 
 logger = logging.getLogger(__name__)
-
-outbox = OutboxMessage.__table__
-timers = WorkerTimer.__table__
 
 
 @dataclass(frozen=True)
@@ -126,31 +100,9 @@ class Report:
     jobs: Counter[str] = field(default_factory=Counter)
 
 
-@dataclass(frozen=True)
-class PeriodicJob:
-    name: str
-    run: Callable[[], object]
-
-
-# Where the app factory puts the periodic jobs this deployment runs (``remedy.jobs``).
-PERIODIC_JOBS_KEY = "remedy.periodic_jobs"
-
-
 def new_worker_id() -> str:
     """Host and process id (an operator can find the process), plus a random suffix."""
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
-
-
-def _create_timer(name: str, at: datetime) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING: whether this call created the timer."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(timers)
-        .values(name=name, at=at)
-        .on_conflict_do_nothing()
-        .returning(timers.c.name)
-    )
-    return db.session.execute(statement).first() is not None
 
 
 class Worker:
@@ -183,12 +135,8 @@ class Worker:
 
     @property
     def jobs(self) -> Sequence[PeriodicJob]:
-        """The jobs given, or else the app's (remedy/jobs fills them: messaging knows no
-        feature itself)."""
-        if self._jobs is None:
-            jobs: Sequence[PeriodicJob] = current_app.extensions.get(PERIODIC_JOBS_KEY, ())
-            return jobs
-        return self._jobs
+        """The jobs given, or else the app's."""
+        return periodic.app_jobs() if self._jobs is None else self._jobs
 
     # The loops ------------------------------------------------------------------------
 
@@ -227,106 +175,22 @@ class Worker:
             self.process(claimed)
         return len(claimed)
 
-    # Claiming -------------------------------------------------------------------------
+    # Claims (``claims``) --------------------------------------------------------------
 
     def claim(self) -> list[int]:
         """Take up to a batch of due messages for this worker, committed before any send."""
         now = self.clock()
-        size = self.settings.claim_size
         lease_until = now + self.settings.lease
-        expired = (outbox.c.status == MessageStatus.SENDING) & (outbox.c.lease_expires_at <= now)
-        due = (
-            (outbox.c.status == MessageStatus.PENDING)
-            & (outbox.c.available_at <= now)
-            & outbox.c.channel.in_(SENDABLE_CHANNELS)
+        claimed = claims.claim(
+            self.id, now, self.settings.claim_size, lease_until, self.settings.max_attempts
         )
-        # PostgreSQL re-checks each row as SKIP LOCKED locks it, so the ids are still
-        # claimable; SQLite runs the statement under its single write lock, and checks again.
-        sqlite = db.session.get_bind().dialect.name == "sqlite"
-        with atomic():
-            # Claimed again and again by workers that died while sending it: give up.
-            exhausted = expired & (outbox.c.attempts >= self.settings.max_attempts)
-            db.session.execute(
-                update(outbox)
-                .where(
-                    outbox.c.id.in_(self._lock(exhausted, size)), exhausted if sqlite else true()
-                )
-                .values(
-                    status=MessageStatus.FAILED,
-                    claimed_by=None,
-                    lease_expires_at=None,
-                    last_error="gave up: no outcome recorded after the last attempt",
-                )
-            )
-            claimable = (
-                (expired & (outbox.c.attempts < self.settings.max_attempts), "lease"),
-                (due, "due"),
-            )
-            claimed: list[int] = []
-            for condition, order in claimable:
-                room = size - len(claimed)
-                if room <= 0:
-                    break
-                claimed += (
-                    db.session.execute(
-                        update(outbox)
-                        .where(
-                            outbox.c.id.in_(self._lock(condition, room, order)),
-                            condition if sqlite else true(),
-                        )
-                        .values(
-                            status=MessageStatus.SENDING,
-                            claimed_by=self.id,
-                            lease_expires_at=lease_until,
-                            attempts=outbox.c.attempts + 1,
-                        )
-                        .returning(outbox.c.id)
-                    )
-                    .scalars()
-                    .all()
-                )
         self.lease_until = lease_until
-        return sorted(claimed)
-
-    @staticmethod
-    def _lock(condition: ColumnElement[bool], limit: int, order: str = "due") -> Select[Any]:
-        """The ids to take: oldest first, skipping rows another worker is taking (PostgreSQL).
-
-        A materialized CTE, so PostgreSQL runs it exactly once: as a plain ``IN (subquery)``
-        the planner may rescan it for every outer row, each rescan locking more rows.
-        """
-        column = outbox.c.lease_expires_at if order == "lease" else outbox.c.available_at
-        chosen = (
-            select(outbox.c.id)
-            .where(condition)
-            .order_by(column, outbox.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-            .cte(f"chosen_{order}")
-            .prefix_with("MATERIALIZED", dialect="postgresql")
-        )
-        return select(chosen.c.id)
-
-    def _mine(self, ids: Sequence[int]) -> ColumnElement[bool]:
-        return (
-            outbox.c.id.in_(ids)
-            & (outbox.c.status == MessageStatus.SENDING)
-            & (outbox.c.claimed_by == self.id)
-        )
+        return claimed
 
     def renew(self, ids: Sequence[int]) -> set[int]:
         """Extend the lease on what this worker still holds; the ids it still holds."""
-        now = self.clock()
-        lease_until = now + self.settings.lease
-        with atomic():
-            held = set(
-                db.session.execute(
-                    update(outbox)
-                    .where(self._mine(ids))
-                    .values(lease_expires_at=lease_until)
-                    .returning(outbox.c.id)
-                ).scalars()
-            )
+        lease_until = self.clock() + self.settings.lease
+        held = claims.renew(self.id, ids, lease_until)
         self.lease_until = lease_until
         lost = len(ids) - len(held)
         if lost:
@@ -335,93 +199,17 @@ class Worker:
 
     def release(self, ids: Sequence[int]) -> None:
         """Hand claimed but unsent messages back at once (the attempt did not happen)."""
-        if not ids:
-            return
-        with atomic():
-            released = rows_changed(
-                update(outbox)
-                .where(self._mine(ids))
-                .values(
-                    status=MessageStatus.PENDING,
-                    claimed_by=None,
-                    lease_expires_at=None,
-                    attempts=outbox.c.attempts - 1,
-                )
-            )
-        self.report.released += released
+        if ids:
+            self.report.released += claims.release(self.id, ids)
+
+    def load(self, ids: Sequence[int]) -> list[Outgoing]:
+        return claims.load(self.id, ids)
 
     # Sending --------------------------------------------------------------------------
 
-    def load(self, ids: Sequence[int]) -> list[Outgoing]:
-        with atomic():
-            rows = db.session.execute(
-                select(
-                    outbox.c.id,
-                    outbox.c.channel,
-                    outbox.c.address,
-                    outbox.c.body,
-                    outbox.c.template,
-                    outbox.c.attempts,
-                    Person.phone_opted_out_at,
-                )
-                .outerjoin(Person, Person.id == outbox.c.person_id)
-                .where(self._mine(ids))
-                # Oldest first, ties by id: a person reads messages in the order they were written.
-                .order_by(outbox.c.available_at, outbox.c.id)
-            ).all()
-        return [
-            Outgoing(
-                row.id,
-                row.channel,
-                row.address or "",
-                row.body,
-                row.template,
-                row.attempts,
-                opted_out=row.phone_opted_out_at is not None,
-            )
-            for row in rows
-        ]
-
     def schedule(self, messages: Sequence[Outgoing]) -> list[tuple[datetime, Outgoing]]:
         """When each message may go: slots reserved on its sender's shared rate."""
-        now = self.clock()
-        if not self.settings.rate:
-            return [(now, message) for message in messages]
-        groups: dict[str | None, list[Outgoing]] = {}
-        for message in messages:
-            groups.setdefault(self.sender.rate_key(message), []).append(message)
-        planned: list[tuple[datetime, Outgoing]] = []
-        gap = timedelta(seconds=1 / self.settings.rate)
-        for key, group in groups.items():
-            start = now if key is None else self.reserve_slots(key, len(group), now)
-            planned += [
-                (start + index * gap if key is not None else now, message)
-                for index, message in enumerate(group)
-            ]
-        planned.sort(key=lambda item: (item[0], item[1].id))
-        return planned
-
-    def reserve_slots(self, key: str, count: int, now: datetime) -> datetime:
-        """Reserve ``count`` consecutive slots of ``key``'s rate; the first slot's time."""
-        name = f"rate:{key}"[:120]
-        length = timedelta(seconds=count / self.settings.rate)
-        while True:
-            with atomic():
-                current = db.session.execute(
-                    select(timers.c.at).where(timers.c.name == name)
-                ).scalar()
-                if current is None:
-                    if _create_timer(name, now + length):
-                        return now
-                    continue
-                start = max(current, now)
-                swapped = rows_changed(
-                    update(timers)
-                    .where(timers.c.name == name, timers.c.at == current)
-                    .values(at=start + length)
-                )
-                if swapped == 1:
-                    return start
+        return rate.schedule(messages, self.sender, self.clock(), self.settings.rate)
 
     def process(self, ids: Sequence[int]) -> None:
         """Send a claimed batch in slot order, keeping the lease alive, then hand back the rest."""
@@ -543,7 +331,9 @@ class Worker:
             values["status"] = MessageStatus.PENDING
             values["available_at"] = now + timedelta(seconds=self.backoff(message.attempt))
         with atomic():
-            written = rows_changed(update(outbox).where(self._mine([message.id])).values(values))
+            written = rows_changed(
+                update(outbox).where(held_by(self.id, [message.id])).values(values)
+            )
             if written and final:
                 if failure.fallback_to_sms:
                     queue_sms_fallback(message.id, now)
@@ -562,32 +352,14 @@ class Worker:
         ceiling = min(self.settings.backoff_max, self.settings.backoff * 2 ** max(attempt - 1, 0))
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 
-    # Periodic jobs --------------------------------------------------------------------
+    # Periodic jobs (``periodic``) -----------------------------------------------------
 
     def run_due_jobs(self) -> None:
-        for job in self.jobs:
-            if self.stop.is_set() or not self.take_turn(f"job:{job.name}"):
-                continue
-            started = time.monotonic()
-            try:
-                job.run()
-            except Exception:
-                logger.exception("worker %s: periodic job %s failed", self.id, job.name)
-                db.session.rollback()
-            else:
-                self.report.jobs[job.name] += 1
-                logger.info(
-                    "worker %s ran %s in %.1f s", self.id, job.name, time.monotonic() - started
-                )
-
-    def take_turn(self, name: str) -> bool:
-        """Whether this worker runs ``name`` now: one worker per interval, across all."""
-        now = self.clock()
-        following = now + self.settings.jobs_interval
-        with atomic():
-            taken = rows_changed(
-                update(timers).where(timers.c.name == name, timers.c.at <= now).values(at=following)
-            )
-            if taken:
-                return True
-            return _create_timer(name, following)
+        periodic.run_due_jobs(
+            self.jobs,
+            self.id,
+            self.clock,
+            self.settings.jobs_interval,
+            self.stop,
+            self.report.jobs,
+        )

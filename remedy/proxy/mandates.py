@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from remedy.audit import log as audit
 from remedy.cases.representation import mandates_on, mandates_receiving_messages
@@ -23,10 +25,11 @@ from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
 from remedy.filing.grievances import add_attachment
 from remedy.models.grievance import Grievance
-from remedy.models.mandate import ConsentMethod, Mandate
-from remedy.models.organisation import Organisation, OrganisationKind
+from remedy.models.mandate import ConsentMethod, Mandate, MandateStatus
+from remedy.models.organisation import Organisation
 from remedy.models.person import Person
 from remedy.models.types import utcnow
+from remedy.proxy.membership import acts_for_people, member_organisation
 from remedy.workflows.definition import MandateScope
 
 MAX_CONSENT_NOTE = 1000
@@ -44,6 +47,18 @@ EVIDENCE_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
     (b"ftyp", 4, "audio/mp4"),
 )
 
+SCOPE_LABELS: dict[MandateScope, LazyString] = {
+    MandateScope.FILE: _l("File the grievance"),
+    MandateScope.FOLLOW: _l("Follow the case, add information, appeal or withdraw"),
+    MandateScope.ANSWER_PROPOSALS: _l("Accept or decline remedy proposals"),
+    MandateScope.ANSWER_CHECK_INS: _l("Answer check-ins (was the remedy delivered?)"),
+}
+MANDATE_STATUS_LABELS: dict[MandateStatus, LazyString] = {
+    MandateStatus.VALID: _l("In force"),
+    MandateStatus.EXPIRED: _l("Ended"),
+    MandateStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -51,6 +66,18 @@ class Evidence:
 
     filename: str | None
     content: bytes
+
+
+@dataclass(frozen=True)
+class MandateTerms:
+    """What the people agreed to: what the organisation may do for them, how they said so,
+    and until when."""
+
+    scopes: frozenset[MandateScope]
+    consent_method: ConsentMethod
+    valid_until: date
+    consent_note: str | None = None
+    evidence: Evidence | None = None
 
 
 def evidence_type(content: bytes) -> str:
@@ -80,7 +107,7 @@ def grant_mandate(
     proxy_receives_messages: bool = True,
     consent_note: str | None = None,
 ) -> Mandate:
-    if organisation.kind is not OrganisationKind.NGO or not organisation.is_vetted:
+    if not acts_for_people(organisation):
         raise InvalidInput(_("Only a vetted NGO can hold a mandate."), "organisation")
     if actor.kind is ActorKind.PROXY and actor.organisation_id != organisation.id:
         raise NotAllowed(_("You may record mandates only for your own organisation."))
@@ -134,6 +161,41 @@ def attach_evidence(actor: Actor, mandate: Mandate, evidence: Evidence) -> None:
     assert grievance is not None
     attachment = add_attachment(actor, grievance, evidence.filename, content_type, evidence.content)
     mandate.evidence_attachment_id = attachment.id
+
+
+@transactional
+def record_mandate(
+    actor: Actor,
+    grievance: Grievance,
+    terms: MandateTerms,
+    person_id: int | None,
+    proxy_receives_messages: bool,
+) -> Mandate:
+    """A further mandate on a case the organisation already follows (renewed consent, or
+    one person of a group)."""
+    organisation = member_organisation(actor)
+    if terms.evidence is not None:
+        evidence_type(terms.evidence.content)
+    person = None
+    if person_id is not None:
+        link = next((p for p in grievance.people if p.person_id == person_id), None)
+        if link is None:
+            raise InvalidInput(_("This person is not one of the people of this case."), "person")
+        person = link.person
+    mandate = grant_mandate(
+        actor,
+        organisation,
+        grievance,
+        terms.scopes,
+        terms.consent_method,
+        terms.valid_until,
+        person=person,
+        proxy_receives_messages=proxy_receives_messages,
+        consent_note=terms.consent_note,
+    )
+    if terms.evidence is not None:
+        attach_evidence(actor, mandate, terms.evidence)
+    return mandate
 
 
 def _route_messages_back(grievance: Grievance) -> None:

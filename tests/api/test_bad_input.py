@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from remedy.models.involvement_track import TrackKind
@@ -46,10 +47,46 @@ def test_nul_in_a_leverage_target_is_refused(cast: Cast, handler_api: Api) -> No
 
 
 @given(text=st.text(max_size=40))
+@example(text="")
+@example(text="/12345678")  # the test client decodes %2F: /grievances//12345678
 @FUZZ
 def test_any_reference_in_the_path_is_answered(handler_api: Api, text: str) -> None:
     response = handler_api.get(f"/grievances/{quote(text, safe='')}")
     assert_problem(response, 200, 404)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/grievances/"),
+        ("GET", "/grievances/{reference}/"),
+        ("GET", "/grievances/{reference}/triggers/"),
+        ("POST", "/grievances/"),
+        ("POST", "/grievances/{reference}/triggers/withdraw/"),
+        ("GET", "//grievances"),
+        ("GET", "/grievances//{reference}"),
+    ],
+)
+def test_an_address_with_a_slash_added_or_doubled_is_not_found(
+    handler_api: Api, method: str, path: str
+) -> None:
+    reference = handler_api.post("/grievances", filing()).get_json()["reference"]
+    address = path.format(reference=reference)
+
+    sent = handler_api.post(address, filing()) if method == "POST" else handler_api.get(address)
+
+    assert_problem(sent, 404)
+    assert "Location" not in sent.headers, "never redirected to the address meant"
+    assert sent.get_json()["status"] == 404
+
+
+def test_a_post_to_a_doubled_slash_is_not_redirected(handler_api: Api) -> None:
+    # Werkzeug finds the GET rule of /grievances on its second, slash-merged try and
+    # answers 405 rather than 404; either way the body is not sent again elsewhere.
+    sent = handler_api.post("//grievances", filing())
+
+    assert_problem(sent, 404, 405)
+    assert "Location" not in sent.headers
 
 
 @given(

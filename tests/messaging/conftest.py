@@ -15,8 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from remedy.core.extensions import db
+from remedy.messaging.periodic import PeriodicJob
 from remedy.messaging.senders import Sender, build_sender
-from remedy.messaging.worker import PeriodicJob, Worker, WorkerSettings
+from remedy.messaging.worker import Worker, WorkerSettings
 from remedy.models.outbox_message import (
     SENDABLE_CHANNELS,
     MessageChannel,

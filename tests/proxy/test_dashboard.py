@@ -13,7 +13,7 @@ from remedy.cases.notes import add_note
 from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.models import Grievance, InternalNote
-from remedy.proxy import cases as proxy_cases
+from remedy.proxy import dashboard
 from remedy.proxy.mandates import withdraw_mandate_as_person
 from remedy.workflows import INTAKE
 from tests.proxy.portal import file_for_others, filed, post_on_page, snapshot
@@ -87,7 +87,7 @@ def test_the_mandate_status_follows_withdrawal(portal: FlaskClient, scenario: Sc
 def test_the_dashboard_comes_a_page_at_a_time(
     portal: FlaskClient, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(proxy_cases, "PAGE_SIZE", 2)
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 2)
     cases = [scenario.file() for _ in range(3)]
     for grievance in cases:
         scenario.mandate(grievance)

@@ -15,7 +15,7 @@ from remedy.core.extensions import db
 from remedy.models import Attachment, AuditEvent, Channel, Grievance, Mandate, PersonRole
 from remedy.models.outbox_message import OutboxMessage
 from remedy.models.types import utcnow
-from remedy.proxy.cases import parse_people
+from remedy.proxy.filing import parse_people
 from remedy.workflows.definition import MandateScope
 from tests.proxy.portal import CONSENT_PDF, PIN, count, file_for_others, filed
 from tests.support import Account

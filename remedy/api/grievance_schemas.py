@@ -1,0 +1,234 @@
+"""The API's grievance schemas: filing one (with the people and a proxy's mandate), the
+queue's filters, and a grievance as it is read, listed and filed."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from remedy.api.schemas import ApiSchema, Enum, between, length, text
+from remedy.core.config import LANGUAGES
+from remedy.filing.grievances import (
+    MAX_DESCRIPTION_LENGTH,
+    MAX_LOCATION_LENGTH,
+    MAX_PEOPLE_AFFECTED,
+)
+from remedy.models.grievance import Category, Channel, Outcome, ReprisalRisk
+from remedy.models.grievance_person import PersonRole
+from remedy.models.involvement_track import TrackKind
+from remedy.models.mandate import ConsentMethod
+from remedy.models.organisation import OrganisationKind
+from remedy.queue.filters import INTAKE_STATES, TRACK_STATES, QueueOrder
+from remedy.workflows.definition import MandateScope
+
+MAX_PEOPLE_PER_FILING = 200
+
+
+# Input ---------------------------------------------------------------------------------
+
+
+class PersonInput(ApiSchema):
+    name = text(200, allow_none=True, metadata={"description": "Encrypted at rest."})
+    phone = fields.String(
+        allow_none=True,
+        validate=length(32),
+        metadata={"description": "E.164, such as +254700000001. Encrypted at rest."},
+    )
+    language = fields.String(validate=validate.OneOf(list(LANGUAGES)), allow_none=True)
+    receives_messages = fields.Boolean(
+        load_default=True,
+        metadata={"description": "False when the proxy receives the messages in their place."},
+    )
+
+
+class MandateInput(ApiSchema):
+    scopes = fields.List(Enum(MandateScope), required=True, validate=length(4, 1))
+    consent_method = Enum(ConsentMethod, required=True)
+    valid_until = fields.Date(required=True)
+    proxy_receives_messages = fields.Boolean(load_default=True)
+
+
+class GrievanceInput(ApiSchema):
+    description = text(MAX_DESCRIPTION_LENGTH, required=True)
+    language = fields.String(required=True, validate=validate.OneOf(list(LANGUAGES)))
+    location = text(MAX_LOCATION_LENGTH, allow_none=True)
+    category = Enum(Category, allow_none=True)
+    harm_date = fields.Date(allow_none=True)
+    people_affected = fields.Integer(load_default=1, validate=between(1, MAX_PEOPLE_AFFECTED))
+    reprisal_risk = Enum(ReprisalRisk, load_default=ReprisalRisk.NONE)
+    identity_withheld = fields.Boolean(load_default=False)
+    contact_consent = fields.Boolean(load_default=False)
+    contact_channel = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(["sms", "whatsapp", "voice"]),
+        metadata={"description": "How the people may be contacted (with contact_consent)."},
+    )
+    complainant = fields.Nested(PersonInput, allow_none=True)
+    affected = fields.List(
+        fields.Nested(PersonInput), load_default=list, validate=length(MAX_PEOPLE_PER_FILING)
+    )
+    mandate = fields.Nested(
+        MandateInput,
+        allow_none=True,
+        metadata={
+            "description": "Required when a proxy files: the consent of the people it files for."
+        },
+    )
+
+
+class GrievanceQuery(ApiSchema):
+    """The console queue's filters; every one narrows the list."""
+
+    state = fields.List(
+        fields.String(validate=validate.OneOf(INTAKE_STATES)),
+        metadata={"description": "The grievance's state; repeat for several."},
+    )
+    track_kind = Enum(TrackKind, metadata={"description": "Has a track of this kind."})
+    track_state = fields.List(
+        fields.String(validate=validate.OneOf(TRACK_STATES)),
+        metadata={"description": "Has a track in this state; repeat for several."},
+    )
+    overdue = fields.Boolean(metadata={"description": "Only overdue work."})
+    min_severity = fields.Integer(validate=between(1, 4))
+    reprisal_risk = fields.List(Enum(ReprisalRisk), metadata={"description": "Repeatable."})
+    channel = Enum(Channel)
+    language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
+    organisation_id = fields.Integer(
+        validate=between(1, 2**31 - 1), metadata={"description": "Has a track of it."}
+    )
+    assignee_id = fields.Integer(validate=between(1, 2**31 - 1))
+    unassigned = fields.Boolean()
+    awaiting_complainant = fields.Boolean(
+        metadata={"description": "The next move is the complainant's."}
+    )
+    q = fields.String(
+        validate=length(200),
+        metadata={"description": "Reference, pseudonym, category or place (whole words)."},
+    )
+    order = Enum(
+        QueueOrder,
+        metadata={"description": "due (default: overdue first, then soonest due) or newest."},
+    )
+    after = fields.String(
+        validate=length(500), metadata={"description": "The next_cursor of the previous page."}
+    )
+    limit = fields.Integer(load_default=50, validate=between(1, 100))
+
+
+# Output --------------------------------------------------------------------------------
+
+
+class OrganisationOut(ApiSchema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    kind = Enum(OrganisationKind, required=True)
+
+
+class PersonOut(ApiSchema):
+    pseudonym = fields.String(required=True)
+    role = Enum(PersonRole, required=True)
+    language = fields.String(required=True)
+    name = fields.String(
+        allow_none=True,
+        metadata={"description": "Only for callers who may see the people's identity."},
+    )
+    phone = fields.String(
+        allow_none=True,
+        metadata={"description": "Only for callers who may see the people's identity."},
+    )
+
+
+class TrackOut(ApiSchema):
+    id = fields.Integer(required=True)
+    organisation = fields.Nested(OrganisationOut, required=True)
+    kind = Enum(TrackKind, required=True)
+    state = fields.String(required=True)
+    state_label = fields.String(required=True)
+    outcome = Enum(Outcome, allow_none=True, required=True)
+    rationale = fields.String(required=True)
+    gap = fields.String(allow_none=True, required=True)
+    opened_at = fields.DateTime(required=True)
+    due_at = fields.DateTime(allow_none=True, required=True)
+    overdue = fields.Boolean(required=True)
+    ended_at = fields.DateTime(allow_none=True, required=True)
+    check_in_window_ends_at = fields.DateTime(allow_none=True, required=True)
+
+
+class QueueTrackOut(ApiSchema):
+    id = fields.Integer(required=True)
+    kind = Enum(TrackKind, required=True)
+    state = fields.String(required=True)
+    state_label = fields.String(required=True)
+    organisation_id = fields.Integer(required=True)
+    organisation_name = fields.String(required=True)
+    due_at = fields.DateTime(allow_none=True, required=True)
+    overdue = fields.Boolean(required=True)
+
+
+class GrievanceSummaryOut(ApiSchema):
+    """A row of the list: pseudonyms only, never a name or a phone number."""
+
+    reference = fields.String(required=True)
+    version = fields.Integer(required=True)
+    state = fields.String(required=True)
+    state_label = fields.String(required=True)
+    channel = Enum(Channel, required=True)
+    language = fields.String(required=True)
+    category = Enum(Category, allow_none=True, required=True)
+    severity = fields.Integer(allow_none=True, required=True)
+    reprisal_risk = Enum(ReprisalRisk, required=True)
+    identity_withheld = fields.Boolean(required=True)
+    received_at = fields.DateTime(required=True)
+    due_at = fields.DateTime(allow_none=True, required=True)
+    overdue = fields.Boolean(required=True)
+    assignee_id = fields.Integer(allow_none=True, required=True)
+    pseudonyms = fields.List(fields.String(), required=True)
+    tracks = fields.List(fields.Nested(QueueTrackOut), required=True)
+
+
+class GrievanceOut(ApiSchema):
+    reference = fields.String(required=True)
+    version = fields.Integer(required=True)
+    state = fields.String(required=True)
+    state_label = fields.String(required=True)
+    outcome = Enum(Outcome, allow_none=True, required=True)
+    channel = Enum(Channel, required=True)
+    language = fields.String(required=True)
+    description = fields.String(required=True)
+    location = fields.String(allow_none=True, required=True)
+    category = Enum(Category, allow_none=True, required=True)
+    harm_date = fields.Date(allow_none=True, required=True)
+    people_affected = fields.Integer(required=True)
+    severity = fields.Integer(allow_none=True, required=True)
+    severity_scale = fields.Integer(allow_none=True, required=True)
+    severity_scope = fields.Integer(allow_none=True, required=True)
+    severity_irremediability = fields.Integer(allow_none=True, required=True)
+    reprisal_risk = Enum(ReprisalRisk, required=True)
+    identity_withheld = fields.Boolean(required=True)
+    discreet_messages = fields.Boolean(required=True)
+    contact_consent = fields.Boolean(required=True)
+    received_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    resolved_at = fields.DateTime(allow_none=True, required=True)
+    due_at = fields.DateTime(allow_none=True, required=True)
+    overdue = fields.Boolean(required=True)
+    feedback_due_at = fields.DateTime(allow_none=True, required=True)
+    assignee_id = fields.Integer(allow_none=True, required=True)
+    people = fields.List(fields.Nested(PersonOut), required=True)
+    tracks = fields.List(fields.Nested(TrackOut), required=True)
+
+
+class GrievancePageOut(ApiSchema):
+    items = fields.List(fields.Nested(GrievanceSummaryOut), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+    next = fields.String(
+        allow_none=True, required=True, metadata={"description": "The next page's address."}
+    )
+
+
+class FiledOut(ApiSchema):
+    reference = fields.String(required=True)
+    pin = fields.String(
+        required=True,
+        metadata={"description": "Shown once: give it to the complainant; it is stored hashed."},
+    )
+    grievance = fields.Nested(GrievanceOut, required=True)

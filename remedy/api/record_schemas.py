@@ -1,0 +1,117 @@
+"""The API's schemas for a case's records: check-ins and their answers, remedy and leverage
+actions (and a delivery's evidence), messages and audit events."""
+
+from __future__ import annotations
+
+from marshmallow import fields
+
+from remedy.api.schemas import ApiSchema, Enum, between, list_of, text
+from remedy.cases.intake import MAX_TEXT
+from remedy.models.check_in import Answer, CheckInPurpose
+from remedy.models.leverage_action import LeverageStatus, LeverageType
+from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyType
+
+# Input ---------------------------------------------------------------------------------
+
+
+class CheckInAnswerInput(ApiSchema):
+    answer = Enum(Answer, required=True)
+    comment = text(2000, allow_none=True)
+    satisfaction = fields.Integer(allow_none=True, validate=between(1, 5))
+
+
+class DeliveryInput(ApiSchema):
+    evidence = text(MAX_TEXT, required=True)
+
+
+# Output --------------------------------------------------------------------------------
+
+
+class RemedyActionOut(ApiSchema):
+    id = fields.Integer(required=True)
+    track_id = fields.Integer(required=True)
+    type = Enum(RemedyType, required=True)
+    description = fields.String(required=True)
+    owner = Enum(ActionOwner, required=True)
+    due_date = fields.Date(allow_none=True, required=True)
+    financial = fields.Boolean(required=True)
+    status = Enum(ActionStatus, required=True)
+    evidence = fields.String(allow_none=True, required=True)
+    delivered_at = fields.DateTime(allow_none=True, required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class LeverageActionOut(ApiSchema):
+    id = fields.Integer(required=True)
+    track_id = fields.Integer(required=True)
+    type = Enum(LeverageType, required=True)
+    target = fields.String(required=True)
+    description = fields.String(required=True)
+    due_date = fields.Date(allow_none=True, required=True)
+    status = Enum(LeverageStatus, required=True)
+    result = fields.String(allow_none=True, required=True)
+    recorded_at = fields.DateTime(required=True)
+
+
+class CheckInResponseOut(ApiSchema):
+    answer = Enum(Answer, required=True)
+    comment = fields.String(allow_none=True, required=True)
+    satisfaction = fields.Integer(allow_none=True, required=True)
+    answered_at = fields.DateTime(required=True)
+
+
+class CheckInOut(ApiSchema):
+    id = fields.Integer(required=True)
+    track_id = fields.Integer(required=True)
+    purpose = Enum(CheckInPurpose, required=True)
+    round = fields.Integer(required=True)
+    person_pseudonym = fields.String(allow_none=True, required=True)
+    proxy_organisation_id = fields.Integer(allow_none=True, required=True)
+    opens_at = fields.DateTime(required=True)
+    opened_at = fields.DateTime(allow_none=True, required=True)
+    closes_at = fields.DateTime(required=True)
+    cancelled_at = fields.DateTime(allow_none=True, required=True)
+    is_open = fields.Boolean(required=True)
+    response = fields.Nested(CheckInResponseOut, allow_none=True, required=True)
+
+
+class MessageOut(ApiSchema):
+    id = fields.Integer(required=True)
+    channel = fields.String(required=True)
+    template = fields.String(required=True)
+    language = fields.String(required=True)
+    status = fields.String(required=True)
+    recipient = fields.String(
+        required=True,
+        metadata={
+            "description": "A person's pseudonym, 'organisation:<id>', or 'staff' for a "
+            "console alert to the team."
+        },
+    )
+    address = fields.String(
+        allow_none=True,
+        metadata={"description": "Only for callers who may see the people's identity."},
+    )
+    body = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    sent_at = fields.DateTime(allow_none=True, required=True)
+
+
+class AuditEventOut(ApiSchema):
+    seq = fields.Integer(required=True)
+    occurred_at = fields.DateTime(required=True)
+    actor_kind = fields.String(required=True)
+    actor_id = fields.String(allow_none=True, required=True)
+    action = fields.String(required=True)
+    subject_type = fields.String(required=True)
+    subject_id = fields.String(allow_none=True, required=True)
+    before = fields.Dict(allow_none=True, required=True)
+    after = fields.Dict(allow_none=True, required=True)
+    hash = fields.String(required=True)
+
+
+RemedyActionListOut = list_of(RemedyActionOut, "RemedyActionListOut")
+LeverageActionListOut = list_of(LeverageActionOut, "LeverageActionListOut")
+CheckInListOut = list_of(CheckInOut, "CheckInListOut")
+MessageListOut = list_of(MessageOut, "MessageListOut")
+AuditEventListOut = list_of(AuditEventOut, "AuditEventListOut")

@@ -1,0 +1,179 @@
+"""Claims on outbox messages: taking a batch, keeping the lease, handing it back, and
+reading what a worker holds. The SQL differs by dialect where it must.
+
+Claiming. One ``UPDATE … WHERE id IN (due ids) RETURNING id`` moves a batch to
+``sending`` with this worker's id and a lease, counting an attempt, and is committed
+before the provider is called. On PostgreSQL the due ids come from a ``FOR UPDATE SKIP
+LOCKED`` select (a materialized CTE, so it runs once), which re-checks each row as it
+locks it: workers take different rows without waiting. SQLite drops that clause; the
+statement runs under its single write lock, and its WHERE also repeats the due
+condition, so a row is never claimed twice there either. Due means ``pending`` and
+``available_at`` passed, or ``sending`` with an expired lease (its worker died). Only
+SMS and WhatsApp are claimed: voice messages wait for the voice channel.
+
+Holding. Every later write on a claimed message holds only while this worker still owns
+the claim (:func:`held_by`: ``status='sending' AND claimed_by=me``). The lease is renewed
+while a batch takes long, and what was claimed but not sent is handed back at once, its
+attempt uncounted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select, true, update
+
+from remedy.core.extensions import db
+from remedy.core.unit_of_work import atomic
+from remedy.messaging.delivery import rows_changed
+from remedy.messaging.senders import Outgoing
+from remedy.models.outbox_message import SENDABLE_CHANNELS, MessageStatus, OutboxMessage
+from remedy.models.person import Person
+
+outbox = OutboxMessage.__table__
+
+
+def claim(
+    worker_id: str, now: datetime, size: int, lease_until: datetime, max_attempts: int
+) -> list[int]:
+    """Take up to ``size`` due messages for this worker, committed before any send."""
+    expired = (outbox.c.status == MessageStatus.SENDING) & (outbox.c.lease_expires_at <= now)
+    due = (
+        (outbox.c.status == MessageStatus.PENDING)
+        & (outbox.c.available_at <= now)
+        & outbox.c.channel.in_(SENDABLE_CHANNELS)
+    )
+    # PostgreSQL re-checks each row as SKIP LOCKED locks it, so the ids are still
+    # claimable; SQLite runs the statement under its single write lock, and checks again.
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    with atomic():
+        # Claimed again and again by workers that died while sending it: give up.
+        exhausted = expired & (outbox.c.attempts >= max_attempts)
+        db.session.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(_lock(exhausted, size)), exhausted if sqlite else true())
+            .values(
+                status=MessageStatus.FAILED,
+                claimed_by=None,
+                lease_expires_at=None,
+                last_error="gave up: no outcome recorded after the last attempt",
+            )
+        )
+        claimable = (
+            (expired & (outbox.c.attempts < max_attempts), "lease"),
+            (due, "due"),
+        )
+        claimed: list[int] = []
+        for condition, order in claimable:
+            room = size - len(claimed)
+            if room <= 0:
+                break
+            claimed += (
+                db.session.execute(
+                    update(outbox)
+                    .where(
+                        outbox.c.id.in_(_lock(condition, room, order)),
+                        condition if sqlite else true(),
+                    )
+                    .values(
+                        status=MessageStatus.SENDING,
+                        claimed_by=worker_id,
+                        lease_expires_at=lease_until,
+                        attempts=outbox.c.attempts + 1,
+                    )
+                    .returning(outbox.c.id)
+                )
+                .scalars()
+                .all()
+            )
+    return sorted(claimed)
+
+
+def _lock(condition: ColumnElement[bool], limit: int, order: str = "due") -> Select[Any]:
+    """The ids to take: oldest first, skipping rows another worker is taking (PostgreSQL).
+
+    A materialized CTE, so PostgreSQL runs it exactly once: as a plain ``IN (subquery)``
+    the planner may rescan it for every outer row, each rescan locking more rows.
+    """
+    column = outbox.c.lease_expires_at if order == "lease" else outbox.c.available_at
+    chosen = (
+        select(outbox.c.id)
+        .where(condition)
+        .order_by(column, outbox.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte(f"chosen_{order}")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    return select(chosen.c.id)
+
+
+def held_by(worker_id: str, ids: Sequence[int]) -> ColumnElement[bool]:
+    """The messages among ``ids`` this worker still holds."""
+    return (
+        outbox.c.id.in_(ids)
+        & (outbox.c.status == MessageStatus.SENDING)
+        & (outbox.c.claimed_by == worker_id)
+    )
+
+
+def renew(worker_id: str, ids: Sequence[int], lease_until: datetime) -> set[int]:
+    """Extend the lease on what this worker still holds; the ids it still holds."""
+    with atomic():
+        return set(
+            db.session.execute(
+                update(outbox)
+                .where(held_by(worker_id, ids))
+                .values(lease_expires_at=lease_until)
+                .returning(outbox.c.id)
+            ).scalars()
+        )
+
+
+def release(worker_id: str, ids: Sequence[int]) -> int:
+    """Hand claimed but unsent messages back (the attempt did not happen); how many."""
+    with atomic():
+        return rows_changed(
+            update(outbox)
+            .where(held_by(worker_id, ids))
+            .values(
+                status=MessageStatus.PENDING,
+                claimed_by=None,
+                lease_expires_at=None,
+                attempts=outbox.c.attempts - 1,
+            )
+        )
+
+
+def load(worker_id: str, ids: Sequence[int]) -> list[Outgoing]:
+    """What this worker holds among ``ids``, ready to send, oldest first."""
+    with atomic():
+        rows = db.session.execute(
+            select(
+                outbox.c.id,
+                outbox.c.channel,
+                outbox.c.address,
+                outbox.c.body,
+                outbox.c.template,
+                outbox.c.attempts,
+                Person.phone_opted_out_at,
+            )
+            .outerjoin(Person, Person.id == outbox.c.person_id)
+            .where(held_by(worker_id, ids))
+            # Oldest first, ties by id: a person reads messages in the order they were written.
+            .order_by(outbox.c.available_at, outbox.c.id)
+        ).all()
+    return [
+        Outgoing(
+            row.id,
+            row.channel,
+            row.address or "",
+            row.body,
+            row.template,
+            row.attempts,
+            opted_out=row.phone_opted_out_at is not None,
+        )
+        for row in rows
+    ]
