@@ -60,7 +60,8 @@ logging.getLogger("sqlalchemy.engine.Engine").addFilter(_HideResultRows())
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     overrides = dict(overrides or {})
-    environ = dict(os.environ)
+    # The factory hands load_config the environment with the caller's keys laid over it.
+    environ = dict(os.environ)  # noqa: TID251
     for name in ("SECRET_KEY", "REMEDY_ENCRYPTION_KEY"):
         if overrides.get(name):
             environ[name] = overrides[name]
@@ -87,7 +88,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         ) from exc
 
     _check_workflow_settings(app)
-    proxies = int(os.environ.get("REMEDY_TRUSTED_PROXIES", "0") or 0)
+    proxies = app.config["REMEDY_TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
