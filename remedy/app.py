@@ -90,6 +90,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     _check_workflow_settings(app)
     proxies = app.config["REMEDY_TRUSTED_PROXIES"]
     if proxies:
+        # Flask's documented way to wrap the WSGI app; mypy sees a method being replaced.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
     assert models.__all__  # every table is registered before migrations look

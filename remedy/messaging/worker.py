@@ -407,7 +407,7 @@ class Worker:
         length = timedelta(seconds=count / self.settings.rate)
         while True:
             with atomic():
-                current = db.session.execute(
+                current: datetime | None = db.session.execute(
                     select(timers.c.at).where(timers.c.name == name)
                 ).scalar()
                 if current is None:
@@ -559,7 +559,8 @@ class Worker:
 
     def backoff(self, attempt: int) -> float:
         """Seconds before retry ``attempt + 1``: doubling, capped, half of it random."""
-        ceiling = min(self.settings.backoff_max, self.settings.backoff * 2 ** max(attempt - 1, 0))
+        growth: int = 2 ** max(attempt - 1, 0)  # int ** int is typed Any (negative powers)
+        ceiling = min(self.settings.backoff_max, self.settings.backoff * growth)
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 
     # Periodic jobs --------------------------------------------------------------------
