@@ -63,4 +63,5 @@ def twilio_signature_required(view: F) -> F:
             abort(403)
         return view(*args, **kwargs)
 
+    # wraps() keeps the view's signature, which F stands for; mypy cannot see that.
     return wrapper  # type: ignore[return-value]

@@ -61,7 +61,8 @@ logging.getLogger("sqlalchemy.engine.Engine").addFilter(_HideResultRows())
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     overrides = dict(overrides or {})
-    environ = dict(os.environ)
+    # The factory hands load_config the environment with the caller's keys laid over it.
+    environ = dict(os.environ)  # noqa: TID251
     for name in ("SECRET_KEY", "REMEDY_ENCRYPTION_KEY"):
         if overrides.get(name):
             environ[name] = overrides[name]
@@ -90,6 +91,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     _check_workflow_settings(app)
     proxies = settings.init_app(app).trusted_proxies
     if proxies:
+        # Flask's documented way to wrap the WSGI app; mypy sees a method being replaced.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
     assert models.__all__  # every table is registered before migrations look

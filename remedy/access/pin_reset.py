@@ -196,6 +196,7 @@ def use_code(reference: str, code: str, source: str) -> tuple[Grievance, str]:
             .where(PinReset.id == reset.id, PinReset.closed_at.is_(None))
             .values(closed_at=now)
         )
+        # An UPDATE returns a CursorResult, which has rowcount; execute() is typed as Result.
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             raise InvalidCode()
         pin = reset_pin(grievance)

@@ -187,6 +187,7 @@ def _claim_step(user: User, step: int) -> bool:
         .values(totp_last_step=step)
         .execution_options(synchronize_session="fetch")
     )
+    # An UPDATE returns a CursorResult, which has rowcount; execute() is typed as Result.
     return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
 

@@ -34,10 +34,11 @@ SCHEMA_MESSAGES = {
 }
 
 
-def _translate(field: fields.Field) -> None:
+def _translate(field: fields.Field[Any]) -> None:
     for key in field.error_messages:
         if key in MESSAGES:
-            field.error_messages[key] = MESSAGES[key]
+            # Lazy: marshmallow formats a message when it raises, in that request's language.
+            field.error_messages[key] = MESSAGES[key]  # type: ignore[assignment]
     for name in ("inner", "field", "value_field", "key_field"):
         nested = getattr(field, name, None)
         if isinstance(nested, fields.Field):
@@ -45,13 +46,13 @@ def _translate(field: fields.Field) -> None:
 
 
 class ApiSchema(Schema):
-    error_messages = SCHEMA_MESSAGES
+    error_messages = SCHEMA_MESSAGES  # type: ignore[assignment]  # lazy, as in _translate
 
-    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
         _translate(field_obj)
 
 
-def Enum(enum: Any, **kwargs: Any) -> fields.Enum:  # noqa: N802 - reads like a field class
+def Enum(enum: Any, **kwargs: Any) -> fields.Enum[Any]:  # noqa: N802 - reads like a field class
     return fields.Enum(enum, by_value=True, **kwargs)
 
 
@@ -59,7 +60,8 @@ def length(maximum: int, minimum: int | None = None) -> validate.Length:
     return validate.Length(
         min=minimum,
         max=maximum,
-        error=_l("Too long or too short; see the limits in the API documentation."),
+        # Lazy, translated when marshmallow formats it (see _translate).
+        error=_l("Too long or too short; see the limits in the API documentation."),  # type: ignore[arg-type]
     )
 
 
@@ -67,7 +69,7 @@ def between(minimum: int, maximum: int) -> validate.Range:
     return validate.Range(
         min=minimum,
         max=maximum,
-        error=_l("Out of range; see the limits in the API documentation."),
+        error=_l("Out of range; see the limits in the API documentation."),  # type: ignore[arg-type]
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-JSON_TYPES: tuple[tuple[type[fields.Field], str], ...] = (
+JSON_TYPES: tuple[tuple[type[fields.Field[Any]], str], ...] = (
     (fields.Boolean, "boolean"),
     (fields.Integer, "integer"),
     (fields.Number, "number"),
@@ -20,14 +20,14 @@ JSON_TYPES: tuple[tuple[type[fields.Field], str], ...] = (
 )
 
 
-def _json_type(field: fields.Field) -> str:
+def _json_type(field: fields.Field[Any]) -> str:
     for field_class, name in JSON_TYPES:
         if isinstance(field, field_class):
             return name
     return "string"
 
 
-def _schema_name(field: fields.Field) -> str | None:
+def _schema_name(field: fields.Field[Any]) -> str | None:
     if isinstance(field, fields.List):
         return _schema_name(field.inner)
     if isinstance(field, fields.Nested):

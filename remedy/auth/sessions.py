@@ -73,18 +73,19 @@ def _enforce_idle_timeout() -> Response | None:
     idle = settings().idle_timeout.total_seconds()
     if not isinstance(last, int) or now - last > idle:
         end_session()
-        flash(_l("You were signed out after 30 minutes without activity."), "info")
+        # Lazy, like Flask-Login's own login_message: the session stores its translated text.
+        flash(_l("You were signed out after 30 minutes without activity."), "info")  # type: ignore[arg-type]
         return redirect(url_for("auth.sign_in", next=request.path))
     session[LAST_SEEN_KEY] = now
     return None
 
 
-def roles_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def roles_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R | Response]]:
     """Only signed-in accounts with one of these roles; others get 403."""
 
-    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+    def decorator(view: Callable[P, R]) -> Callable[P, R | Response]:
         @wraps(view)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Response:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if roles and current_user.role not in roles:

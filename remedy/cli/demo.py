@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 from remedy.core.errors import ServiceError
 from remedy.core.references import display
 from remedy.core.settings import settings
-from remedy.demo.seed import DemoReport, demo_refusal, seed_demo
+from remedy.demo.report import DemoReport
+from remedy.demo.seed import demo_refusal, seed_demo
 
 
 @click.group(help="Demo data for trying Remedy out; never for a real mechanism.")

@@ -105,9 +105,9 @@ def load_config(
         "REMEDY_ENCRYPTION_KEY": encryption_key,
         "REMEDY_ENCRYPTION_OLD_KEYS": env.get("REMEDY_ENCRYPTION_OLD_KEYS", ""),
         "REMEDY_PUBLIC_URL": env.get("REMEDY_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
-        "REMEDY_CHANNELS": channels,
-        # Reverse proxies in front, whose X-Forwarded-* headers are trusted.
+        # Reverse proxies in front whose X-Forwarded-* headers are trusted (ProxyFix).
         "REMEDY_TRUSTED_PROXIES": int(env.get("REMEDY_TRUSTED_PROXIES", "0") or 0),
+        "REMEDY_CHANNELS": channels,
         "REMEDY_ORGANISATION_NAME": env.get("REMEDY_ORGANISATION_NAME", "Remedy"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # hide_parameters: SQL errors and logs never carry the values (personal data).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -9,7 +11,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -28,6 +30,19 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base of every model. At run time it is db.Model, the class Flask-SQLAlchemy builds from
+# Base's body (adding table naming and binds). mypy cannot take an attribute as a base class:
+# it would see Any and leave every model's attributes unchecked. So for mypy it is Base, which
+# declares the same mapping (constructor, metadata), and each model maps one Table.
+if TYPE_CHECKING:
+
+    class Model(Base):
+        __abstract__ = True
+        __table__: ClassVar[Table]
+
+else:
+    Model = db.Model
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

@@ -10,7 +10,7 @@ from typing import ParamSpec, TypeVar
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from remedy.core.errors import ConflictError
+from remedy.core.errors import ConflictError as ConflictError  # what atomic() raises
 from remedy.core.extensions import db
 
 P = ParamSpec("P")

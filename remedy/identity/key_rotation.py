@@ -56,6 +56,7 @@ def _rotate_table(table: Table, columns: list[Column[bytes]]) -> int:
                     blob = row._mapping[column.name]
                     if blob is None or ring.key_id_of(bytes(blob)) == current:
                         continue
+                    # Only _Encrypted columns are passed here; Column[bytes] does not say so.
                     context = column.type.context  # type: ignore[attr-defined]
                     plain = ring.decrypt(bytes(blob), context)
                     values[column.name] = type_coerce(ring.encrypt(plain, context), LargeBinary)

@@ -25,7 +25,9 @@ def reserve_slots(key: str, count: int, now: datetime, rate: float) -> datetime:
     length = timedelta(seconds=count / rate)
     while True:
         with atomic():
-            current = db.session.execute(select(timers.c.at).where(timers.c.name == name)).scalar()
+            current: datetime | None = db.session.execute(
+                select(timers.c.at).where(timers.c.name == name)
+            ).scalar()
             if current is None:
                 if create_timer(name, now + length):
                     return now

@@ -23,7 +23,7 @@ import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
-from twilio.rest import Client
+from twilio.rest import Client  # noqa: TID251 (this module is the sender)
 
 from remedy.models.outbox_message import MessageChannel
 
@@ -152,7 +152,8 @@ class _BaseUrlHttpClient(TwilioHttpClient):
         assert self.session is not None
         self.proxy = requests.utils.get_environ_proxies(base_url or "https://api.twilio.com")
         self.session.trust_env = False
-        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        # requests' own variables, not Remedy settings: read where requests would read them.
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")  # noqa: TID251
         if bundle:
             self.session.verify = bundle
 

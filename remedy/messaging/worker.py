@@ -349,7 +349,8 @@ class Worker:
 
     def backoff(self, attempt: int) -> float:
         """Seconds before retry ``attempt + 1``: doubling, capped, half of it random."""
-        ceiling = min(self.settings.backoff_max, self.settings.backoff * 2 ** max(attempt - 1, 0))
+        growth: int = 2 ** max(attempt - 1, 0)  # int ** int is typed Any (negative powers)
+        ceiling = min(self.settings.backoff_max, self.settings.backoff * growth)
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 
     # Periodic jobs (``periodic``) -----------------------------------------------------

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import EncryptedText, UTCDateTime, utcnow
 
 
-class AddedInformation(db.Model):  # type: ignore[name-defined]
+class AddedInformation(Model):
     __tablename__ = "added_information"
 
     id: Mapped[int] = mapped_column(primary_key=True)

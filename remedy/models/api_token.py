@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from remedy.models.user import User
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined]
+class ApiToken(Model):
     """Only the SHA-256 of the token is kept: the token is 256 random bits, so a fast hash is
     as good as a slow one and keeps every request cheap. ``prefix`` is its first characters,
     public, to tell tokens apart in listings and logs."""

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 
@@ -17,7 +17,7 @@ class AppealResult(enum.StrEnum):
     OVERTURNED = "overturned"
 
 
-class Appeal(db.Model):  # type: ignore[name-defined]
+class Appeal(Model):
     __tablename__ = "appeals"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import EncryptedBytes, EncryptedText, UTCDateTime, utcnow
 
 
-class Attachment(db.Model):  # type: ignore[name-defined]
+class Attachment(Model):
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import UTCDateTime
 
 GENESIS_HASH = "0" * 64
 
 
-class AuditEvent(db.Model):  # type: ignore[name-defined]
+class AuditEvent(Model):
     """``seq`` is gapless and ``hash`` covers every other column and the previous hash."""
 
     __tablename__ = "audit_events"
@@ -34,7 +34,7 @@ class AuditEvent(db.Model):  # type: ignore[name-defined]
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class AuditChainHead(db.Model):  # type: ignore[name-defined]
+class AuditChainHead(Model):
     """One row; appending locks it, so concurrent writers cannot fork the chain."""
 
     __tablename__ = "audit_chain_head"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.organisation import Organisation
 from remedy.models.person import Person
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
@@ -29,7 +29,7 @@ class Answer(enum.StrEnum):
     NO = "no"
 
 
-class CheckIn(db.Model):  # type: ignore[name-defined]
+class CheckIn(Model):
     """One question to one recipient: an affected person, or a proxy organisation."""
 
     __tablename__ = "check_ins"
@@ -65,7 +65,7 @@ class CheckIn(db.Model):  # type: ignore[name-defined]
         return self.opened_at is not None and self.response is None and self.cancelled_at is None
 
 
-class CheckInResponse(db.Model):  # type: ignore[name-defined]
+class CheckInResponse(Model):
     __tablename__ = "check_in_responses"
     __table_args__ = (CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction_range"),)
 

@@ -16,12 +16,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.grievance import Channel
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 
-class Conversation(db.Model):  # type: ignore[name-defined]
+class Conversation(Model):
     __tablename__ = "conversations"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ OUTCOME_LABELS = {
 SEVERITY_RANGE = "BETWEEN 1 AND 4"
 
 
-class Grievance(db.Model):  # type: ignore[name-defined]
+class Grievance(Model):
     """Free text (description, location) is encrypted; ``version`` guards concurrent changes."""
 
     __tablename__ = "grievances"

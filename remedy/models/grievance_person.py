@@ -7,7 +7,7 @@ import enum
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.grievance import Grievance
 from remedy.models.person import Person
 from remedy.models.types import enum_column
@@ -18,7 +18,7 @@ class PersonRole(enum.StrEnum):
     AFFECTED = "affected"
 
 
-class GrievancePerson(db.Model):  # type: ignore[name-defined]
+class GrievancePerson(Model):
     __tablename__ = "grievance_people"
 
     grievance_id: Mapped[int] = mapped_column(

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.grievance import Grievance
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 from remedy.models.user import User
@@ -33,7 +33,7 @@ REVEAL_STATUS_LABELS = {
 }
 
 
-class IdentityReveal(db.Model):  # type: ignore[name-defined]
+class IdentityReveal(Model):
     """One request, decided once; an approved reveal lasts until ``expires_at``, for the
     requester only. ``version`` makes two simultaneous decisions conflict."""
 

@@ -14,13 +14,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.conversation import Conversation
 from remedy.models.grievance import Channel
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 
-class InboundMessage(db.Model):  # type: ignore[name-defined]
+class InboundMessage(Model):
     __tablename__ = "inbound_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,7 +52,7 @@ class MediaStatus(enum.StrEnum):
     FAILED = "failed"  # could not be fetched after every attempt; the reason is kept
 
 
-class InboundMedia(db.Model):  # type: ignore[name-defined]
+class InboundMedia(Model):
     """A photo, voice note or document sent with a message: fetched later, in the worker,
     so the webhook answers at once; becomes an attachment once its grievance exists."""
 

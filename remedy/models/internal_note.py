@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import EncryptedText, UTCDateTime, utcnow
 from remedy.models.user import User
 
 
-class InternalNote(db.Model):  # type: ignore[name-defined]
+class InternalNote(Model):
     """``author_organisation_id`` keeps an organisation's notes within it in a joint
     mechanism (and the mechanism's own notes from the organisations involved)."""
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.grievance import Grievance, Outcome
 from remedy.models.organisation import Organisation
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
@@ -38,7 +38,7 @@ TRACK_KIND_LABELS = {
 }
 
 
-class InvolvementTrack(db.Model):  # type: ignore[name-defined]
+class InvolvementTrack(Model):
     """One per organisation and grievance; runs the workflow of its kind."""
 
     __tablename__ = "involvement_tracks"
@@ -95,7 +95,7 @@ class InvolvementTrack(db.Model):  # type: ignore[name-defined]
         return f"<InvolvementTrack {self.id} {self.kind.value} {self.state}>"
 
 
-class TrackClassification(db.Model):  # type: ignore[name-defined]
+class TrackClassification(Model):
     """Every kind a track was given, with why and by whom: reclassification keeps history."""
 
     __tablename__ = "track_classifications"

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class LeverageStatus(enum.StrEnum):
     DONE = "done"
 
 
-class LeverageAction(db.Model):  # type: ignore[name-defined]
+class LeverageAction(Model):
     __tablename__ = "leverage_actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.organisation import Organisation
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
@@ -39,7 +39,7 @@ class MandateStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Mandate(db.Model):  # type: ignore[name-defined]
+class Mandate(Model):
     """For one person (``person_id``) or the whole group of a grievance (``person_id`` NULL)."""
 
     __tablename__ = "mandates"

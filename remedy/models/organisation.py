@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import UTCDateTime, enum_column, utcnow
 
 
@@ -32,7 +32,7 @@ ORGANISATION_KIND_TITLES = {
 }
 
 
-class Organisation(db.Model):  # type: ignore[name-defined]
+class Organisation(Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)

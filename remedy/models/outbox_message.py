@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 
@@ -46,7 +46,7 @@ class MessageStatus(enum.StrEnum):
     STORED = "stored"
 
 
-class OutboxMessage(db.Model):  # type: ignore[name-defined]
+class OutboxMessage(Model):
     """``dedupe_key`` makes "exactly one message per recipient per event" a database rule."""
 
     __tablename__ = "outbox_messages"

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import EncryptedText, UTCDateTime, utcnow
 
 # No 0/O or 1/I: pseudonyms are read aloud and typed.
@@ -19,7 +19,7 @@ def new_pseudonym() -> str:
     return "P-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(6))
 
 
-class Person(db.Model):  # type: ignore[name-defined]
+class Person(Model):
     """Name and phone are encrypted; the phone is found through ``phone_hash``."""
 
     __tablename__ = "people"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import UTCDateTime
 
 
-class PinLockout(db.Model):  # type: ignore[name-defined]
+class PinLockout(Model):
     """Kept apart from the grievance row so a guessing attack never bumps its version and
     never turns into a conflict for the team working on the case."""
 

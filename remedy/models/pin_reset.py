@@ -11,11 +11,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import UTCDateTime, utcnow
 
 
-class PinReset(db.Model):  # type: ignore[name-defined]
+class PinReset(Model):
     """Kept apart from the grievance row, like the PIN lockout: asking for a code never
     bumps the grievance's version under the team's feet."""
 

@@ -14,11 +14,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import EncryptedText, UTCDateTime, utcnow
 
 
-class PreparedPin(db.Model):  # type: ignore[name-defined]
+class PreparedPin(Model):
     __tablename__ = "prepared_pins"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.audit_event import AuditEvent
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
@@ -48,7 +48,7 @@ GRIEVANCE_FIELDS = ("state", "due_at", "overdue_at", "feedback_due_at")
 TRACK_FIELDS = ("state", "due_at", "overdue_at", "ended_at", "kind", "organisation_id")
 
 
-class PlaceTerm(db.Model):  # type: ignore[name-defined]
+class PlaceTerm(Model):
     """One word of a grievance's place, as a keyed hash: found by equality, never read back."""
 
     __tablename__ = "grievance_place_terms"

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 
@@ -36,7 +36,7 @@ MECHANISM_KIND_LABELS = {
 }
 
 
-class ReferralMechanism(db.Model):  # type: ignore[name-defined]
+class ReferralMechanism(Model):
     """A public body or mechanism people can be pointed to, per country (ISO code)."""
 
     __tablename__ = "referral_mechanisms"
@@ -49,7 +49,7 @@ class ReferralMechanism(db.Model):  # type: ignore[name-defined]
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class Referral(db.Model):  # type: ignore[name-defined]
+class Referral(Model):
     __tablename__ = "referrals"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class ActionStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class RemedyAction(db.Model):  # type: ignore[name-defined]
+class RemedyAction(Model):
     __tablename__ = "remedy_actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,8 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from remedy.core.extensions import db
-from remedy.core.roles import Role
+from remedy.core.extensions import Model
+from remedy.core.roles import Role as Role  # re-exported with the model
 from remedy.models.organisation import Organisation
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
@@ -19,7 +19,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined]
+class User(UserMixin, Model):
     """A person who signs in. Email is the work login, kept in clear for look-up."""
 
     __tablename__ = "users"

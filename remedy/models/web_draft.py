@@ -12,11 +12,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import EncryptedBytes, EncryptedText, UTCDateTime, utcnow
 
 
-class WebDraft(db.Model):  # type: ignore[name-defined]
+class WebDraft(Model):
     __tablename__ = "web_drafts"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remedy.core.extensions import db
+from remedy.core.extensions import Model
 from remedy.models.types import UTCDateTime
 
 
-class WorkerTimer(db.Model):  # type: ignore[name-defined]
+class WorkerTimer(Model):
     """A named time shared by every worker process, moved with one conditional UPDATE.
 
     ``job:<name>``: when a periodic job is next due, so one worker runs it per interval.

@@ -141,6 +141,18 @@ def _stored_sid_exists(sid: str) -> bool:
 
 def respond(turn: Turn) -> str:
     """The reply to one message, from the first of the handlers that takes it."""
+    for handler in (_refused, _keyword, _answer):
+        reply = handler(turn)
+        if reply is not None:  # an empty reply (nothing said back) is a reply too
+            return reply
+    if turn.conversation is None:
+        return begin(turn)
+    turn.conversation.last_message_at = turn.now
+    return step(turn, turn.conversation)
+
+
+def _refused(turn: Turn) -> str | None:
+    """Media of a type not kept, or a message too long: refused, nothing of it kept."""
     if any(item.kind not in MEDIA_TYPES for item in turn.message.media):
         # Nothing of it is kept: no text, no files, no step taken.
         turn.inbound.body = None
@@ -151,23 +163,34 @@ def respond(turn: Turn) -> str:
     if len(turn.body) > MAX_MESSAGE:
         turn.inbound.body = None
         return turn.say(sms_texts.TOO_LONG)
+    return None
+
+
+def _keyword(turn: Turn) -> str | None:
+    """STOP, START, HELP, STATUS or LANG, typed or as Twilio's ``OptOutType``."""
     opt_out = (turn.message.opt_out or "").strip().upper()
     command = parse_command(turn.body)
     if command is not None:
         turn.command_language = command.language
-    if opt_out == "STOP" or (command and command.keyword is Keyword.STOP):
+    keyword = command.keyword if command is not None else None
+    if opt_out == "STOP" or keyword is Keyword.STOP:
         return stop(turn)
-    if opt_out == "START" or (command and command.keyword is Keyword.START):
+    if opt_out == "START" or keyword is Keyword.START:
         start(turn)
-        if command is not None and command.keyword is Keyword.START:
+        if keyword is Keyword.START:
             return turn.say(sms_texts.STARTED, help=turn.keyword(Keyword.HELP))
-        command = None  # Twilio's opt-in words include "yes": go on with the message
-    if opt_out == "HELP" or (command and command.keyword is Keyword.HELP):
+        return None  # Twilio's opt-in words include "yes": go on with the message
+    if opt_out == "HELP" or keyword is Keyword.HELP:
         return help_text(turn)
     if command is not None and command.keyword is Keyword.STATUS:
         return status(turn, command)
     if command is not None and command.keyword is Keyword.LANG:
         return change_language(turn, command)
+    return None
+
+
+def _answer(turn: Turn) -> str | None:
+    """A bare number answering an open check-in, or the answer a waiting case asked for."""
     answer = choice(turn.body, len(ANSWERS)) if not turn.message.media else None
     at_menu = turn.conversation is not None and turn.conversation.state in NUMBERED_STATES
     if answer is not None and not at_menu:
@@ -175,10 +198,5 @@ def respond(turn: Turn) -> str:
         if answered is not None:
             return answered
     if turn.conversation is None and greeting_language(turn.body) is None:
-        added = answer_awaiting_case(turn)
-        if added is not None:
-            return added
-    if turn.conversation is None:
-        return begin(turn)
-    turn.conversation.last_message_at = turn.now
-    return step(turn, turn.conversation)
+        return answer_awaiting_case(turn)
+    return None

@@ -160,6 +160,7 @@ class Workflow:
             show_conditions=False,
             **self._machine_kwargs(),
         )
+        # get_graph is added to the model by transitions' GraphMachine at run time.
         text = str(model.get_graph().draw(None))  # type: ignore[attr-defined]
         # transitions writes the title as a bare line; Mermaid's front matter (YAML) wants
         # `title:`, quoted because titles hold colons. JSON strings are valid YAML ones.
