@@ -476,14 +476,14 @@ class WorkflowMachine(RuleBasedStateMachine):
         actor=actors(*TEAM),
         index=tracks_index,
         with_action=st.booleans(),
-        leverage=st.booleans(),
+        leverage=st.sampled_from(["always", "as needed", "never"]),
     )
     def propose_remedy(
         self,
         actor: str = "handler",
         index: int = 0,
         with_action: bool = True,
-        leverage: bool = True,
+        leverage: str = "as needed",
     ) -> None:
         track, who = self.track(index, "planning", "dialogue"), self.actor(actor)
         actions = [tracks.RemedyActionPlan(RemedyType.CESSATION, "Remove the fence.")]
