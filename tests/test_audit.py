@@ -27,6 +27,9 @@ from remedy.services import audit
 from remedy.services.transaction import atomic
 from tests.db_tools import as_attacker
 
+# Tampering below the models (another connection) and the dialect's append-only triggers.
+pytestmark = [pytest.mark.commits, pytest.mark.postgres]
+
 EVENTS = 5
 events_table = AuditEvent.__table__
 

@@ -14,6 +14,9 @@ import pytest
 
 from tests.conftest import TestDatabases
 
+# The database harness itself.
+pytestmark = pytest.mark.postgres
+
 COUNTS = """
 SELECT (SELECT count(*) FROM grievances), (SELECT count(*) FROM audit_events),
        (SELECT count(*) FROM audit_chain_head), (SELECT count(*) FROM referral_mechanisms),
