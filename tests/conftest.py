@@ -74,7 +74,6 @@ def _postgres_admin_url() -> str | None:
     return None
 
 
-compile_each_route_once()
 POSTGRES_ADMIN_URL = _postgres_admin_url()
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_ADMIN_URL else [])
 # For quick local runs: REMEDY_TEST_BACKENDS=sqlite (CI always runs every backend it has).
