@@ -81,16 +81,15 @@ if os.environ.get("REMEDY_TEST_BACKENDS") and not os.environ.get("CI"):
     BACKENDS = [b for b in BACKENDS if b in os.environ["REMEDY_TEST_BACKENDS"].split(",")]
 # CI runs every database test on every backend; locally PostgreSQL runs the tests marked
 # ``postgres`` only (the ones where the dialect matters).
-FULL_MATRIX = bool(os.environ.get("CI")) or os.environ.get("REMEDY_TEST_MATRIX") == "full"
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+FULL_MATRIX = IN_CI or os.environ.get("REMEDY_TEST_MATRIX") == "full"
 
 # Hypothesis: a fixed, reproducible budget in CI; a modest random one on a laptop.
 hypothesis_settings.register_profile(
     "ci", derandomize=True, max_examples=30, database=None, deadline=None, print_blob=True
 )
 hypothesis_settings.register_profile("dev", max_examples=20, deadline=None)
-HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or (
-    "ci" if os.environ.get("CI") else "dev"
-)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev")
 hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
 
 
