@@ -13,6 +13,9 @@ and any difference (a test that drops the audit log's triggers, say) sends the
 database to be dropped as before. Resetting needs ``session_replication_role``, so
 that the append-only triggers and foreign keys let the rows go; a role that may not
 set it keeps the old way.
+
+Only the ``commits`` tier (``docs/testing.md``) uses fresh databases now; a copy of the
+template that holds the Scenario's cast is given back the cast's rows the same way.
 """
 
 from __future__ import annotations
