@@ -6,8 +6,14 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WEB_WORKERS ?= 2
-# Test processes (pytest-xdist): one per core; each has its own databases.
+# Test processes (pytest-xdist): one per core; each has its own databases and its own cached
+# apps. Tests are spread one by one (--dist load): each process builds each cached app once
+# either way, and whole files per process (loadfile) left one process alone with the browser
+# tests at the end (measured in docs/testing.md). Which tests run on PostgreSQL is decided
+# in tests/conftest.py: locally only those marked `postgres`; CI=true or
+# REMEDY_TEST_MATRIX=full runs every database test on every backend (docs/testing.md).
 TEST_PROCESSES ?= 2
+TEST_DIST ?= load
 # Links printed on the terminal (the first-run set-up) point at this server unless configured.
 REMEDY_PUBLIC_URL ?= http://$(HOST):$(PORT)
 export REMEDY_PUBLIC_URL
@@ -65,7 +71,7 @@ typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
 pytest: $(VENV)/.dev-installed compile-translations browser-tools
-	$(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist $(TEST_DIST) $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

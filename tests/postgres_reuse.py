@@ -13,6 +13,9 @@ and any difference (a test that drops the audit log's triggers, say) sends the
 database to be dropped as before. Resetting needs ``session_replication_role``, so
 that the append-only triggers and foreign keys let the rows go; a role that may not
 set it keeps the old way.
+
+Only the ``commits`` tier (``docs/testing.md``) uses fresh databases now; a copy of the
+template that holds the Scenario's cast is given back the cast's rows the same way.
 """
 
 from __future__ import annotations
@@ -22,8 +25,11 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.types.json import Json, Jsonb
 
 KEPT_TABLES = frozenset({"alembic_version"})
+# The OIDs of json and jsonb, and how a value read from such a column is written back.
+JSON_WRAPPERS: dict[int, Any] = {114: Json, 3802: Jsonb}
 
 FINGERPRINT = """
 SELECT md5(coalesce(string_agg(item, E'\\n' ORDER BY item), ''))
@@ -84,9 +90,18 @@ class TemplateContents:
                 cursor = connection.execute(
                     sql.SQL("SELECT * FROM {}").format(sql.Identifier(table))
                 )
-                found = tuple(tuple(row) for row in cursor.fetchall())
+                description = cursor.description or ()
+                # JSON values come back as Python objects; they go back in as JSON.
+                wrappers = [JSON_WRAPPERS.get(column.type_code) for column in description]
+                found = tuple(
+                    tuple(
+                        value if wrap is None or value is None else wrap(value)
+                        for wrap, value in zip(wrappers, row, strict=True)
+                    )
+                    for row in cursor.fetchall()
+                )
                 if found:
-                    columns = tuple(column.name for column in cursor.description or ())
+                    columns = tuple(column.name for column in description)
                     rows.append((table, columns, found))
             sequences = tuple(
                 _sequence_state(connection, name)

@@ -27,6 +27,9 @@ from remedy.models import AuditChainHead, AuditEvent
 from remedy.models.audit_event import GENESIS_HASH
 from tests.db_tools import as_attacker
 
+# Tampering below the models (another connection) and the dialect's append-only triggers.
+pytestmark = [pytest.mark.commits, pytest.mark.postgres]
+
 EVENTS = 5
 events_table = AuditEvent.__table__
 

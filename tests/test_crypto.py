@@ -201,6 +201,7 @@ def test_any_bytes_survive_an_encrypted_column(app: Flask, content: bytes) -> No
     assert stored_bytes(Attachment.__table__.c.content, attachment.id) != content
 
 
+@pytest.mark.commits
 def test_a_changed_byte_in_the_database_fails_authentication(app: Flask) -> None:
     person = register_person("Amina Njoroge", "+254712345678")
     db.session.commit()
@@ -213,6 +214,7 @@ def test_a_changed_byte_in_the_database_fails_authentication(app: Flask) -> None
         db.session.get(Person, person.id)
 
 
+@pytest.mark.commits
 def test_a_value_copied_into_another_column_does_not_decrypt(app: Flask) -> None:
     grievance = file_grievance("The river is brown again.", location="Kisumu").grievance
     description = stored_bytes(Grievance.__table__.c.description, grievance.id)
@@ -342,6 +344,7 @@ def keys_rotate(app: Flask) -> str:
     return result.output
 
 
+@pytest.mark.commits
 def test_values_under_an_old_key_decrypt_while_it_is_configured(
     written: Written, reopen: Reopen
 ) -> None:
@@ -349,11 +352,13 @@ def test_values_under_an_old_key_decrypt_while_it_is_configured(
         assert read_back(written) == expected(written)
 
 
+@pytest.mark.commits
 def test_values_under_a_forgotten_key_fail_with_advice(written: Written, reopen: Reopen) -> None:
     with reopen(NEW_KEY), pytest.raises(DecryptionError, match="REMEDY_ENCRYPTION_OLD_KEYS"):
         read_back(written)
 
 
+@pytest.mark.commits
 def test_a_person_written_under_the_old_key_is_found_by_phone_before_rotation(
     written: Written, reopen: Reopen
 ) -> None:
@@ -366,6 +371,7 @@ def test_a_person_written_under_the_old_key_is_found_by_phone_before_rotation(
         assert again.id == written.person_id
 
 
+@pytest.mark.commits
 def test_rotation_reencrypts_every_value_under_the_new_key(
     written: Written, reopen: Reopen
 ) -> None:
@@ -383,6 +389,7 @@ def test_rotation_reencrypts_every_value_under_the_new_key(
         assert read_back(written) == expected(written)
 
 
+@pytest.mark.commits
 def test_rotation_renews_phone_lookup_hashes(written: Written, reopen: Reopen) -> None:
     with reopen(NEW_KEY, TEST_KEY) as new:
         output = keys_rotate(new)
@@ -393,6 +400,7 @@ def test_rotation_renews_phone_lookup_hashes(written: Written, reopen: Reopen) -
         assert person.phone_hash == Keyring(NEW_KEY).lookup_hash(written.phone)
 
 
+@pytest.mark.commits
 def test_rotation_keeps_grievances_findable_by_place(written: Written, reopen: Reopen) -> None:
     with reopen(NEW_KEY, TEST_KEY) as new:
         keys_rotate(new)
@@ -402,6 +410,7 @@ def test_rotation_keeps_grievances_findable_by_place(written: Written, reopen: R
         assert written.grievance_id in set(db.session.scalars(query))
 
 
+@pytest.mark.commits
 def test_rotation_is_recorded_in_the_audit_log(written: Written, reopen: Reopen) -> None:
     with reopen(NEW_KEY, TEST_KEY) as new:
         values = stored_key_ids()[OLD_ID.hex()]
@@ -421,6 +430,7 @@ def test_rotation_is_recorded_in_the_audit_log(written: Written, reopen: Reopen)
         }
 
 
+@pytest.mark.commits
 def test_rotation_does_not_make_grievances_look_updated(written: Written, reopen: Reopen) -> None:
     before = db.session.get(Grievance, written.grievance_id)
     assert before is not None
@@ -434,6 +444,7 @@ def test_rotation_does_not_make_grievances_look_updated(written: Written, reopen
         assert (after.updated_at, after.version) == (updated_at, version)
 
 
+@pytest.mark.commits
 def test_a_second_rotation_finds_nothing_left_to_do(written: Written, reopen: Reopen) -> None:
     with reopen(NEW_KEY, TEST_KEY) as new:
         keys_rotate(new)
@@ -448,6 +459,7 @@ def test_a_second_rotation_finds_nothing_left_to_do(written: Written, reopen: Re
         assert {column: stored_bytes(column, written.person_id) for column in stored} == stored
 
 
+@pytest.mark.commits
 def test_after_rotation_the_old_key_can_be_removed(written: Written, reopen: Reopen) -> None:
     with reopen(NEW_KEY, TEST_KEY) as new:
         keys_rotate(new)
@@ -462,6 +474,7 @@ def test_after_rotation_the_old_key_can_be_removed(written: Written, reopen: Reo
         assert verified.exit_code == 0, verified.output
 
 
+@pytest.mark.commits
 def test_rotation_without_the_old_key_stops_and_says_which_key_is_missing(
     written: Written, reopen: Reopen
 ) -> None:

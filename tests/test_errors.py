@@ -124,6 +124,7 @@ def test_an_unknown_api_path_answers_in_json(client: FlaskClient) -> None:
     assert error["detail"]
 
 
+@pytest.mark.commits
 def test_a_wrong_method_on_the_api_answers_in_json(client: FlaskClient, api_route: str) -> None:
     response = client.delete(api_route)
 
@@ -148,6 +149,7 @@ def failing_routes(app: Flask) -> tuple[str, str]:
     return "/test-only/fail", "/api/test-only/fail"
 
 
+@pytest.mark.commits
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_a_failure_renders_the_friendly_page_without_its_details(
     client: FlaskClient, failing_routes: tuple[str, str], language: str
@@ -165,6 +167,7 @@ def test_a_failure_renders_the_friendly_page_without_its_details(
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
+@pytest.mark.commits
 def test_a_failure_in_the_api_answers_in_json_without_its_details(
     client: FlaskClient, failing_routes: tuple[str, str]
 ) -> None:
@@ -187,6 +190,7 @@ def test_a_failure_in_the_api_answers_in_json_without_its_details(
         (lambda: ConflictError("changed"), 409),
     ],
 )
+@pytest.mark.commits
 def test_service_refusals_raised_anywhere_become_clear_answers(
     app: Flask, client: FlaskClient, error: Callable[[], Exception], status: int
 ) -> None:
@@ -223,10 +227,9 @@ def test_an_email_with_control_characters_is_refused_by_the_form(
 # Whatever a client sends, never a 5xx -----------------------------------------------------
 
 FUZZ = settings(
-    max_examples=40,
-    deadline=None,  # a time limit per example would make the suite flaky, not safer
-    # The app and its database are shared by the examples on purpose: state piles up as it
-    # would on a server that receives this traffic.
+    # No time limit per example (the profiles in tests/conftest.py): it would make the suite
+    # flaky, not safer. The app and its database are shared by the examples on purpose:
+    # state piles up as it would on a server that receives this traffic.
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 ANY_TEXT = st.text(max_size=80)

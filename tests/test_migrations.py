@@ -33,6 +33,9 @@ from remedy.core.config import PROJECT_ROOT
 from remedy.core.extensions import db
 from tests.support import test_overrides as settings_for
 
+# Migrations commit DDL, and the dialect is what they are about.
+pytestmark = [pytest.mark.commits, pytest.mark.postgres]
+
 if TYPE_CHECKING:
     from tests.conftest import TestDatabases
 

@@ -23,6 +23,10 @@ from remedy.models import Attachment, Grievance, Person, Role, User
 from tests.db_tools import raw_database_contents
 from tests.support import PASSWORD, file_grievance
 
+# Reads the database as stored (files, tables as text) and the SQL log: real commits;
+# the dialect matters.
+pytestmark = [pytest.mark.commits, pytest.mark.postgres]
+
 
 @dataclass(frozen=True)
 class Canaries:

@@ -15,9 +15,10 @@ from remedy.models.involvement_track import TrackKind
 from tests.api.conftest import Api, Cast
 from tests.api.test_grievances import filing
 
+# PostgreSQL is stricter about text than SQLite: fuzzed on both.
+pytestmark = pytest.mark.postgres
+
 FUZZ = settings(
-    max_examples=30,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 

@@ -114,6 +114,7 @@ def test_if_match_with_an_old_etag_is_412_and_changes_nothing(
     assert reload(grievance).state == "screening"
 
 
+@pytest.mark.commits  # another thread commits on its own connection
 def test_a_change_that_crosses_the_step_is_a_409_conflict(
     app: Flask, handler_api: Api, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:

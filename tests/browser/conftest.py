@@ -40,6 +40,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if BROWSER_TESTS not in item.path.parents:
             continue
         item.add_marker(pytest.mark.browser)
+        # The live server answers from its own threads: a database of the test's own.
+        item.add_marker(pytest.mark.commits)
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("databases", "sqlite") != "sqlite":
             item.add_marker(

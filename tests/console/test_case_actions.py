@@ -549,8 +549,6 @@ def contributing(scenario: Scenario) -> tuple[Grievance, InvolvementTrack]:
 
 # The fixtures are made once for all examples: the case moves on as the examples act on it.
 @settings(
-    max_examples=25,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
@@ -11,6 +12,9 @@ from sqlalchemy import select
 from remedy.core.extensions import db
 from remedy.models import Grievance, PlaceTerm, TrackKind
 from tests.workflows.scenarios import Scenario
+
+# Migrations: they commit, and the dialect matters.
+pytestmark = [pytest.mark.commits, pytest.mark.postgres]
 
 
 def queue_fields() -> dict[int, tuple[object, ...]]:

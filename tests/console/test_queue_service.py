@@ -44,6 +44,9 @@ from remedy.queue.search import search_grievances
 from remedy.workflows import INTAKE
 from tests.workflows.scenarios import Scenario
 
+# Queue SQL, place search through the blind index.
+pytestmark = pytest.mark.postgres
+
 ANY_STATE = QueueFilters()
 
 
@@ -274,9 +277,7 @@ def test_a_cursor_of_one_order_is_refused_in_the_other(scenario: Scenario) -> No
         search_grievances(scenario.handler, QueueFilters(order=QueueOrder.NEWEST), cursor)
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cursor=st.text(max_size=80))
 def test_any_cursor_gives_a_page_or_a_clear_refusal(scenario: Scenario, cursor: str) -> None:
     refusal = None

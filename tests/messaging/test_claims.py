@@ -12,6 +12,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -20,6 +21,9 @@ from remedy.messaging.senders import Accepted, Outgoing
 from remedy.messaging.worker import Worker
 from remedy.models.outbox_message import MessageStatus, OutboxMessage
 from tests.messaging.conftest import MakeWorker, queue_many, row
+
+# Threads claim with their own connections (SKIP LOCKED on PostgreSQL).
+pytestmark = [pytest.mark.commits, pytest.mark.postgres]
 
 MESSAGES = 400
 WORKERS = 4

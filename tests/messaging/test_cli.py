@@ -17,6 +17,9 @@ from tests.fake_twilio import FakeTwilio
 from tests.messaging.conftest import PUBLIC_URL, queue_many, row
 from tests.messaging.processes import postpone_jobs, start_worker, worker_command, worker_environ
 
+# The worker runs as a subprocess on its own connection.
+pytestmark = pytest.mark.commits
+
 
 def test_drain_sends_what_is_due_and_exits_0(
     runner: FlaskCliRunner, fake_twilio: FakeTwilio

@@ -93,9 +93,7 @@ statuses = st.lists(st.sampled_from([*sorted(RANK), "receiving", "bogus"]), max_
 
 
 @given(sequence=statuses)
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_whatever_the_order_statuses_only_move_forward(
     make_worker: MakeWorker, fake_twilio: FakeTwilio, sequence: list[str]
 ) -> None:

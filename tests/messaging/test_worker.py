@@ -416,6 +416,7 @@ def test_the_deadline_job_is_a_periodic_job_of_the_worker(app: Flask, clock: Clo
     assert second == first  # not again within the interval
 
 
+@pytest.mark.commits
 def test_run_sends_until_stopped(app: Flask, fake_twilio: FakeTwilio) -> None:
     """The real loop, on the real clock: it picks up what is queued while it runs."""
     worker = Worker(LogSender(), WorkerSettings(idle=0.02, rate=0), jobs=(), worker_id="looping")

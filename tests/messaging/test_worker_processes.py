@@ -27,6 +27,9 @@ from tests.fake_twilio import FakeTwilio
 from tests.messaging.conftest import queue_many, row
 from tests.messaging.processes import live_app, postpone_jobs, start_worker, worker_environ
 
+# Worker processes on their own connections; claims are the dialect's.
+pytestmark = [pytest.mark.commits, pytest.mark.postgres]
+
 MESSAGES = 240
 LEASE_SECONDS = 5
 

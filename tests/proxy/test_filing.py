@@ -209,9 +209,7 @@ def test_each_line_of_the_people_list_is_one_person(
     ]
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     description=st.text(max_size=300),
     people=st.text(max_size=300),

@@ -131,9 +131,7 @@ def test_a_reset_pin_replaces_the_old_one_and_lifts_the_lock(filed: Any) -> None
     assert open_case(grievance.reference, new, "web:owner") == grievance
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(reference=st.text(max_size=40), pin=st.text(max_size=40))
 def test_any_typed_input_is_refused_cleanly(filed: Any, reference: str, pin: str) -> None:
     if pin.strip() == filed.pin:

@@ -19,6 +19,9 @@ from remedy.core.extensions import db
 from remedy.models import Conversation, Grievance, InboundMessage, OutboxMessage, PinLockout
 from tests.sms.conftest import WEBHOOK, Phone, a_number, file_by_phone, signature
 
+# Concurrent requests on a live server, each with its own connection; row locks are PostgreSQL's.
+pytestmark = [pytest.mark.commits, pytest.mark.postgres]
+
 AT_ONCE = 20
 
 

@@ -3,6 +3,7 @@ hashing on the spot when none is ready or the cost has changed since."""
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -12,6 +13,9 @@ from remedy.core.passwords import verify_secret
 from remedy.jobs.registry import PERIODIC_JOBS
 from remedy.models import PreparedPin
 from tests.sms.conftest import Phone, file_by_phone
+
+# Prepared PINs are claimed with SKIP LOCKED.
+pytestmark = pytest.mark.postgres
 
 
 def ready() -> int:

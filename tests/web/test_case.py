@@ -119,8 +119,6 @@ def test_missing_answers_are_explained(visitor: WebVisitor) -> None:
 
 
 @settings(
-    max_examples=25,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(reference=st.text(max_size=30), pin=st.text(max_size=30))

@@ -247,8 +247,6 @@ def test_a_form_without_its_csrf_token_is_refused(visitor: WebVisitor) -> None:
 
 
 @settings(
-    max_examples=25,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(description=st.text(max_size=300))

@@ -45,6 +45,26 @@ def _user(email: str, role: Role, organisation: Organisation | None = None) -> U
     return accounts.create_user(OPERATOR, email, PASSWORD, role, organisation)
 
 
+ORGANISATIONS = ("company", "partner", "ngo")
+ACTORS = (
+    "handler",
+    "supervisor",
+    "other_supervisor",
+    "company_handler",
+    "partner_handler",
+    "proxy",
+    "auditor",
+)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The cast of a template database: organisation ids and actors, by attribute name."""
+
+    organisations: dict[str, int]
+    actors: dict[str, Actor]
+
+
 @dataclass
 class Scenario:
     company: Organisation
@@ -80,6 +100,27 @@ class Scenario:
             proxy=Actor.for_user(_user("member@friends.example", Role.PROXY_MEMBER, ngo)),
             auditor=Actor.for_user(_user("auditor@example.org", Role.AUDITOR)),
         )
+
+    # The cast as a template ---------------------------------------------------
+
+    def cast(self) -> Cast:
+        """What :meth:`load` needs to find this cast again in another session: the
+        organisations' ids and the actors (plain values)."""
+        return Cast(
+            organisations={name: getattr(self, name).id for name in ORGANISATIONS},
+            actors={name: getattr(self, name) for name in ACTORS},
+        )
+
+    @classmethod
+    def load(cls, cast: Cast) -> Scenario:
+        """The cast a template database already holds (built once by :meth:`create`),
+        its organisations read by id in the current session."""
+        organisations = {}
+        for name, organisation_id in cast.organisations.items():
+            found = db.session.get(Organisation, organisation_id)
+            assert found is not None, f"the cast template has no organisation {name!r}"
+            organisations[name] = found
+        return cls(**organisations, **cast.actors)
 
     # People ------------------------------------------------------------------
 

@@ -40,6 +40,9 @@ from remedy.models import (
 )
 from tests.workflows.scenarios import Scenario
 
+# Several sessions race for one row: real commits, and the locking is the dialect's.
+pytestmark = [pytest.mark.commits, pytest.mark.postgres]
+
 Fire = Callable[[], object]
 # Runs in the racer's own session: loads what it acts on, returns the call that fires.
 Prepare = Callable[[], Fire]
