@@ -69,8 +69,3 @@ class ConflictError(ServiceError):
 
     def __str__(self) -> str:
         return str(self.public_message)
-
-
-def status_of(error: ServiceError) -> int:
-    """The one mapping from a refusal to an HTTP status."""
-    return error.status
