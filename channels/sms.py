@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from channels.twilio_signature import twilio_signature_required
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import csrf, limiter
+from remedy.messaging.delivery import record_delivery_status
 from remedy.models.grievance import Channel
 from remedy.sms.inbound import MAX_MEDIA, InboundText, MediaItem
 from remedy.sms.receiving import receive
@@ -89,8 +90,6 @@ def _media(form: MultiDict[str, str]) -> tuple[MediaItem, ...]:
 @twilio_signature_required
 def status() -> tuple[str, int]:
     """Delivery status callback; the outbox id is in our own callback URL."""
-    from remedy.messaging.delivery import record_delivery_status  # written alongside the worker
-
     outbox_id = request.args.get("outbox", type=int)
     message_sid = request.form.get("MessageSid", "")
     message_status = request.form.get("MessageStatus", "")

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from remedy.api.problems import problem_response
 from remedy.core.errors import ConflictError, NotFound, ServiceError
 
 MESSAGES = {
@@ -49,8 +50,6 @@ def render_error(code: int, detail: str | None = None) -> tuple[Response | str, 
     if _wants_json():
         # The API's own blueprint answers its errors; this covers what never reached it
         # (an unknown /api/ address, a crash): the same problem+json (remedy.api.problems).
-        from remedy.api.problems import problem_response
-
         return problem_response(code, detail), code
     return render_template("error.html", code=code, title=title, message=detail or message), code
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from remedy.cases.check_ins import answer_check_in
+from remedy.cases.intake import provide_information
 from remedy.core.actors import Actor
 from remedy.core.extensions import db
 from remedy.messaging import sms_texts
@@ -26,8 +28,6 @@ ANSWERS = {1: Answer.YES, 2: Answer.PARTLY, 3: Answer.NO}
 
 def answer_open_check_in(turn: Turn, answer: Answer) -> str | None:
     """A bare number answers the newest open question put to this number's person."""
-    from remedy.cases.check_ins import answer_check_in
-
     check_in = db.session.scalar(
         select(CheckIn)
         .join(Person, Person.id == CheckIn.person_id)
@@ -56,8 +56,6 @@ def answer_awaiting_case(turn: Turn) -> str | None:
     Files sent with it join the case. The reply names no case: the number proved no PIN.
     Not for a discreet case: its phone was told only that there is news, the question
     waits behind the PIN, and a message from the phone proves nothing about who holds it."""
-    from remedy.cases.intake import provide_information
-
     if not turn.body:
         return None
     found = db.session.execute(
