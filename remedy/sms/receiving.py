@@ -52,7 +52,7 @@ from remedy.models.inbound_message import InboundMessage
 from remedy.sms.answers import ANSWERS, answer_awaiting_case, answer_open_check_in
 from remedy.sms.commands import change_language, help_text, start, status, stop
 from remedy.sms.filing import NUMBERED_STATES, begin, step
-from remedy.sms.inbound import MAX_MESSAGE, MEDIA_TYPES, InboundText, validate
+from remedy.sms.inbound import MAX_MESSAGE, MEDIA_TYPES, InboundText, phone_hashes, validate
 from remedy.sms.keywords import Keyword, choice, greeting_language, parse_command
 from remedy.sms.turn import Turn
 
@@ -83,7 +83,7 @@ def receive(message: InboundText) -> Handled:
         try:
             return _handle(message, sid, e164, body)
         except _Duplicate:
-            return _replay(sid)
+            return _replay(sid, e164)
         except ConflictError:
             # Another message from this number changed the conversation first: go again
             # on top of it (the rollback undid everything of this attempt).
@@ -93,16 +93,28 @@ def receive(message: InboundText) -> Handled:
     raise AssertionError("unreachable")
 
 
-def _replay(sid: str) -> Handled:
-    """The reply of the request that recorded ``sid`` first, once it has finished."""
+def _replay(sid: str, e164: str) -> Handled:
+    """The reply of the request that recorded ``sid`` first, once it has finished.
+
+    Only to the number that sent it: the stored reply may hold a reference and PIN, and a
+    message id is no secret. Another number bringing the same id hears nothing of it.
+    """
+    senders = phone_hashes(e164)
     deadline = time.monotonic() + REPLAY_WAIT_SECONDS
     while True:
         row = db.session.execute(
             select(
-                InboundMessage.reply, InboundMessage.completed_at, InboundMessage.conversation_id
+                InboundMessage.reply,
+                InboundMessage.completed_at,
+                InboundMessage.conversation_id,
+                InboundMessage.phone_hash,
             ).where(InboundMessage.message_sid == sid)
         ).one_or_none()
         db.session.rollback()
+        if row is not None and row.phone_hash not in senders:
+            # Someone else's message: answered as if nothing had been stored.
+            with force_locale(settings().default_language):
+                return Handled(str(sms_texts.TRY_AGAIN), repeated=True)
         finished = row is not None and row.completed_at is not None
         if finished or time.monotonic() > deadline:
             reply = row.reply if row is not None and row.reply else None

@@ -96,6 +96,21 @@ class TestIdempotency:
         assert counts() == before
         assert before["Grievance"] == 1
 
+    def test_another_number_replaying_a_message_id_hears_nothing_of_its_reply(
+        self, phone: Phone
+    ) -> None:
+        filed = file_by_phone(phone)
+        last = phone.sent[-1]  # the answer that filed the grievance: its reply has the PIN
+        stranger: Phone = Phone(phone.client, "+254700999222")
+        before = counts()
+
+        reply = reply_of(stranger.post({**last, "From": stranger.sender}))
+
+        assert filed.pin not in reply
+        assert filed.reference not in reply.replace(" ", "")
+        assert counts() == before
+        assert filed.pin in reply_of(phone.post(last))  # the sender's own retry still gets it
+
     def test_a_retried_status_request_does_not_count_a_second_wrong_pin(self, phone: Phone) -> None:
         from remedy.models import PinLockout
 
