@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, abort, request
 from flask_babel import gettext as _
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
@@ -25,6 +25,8 @@ from remedy.sms.inbound import MAX_MEDIA, InboundText, MediaItem
 from remedy.sms.receiving import receive
 
 bp = Blueprint("sms", __name__, url_prefix="/twilio")
+# Outbox ids in our own callback URLs: PostgreSQL integer ids.
+MAX_ROW_ID = 2_147_483_647
 
 
 @bp.errorhandler(InvalidInput)
@@ -91,6 +93,8 @@ def _media(form: MultiDict[str, str]) -> tuple[MediaItem, ...]:
 def status() -> tuple[str, int]:
     """Delivery status callback; the outbox id is in our own callback URL."""
     outbox_id = request.args.get("outbox", type=int)
+    if "outbox" in request.args and (outbox_id is None or not 1 <= outbox_id <= MAX_ROW_ID):
+        abort(400)  # not an id we gave: no row could be named by it (nor fit the column)
     message_sid = request.form.get("MessageSid", "")
     message_status = request.form.get("MessageStatus", "")
     if outbox_id is not None and message_sid and message_status:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote_from_bytes, urlencode
 
+import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,16 @@ from werkzeug.wrappers import Request
 from remedy.core.extensions import db
 from remedy.messaging import sms_texts
 from remedy.models import AuditEvent, Conversation, Grievance, InboundMessage, OutboxMessage
-from tests.sms.conftest import WEBHOOK, Phone, file_by_phone, new_sid, rendered, reply_of, signature
+from tests.sms.conftest import (
+    ACCOUNT_SID,
+    WEBHOOK,
+    Phone,
+    file_by_phone,
+    new_sid,
+    rendered,
+    reply_of,
+    signature,
+)
 
 
 def counts() -> dict[str, int]:
@@ -68,6 +78,18 @@ class TestSignature:
         response = client.post(WEBHOOK, data=params, headers={"X-Twilio-Signature": other})
         assert response.status_code == 403
         assert counts()["InboundMessage"] == 0
+
+    @pytest.mark.parametrize("outbox", ["99999999999999999999", "0", "-3", "abc", ""])
+    def test_a_status_callback_for_no_outbox_id_of_ours_is_a_bad_request(
+        self, client: FlaskClient, outbox: str
+    ) -> None:
+        path = f"/twilio/status?outbox={outbox}"
+        params = {"MessageSid": new_sid(), "MessageStatus": "delivered"}
+        params["AccountSid"] = ACCOUNT_SID
+        response = client.post(
+            path, data=params, headers={"X-Twilio-Signature": signature(params, path)}
+        )
+        assert response.status_code == 400
 
     def test_the_signature_covers_the_public_url_not_the_host_flask_sees(
         self, client: FlaskClient, phone: Phone
