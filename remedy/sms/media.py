@@ -54,20 +54,38 @@ class FetchFailed(Exception):
         self.permanent = permanent
 
 
+def _twilio_hosts() -> set[str]:
+    """Where Twilio keeps media: its API host, or the configured Twilio-compatible one."""
+    hosts = {TWILIO_API_HOST}
+    configured = settings().twilio.api_base_url
+    if configured:
+        hosts.add(urlsplit(configured).netloc)
+    return hosts
+
+
+def fetchable(url: str) -> bool:
+    """Only Twilio's media addresses are fetched (over HTTPS from Twilio itself): a media
+    URL is never a way to make the worker call another host (server-side request forgery).
+    Twilio may then redirect to its own storage, which it chooses."""
+    parts = urlsplit(url)
+    if parts.netloc not in _twilio_hosts() or parts.username or parts.password:
+        return False
+    return parts.scheme == "https" or parts.netloc != TWILIO_API_HOST
+
+
 def _credentials_for(url: str) -> tuple[str, str] | None:
     """Twilio's account SID and token, only for Twilio's API host (or the configured one)."""
     twilio = settings().twilio
     sid, token = twilio.account_sid, twilio.auth_token
     if not sid or not token:
         return None
-    hosts = {TWILIO_API_HOST}
-    if twilio.api_base_url:
-        hosts.add(urlsplit(twilio.api_base_url).netloc)
-    return (sid, token) if urlsplit(url).netloc in hosts else None
+    return (sid, token) if urlsplit(url).netloc in _twilio_hosts() else None
 
 
 def download(url: str) -> Fetched:
     """The file's bytes, at most the attachment limit; FetchFailed otherwise."""
+    if not fetchable(url):
+        raise FetchFailed("not a Twilio media address: not fetched", permanent=True)
     try:
         # requests drops the Authorization header when a redirect leaves the host.
         with requests.get(

@@ -20,7 +20,7 @@ from remedy.jobs.registry import PERIODIC_JOBS
 from remedy.messaging import sms_texts
 from remedy.models import Attachment, AuditEvent, InboundMedia, MediaStatus
 from remedy.models.types import utcnow
-from remedy.sms.media import MAX_ATTEMPTS, _credentials_for, fetch_pending_media
+from remedy.sms.media import MAX_ATTEMPTS, _credentials_for, fetch_pending_media, fetchable
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN
 from tests.sms.conftest import PUBLIC_URL, Phone, file_by_phone, rendered
 from tests.sms.test_information import awaiting_answer
@@ -191,6 +191,39 @@ def test_twilio_credentials_go_only_to_twilio(app: Any, media_server: MediaServe
     assert _credentials_for("https://api.twilio.com/2010-04-01/x") == (ACCOUNT_SID, AUTH_TOKEN)
     assert _credentials_for("https://media.example.com/x") is None
     assert _credentials_for("https://api.twilio.com.evil.example/x") is None
+
+
+def test_only_twilios_media_addresses_are_fetched(phone: Phone, media_server: MediaServer) -> None:
+    elsewhere = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    host, port = elsewhere.server_address[:2]
+    elsewhere.server_close()
+    photo = media_server.add("ME6", PHOTO)
+    phone.send("HELLO")
+    phone.send(
+        "Photos",
+        **media((f"http://{host!s}:{port}/internal/admin", "image/jpeg"), (photo, "image/jpeg")),
+    )
+    for answer in ("0", "Voi", "1", "1"):
+        phone.send(answer)
+
+    assert fetch_pending_media() == 1
+
+    refused, stored = all_media()
+    assert (refused.status, refused.last_error) == (
+        MediaStatus.FAILED,
+        "not a Twilio media address: not fetched",
+    )
+    assert stored.status is MediaStatus.STORED
+    assert media_server.requests == [photo.removeprefix(media_server.base)]
+
+
+def test_a_media_address_must_be_twilios_own(app: Any, media_server: MediaServer) -> None:
+    assert fetchable(media_server.base + "/2010-04-01/x")
+    assert fetchable("https://api.twilio.com/2010-04-01/x")
+    assert not fetchable("http://api.twilio.com/2010-04-01/x")
+    assert not fetchable("https://api.twilio.com.evil.example/x")
+    assert not fetchable("https://user:pw@api.twilio.com/x")
+    assert not fetchable("http://169.254.169.254/latest/meta-data/")
 
 
 def test_the_worker_runs_the_media_and_conversation_jobs() -> None:
