@@ -43,6 +43,7 @@ from remedy.models.types import keyring, utcnow
 CODE_LIFETIME = timedelta(minutes=15)
 MAX_TRIES = 5
 MAX_CODES_PER_HOUR = 3
+# Listed in SECRET_TEMPLATES: staff screens show the message with the code masked.
 TEMPLATE = "pin_reset_code"
 # No reference and nothing about the case: the phone may be shared.
 CODE_MESSAGE = _l(

@@ -276,7 +276,7 @@ def messages(actor: Actor, grievance: Grievance) -> list[dict[str, Any]]:
             "language": message.language,
             "status": message.status.value,
             "recipient": recipient,
-            "body": message.body,
+            "body": message.body_for_staff,
             "created_at": message.created_at,
             "sent_at": message.sent_at,
         }

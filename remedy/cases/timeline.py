@@ -219,7 +219,7 @@ def timeline(actor: Actor, grievance: Grievance) -> list[TimelineEntry]:
                     recipient=to,
                     channel=str(CHANNEL_LABELS[message.channel]),
                 ),
-                message.body,
+                message.body_for_staff,
             )
         )
     events = audit_events_for(actor, grievance)

@@ -12,6 +12,7 @@ callbacks only ever move forward.
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String
@@ -34,6 +35,13 @@ class MessageChannel(enum.StrEnum):
 
 # What the outbox worker sends.
 SENDABLE_CHANNELS = (MessageChannel.SMS, MessageChannel.WHATSAPP)
+
+
+# Messages that carry a secret meant for the person's phone alone (a PIN-reset code): staff
+# screens, exports and the API show them with the secret masked (DESIGN §6).
+SECRET_TEMPLATES = frozenset({"pin_reset_code"})
+SECRET = re.compile(r"\d{6}")
+MASK = "••••••"
 
 
 class MessageStatus(enum.StrEnum):
@@ -89,3 +97,8 @@ class OutboxMessage(Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def body_for_staff(self) -> str:
+        """What staff may read of the message: a secret code is masked, the rest kept."""
+        return SECRET.sub(MASK, self.body) if self.template in SECRET_TEMPLATES else self.body

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -17,7 +18,9 @@ from remedy.core.extensions import db
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.pin_reset import PinReset
 from remedy.models.types import utcnow
+from tests.console.case_support import console_for
 from tests.web.conftest import PHONE, Case, WebVisitor
+from tests.workflows.scenarios import Scenario
 
 FilledCase = Callable[..., Case]
 
@@ -235,3 +238,21 @@ def test_codes_are_stored_only_as_hashes(visitor: WebVisitor, filed_case: Filled
     reset = db.session.scalars(select(PinReset)).one()
     assert sent_code() not in reset.code_hash
     assert reset.code_hash.startswith("$argon2id$")
+
+
+def test_staff_see_that_a_code_was_sent_but_never_the_code(
+    app: Any, visitor: WebVisitor, filed_case: FilledCase, scenario: Scenario
+) -> None:
+    case = filed_case()
+    ask_code(visitor, case.reference)
+    code = sent_code()
+
+    page = console_for(app, scenario.handler).client.get(f"/console/grievances/{case.reference}")
+
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "••••••" in html
+    assert code not in html
+    (message,) = code_messages()
+    assert code in message.body  # the phone still gets it
+    assert code not in message.body_for_staff
