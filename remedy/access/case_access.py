@@ -127,9 +127,13 @@ def open_case(reference: str, pin: str, source: str, phone_hash: str | None = No
     now = utcnow()
     locked = _is_locked(reference, now)
     held_back = locked and not _from_number_on_file(grievance, phone_hash)
-    if held_back or not verify_secret(grievance.pin_hash, pin):
-        if not held_back:
-            _record_failure(reference, now)
+    if held_back:
+        # As slow as a wrong PIN: a quick answer would tell that the reference exists and
+        # is locked, though the words are the same.
+        burn_time(pin)
+        raise CaseNotFound()
+    if not verify_secret(grievance.pin_hash, pin):
+        _record_failure(reference, now)
         raise CaseNotFound()
     if not locked:
         # The owner's success does not lift a lock others caused: guessing stays slow.

@@ -11,6 +11,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from remedy.access import case_access
 from remedy.access.case_access import (
     MAX_FAILURES,
     CaseNotFound,
@@ -81,6 +82,24 @@ def test_five_wrong_pins_lock_the_reference_for_an_hour_even_with_the_right_pin(
     db.session.commit()
     assert open_case(reference, filed.pin, "web:owner") == filed.grievance
     assert db.session.get(PinLockout, reference) is None
+
+
+def test_a_locked_reference_costs_the_same_work_as_a_wrong_pin(
+    filed: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same words and same work: the answer's timing must not tell that it is locked."""
+    reference = filed.grievance.reference
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(CaseNotFound):
+            open_case(reference, wrong(filed.pin), "web:attacker")
+    hashed: list[str] = []
+    monkeypatch.setattr(case_access, "burn_time", hashed.append)
+    monkeypatch.setattr(case_access, "verify_secret", lambda stored, given: hashed.append(given))
+
+    with pytest.raises(CaseNotFound):
+        open_case(reference, wrong(filed.pin), "web:attacker")
+
+    assert hashed == [wrong(filed.pin)]  # one Argon2 computation, as for any wrong PIN
 
 
 def test_the_number_on_file_is_not_locked_out_by_someone_elses_guessing(filed: Any) -> None:
