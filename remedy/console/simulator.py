@@ -46,7 +46,7 @@ from remedy.workflows.conversation import CONVERSATION
 
 bp = Blueprint("simulator", __name__, url_prefix="/console/simulator")
 bp.context_processor(console_navigation)
-NAV.append(NavLink("simulator", _l("SMS simulator"), "simulator.page"))
+NAV.append(NavLink("simulator", _l("SMS simulator"), "simulator.page", mechanism_only=True))
 
 # Ofcom's numbers for drama: never in service.
 FICTIONAL_PREFIX = "+447700900"
@@ -147,6 +147,14 @@ def _page(form: SimulatorForm, status: int = 200) -> tuple[str, int]:
         ),
         status,
     )
+
+
+@bp.before_request
+def _mechanism_staff_only() -> None:
+    """The simulated phones' screens show what they were sent, PINs included: the
+    mechanism's own team only, never staff of an organisation a case may be about."""
+    if current_user.is_authenticated and current_user.organisation_id is not None:
+        abort(403)
 
 
 @bp.get("/")

@@ -43,6 +43,8 @@ class NavLink:
     endpoint: str
     values: Mapping[str, str] = field(default_factory=dict)
     roles: tuple[Role, ...] = STAFF
+    # Only for the mechanism's own team, never for staff of an organisation involved.
+    mechanism_only: bool = False
 
 
 NAV: list[NavLink] = [
@@ -67,7 +69,12 @@ def current_nav_key() -> str | None:
 def console_navigation() -> dict[str, Any]:
     if not current_user.is_authenticated:
         return {"console_nav": [], "console_nav_current": None}
-    links = [link for link in NAV if current_user.role in link.roles]
+    links = [
+        link
+        for link in NAV
+        if current_user.role in link.roles
+        and not (link.mechanism_only and current_user.organisation_id is not None)
+    ]
     return {"console_nav": links, "console_nav_current": current_nav_key()}
 
 

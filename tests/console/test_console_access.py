@@ -211,8 +211,11 @@ ROUTES: dict[str, Call] = {
         everyone(403, admin=OK), lambda stage: {"organisation_id": stage.ngo.id}
     ),
     # The SMS simulator: staff try conversations; read-only roles send nothing.
-    "GET simulator.page": Call(STAFF_READ),
-    "POST simulator.send": Call(everyone(OK, auditor=403, admin=403, proxy_member=403)),
+    # Only the mechanism's own staff: the phones' screens show PINs.
+    "GET simulator.page": Call({**STAFF_READ, "company_staff": 403}),
+    "POST simulator.send": Call(
+        everyone(OK, auditor=403, admin=403, proxy_member=403, company_staff=403)
+    ),
 }
 
 

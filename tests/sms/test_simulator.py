@@ -110,6 +110,16 @@ def test_read_only_roles_cannot_type(client: FlaskClient) -> None:
     assert db.session.scalars(select(Conversation)).all() == []
 
 
+def test_staff_of_an_organisation_neither_see_nor_open_the_simulator(
+    client: FlaskClient,
+) -> None:
+    company = make_organisation("Acme Mining", OrganisationKind.COMPANY)
+    sign_in(client, make_account("team@acme.example", Role.HANDLER, company))
+
+    assert client.get(PAGE).status_code == 403
+    assert "/console/simulator" not in client.get("/console/").get_data(as_text=True)
+
+
 def test_unfinished_drafts_are_listed_for_case_workers(
     handler: FlaskClient, client: FlaskClient
 ) -> None:
