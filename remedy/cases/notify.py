@@ -86,11 +86,24 @@ def _format(template: Any, values: dict[str, Any]) -> str:
     return str(template) % values
 
 
+# Free text that the templates follow with their own full stop ("Why: %(reason)s."): the
+# writer's own stop is dropped, so the person never reads "mechanism..".
+ENDS_A_SENTENCE = frozenset({"reason"})
+
+
+def _without_full_stop(text: str) -> str:
+    text = text.rstrip()
+    return text[:-1].rstrip() if text.endswith(".") and not text.endswith("..") else text
+
+
 def render(template_key: str, language: str, discreet: bool, values: dict[str, Any]) -> str:
     with force_locale(language):
         if discreet:
             return str(DISCREET)
         shown = {key: _shown(value, language) for key, value in values.items()}
+        for key in ENDS_A_SENTENCE & shown.keys():
+            if isinstance(shown[key], str):
+                shown[key] = _without_full_stop(shown[key])
         shown.setdefault("date", _("soon"))
         shown.setdefault("appeal_days", settings().appeal_window.days)
         return _format(TEMPLATES[template_key], shown)
