@@ -22,6 +22,7 @@ from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic, transactional
+from remedy.filing.file_types import sniff_type
 from remedy.filing.grievances import (
     ATTACHMENT_TYPES,
     MAX_ATTACHMENT_BYTES,
@@ -47,36 +48,8 @@ CONTACT_CHOICES: dict[str, Channel | None] = {
     "none": None,
 }
 
-# Signatures of the photos and recordings the web form takes (the browser's claimed
-# type is not trusted): (offset, bytes, content type).
-_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"\xff\xd8\xff", "image/jpeg"),
-    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
-    (0, b"GIF87a", "image/gif"),
-    (0, b"GIF89a", "image/gif"),
-    (0, b"OggS", "audio/ogg"),
-    (0, b"ID3", "audio/mpeg"),
-    (0, b"#!AMR", "audio/amr"),
-    (0, b"\x1a\x45\xdf\xa3", "audio/webm"),
-)
+# What the web form takes: photos and recordings, by what their bytes show.
 _WEB_TYPES = frozenset(t for t in ATTACHMENT_TYPES if t.startswith(("image/", "audio/")))
-
-
-def sniff_type(content: bytes) -> str | None:
-    """The content type the bytes themselves show, among the photos and recordings we take."""
-    for offset, magic, kind in _SIGNATURES:
-        if content[offset : offset + len(magic)] == magic:
-            return kind
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    if content[:4] == b"RIFF" and content[8:12] == b"WAVE":
-        return "audio/wav"
-    if content[4:8] == b"ftyp" and content[8:11] in (b"M4A", b"mp4", b"iso", b"3gp"):
-        return "audio/mp4"
-    # MPEG audio frames without an ID3 tag: an 11-bit frame sync.
-    if len(content) > 1 and content[0] == 0xFF and content[1] & 0xE0 == 0xE0:
-        return "audio/mpeg"
-    return None
 
 
 def _hash(token: str) -> str:

@@ -23,6 +23,7 @@ from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput, NotAllowed, NotFound
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
+from remedy.filing.file_types import sniff_type
 from remedy.filing.grievances import add_attachment
 from remedy.models.grievance import Grievance
 from remedy.models.mandate import ConsentMethod, Mandate, MandateStatus
@@ -34,17 +35,20 @@ from remedy.workflows.definition import MandateScope
 
 MAX_CONSENT_NOTE = 1000
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# Consent evidence: a signed or thumbprinted form (photo or PDF) or a recording. The type
-# is read from the file's first bytes, never taken from what the browser claims.
-EVIDENCE_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
-    (b"%PDF-", 0, "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"OggS", 0, "audio/ogg"),
-    (b"ID3", 0, "audio/mpeg"),
-    (b"#!AMR", 0, "audio/amr"),
-    (b"\x1a\x45\xdf\xa3", 0, "audio/webm"),
-    (b"ftyp", 4, "audio/mp4"),
+# Consent evidence: a signed or thumbprinted form (photo or PDF) or a recording, by what
+# its bytes show (``filing.file_types``), never by what the browser claims.
+EVIDENCE_TYPES = frozenset(
+    {
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "audio/ogg",
+        "audio/mpeg",
+        "audio/amr",
+        "audio/webm",
+        "audio/mp4",
+        "audio/wav",
+    }
 )
 
 SCOPE_LABELS: dict[MandateScope, LazyString] = {
@@ -84,11 +88,9 @@ def evidence_type(content: bytes) -> str:
     """The content type of consent evidence, or InvalidInput if it is not one we keep."""
     if not content or len(content) > MAX_EVIDENCE_BYTES:
         raise InvalidInput(_("The file is empty or larger than 10 MB."), "evidence")
-    if content[:4] == b"RIFF" and content[8:12] == b"WAVE":
-        return "audio/wav"
-    for signature, offset, content_type in EVIDENCE_SIGNATURES:
-        if content[offset : offset + len(signature)] == signature:
-            return content_type
+    kind = sniff_type(content)
+    if kind is not None and kind in EVIDENCE_TYPES:
+        return kind
     raise InvalidInput(
         _("Consent evidence must be a photo (JPEG or PNG), a PDF or an audio recording."),
         "evidence",

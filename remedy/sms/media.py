@@ -26,10 +26,12 @@ from remedy.core.errors import ConflictError, ServiceError
 from remedy.core.extensions import db
 from remedy.core.settings import settings
 from remedy.core.unit_of_work import atomic
+from remedy.filing.file_types import kept_type
 from remedy.filing.grievances import MAX_ATTACHMENT_BYTES, add_attachment
 from remedy.models.grievance import Grievance
 from remedy.models.inbound_message import InboundMedia, MediaStatus
 from remedy.models.types import utcnow
+from remedy.sms.inbound import MEDIA_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +169,9 @@ def fetch_pending_media(now: datetime | None = None) -> int:
         url = media.url
         try:
             fetched = download(url)
+            kind = kept_type(media.content_type, fetched.content)
+            if kind is None or kind not in MEDIA_TYPES:
+                raise FetchFailed("not a photo, recording or PDF by its content", permanent=True)
         except FetchFailed as failure:
             _failed(media_id, failure, now)
             continue
@@ -178,7 +183,7 @@ def fetch_pending_media(now: datetime | None = None) -> int:
                 grievance = db.session.get(Grievance, media.grievance_id)
                 assert grievance is not None
                 attachment = add_attachment(
-                    SYSTEM, grievance, _filename(media), media.content_type, fetched.content
+                    SYSTEM, grievance, _filename(media), kind, fetched.content
                 )
                 media.attachment_id = attachment.id
                 media.status = MediaStatus.STORED

@@ -217,6 +217,31 @@ def test_only_twilios_media_addresses_are_fetched(phone: Phone, media_server: Me
     assert media_server.requests == [photo.removeprefix(media_server.base)]
 
 
+def test_a_file_is_kept_under_the_type_its_bytes_show_or_not_at_all(
+    phone: Phone, media_server: MediaServer
+) -> None:
+    disguised = media_server.add("ME7", b"<html><script>alert(1)</script></html>")
+    mislabelled = media_server.add("ME8", PHOTO)
+    phone.send("HELLO")
+    phone.send("Photos", **media((disguised, "image/jpeg"), (mislabelled, "image/png")))
+    for answer in ("0", "Voi", "1", "1"):
+        phone.send(answer)
+
+    assert fetch_pending_media() == 1
+
+    refused, stored = all_media()
+    assert (refused.status, refused.last_error) == (
+        MediaStatus.FAILED,
+        "not a photo, recording or PDF by its content",
+    )
+    assert stored.status is MediaStatus.STORED
+    (grievance,) = phone.grievances()
+    (attachment,) = db.session.scalars(
+        select(Attachment).where(Attachment.grievance_id == grievance.id)
+    ).all()
+    assert attachment.content_type == "image/jpeg"  # what the bytes are, not what was said
+
+
 def test_a_media_address_must_be_twilios_own(app: Any, media_server: MediaServer) -> None:
     assert fetchable(media_server.base + "/2010-04-01/x")
     assert fetchable("https://api.twilio.com/2010-04-01/x")
