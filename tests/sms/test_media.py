@@ -193,27 +193,32 @@ def test_twilio_credentials_go_only_to_twilio(app: Any, media_server: MediaServe
     assert _credentials_for("https://api.twilio.com.evil.example/x") is None
 
 
+def file_with_photos(phone: Phone, *items: tuple[str, str]) -> None:
+    """A whole filing by SMS whose story came with these files."""
+    phone.send("HELLO")
+    phone.send("Photos", **media(*items))
+    for answer in ("0", "Voi", "1", "1"):
+        phone.send(answer)
+
+
+def assert_refused_then_stored(reason: str) -> None:
+    refused, stored = all_media()
+    assert (refused.status, refused.last_error) == (MediaStatus.FAILED, reason)
+    assert stored.status is MediaStatus.STORED
+
+
 def test_only_twilios_media_addresses_are_fetched(phone: Phone, media_server: MediaServer) -> None:
     elsewhere = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     host, port = elsewhere.server_address[:2]
     elsewhere.server_close()
     photo = media_server.add("ME6", PHOTO)
-    phone.send("HELLO")
-    phone.send(
-        "Photos",
-        **media((f"http://{host!s}:{port}/internal/admin", "image/jpeg"), (photo, "image/jpeg")),
+    file_with_photos(
+        phone, (f"http://{host!s}:{port}/internal/admin", "image/jpeg"), (photo, "image/jpeg")
     )
-    for answer in ("0", "Voi", "1", "1"):
-        phone.send(answer)
 
     assert fetch_pending_media() == 1
 
-    refused, stored = all_media()
-    assert (refused.status, refused.last_error) == (
-        MediaStatus.FAILED,
-        "not a Twilio media address: not fetched",
-    )
-    assert stored.status is MediaStatus.STORED
+    assert_refused_then_stored("not a Twilio media address: not fetched")
     assert media_server.requests == [photo.removeprefix(media_server.base)]
 
 
@@ -222,19 +227,11 @@ def test_a_file_is_kept_under_the_type_its_bytes_show_or_not_at_all(
 ) -> None:
     disguised = media_server.add("ME7", b"<html><script>alert(1)</script></html>")
     mislabelled = media_server.add("ME8", PHOTO)
-    phone.send("HELLO")
-    phone.send("Photos", **media((disguised, "image/jpeg"), (mislabelled, "image/png")))
-    for answer in ("0", "Voi", "1", "1"):
-        phone.send(answer)
+    file_with_photos(phone, (disguised, "image/jpeg"), (mislabelled, "image/png"))
 
     assert fetch_pending_media() == 1
 
-    refused, stored = all_media()
-    assert (refused.status, refused.last_error) == (
-        MediaStatus.FAILED,
-        "not a photo, recording or PDF by its content",
-    )
-    assert stored.status is MediaStatus.STORED
+    assert_refused_then_stored("not a photo, recording or PDF by its content")
     (grievance,) = phone.grievances()
     (attachment,) = db.session.scalars(
         select(Attachment).where(Attachment.grievance_id == grievance.id)
