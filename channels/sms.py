@@ -21,12 +21,11 @@ from remedy.core.errors import InvalidInput
 from remedy.core.extensions import csrf, limiter
 from remedy.messaging.delivery import record_delivery_status
 from remedy.models.grievance import Channel
+from remedy.models.types import MAX_ROW_ID
 from remedy.sms.inbound import MAX_MEDIA, InboundText, MediaItem
 from remedy.sms.receiving import receive
 
 bp = Blueprint("sms", __name__, url_prefix="/twilio")
-# Outbox ids in our own callback URLs: PostgreSQL integer ids.
-MAX_ROW_ID = 2_147_483_647
 
 
 @bp.errorhandler(InvalidInput)

@@ -35,7 +35,12 @@ from remedy.core.settings import settings
 from remedy.core.unit_of_work import atomic, durable
 from remedy.identity.people import normalise_phone
 from remedy.models.grievance import Grievance
-from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
+from remedy.models.outbox_message import (
+    PIN_RESET_CODE_TEMPLATE,
+    MessageChannel,
+    MessageStatus,
+    OutboxMessage,
+)
 from remedy.models.person import Person
 from remedy.models.pin_reset import PinReset
 from remedy.models.types import keyring, utcnow
@@ -43,8 +48,8 @@ from remedy.models.types import keyring, utcnow
 CODE_LIFETIME = timedelta(minutes=15)
 MAX_TRIES = 5
 MAX_CODES_PER_HOUR = 3
-# Listed in SECRET_TEMPLATES: staff screens show the message with the code masked.
-TEMPLATE = "pin_reset_code"
+# A secret template: staff screens show the message with the code masked.
+TEMPLATE = PIN_RESET_CODE_TEMPLATE
 # No reference and nothing about the case: the phone may be shared.
 CODE_MESSAGE = _l(
     "Your code to set a new PIN: %(code)s. It works for 15 minutes. Never give it to anyone."

@@ -28,6 +28,7 @@ from remedy.models.leverage_action import LeverageType
 from remedy.models.organisation import Organisation
 from remedy.models.referral import ReferralMechanism
 from remedy.models.remedy_action import ActionOwner, RemedyType
+from remedy.models.types import MAX_ROW_ID
 from remedy.workflows.definition import Transition
 
 REFERRAL = {"description": "The id of a mechanism in the referral directory."}
@@ -46,7 +47,7 @@ class ReasonFields(ApiSchema):
 
 class ReferralFields(ApiSchema):
     reason = text(MAX_TEXT, required=True)
-    referral = fields.Integer(required=True, validate=between(1, 2**31 - 1), metadata=REFERRAL)
+    referral = fields.Integer(required=True, validate=between(1, MAX_ROW_ID), metadata=REFERRAL)
 
 
 class QuestionFields(ApiSchema):
@@ -62,7 +63,7 @@ class ImpactFields(ApiSchema):
 
 
 class TrackPlanInput(ApiSchema):
-    organisation_id = fields.Integer(required=True, validate=between(1, 2**31 - 1))
+    organisation_id = fields.Integer(required=True, validate=between(1, MAX_ROW_ID))
     kind = Enum(TrackKind, required=True)
     rationale = text(MAX_TEXT, required=True)
 

@@ -17,6 +17,7 @@ from remedy.models.grievance_person import PersonRole
 from remedy.models.involvement_track import TrackKind
 from remedy.models.mandate import ConsentMethod
 from remedy.models.organisation import OrganisationKind
+from remedy.models.types import MAX_ROW_ID
 from remedy.queue.filters import INTAKE_STATES, TRACK_STATES, QueueOrder
 from remedy.workflows.definition import MandateScope
 
@@ -93,9 +94,9 @@ class GrievanceQuery(ApiSchema):
     channel = Enum(Channel)
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
     organisation_id = fields.Integer(
-        validate=between(1, 2**31 - 1), metadata={"description": "Has a track of it."}
+        validate=between(1, MAX_ROW_ID), metadata={"description": "Has a track of it."}
     )
-    assignee_id = fields.Integer(validate=between(1, 2**31 - 1))
+    assignee_id = fields.Integer(validate=between(1, MAX_ROW_ID))
     unassigned = fields.Boolean()
     awaiting_complainant = fields.Boolean(
         metadata={"description": "The next move is the complainant's."}

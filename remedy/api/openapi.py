@@ -36,9 +36,9 @@ from remedy.api.record_schemas import (
 )
 from remedy.api.schemas import ProblemOut
 from remedy.api.trigger_schemas import TriggerListOut
+from remedy.models.types import MAX_ROW_ID
 
 PREFIX = "/api/v1"
-MAX_ID = 2**31 - 1
 
 DESCRIPTION = """\
 The JSON API of Remedy, a grievance and remedy mechanism. Other systems (a content-reporting
@@ -75,7 +75,7 @@ def _id(name: str, description: str) -> dict[str, Any]:
         "name": name,
         "required": True,
         "description": description,
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
     }
 
 

@@ -44,6 +44,7 @@ from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.remedy_action import RemedyAction
+from remedy.models.types import MAX_ROW_ID
 from remedy.proxy.filing import file_for_others
 from remedy.queue.filters import QueueFilters, QueueOrder
 from remedy.queue.search import search_grievances
@@ -58,12 +59,9 @@ def _json(schema: Schema, data: Any, status: int = 200, **headers: str) -> Respo
     return response
 
 
-MAX_ID = 2**31 - 1  # the id columns' range on every database
-
-
 def _get(model: type[Any], record_id: int) -> Any:
     """A row by id; ids past the columns' range (SQLite cannot even bind them) find nothing."""
-    return db.session.get(model, record_id) if 1 <= record_id <= MAX_ID else None
+    return db.session.get(model, record_id) if 1 <= record_id <= MAX_ROW_ID else None
 
 
 def _grievance(reference: str) -> Grievance:

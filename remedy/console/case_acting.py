@@ -29,13 +29,14 @@ from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.leverage_action import LeverageAction
 from remedy.models.remedy_action import RemedyAction
+from remedy.models.types import MAX_ROW_ID
 from remedy.models.user import Role
 from remedy.queue import assignment
 from remedy.workflows import workflow_for
 
 WORKERS = (Role.SUPERVISOR, Role.HANDLER, Role.PROTECTION_OFFICER)
 # Row ids in URLs: a larger number cannot name a row (and would overflow PostgreSQL's integer).
-ROW_ID = "int(max=2147483647)"
+ROW_ID = f"int(max={MAX_ROW_ID})"
 AnyAction = TypeVar("AnyAction", RemedyAction, LeverageAction)
 
 
@@ -196,7 +197,7 @@ def reply(reference: str) -> Response | tuple[str, int]:
 def assign(reference: str) -> Response | tuple[str, int]:
     def run(actor: Actor, grievance: Grievance) -> str:
         chosen = request.form.get("user_id", "")
-        if chosen and (not chosen.isdigit() or int(chosen) > case_forms.MAX_ID):
+        if chosen and (not chosen.isdigit() or int(chosen) > MAX_ROW_ID):
             raise InvalidInput(_("Choose one of the listed options."), "user_id")
         case_forms.check_version(grievance, request.form)
         assignment.assign(actor, grievance, int(chosen) if chosen else None)

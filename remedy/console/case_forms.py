@@ -37,11 +37,11 @@ from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from remedy.models.leverage_action import LeverageType
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.remedy_action import ActionOwner, RemedyType
+from remedy.models.types import MAX_ROW_ID
 from remedy.workflows import guards
 from remedy.workflows.definition import Transition
 
 ROWS = 3  # blank rows for actions and track plans: enough without JavaScript
-MAX_ID = 2**31 - 1
 Subject = Grievance | InvolvementTrack
 
 
@@ -148,7 +148,7 @@ def choice(enum_class: type[enum.Enum], value: str, field: str) -> Any:
 
 
 def _number(value: str, field: str) -> int:
-    if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+    if not value.isdigit() or not 0 < int(value) <= MAX_ROW_ID:
         raise InvalidInput(_("Choose one of the listed options."), field)
     return int(value)
 

@@ -39,7 +39,8 @@ SENDABLE_CHANNELS = (MessageChannel.SMS, MessageChannel.WHATSAPP)
 
 # Messages that carry a secret meant for the person's phone alone (a PIN-reset code): staff
 # screens, exports and the API show them with the secret masked (DESIGN §6).
-SECRET_TEMPLATES = frozenset({"pin_reset_code"})
+PIN_RESET_CODE_TEMPLATE = "pin_reset_code"
+SECRET_TEMPLATES = frozenset({PIN_RESET_CODE_TEMPLATE})
 SECRET = re.compile(r"\d{6}")
 MASK = "••••••"
 

@@ -13,6 +13,10 @@ from sqlalchemy.types import TypeDecorator
 
 from remedy.core.crypto import Keyring
 
+# The largest id an integer primary key holds (PostgreSQL's integer): a larger number in
+# a URL or a form names no row, and must be refused before it reaches the database.
+MAX_ROW_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

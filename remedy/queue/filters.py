@@ -23,6 +23,7 @@ from remedy.core.settings import settings
 from remedy.models.grievance import Channel, ReprisalRisk
 from remedy.models.involvement_track import TrackKind
 from remedy.models.organisation import Organisation, OrganisationKind
+from remedy.models.types import MAX_ROW_ID
 from remedy.models.user import Role, User
 from remedy.workflows import CAUSE, CONTRIBUTE, DIRECTLY_LINKED, INTAKE
 
@@ -164,7 +165,7 @@ def filters_from_args(
     elif assignee == "none":
         assignee_id, unassigned = None, True
     elif assignee:
-        assignee_id = _number(args, "assignee", 1, 2**31 - 1)
+        assignee_id = _number(args, "assignee", 1, MAX_ROW_ID)
     kind = _choice(args, "track_kind", [kind.value for kind in TrackKind])
     channel = _choice(args, "channel", [channel.value for channel in Channel])
     order = _choice(args, "order", [order.value for order in QueueOrder])
@@ -181,7 +182,7 @@ def filters_from_args(
         reprisal_risk=tuple(dict.fromkeys(risks)),
         channel=Channel(channel) if channel else None,
         language=_choice(args, "language", list(settings().languages)),
-        organisation_id=_number(args, "organisation", 1, 2**31 - 1),
+        organisation_id=_number(args, "organisation", 1, MAX_ROW_ID),
         assignee_id=assignee_id,
         unassigned=unassigned,
         awaiting_complainant=base.awaiting_complainant or _flag(args, "awaiting"),
