@@ -7,6 +7,7 @@ they import this module as ``_support``. It imports nothing from ``tests/``.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import platform
@@ -37,6 +38,19 @@ POSTGRES_CANDIDATES = (
 )
 # Only the set-up hashes (staff passwords, PINs): Argon2id at its cheapest keeps it short.
 FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024}
+
+
+def load_fake_twilio() -> Any:
+    """``tests/fake_twilio.py``'s ``FakeTwilio``, loaded from its file: the benchmarks import
+    nothing of the ``tests`` package (which needs pytest's set-up)."""
+    path = Path(__file__).resolve().parent.parent / "tests" / "fake_twilio.py"
+    spec = importlib.util.spec_from_file_location("remedy_bench_fake_twilio", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module.FakeTwilio
 
 
 # Databases -------------------------------------------------------------------------------

@@ -25,7 +25,6 @@ exactly-once outcome with callbacks and a worker killed mid-batch.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import signal
@@ -41,6 +40,7 @@ from typing import Any
 
 from _support import (  # the benchmarks' shared helpers (bench/ is on sys.path)
     environment,
+    load_fake_twilio,
     make_app,
     postgres_admin_url,
     postgres_database,
@@ -59,18 +59,6 @@ from remedy.models.worker_timer import WorkerTimer
 
 SECRET_KEY = uuid.uuid4().hex * 2
 ENCRYPTION_KEY = generate_key()
-
-
-def load_fake_twilio() -> Any:
-    """``tests/fake_twilio.py``'s ``FakeTwilio``, loaded from the file (see the docstring)."""
-    path = PROJECT_ROOT / "tests" / "fake_twilio.py"
-    spec = importlib.util.spec_from_file_location("remedy_bench_fake_twilio", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    return module.FakeTwilio
 
 
 @dataclass

@@ -65,6 +65,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.minimal_webhook import create_schema  # noqa: E402 - after the path is set
+from bench.sms_replies import measure_replies  # noqa: E402
 
 PUBLIC_URL = "https://bench.remedy.example"
 PATH = "/twilio/sms"
@@ -471,11 +472,12 @@ def run_backend(backend: str, args: argparse.Namespace, admin_url: str | None) -
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     verdict = {
-        "half_of_minimal": remedy.rate >= minimal.rate / 2,
-        "half_of_minimal_flask": remedy.rate >= flask.rate / 2,
-        "at_least_300": remedy.rate >= 300,
-        "p99_under_100ms": remedy.p99_ms < 100,
+        "at_least_0_8_of_minimal_flask": remedy.rate >= 0.8 * flask.rate,
+        "p99_under_50ms": remedy.p99_ms < 50,
     }
+    replies = None
+    if backend in args.replies_on:
+        replies = run_replies(backend, args, admin_url)
     return {
         "backend": backend,
         "remedy": remedy.summary(),
@@ -488,7 +490,33 @@ def run_backend(backend: str, args: argparse.Namespace, admin_url: str | None) -
         "pins_hashed_in_requests": max(0, counts["grievances"] - pins),
         "database": counts,
         "targets": verdict,
+        "replies": replies,
     }
+
+
+def run_replies(backend: str, args: argparse.Namespace, admin_url: str | None) -> dict[str, Any]:
+    """Reply latency at a sustained rate, with a worker killed halfway (``sms_replies``)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-replies-{backend}-"))
+    try:
+        with databases(backend, folder, admin_url) as (remedy_url, _minimal_url):
+            env = remedy_environment(remedy_url, folder)
+            migrate(env)
+            filings = int(args.rate * args.replies_seconds / len(SCRIPT)) + args.replies_phones
+            prepare_pins(env, filings + 50)
+            return measure_replies(
+                env=env,
+                database_url=remedy_url,
+                gunicorn=gunicorn,
+                free_port=free_port,
+                folder=folder,
+                script=SCRIPT,
+                rate=args.rate,
+                seconds=args.replies_seconds,
+                phones=args.replies_phones,
+                kill=not args.no_kill,
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def versions() -> dict[str, str]:
@@ -496,6 +524,19 @@ def versions() -> dict[str, str]:
     found = {name: metadata.version(name) for name in names}
     found["python"] = platform.python_version()
     return found
+
+
+def print_replies(backend: str, replies: dict[str, Any]) -> None:
+    print(
+        f"replies ({backend}): {replies['messages_sent']} messages at {replies['achieved_rate']}/s "
+        f"(missed slots {replies['missed_slots']}), conversations finished "
+        f"{replies['conversations_finished']}; reply p50 {replies['reply_p50_ms']} ms, "
+        f"p95 {replies['reply_p95_ms']}, p99 {replies['reply_p99_ms']}, "
+        f"max {replies['reply_max_ms']}; webhook p99 {replies['webhook_p99_ms']} ms; "
+        f"worker killed: {replies['worker_killed']}; lost {replies['lost']}, "
+        f"handled twice {replies['handled_twice']}"
+    )
+    print(f"replies targets {replies['targets']}; database {replies['database']}")
 
 
 def main() -> int:
@@ -517,6 +558,20 @@ def main() -> int:
     )
     parser.add_argument("--postgres-url", help="an admin URL allowed to create databases")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--replies-on",
+        nargs="*",
+        default=["postgresql"],
+        choices=["sqlite", "postgresql"],
+        help="backends on which reply latency is measured (none: leave it out)",
+    )
+    parser.add_argument("--rate", type=float, default=50.0, help="messages/s for replies")
+    parser.add_argument("--replies-seconds", type=float, default=60.0)
+    parser.add_argument("--replies-phones", type=int, default=120, help="phones at once")
+    parser.add_argument("--no-kill", action="store_true", help="no worker killed halfway")
+    parser.add_argument(
+        "--replies-only", action="store_true", help="only reply latency (no webhook rates)"
+    )
     args = parser.parse_args()
 
     admin_url = postgres_admin_url(args.postgres_url)
@@ -541,6 +596,15 @@ def main() -> int:
         "results": [],
     }
     failed = False
+    if args.replies_only:
+        for backend in [b for b in backends if b in args.replies_on]:
+            replies = run_replies(backend, args, admin_url)
+            report["results"].append({"backend": backend, "replies": replies})
+            print_replies(backend, replies)
+            failed = failed or not all(replies["targets"].values())
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=2))
+        return 1 if failed else 0
     for backend in backends:
         result = run_backend(backend, args, admin_url)
         report["results"].append(result)
@@ -563,6 +627,10 @@ def main() -> int:
         print(f"database after the run: {result['database']}")
         if remedy["failures"] or minimal["failures"]:
             failed = True
+        if result["replies"] is not None:
+            print_replies(backend, result["replies"])
+            replies_targets = result["replies"]["targets"]
+            failed = failed or not (replies_targets["none_lost"] and replies_targets["none_twice"])
         database = result["database"]
         if database["grievances"] != database["filed"]:
             failed = True
