@@ -15,6 +15,7 @@ from sqlalchemy import and_, or_, select
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
 from remedy.identity.visibility import may_see_identity, visible_tracks
+from remedy.messaging.delivery_words import delivery_of
 from remedy.models.audit_event import AuditEvent
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
@@ -269,12 +270,16 @@ def messages(actor: Actor, grievance: Grievance) -> list[dict[str, Any]]:
             recipient = pseudonyms.get(message.person_id, "person")
         else:
             recipient = f"organisation:{message.organisation_id}"
+        delivery = delivery_of(message)
         entry: dict[str, Any] = {
             "id": message.id,
             "channel": message.channel.value,
             "template": message.template,
             "language": message.language,
             "status": message.status.value,
+            "delivery": delivery.status,
+            "delivery_reason": delivery.reason,
+            "error_code": message.error_code,
             "recipient": recipient,
             "body": message.body_for_staff,
             "created_at": message.created_at,

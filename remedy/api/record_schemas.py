@@ -7,6 +7,7 @@ from marshmallow import fields
 
 from remedy.api.schemas import ApiSchema, Enum, between, list_of, text
 from remedy.cases.intake import MAX_TEXT
+from remedy.messaging.delivery_words import Delivery
 from remedy.models.check_in import Answer, CheckInPurpose
 from remedy.models.leverage_action import LeverageStatus, LeverageType
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyType
@@ -81,6 +82,30 @@ class MessageOut(ApiSchema):
     template = fields.String(required=True)
     language = fields.String(required=True)
     status = fields.String(required=True)
+    delivery = Enum(
+        Delivery,
+        required=True,
+        metadata={
+            "description": "Where the message stands: queued (waiting or being sent), sent "
+            "(the provider took it), delivered, read (WhatsApp), failed (see "
+            "delivery_reason), web (only on the status page behind the PIN: the person "
+            "gets no SMS, for instance after STOP) or console (an alert for the team)."
+        },
+    )
+    delivery_reason = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Why a message failed, or what a retry waits after, in words in "
+            "the request's language (Twilio 30003: the phone was unreachable or switched "
+            "off; 21610: the person sent STOP...); an unknown code says which code it was."
+        },
+    )
+    error_code = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The provider's error code (Twilio's, e.g. 30003), if any."},
+    )
     recipient = fields.String(
         required=True,
         metadata={

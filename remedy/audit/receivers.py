@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from remedy.audit import log
-from remedy.core.actors import SYSTEM
+from remedy.core.actors import SYSTEM, Actor, ActorKind
 from remedy.core.signals import person_opted_out
 from remedy.models.person import Person
 
 
 def record_opt_out(person: Person, *, reported_by: str) -> None:
-    log.record(SYSTEM, "person.opt_out", "person", person.id, after={"reported_by": reported_by})
+    """The person's own STOP is their act; a provider's refusal (21610) is the system's news."""
+    actor = Actor(ActorKind.COMPLAINANT) if reported_by == "person" else SYSTEM
+    log.record(actor, "person.opt_out", "person", person.id, after={"reported_by": reported_by})
 
 
 def connect() -> None:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from remedy.cases.representation import mandates_receiving_messages
@@ -32,6 +33,27 @@ from remedy.models.user import Role, User
 PHONE_CHANNELS = frozenset({MessageChannel.SMS, MessageChannel.WHATSAPP, MessageChannel.VOICE})
 
 
+class WebOnly(enum.StrEnum):
+    """Why a person's messages wait on the web status page instead of going to a phone."""
+
+    NO_PHONE = "no_phone"
+    OPTED_OUT = "opted_out"
+    NO_CONSENT = "no_consent"
+    ASKED_FOR_CALL = "asked_for_call"
+
+    @property
+    def label(self) -> str:
+        return str(WEB_ONLY_LABELS[self])
+
+
+WEB_ONLY_LABELS: dict[WebOnly, LazyString] = {
+    WebOnly.NO_PHONE: _l("no phone number is recorded"),
+    WebOnly.OPTED_OUT: _l("they sent STOP: no SMS until START"),
+    WebOnly.NO_CONSENT: _l("they did not agree to be contacted on their phone"),
+    WebOnly.ASKED_FOR_CALL: _l("they asked to be called, not written to"),
+}
+
+
 @dataclass(frozen=True)
 class Recipient:
     key: str
@@ -40,6 +62,8 @@ class Recipient:
     address: str | None = None
     person: Person | None = None
     organisation_id: int | None = None
+    # A person on the web only: why their phone gets nothing.
+    web_only: WebOnly | None = None
 
 
 def recipients(grievance: Grievance) -> list[Recipient]:
@@ -53,21 +77,14 @@ def recipients(grievance: Grievance) -> list[Recipient]:
             continue
         person = link.person
         language = person.language or grievance.language
-        # Someone who asked for a call hears from the team by phone; written messages wait
-        # for them on the web status page.
         asked = grievance.contact_channel or grievance.channel
-        # Someone who sent STOP gets no SMS or WhatsApp message until START.
-        opted_out = person.phone_opted_out_at is not None
-        if (
-            person.phone
-            and grievance.contact_consent
-            and asked is not Channel.VOICE
-            and not opted_out
-        ):
+        key = f"p{person.id}"
+        web_only = _web_only(grievance, person, asked)
+        if web_only is None:
             channel = MessageChannel.WHATSAPP if asked is Channel.WHATSAPP else MessageChannel.SMS
-            found.append(Recipient(f"p{person.id}", channel, language, person.phone, person))
+            found.append(Recipient(key, channel, language, person.phone, person))
         else:
-            found.append(Recipient(f"p{person.id}", MessageChannel.WEB, language, None, person))
+            found.append(Recipient(key, MessageChannel.WEB, language, None, person, None, web_only))
     for mandate in receiving:
         key = f"o{mandate.organisation_id}"
         if all(existing.key != key for existing in found):
@@ -80,6 +97,22 @@ def recipients(grievance: Grievance) -> list[Recipient]:
                 )
             )
     return found
+
+
+def _web_only(grievance: Grievance, person: Person, asked: Channel) -> WebOnly | None:
+    """Why the person's messages cannot go to their phone; None when they can."""
+    if not person.phone:
+        return WebOnly.NO_PHONE
+    # Someone who sent STOP gets no SMS or WhatsApp message until START.
+    if person.phone_opted_out_at is not None:
+        return WebOnly.OPTED_OUT
+    if not grievance.contact_consent:
+        return WebOnly.NO_CONSENT
+    # Someone who asked for a call hears from the team by phone; written messages wait
+    # for them on the web status page.
+    if asked is Channel.VOICE:
+        return WebOnly.ASKED_FOR_CALL
+    return None
 
 
 def _format(template: Any, values: dict[str, Any]) -> str:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import LazyString, force_locale
+from flask_babel import LazyString, force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from remedy.audit import log as audit
-from remedy.cases.notify import PHONE_CHANNELS, Recipient, recipients
+from remedy.cases.notify import PHONE_CHANNELS, Recipient, WebOnly, recipients
 from remedy.cases.policy import party_includes
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, NotAllowed
@@ -27,6 +27,7 @@ from remedy.identity.visibility import may_change
 from remedy.messaging.segments import SegmentInfo, segments
 from remedy.messaging.templates import DISCREET
 from remedy.models.grievance import Grievance
+from remedy.models.organisation import Organisation
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.workflows.definition import MandateScope, Party
 
@@ -64,6 +65,84 @@ class ReplyPreview:
     discreet: bool
     discreet_body: str | None
     recipients: int
+
+
+BY_PHONE: dict[MessageChannel, LazyString] = {
+    MessageChannel.SMS: _l("by SMS"),
+    MessageChannel.WHATSAPP: _l("by WhatsApp"),
+}
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How a reply reaches one recipient. Built from ``notify.recipients``, which decides
+    what is queued, so the composer's words and the outbox can never disagree."""
+
+    who: str  # a person's pseudonym, or a proxy organisation's name
+    channel: MessageChannel
+    web_only: WebOnly | None
+    discreet: bool
+    organisation: bool = False
+
+    @property
+    def by_phone(self) -> bool:
+        """Whether the words themselves reach their phone."""
+        return self.channel in PHONE_CHANNELS and not self.discreet
+
+    @property
+    def words(self) -> str:
+        if self.organisation:
+            return _("in their proxy portal")
+        if self.web_only is not None:
+            return _("only on the status page (web): %(why)s", why=self.web_only.label)
+        if self.discreet:
+            return _(
+                "only on the status page (web): discreet messages are on, their phone will "
+                "only hear there is news"
+            )
+        return str(BY_PHONE.get(self.channel, self.channel.value))
+
+
+def reach(grievance: Grievance) -> list[Reach]:
+    """Who a reply would reach now, and how."""
+    found = []
+    for recipient in recipients(grievance):
+        if recipient.person is not None:
+            who = recipient.person.pseudonym
+        else:
+            organisation = db.session.get(Organisation, recipient.organisation_id)
+            who = organisation.name if organisation is not None else "–"
+        discreet = grievance.discreet_messages and recipient.channel in PHONE_CHANNELS
+        found.append(
+            Reach(
+                who,
+                recipient.channel,
+                recipient.web_only,
+                discreet,
+                organisation=recipient.person is None,
+            )
+        )
+    return found
+
+
+def sent_words(reached: list[Reach]) -> str:
+    """What the team is told once the reply is queued: "on its way" only to phones."""
+    people = [item for item in reached if not item.organisation]
+    phones = sum(item.by_phone for item in people)
+    web = ", ".join(item.who for item in people if not item.by_phone)
+    if phones:
+        said = ngettext(
+            "The reply is on its way to %(num)d phone.",
+            "The reply is on its way to %(num)d phones.",
+            phones,
+        )
+    else:
+        said = _("The reply was saved; it reaches no phone.")
+    if web:
+        said += " " + _(
+            "Only on the status page (web), nothing by phone, for: %(people)s.", people=web
+        )
+    return said
 
 
 def may_reply(actor: Actor, grievance: Grievance) -> bool:

@@ -22,6 +22,7 @@ from remedy.cases.notes import notes_for
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
 from remedy.identity.visibility import may_see_grievance, visible_tracks
+from remedy.messaging.delivery_words import DeliveryView, delivery_of
 from remedy.models.added_information import AddedInformation
 from remedy.models.audit_event import AuditEvent
 from remedy.models.check_in import Answer, CheckIn
@@ -83,6 +84,8 @@ class TimelineEntry:
     detail: str | None = None
     by: str | None = None
     track_id: int | None = None
+    # Messages only: where it stands ("failed: phone unreachable or switched off").
+    delivery: DeliveryView | None = None
 
 
 def event_label(action: str) -> str:
@@ -220,6 +223,7 @@ def timeline(actor: Actor, grievance: Grievance) -> list[TimelineEntry]:
                     channel=str(CHANNEL_LABELS[message.channel]),
                 ),
                 message.body_for_staff,
+                delivery=delivery_of(message),
             )
         )
     events = audit_events_for(actor, grievance)

@@ -100,6 +100,8 @@ class PersonView:
     receives_messages: bool
     name: str | None = None
     phone: str | None = None
+    # When they sent STOP (to us, or to the provider, which then refused a message: 21610).
+    opted_out_at: datetime | None = None
 
 
 def people(grievance: Grievance, identity: bool) -> list[PersonView]:
@@ -114,6 +116,7 @@ def people(grievance: Grievance, identity: bool) -> list[PersonView]:
                 receives_messages=link.receives_messages,
                 name=person.name if identity else None,
                 phone=person.phone if identity else None,
+                opted_out_at=person.phone_opted_out_at,
             )
         )
     return views
@@ -187,6 +190,7 @@ def case_context(
     )
     needs_organisations = any(item.trigger == "classify" for item, _f in grievance_triggers)
     reads_reveals = actor.organisation_id is None and actor.role in REVEAL_READERS
+    may_reply = replies.may_reply(actor, grievance)
     track_ids = {track.id for track in shown_tracks}
     referrals = [
         referral
@@ -224,7 +228,8 @@ def case_context(
         "timeline": timeline(actor, grievance),
         "notes": notes.notes_for(actor, grievance),
         "may_note": may_change(actor) and notes.may_read_notes(actor, grievance),
-        "may_reply": replies.may_reply(actor, grievance),
+        "may_reply": may_reply,
+        "reply_reach": replies.reach(grievance) if may_reply else [],
         "reply_templates": replies.REPLY_TEMPLATE_TITLES,
         "preview": preview,
         "assignment": assignment.case_assignment(actor, grievance),

@@ -186,8 +186,10 @@ def reply(reference: str) -> Response | tuple[str, int]:
         return render_case(actor, grievance, 200, form=state, preview=shown)
 
     def run(actor: Actor, grievance: Grievance) -> str:
-        written = replies.send_reply(actor, grievance, body, template)
-        return _("The reply is on its way (%(count)d messages).", count=len(written))
+        # The same recipients the reply is queued for, at the same moment.
+        reached = replies.reach(grievance)
+        replies.send_reply(actor, grievance, body, template)
+        return replies.sent_words(reached)
 
     return act(reference, "reply", run, "#reply")
 

@@ -21,8 +21,8 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, CursorResult, Executable, insert, literal, select, update
 
 from remedy.core.extensions import db
-from remedy.core.signals import person_opted_out
 from remedy.core.unit_of_work import durable
+from remedy.messaging.opt_outs import ReportedBy, record_opt_out
 from remedy.messaging.senders import OPTED_OUT, WHATSAPP_WINDOW_CLOSED, describe
 from remedy.models.outbox_message import (
     SENDABLE_CHANNELS,
@@ -209,13 +209,11 @@ def queue_sms_fallback(outbox_id: int, now: datetime) -> None:
 def mark_opted_out(outbox_id: int, now: datetime) -> None:
     """The provider says the person opted out (STOP): no SMS or WhatsApp until START.
 
-    Mirrors what the conversation does when the person sends STOP to us.
+    The same record as when the person sends STOP to us (``opt_outs``).
     """
     person_id = db.session.execute(
         select(outbox.c.person_id).where(outbox.c.id == outbox_id)
     ).scalar()
     person = db.session.get(Person, person_id) if person_id is not None else None
-    if person is None or person.phone_opted_out_at is not None:
-        return
-    person.phone_opted_out_at = now
-    person_opted_out.send(person, reported_by="provider")
+    if person is not None:
+        record_opt_out(person, now, ReportedBy.PROVIDER)

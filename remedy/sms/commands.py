@@ -16,6 +16,7 @@ from remedy.core.actors import Actor, ActorKind
 from remedy.core.references import display
 from remedy.identity.people import register_person
 from remedy.messaging import sms_texts
+from remedy.messaging.opt_outs import ReportedBy, record_opt_out
 from remedy.models.grievance import Grievance
 from remedy.sms.drafts import fire
 from remedy.sms.filing import language_menu, new_conversation, set_language
@@ -36,9 +37,7 @@ def stop(turn: Turn) -> str:
     """No more SMS or WhatsApp messages to this number; an open draft is kept."""
     with autoflush():
         person = turn.person or register_person(phone=turn.e164, language=turn.language)
-        if person.phone_opted_out_at is None:
-            person.phone_opted_out_at = turn.now
-            audit.record(Actor(ActorKind.COMPLAINANT), "person.opt_out", "person", person.id)
+        record_opt_out(person, turn.now, ReportedBy.PERSON)
     if turn.conversation is not None:
         fire(turn.conversation, "stop", turn.now)
     return turn.say(sms_texts.STOPPED, start=turn.keyword(Keyword.START))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from remedy.cases import intake
 from remedy.cases.check_ins import answer_check_in
 from remedy.core.actors import OPERATOR, Actor
@@ -14,6 +16,7 @@ from remedy.models.check_in import Answer
 from remedy.models.involvement_track import TrackKind
 from remedy.models.mandate import ConsentMethod
 from remedy.models.organisation import Organisation
+from remedy.models.outbox_message import MessageStatus, OutboxMessage
 from remedy.models.types import utcnow
 from remedy.proxy.mandates import grant_mandate
 from remedy.workflows.definition import MandateScope
@@ -131,3 +134,25 @@ def test_audit_events_of_the_case_and_the_visible_tracks(
     assert {e["subject_id"] for e in company if e["subject_type"] == "track"} == {str(own.id)}
     assert [e["seq"] for e in everything] == sorted(e["seq"] for e in everything)
     assert api_for(cast.proxy).get(path).status_code == 404, "no mandate: not even seen"
+
+
+def test_each_message_says_where_it_stands_and_why_in_the_callers_language(
+    cast: Cast, api_for: Callable[[Actor], Api]
+) -> None:
+    grievance = cast.file()
+    (acknowledgement,) = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.grievance_id == grievance.id)
+    )
+    acknowledgement.status = MessageStatus.FAILED
+    acknowledgement.provider_status = "undelivered"
+    acknowledgement.error_code = "30003"
+    db.session.commit()
+    api = api_for(cast.handler)
+    path = f"/grievances/{grievance.reference}/messages"
+
+    (english,) = items(api, path)
+    french = api.get(path, headers={"Accept-Language": "fr"}).get_json()["items"][0]
+
+    assert (english["delivery"], english["error_code"]) == ("failed", "30003")
+    assert english["delivery_reason"] == "phone unreachable or switched off"
+    assert french["delivery_reason"] == "téléphone injoignable ou éteint"

@@ -88,7 +88,7 @@ def test_a_canned_reply_reaches_each_person_in_their_own_language(
         ("fr", replies.canned("will_call", "fr", grievance)),
     ]
     assert all(m.channel is MessageChannel.SMS and m.status is MessageStatus.PENDING for m in sent)
-    assert "The reply is on its way (2 messages)." in text_of(handler.html(grievance))
+    assert "The reply is on its way to 2 phones." in text_of(handler.html(grievance))
 
 
 def test_a_previewed_canned_reply_left_unchanged_still_goes_in_each_language(
