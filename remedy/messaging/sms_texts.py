@@ -63,6 +63,9 @@ INFORMATION_THANKS: LazyString = _l(
 MEDIA_REFUSED: LazyString = _l(
     "We can receive photos, voice messages and PDF files only. Please send the rest as text."
 )
+MEDIA_SKIPPED: LazyString = _l(
+    "Files other than photos, voice messages and PDF files were not kept."
+)
 TRY_AGAIN: LazyString = _l("We could not read your message. Please send it again.")
 
 # Every text a conversation can send, for the segment and alphabet tests.
@@ -89,6 +92,7 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "check_in_thanks": CHECK_IN_THANKS,
     "information_thanks": INFORMATION_THANKS,
     "media_refused": MEDIA_REFUSED,
+    "media_skipped": MEDIA_SKIPPED,
     "try_again": TRY_AGAIN,
 }
 
