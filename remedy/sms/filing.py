@@ -79,7 +79,7 @@ def begin(turn: Turn) -> str:
     if greeted is not None and greeted not in turn.languages:
         greeted = None
     if greeted is None and len(fold(turn.body).split()) >= STORY_MIN_WORDS:
-        conversation.description = turn.body
+        conversation.description = turn.kept_body
     if greeted is not None and turn.person is not None:
         turn.person.language = greeted
     language = greeted or known_language(turn)
@@ -155,7 +155,7 @@ def tell(turn: Turn, conversation: Conversation) -> str:
 def keep(turn: Turn, conversation: Conversation) -> bool:
     """Add the message to the story; False when the story has no room left."""
     old = conversation.description
-    story = f"{old}\n{turn.body}" if old else turn.body
+    story = f"{old}\n{turn.kept_body}" if old else turn.kept_body
     if len(story) > MAX_DESCRIPTION_LENGTH:
         return False
     conversation.description = story
@@ -178,7 +178,7 @@ def place(turn: Turn, conversation: Conversation) -> str:
     if len(turn.body) > MAX_LOCATION_LENGTH:
         turn.inbound.body = None
         return turn.say(sms_texts.PLACE_TOO_LONG)
-    conversation.location = turn.body
+    conversation.location = turn.kept_body
     fire(conversation, "give_place", turn.now)
     return ask(turn, conversation)
 
