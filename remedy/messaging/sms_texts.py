@@ -39,6 +39,10 @@ WHERE: LazyString = _l("Where did it happen? Name the village, town or place.")
 PLACE_TOO_LONG: LazyString = _l("Please name the place in fewer words.")
 IDENTITY: LazyString = _l("May the company know who you are? Reply 1 yes, 2 no.")
 CONTACT: LazyString = _l("May we contact you on this number? Reply 1 yes, 2 no.")
+DRAFT_REMINDER: LazyString = _l("Your complaint is not finished. Reply to go on.")
+RESUME_OFFER: LazyString = _l(
+    "Your complaint was not finished. Reply 1 to go on, 2 to start again."
+)
 NOT_UNDERSTOOD: LazyString = _l("Sorry, we did not understand.")
 FILED: LazyString = _l(
     "Thank you. Your case number is %(reference)s and your PIN is %(pin)s. Keep the PIN "
@@ -80,6 +84,8 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "place_too_long": PLACE_TOO_LONG,
     "identity": IDENTITY,
     "contact": CONTACT,
+    "draft_reminder": DRAFT_REMINDER,
+    "resume_offer": RESUME_OFFER,
     "not_understood": NOT_UNDERSTOOD,
     "filed": FILED,
     "help": HELP,
