@@ -155,6 +155,10 @@ def load_config(
         "REMEDY_REVEAL_MINUTES": int(env.get("REMEDY_REVEAL_MINUTES", "30")),
         # An SMS or WhatsApp conversation left silent this long ends; its draft is kept.
         "REMEDY_CONVERSATION_HOURS": int(env.get("REMEDY_CONVERSATION_HOURS", "24")),
+        # A silent conversation is reminded once, this many hours before it would expire.
+        "REMEDY_DRAFT_REMINDER_HOURS": int(env.get("REMEDY_DRAFT_REMINDER_HOURS", "4")),
+        # After expiry, the number's next message within this many days is offered the draft.
+        "REMEDY_DRAFT_RESUME_DAYS": int(env.get("REMEDY_DRAFT_RESUME_DAYS", "7")),
         # PINs the worker keeps hashed ahead of time, so filing never waits for Argon2id.
         "REMEDY_PREPARED_PINS": int(env.get("REMEDY_PREPARED_PINS", "50")),
     }

@@ -69,6 +69,8 @@ class Settings:
     monitoring_window: timedelta
     reveal_minutes: int
     conversation_hours: int
+    draft_reminder_hours: int
+    draft_resume_days: int
     prepared_pins: int
 
     @classmethod
@@ -113,6 +115,8 @@ class Settings:
             monitoring_window=config["REMEDY_MONITORING_WINDOW"],
             reveal_minutes=int(config["REMEDY_REVEAL_MINUTES"]),
             conversation_hours=int(config["REMEDY_CONVERSATION_HOURS"]),
+            draft_reminder_hours=int(config["REMEDY_DRAFT_REMINDER_HOURS"]),
+            draft_resume_days=int(config["REMEDY_DRAFT_RESUME_DAYS"]),
             prepared_pins=int(config["REMEDY_PREPARED_PINS"]),
         )
 

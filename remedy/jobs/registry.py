@@ -19,7 +19,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # Deadlines also open the follow-up check-ins that fell due.
     PeriodicJob("deadlines", run_deadlines),
     PeriodicJob("inbound_media", fetch_pending_media),
-    # SMS conversations silent for a day expire (drafts kept); stored PINs are masked.
+    # Silent SMS drafts get one reminder, then expire (kept); stored PINs are masked.
     PeriodicJob("conversations", tidy_conversations),
     # PIN hashes ahead of time, so filing by SMS never waits for Argon2id.
     PeriodicJob("prepared_pins", fill_pins),

@@ -1,11 +1,14 @@
 """What the SMS and WhatsApp conversation says, short enough for a basic phone.
 
-Every text fits three SMS segments with realistic values, and stays in the GSM-7
-alphabet in English, French and Swahili (a single character outside it makes the
-whole message UCS-2 and halves what a segment holds). Spanish and Arabic are sent
-as UCS-2: Arabic has no choice, and Spanish keeps its accents (á, í, ó, ú are not in
-GSM-7; written without them Spanish reads as misspelt). ``tests/sms/test_texts.py``
-checks every text in every compiled catalogue.
+Every text has a budget in SMS segments (``SEGMENT_BUDGETS``), met in every language
+with realistic values: 1 for a prompt or question, 2 for the filing reply and HELP, 3
+for a case's status (its words come from the case). English, French and Swahili stay
+in the GSM-7 alphabet (a single character outside it makes the whole message UCS-2:
+70 characters a segment instead of 160). Spanish is worded in GSM-7 where a prompt
+would otherwise cost two segments: é ñ ü ¿ ¡ are GSM-7, á í ó ú are not, so
+"Cuéntenos qué pasó" becomes "Escriba lo ocurrido" (spelling stays correct: no accent
+is dropped, the words change). Arabic is always UCS-2 and is kept short instead.
+``tests/sms/test_texts.py`` checks every text in every compiled catalogue.
 
 Notes for translators:
 - French: é è à ù É Ç are fine; avoid ç (lowercase), â ê î ô û œ ë ï: "reçu" → "bien
@@ -37,8 +40,15 @@ TOO_LONG: LazyString = _l("This message is too long. Please send shorter message
 STORY_FULL: LazyString = _l("We have all the text we can take. Send 0 to go on.")
 WHERE: LazyString = _l("Where did it happen? Name the village, town or place.")
 PLACE_TOO_LONG: LazyString = _l("Please name the place in fewer words.")
-IDENTITY: LazyString = _l("May the company know who you are? Reply 1 yes, 2 no.")
+IDENTITY: LazyString = _l(
+    "May the company know who you are? Reply 1 yes, 2 no (then our messages only say "
+    "there is news)."
+)
 CONTACT: LazyString = _l("May we contact you on this number? Reply 1 yes, 2 no.")
+DRAFT_REMINDER: LazyString = _l("Your complaint is not finished. Reply to go on.")
+RESUME_OFFER: LazyString = _l(
+    "Your complaint was not finished. Reply 1 to go on, 2 to start again."
+)
 NOT_UNDERSTOOD: LazyString = _l("Sorry, we did not understand.")
 FILED: LazyString = _l(
     "Thank you. Your case number is %(reference)s and your PIN is %(pin)s. Keep the PIN "
@@ -63,6 +73,9 @@ INFORMATION_THANKS: LazyString = _l(
 MEDIA_REFUSED: LazyString = _l(
     "We can receive photos, voice messages and PDF files only. Please send the rest as text."
 )
+MEDIA_SKIPPED: LazyString = _l(
+    "Files other than photos, voice messages and PDF files were not kept."
+)
 TRY_AGAIN: LazyString = _l("We could not read your message. Please send it again.")
 
 # Every text a conversation can send, for the segment and alphabet tests.
@@ -77,6 +90,8 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "place_too_long": PLACE_TOO_LONG,
     "identity": IDENTITY,
     "contact": CONTACT,
+    "draft_reminder": DRAFT_REMINDER,
+    "resume_offer": RESUME_OFFER,
     "not_understood": NOT_UNDERSTOOD,
     "filed": FILED,
     "help": HELP,
@@ -89,8 +104,29 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "check_in_thanks": CHECK_IN_THANKS,
     "information_thanks": INFORMATION_THANKS,
     "media_refused": MEDIA_REFUSED,
+    "media_skipped": MEDIA_SKIPPED,
     "try_again": TRY_AGAIN,
 }
+
+
+# Segments each text may cost at most, in every language, with realistic values. A
+# prompt costs one: people read it on a small screen, and it is sent at every step.
+PROMPT = 1
+SEGMENT_BUDGETS: dict[str, int] = {
+    **{name: PROMPT for name in CONVERSATION_TEXTS},
+    # The language menu names each language in its own script: UCS-2 by nature.
+    "language_menu": 2,
+    # Reference, PIN and how to use them, said once: worth a second segment.
+    "filed": 2,
+    "help": 2,
+    # The case's own words (its state, what comes next, a date or outcome).
+    "status": 3,
+    "status_due": 3,
+    "status_outcome": 3,
+}
+# A question asked again after an answer not understood: "Sorry, we did not understand."
+# in front may take it to a second segment (Arabic), never more.
+ASKED_AGAIN_BUDGET = 2
 
 
 def phone_date(value: date | datetime, language: str) -> str:

@@ -109,6 +109,25 @@ DISCREET: LazyString = _l(
     "There is news about your case. Send STATUS with your case number and PIN to hear it."
 )
 
+# Segments each message may cost at most, in every language, with realistic values
+# (``tests/sms/test_texts.py``). Words typed by the team (a reason, where else to turn,
+# the question, an outcome) make a message long: 3. Every other message says what
+# happened in one or two sentences: 2, or 1 where it fits in every language (Arabic,
+# always UCS-2, holds 70 characters in one segment).
+SEGMENT_BUDGETS: dict[str, int] = {
+    **dict.fromkeys(TEMPLATES, 2),
+    **dict.fromkeys(
+        ("info_received", "escalated", "remedied", "withdrawn", "leverage_recorded", "delayed"),
+        1,
+    ),
+    **dict.fromkeys(
+        ("rejected", "no_involvement", "referred", "appeal_upheld", "info_requested", "resolved"),
+        3,
+    ),
+}
+# "There is news": one segment, however discreet messages are worded.
+DISCREET_BUDGET = 1
+
 STAFF_TEMPLATES: dict[str, LazyString] = {
     "staff_disputed": _l(
         "Case %(reference)s: the affected people say the remedy was not delivered."

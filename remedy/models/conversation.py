@@ -32,10 +32,14 @@ class Conversation(Model):
     # A state of remedy.workflows.conversation.
     state: Mapped[str] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(8))
-    # Where to go back to once a language is chosen again (LANG in the middle).
+    # Where to go back to once a language is chosen again (LANG in the middle), or, for an
+    # expired draft, the step to go on from.
     resume_state: Mapped[str | None] = mapped_column(String(32))
     description: Mapped[str | None] = mapped_column(EncryptedText("conversations.description"))
     location: Mapped[str | None] = mapped_column(EncryptedText("conversations.location"))
+    # What the person wrote while asked whether to go on with this draft: it joins the
+    # draft they choose (this one, or the new one).
+    waiting_text: Mapped[str | None] = mapped_column(EncryptedText("conversations.waiting_text"))
     identity_withheld: Mapped[bool | None] = mapped_column()
     contact_consent: Mapped[bool | None] = mapped_column()
     grievance_id: Mapped[int | None] = mapped_column(
@@ -44,6 +48,8 @@ class Conversation(Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the worker last reminded the person of this unfinished draft (once a silence).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -19,7 +19,7 @@ from remedy.messaging import sms_texts
 from remedy.messaging.opt_outs import ReportedBy, record_opt_out
 from remedy.models.grievance import Grievance
 from remedy.sms.drafts import fire
-from remedy.sms.filing import language_menu, new_conversation, set_language
+from remedy.sms.filing import go_on, language_menu, new_conversation, set_language
 from remedy.sms.keywords import Command, Keyword, digits, language_choice
 from remedy.sms.turn import Turn, autoflush
 
@@ -99,6 +99,8 @@ def change_language(turn: Turn, command: Command) -> str:
     """LANG: the menu (or LANG with a language: that one), then back to the question."""
     chosen = language_choice(command.argument, turn.languages) if command.argument else None
     conversation = turn.conversation
+    if conversation is not None and conversation.state == "resume_offered":
+        go_on(conversation, turn.now)  # changing the language is going on with the draft
     if chosen is None:
         if conversation is None:
             conversation = turn.conversation = new_conversation(turn)

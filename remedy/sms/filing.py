@@ -3,10 +3,13 @@ identity, contact; the last answer files the grievance through ``submit_grievanc
 the reply gives its reference and PIN.
 
 A first message that tells something already is kept as the start of the story; a
-greeting chooses the language; a number heard before keeps its language.
+greeting chooses the language; a number heard before keeps its language. A number whose
+last draft expired unfinished a few days ago is first asked whether to go on with it.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
@@ -17,7 +20,6 @@ from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.core.settings import settings
 from remedy.filing.grievances import (
-    MAX_DESCRIPTION_LENGTH,
     MAX_LOCATION_LENGTH,
     GrievanceForm,
     PersonDetails,
@@ -26,8 +28,8 @@ from remedy.filing.grievances import (
 from remedy.messaging import sms_texts
 from remedy.models.conversation import Conversation
 from remedy.models.inbound_message import InboundMedia
-from remedy.sms.drafts import fire
-from remedy.sms.keywords import Keyword, fold, greeting_language, language_choice, yes_no
+from remedy.sms.drafts import add_to_story, fire, offerable_draft
+from remedy.sms.keywords import Keyword, choice, fold, greeting_language, language_choice, yes_no
 from remedy.sms.turn import Turn, autoflush
 from remedy.workflows.conversation import CONVERSATION
 
@@ -38,7 +40,8 @@ QUESTION_TEXT: dict[str, LazyString] = {
     "contact": sms_texts.CONTACT,
 }
 # The steps that answer with a number from a menu (not a check-in's answer).
-NUMBERED_STATES = frozenset({"language", "identity", "contact"})
+NUMBERED_STATES = frozenset({"language", "identity", "contact", "resume_offered"})
+GO_ON, START_AGAIN = 1, 2
 # A first message of fewer words is a greeting, not the start of a story.
 STORY_MIN_WORDS = 3
 
@@ -73,13 +76,16 @@ def known_language(turn: Turn) -> str | None:
 def begin(turn: Turn) -> str:
     """A first message: a greeting chooses its language; a number heard before keeps
     its language; otherwise the menu. A first message that already tells something is
-    kept as the start of the story."""
+    kept as the start of the story. An unfinished draft of a few days ago is offered first."""
+    draft = offerable_draft(turn.hashes, turn.now)
+    if draft is not None:
+        return offer_draft(turn, draft)
     conversation = turn.conversation = new_conversation(turn)
     greeted = greeting_language(turn.body)
     if greeted is not None and greeted not in turn.languages:
         greeted = None
-    if greeted is None and len(fold(turn.body).split()) >= STORY_MIN_WORDS:
-        conversation.description = turn.body
+    if greeted is None and tells_something(turn):
+        conversation.description = turn.kept_body
     if greeted is not None and turn.person is not None:
         turn.person.language = greeted
     language = greeted or known_language(turn)
@@ -112,7 +118,7 @@ def step(turn: Turn, conversation: Conversation) -> str:
     if state == "language":
         chosen = language_choice(turn.body, turn.languages)
         if chosen is None:
-            if len(fold(turn.body).split()) >= STORY_MIN_WORDS:
+            if tells_something(turn):
                 keep(turn, conversation)  # telling already: nothing is lost
             return language_menu(again=True)
         if turn.person is not None:
@@ -129,6 +135,8 @@ def step(turn: Turn, conversation: Conversation) -> str:
         conversation.identity_withheld = not answer
         fire(conversation, "answer_identity", turn.now)
         return ask(turn, conversation)
+    if state == "resume_offered":
+        return answer_offer(turn, conversation)
     if state == "contact":
         answer = yes_no(turn.body)
         if answer is None:
@@ -154,12 +162,63 @@ def tell(turn: Turn, conversation: Conversation) -> str:
 
 def keep(turn: Turn, conversation: Conversation) -> bool:
     """Add the message to the story; False when the story has no room left."""
-    old = conversation.description
-    story = f"{old}\n{turn.body}" if old else turn.body
-    if len(story) > MAX_DESCRIPTION_LENGTH:
-        return False
-    conversation.description = story
-    return True
+    return add_to_story(conversation, turn.kept_body)
+
+
+def tells_something(turn: Turn) -> bool:
+    """A message of a few words at least: the start or more of a story, not a greeting."""
+    return len(fold(turn.body).split()) >= STORY_MIN_WORDS
+
+
+def offer_draft(turn: Turn, draft: Conversation) -> str:
+    """The number's draft expired unfinished: reopened, with "1 go on, 2 start again".
+    A message that tells something waits for the answer, to join the chosen draft."""
+    turn.conversation = draft
+    fire(draft, "offer_resume", turn.now)
+    draft.last_message_at = turn.now
+    hold(turn, draft)
+    return turn.say(sms_texts.RESUME_OFFER)
+
+
+def hold(turn: Turn, draft: Conversation) -> None:
+    if tells_something(turn) and greeting_language(turn.body) is None:
+        old = draft.waiting_text
+        draft.waiting_text = f"{old}\n{turn.kept_body}" if old else turn.kept_body
+
+
+def answer_offer(turn: Turn, draft: Conversation) -> str:
+    """1 goes on where the draft stopped; 2 sets it aside (kept for the team) and starts
+    a new conversation in the same language. What waited joins the chosen story."""
+    picked = choice(turn.body, 2)
+    if picked == GO_ON:
+        told_more = bool(draft.waiting_text)
+        go_on(draft, turn.now)
+        if draft.state == "language":
+            return language_menu()
+        if told_more and draft.state == "what_happened":
+            return turn.say(sms_texts.MORE)
+        return ask(turn, draft)
+    if picked == START_AGAIN:
+        waiting, draft.waiting_text = draft.waiting_text, None
+        fire(draft, "start_again", turn.now)
+        db.session.flush()  # frees the number's open slot for the new conversation
+        conversation = turn.conversation = new_conversation(turn)
+        conversation.description = waiting
+        if draft.language is None:
+            return language_menu()
+        conversation.language = draft.language
+        fire(conversation, "choose_language", turn.now)
+        return turn.say(sms_texts.MORE if waiting else sms_texts.WHAT_HAPPENED)
+    hold(turn, draft)
+    return turn.say(sms_texts.NOT_UNDERSTOOD, sms_texts.RESUME_OFFER)
+
+
+def go_on(draft: Conversation, now: datetime) -> None:
+    """Back to the step where the draft stopped; what waited joins its story."""
+    fire(draft, "resume", now)
+    draft.resume_state = None
+    add_to_story(draft, draft.waiting_text or "")
+    draft.waiting_text = None
 
 
 def has_media(turn: Turn, conversation: Conversation) -> bool:
@@ -178,7 +237,7 @@ def place(turn: Turn, conversation: Conversation) -> str:
     if len(turn.body) > MAX_LOCATION_LENGTH:
         turn.inbound.body = None
         return turn.say(sms_texts.PLACE_TOO_LONG)
-    conversation.location = turn.body
+    conversation.location = turn.kept_body
     fire(conversation, "give_place", turn.now)
     return ask(turn, conversation)
 

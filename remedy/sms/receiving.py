@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import force_locale
 from sqlalchemy import func, select
@@ -164,14 +164,20 @@ def respond(turn: Turn) -> str:
 
 
 def _refused(turn: Turn) -> str | None:
-    """Media of a type not kept, or a message too long: refused, nothing of it kept."""
-    if any(item.kind not in MEDIA_TYPES for item in turn.message.media):
-        # Nothing of it is kept: no text, no files, no step taken.
-        turn.inbound.body = None
-        turn.message = InboundText(
-            turn.message.message_sid, turn.message.sender, turn.message.channel
-        )
-        return turn.say(sms_texts.MEDIA_REFUSED)
+    """A file of a type not kept, or a message too long: refused, nothing of it kept.
+
+    Only the refused files go: a video's caption and the photos sent with it are handled
+    as the message they make without it, and the reply says first what was not kept.
+    """
+    message = turn.message
+    kept = tuple(item for item in message.media if item.kind in MEDIA_TYPES)
+    if len(kept) < len(message.media):
+        turn.message = replace(message, media=kept)
+        if not turn.body and not kept:
+            turn.inbound.body = None
+            return turn.say(sms_texts.MEDIA_REFUSED)
+        rest = respond(turn)
+        return " ".join(part for part in (turn.say(sms_texts.MEDIA_SKIPPED), rest) if part)
     if len(turn.body) > MAX_MESSAGE:
         turn.inbound.body = None
         return turn.say(sms_texts.TOO_LONG)

@@ -22,12 +22,14 @@ from remedy.core.errors import ConflictError, ServiceError
 from remedy.core.extensions import db
 from remedy.core.settings import settings
 from remedy.models.conversation import Conversation
+from remedy.models.grievance_person import GrievancePerson
 from remedy.models.inbound_message import InboundMedia, InboundMessage
 from remedy.models.person import Person
 from remedy.models.types import keyring, utcnow
 from remedy.sms.drafts import expiry, fire
 from remedy.sms.inbound import InboundText, phone_hashes
 from remedy.sms.keywords import Keyword, primary
+from remedy.sms.masking import mask_pins, may_hold_lone_pin
 
 
 @contextmanager
@@ -83,6 +85,21 @@ class Turn:
             select(Person).where(Person.phone_hash.in_(self.hashes)).order_by(Person.id).limit(1)
         )
 
+    @cached_property
+    def kept_body(self) -> str:
+        """The body as it may be stored where staff read it: PINs masked."""
+        lone_pins = may_hold_lone_pin(self.body) and self._has_case()
+        return mask_pins(self.body, lone_pins)
+
+    def _has_case(self) -> bool:
+        found = db.session.scalar(
+            select(GrievancePerson.grievance_id)
+            .join(Person, Person.id == GrievancePerson.person_id)
+            .where(Person.phone_hash.in_(self.hashes))
+            .limit(1)
+        )
+        return found is not None
+
     @property
     def languages(self) -> list[str]:
         return list(settings().languages)
@@ -118,7 +135,7 @@ class Turn:
             message_sid=self.sid,
             channel=self.message.channel,
             phone_hash=self.phone_hash,
-            body=self.body or None,
+            body=self.kept_body or None,
             received_at=self.now,
         )
         self.conversation = self._open_conversation()

@@ -6,6 +6,11 @@ from any question and ``choose_language`` returns to where the person was (``rou
 reads ``resume_state``). Silence for a day expires the conversation and STOP ends it;
 both keep the draft for the team. Adding another message to "what happened" is not a
 transition: the state stays the same.
+
+An expired draft remembers its step in ``resume_state``. The number's next message
+within some days reopens it with an offer (``offer_resume``): 1 goes on where it
+stopped (``resume``), 2 sets it aside and starts a new conversation (``start_again``).
+A draft ended by STOP is never offered.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ PERSON, SYSTEM = Party.COMPLAINANT, Party.SYSTEM
 # The questions, in the order they are asked after the language.
 QUESTIONS = ("what_happened", "where", "identity", "contact")
 OPEN = ("language", *QUESTIONS)
+# Every state of a conversation still under way, the offer to go on included.
+UNDER_WAY = (*OPEN, "resume_offered")
 
 STATES = (
     State("language", _l("Choosing a language")),
@@ -28,9 +35,11 @@ STATES = (
     State("where", _l("Saying where it happened")),
     State("identity", _l("Asked whether the company may know who they are")),
     State("contact", _l("Asked whether we may contact them")),
+    State("resume_offered", _l("Asked whether to go on with an unfinished draft")),
     State("filed", _l("Filed"), ended=True),
     State("expired", _l("Unfinished: no answer for a day"), ended=True),
     State("stopped", _l("Unfinished: the person sent STOP"), ended=True),
+    State("restarted", _l("Unfinished: the person started again"), ended=True),
 )
 
 
@@ -66,8 +75,27 @@ TRANSITIONS = (
         PERSON,
         _l("Answer about contact: files the grievance"),
     ),
-    transition("expire", OPEN, "expired", SYSTEM, _l("Expire after a day of silence")),
-    transition("stop", OPEN, "stopped", PERSON, _l("Stop")),
+    transition("expire", UNDER_WAY, "expired", SYSTEM, _l("Expire after a day of silence")),
+    transition("stop", UNDER_WAY, "stopped", PERSON, _l("Stop")),
+    transition(
+        "offer_resume",
+        "expired",
+        "resume_offered",
+        PERSON,
+        _l("Write again: offered to go on with the draft"),
+    ),
+    *(
+        transition(
+            "resume",
+            "resume_offered",
+            step,
+            PERSON,
+            _l("Go on with the draft where it stopped"),
+            route=_resumes(step),
+        )
+        for step in OPEN
+    ),
+    transition("start_again", "resume_offered", "restarted", PERSON, _l("Start again")),
 )
 
 CONVERSATION = Workflow(

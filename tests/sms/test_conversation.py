@@ -243,20 +243,6 @@ class TestExpiry:
         assert conversation.description == "Cortaron el agua del pueblo."
         assert conversation.grievance_id is None
 
-    def test_a_message_after_a_day_starts_afresh_and_keeps_the_old_draft(
-        self, app: Flask, phone: Phone
-    ) -> None:
-        phone.send("BONJOUR")
-        phone.send("Le camion a tué une chèvre.")
-        (old,) = phone.conversations()
-        old.last_message_at = old.last_message_at - timedelta(hours=25)
-        db.session.commit()
-        # Known language: straight to the story.
-        assert phone.send("Bonjour") == said(sms_texts.WHAT_HAPPENED, "fr")
-        first, second = phone.conversations()
-        assert (first.state, first.description) == ("expired", "Le camion a tué une chèvre.")
-        assert (second.state, second.language) == ("what_happened", "fr")
-
 
 def test_the_story_cannot_grow_past_the_grievance_limit(phone: Phone) -> None:
     phone.send("HELLO")

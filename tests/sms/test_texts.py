@@ -1,5 +1,5 @@
-"""Every text a phone receives fits three SMS segments, and stays in GSM-7 in English,
-French and Swahili, in every compiled catalogue, filled with realistic values.
+"""Every text a phone receives stays within its budget of SMS segments, and in GSM-7 in
+English, French and Swahili, in every compiled catalogue, filled with realistic values.
 
 Covered: the conversation's texts (``remedy.messaging.sms_texts``), the workflow
 messages (``TEMPLATES``) and the discreet one, the STATUS answer for every state a case
@@ -27,13 +27,14 @@ from remedy.cases.status import IN_REMEDY, INTAKE_WORDING, TRACK_WORDING
 from remedy.core.config import LANGUAGES
 from remedy.messaging import sms_texts
 from remedy.messaging.segments import GSM7_BASIC, GSM7_EXTENSION, is_gsm7, segments
-from remedy.messaging.templates import TEMPLATES
+from remedy.messaging.templates import DISCREET_BUDGET, TEMPLATES
+from remedy.messaging.templates import SEGMENT_BUDGETS as TEMPLATE_BUDGETS
 from remedy.models.grievance import Outcome
 from remedy.sms.filing import QUESTION_TEXT, language_menu
 from remedy.sms.keywords import Keyword, primary
 from tests.support import test_overrides as settings_for
 
-MAX_SEGMENTS = 3
+TEXT_BUDGETS = sms_texts.SEGMENT_BUDGETS
 REFERENCE = "1234 5678"
 MONTHS = [datetime(2026, month, 28, 12, tzinfo=UTC) for month in range(1, 13)]
 # Values as staff type them and the directory holds them; long enough to be realistic.
@@ -57,9 +58,12 @@ def outside_gsm7(text: str) -> set[str]:
     return {char for char in text if char not in GSM7_BASIC and char not in GSM7_EXTENSION}
 
 
-def check(text: str, language: str, name: str, gsm7: bool = True) -> None:
+def check(text: str, language: str, name: str, budget: int, gsm7: bool = True) -> None:
     info = segments(text)
-    assert info.count <= MAX_SEGMENTS, f"{language} {name}: {info.count} segments: {text!r}"
+    assert info.count <= budget, (
+        f"{language} {name}: {info.count} segments ({info.encoding}, {info.units} units) "
+        f"over its budget of {budget}: {text!r}"
+    )
     if gsm7 and language in sms_texts.GSM7_LANGUAGES:
         assert is_gsm7(text), f"{language} {name}: not GSM-7 {outside_gsm7(text)}: {text!r}"
 
@@ -81,18 +85,19 @@ def test_every_workflow_message_fits_in_every_language(
 ) -> None:
     values: dict[str, Any] = {"reference": REFERENCE, "outcome": longest_outcome(language)}
     for month in MONTHS:
-        check(render(key, language, False, {**values, **VALUES, "date": month}), language, key)
+        shown = render(key, language, False, {**values, **VALUES, "date": month})
+        check(shown, language, key, TEMPLATE_BUDGETS[key])
 
 
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
 def test_the_discreet_message_fits_in_every_language(texts_app: Flask, language: str) -> None:
-    check(render("acknowledged", language, True, {}), language, "discreet")
+    check(render("acknowledged", language, True, {}), language, "discreet", DISCREET_BUDGET)
 
 
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
 def test_every_date_stays_in_the_alphabet_of_its_language(texts_app: Flask, language: str) -> None:
     for date in dates(language):
-        check(f"Case {REFERENCE}: by {date}.", language, f"date {date}")
+        check(f"Case {REFERENCE}: by {date}.", language, f"date {date}", 1)
 
 
 def conversation_values(language: str) -> dict[str, str]:
@@ -112,13 +117,15 @@ def test_every_conversation_text_fits_in_every_language(texts_app: Flask, langua
             continue
         with force_locale(language):
             shown = str(text) % values if "%(" in text._args[0] else str(text)
-        check(shown, language, name)
-    for state, question in QUESTION_TEXT.items():
+        check(shown, language, name, TEXT_BUDGETS[name])
+    again = {**QUESTION_TEXT, "resume_offer": sms_texts.RESUME_OFFER}
+    for state, question in again.items():
         with force_locale(language):
-            check(f"{sms_texts.NOT_UNDERSTOOD} {question}", language, f"again {state}")
+            shown = f"{sms_texts.NOT_UNDERSTOOD} {question}"
+        check(shown, language, f"again {state}", sms_texts.ASKED_AGAIN_BUDGET)
     with force_locale(language):
-        check(str(NOT_FOUND_MESSAGE), language, "case not found")
-        check(str(TooManyAttempts()), language, "too many attempts")
+        check(str(NOT_FOUND_MESSAGE), language, "case not found", sms_texts.PROMPT)
+        check(str(TooManyAttempts()), language, "too many attempts", sms_texts.PROMPT)
 
 
 def status_texts(language: str) -> Iterator[tuple[str, str]]:
@@ -140,23 +147,40 @@ def status_texts(language: str) -> Iterator[tuple[str, str]]:
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
 def test_every_status_answer_fits_in_every_language(texts_app: Flask, language: str) -> None:
     for name, text in status_texts(language):
-        check(text, language, name)
+        check(text, language, name, TEXT_BUDGETS["status_outcome"])
 
 
 def test_the_language_menu_fits(texts_app: Flask) -> None:
     """Each language's name in its own script makes it UCS-2; it must still fit."""
     menu, again = language_menu(), language_menu(again=True)
     for text in (menu, again):
-        check(text, "ar", "language menu", gsm7=False)
+        check(text, "ar", "language menu", TEXT_BUDGETS["language_menu"], gsm7=False)
     assert menu.splitlines()[1:] == [f"{n} {name}" for n, name in enumerate(LANGUAGES.values(), 1)]
 
 
 def test_the_check_itself_catches_a_text_outside_gsm7() -> None:
     with pytest.raises(AssertionError, match="not GSM-7"):
-        check("Votre réclamation est reçue.", "fr", "example")
-    with pytest.raises(AssertionError, match="segments"):
-        check("x" * 460, "en", "example")
-    check("Recibimos su queja. Gracias por la información.", "es", "example")
+        check("Votre réclamation est reçue.", "fr", "example", 1)
+    with pytest.raises(AssertionError, match="over its budget"):
+        check("x" * 161, "en", "example", 1)
+    # One accent makes Spanish UCS-2: 70 characters a segment instead of 160.
+    with pytest.raises(AssertionError, match="over its budget"):
+        check(
+            "Cuéntenos qué pasó. Puede enviar varios mensajes. Envíe 0 cuando termine.",
+            "es",
+            "x",
+            1,
+        )
+    check(
+        "Escriba lo ocurrido. Puede enviar varios mensajes. Mande 0 cuando termine.", "es", "x", 1
+    )
+
+
+def test_every_text_has_a_budget_of_one_to_three_segments() -> None:
+    assert set(TEXT_BUDGETS) == set(sms_texts.CONVERSATION_TEXTS)
+    assert set(TEMPLATE_BUDGETS) == set(TEMPLATES)
+    budgets = [*TEXT_BUDGETS.values(), *TEMPLATE_BUDGETS.values(), DISCREET_BUDGET]
+    assert set(budgets) <= {1, 2, 3}
 
 
 def lazy_ids() -> list[str]:

@@ -28,6 +28,8 @@ from tests.sms.conftest import (
     signature,
 )
 
+TWILIO_MEDIA = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media"
+
 
 def counts() -> dict[str, int]:
     db.session.expire_all()
@@ -239,26 +241,42 @@ class TestMalformedInput:
             assert phone.post(phone.params("HELLO", NumMedia=count)).status_code == 400
         assert counts()["InboundMessage"] == 0
 
-    def test_an_unknown_media_type_gets_a_polite_reply_and_nothing_is_kept(
+    def test_a_file_of_a_kind_not_kept_is_refused_and_its_caption_kept(self, phone: Phone) -> None:
+        phone.send("HELLO")
+        reply = phone.send(
+            "Here is the video of the fence",
+            NumMedia="2",
+            MediaUrl0=f"{TWILIO_MEDIA}/ME1",
+            MediaContentType0="image/jpeg",
+            MediaUrl1=f"{TWILIO_MEDIA}/ME2",
+            MediaContentType1="video/mp4",
+        )
+        assert reply == " ".join(
+            [rendered(sms_texts.MEDIA_SKIPPED, "en"), rendered(sms_texts.MORE, "en")]
+        )
+        conversation = phone.open_conversation()
+        assert conversation is not None
+        assert conversation.description == "Here is the video of the fence"
+        stored = phone.inbound()[-1]
+        assert stored.body == "Here is the video of the fence"
+        assert [(m.url, m.content_type) for m in stored.media] == [
+            (f"{TWILIO_MEDIA}/ME1", "image/jpeg")
+        ]
+
+    def test_a_file_of_a_kind_not_kept_alone_gets_a_polite_reply_and_nothing_is_kept(
         self, phone: Phone
     ) -> None:
         phone.send("HELLO")
         before = counts()
         reply = phone.send(
-            "Here is the video",
-            NumMedia="2",
-            MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
-            MediaContentType0="image/jpeg",
-            MediaUrl1="https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME2",
-            MediaContentType1="application/x-msdownload",
+            "", NumMedia="1", MediaUrl0=f"{TWILIO_MEDIA}/ME3", MediaContentType0="video/mp4"
         )
         assert reply == rendered(sms_texts.MEDIA_REFUSED, "en")
         after = counts()
         assert after["InboundMessage"] == before["InboundMessage"] + 1  # the retry record only
         conversation = phone.open_conversation()
         assert conversation is not None
-        assert conversation.description is None
-        assert phone.inbound()[-1].body is None
+        assert (conversation.state, conversation.description) == ("what_happened", None)
         assert phone.inbound()[-1].media == []
 
 
