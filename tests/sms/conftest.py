@@ -26,7 +26,7 @@ from remedy.core.extensions import db
 from remedy.messaging.senders import build_sender
 from remedy.messaging.worker import Worker, WorkerSettings
 from remedy.models import Conversation, Grievance, InboundMessage
-from remedy.models.outbox_message import OutboxMessage
+from remedy.models.outbox_message import PIN_REPLY_TEMPLATE, REPLY_TEMPLATE, OutboxMessage
 from remedy.models.types import keyring
 from remedy.sms.inbox import process_pending
 from remedy.sms.replies import reply_key
@@ -69,6 +69,18 @@ def assert_stored(response: TestResponse) -> None:
 def handle_inbox(phone_hashes: list[str] | None = None) -> int:
     """What a worker's turn does first: handle the pending inbound messages."""
     return process_pending(1000, phone_hashes)
+
+
+# Outbox rows other than the conversation's own replies (acknowledgements, updates...).
+NOT_A_REPLY = OutboxMessage.template.not_in((REPLY_TEMPLATE, PIN_REPLY_TEMPLATE))
+
+
+def not_replies(sent: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The messages a fake provider took, less the conversation's replies."""
+    replies = set(
+        db.session.scalars(select(OutboxMessage.body).where(~NOT_A_REPLY)).all()
+    )
+    return [message for message in sent if message["Body"] not in replies]
 
 
 def replies_to(sid: str) -> str:
