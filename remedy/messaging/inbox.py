@@ -64,9 +64,9 @@ class Waker:
         if db.engine.dialect.name != "postgresql" or self._connection is not None:
             return self
         pooled = db.engine.raw_connection()
-        pooled.detach()  # its own connection for good: never handed back to the pool
         connection = pooled.driver_connection
         assert connection is not None
+        pooled.detach()  # its own connection for good: never handed back to the pool
         connection.autocommit = True
         connection.execute(f"LISTEN {CHANNEL}")
         self._connection = connection
