@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -43,7 +43,7 @@ from remedy.models.person import Person
 from remedy.models.user import Role
 from remedy.sms.drafts import unfinished_drafts
 from remedy.sms.inbound import MAX_MESSAGE, InboundText, phone_hashes, transcript
-from remedy.sms.inbox import accept, process_pending
+from remedy.sms.inbox import accept, failed, process_pending, retry
 from remedy.sms.replies import reply_key
 from remedy.workflows.conversation import CONVERSATION
 
@@ -162,6 +162,7 @@ def _page(form: SimulatorForm, status: int = 200) -> tuple[str, int]:
             phone=e164,
             lines=_screen(e164),
             drafts=_drafts(),
+            failed=failed() if current_user.role is Role.SUPERVISOR else [],
             may_type=may_change(Actor.for_user(current_user)),
         ),
         status,
@@ -212,3 +213,14 @@ def send() -> Response | tuple[str, int]:
             "simulator.page", number=form.number.data, channel=form.channel.data, _anchor="latest"
         )
     )
+
+
+@bp.post("/inbox/<int:message_id>/retry")
+@roles_required(Role.SUPERVISOR)
+def retry_message(message_id: int) -> Response:
+    """A message every attempt failed on, handled again once the problem is fixed."""
+    if not FlaskForm().validate():
+        abort(400)
+    if retry(Actor.for_user(current_user), message_id):
+        flash(str(_l("The message will be handled again.")))
+    return redirect(url_for("simulator.page", _anchor="inbox-failed"))

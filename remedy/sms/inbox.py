@@ -151,18 +151,17 @@ def _claim(now: datetime, phone_hashes: Sequence[str] | None) -> int | None:
         condition &= message.phone_hash.in_(list(phone_hashes))
     oldest = select(message.id).where(condition).order_by(message.id).limit(1)
     if db.session.get_bind().dialect.name == "postgresql":
-        found: int | None = db.session.scalar(
-            oldest.with_for_update(skip_locked=True, of=message)
-        )
+        found: int | None = db.session.scalar(oldest.with_for_update(skip_locked=True, of=message))
         return found
     # SQLite: the first statement takes the write lock, held until the commit.
     table = InboundMessage.__table__
-    return db.session.scalar(
+    claimed: int | None = db.session.scalar(
         update(table)
         .where(table.c.id.in_(oldest.scalar_subquery()), table.c.processed_at.is_(None))
         .values(attempts=table.c.attempts)
         .returning(table.c.id)
     )
+    return claimed
 
 
 def _record_failure(message_id: int, error: BaseException) -> None:
@@ -189,7 +188,7 @@ def _record_failure(message_id: int, error: BaseException) -> None:
 def backoff(attempts: int, base: float) -> timedelta:
     """The wait after ``attempts`` failures: doubling, capped, half of it random."""
     ceiling = min(BACKOFF_MAX.total_seconds(), base * 2 ** max(attempts - 1, 0))
-    return timedelta(seconds=ceiling / 2 + random.uniform(0, ceiling / 2))  # noqa: S311
+    return timedelta(seconds=ceiling / 2 + random.uniform(0, ceiling / 2))
 
 
 def _reason(error: BaseException) -> str:

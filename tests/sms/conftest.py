@@ -77,9 +77,7 @@ NOT_A_REPLY = OutboxMessage.template.not_in((REPLY_TEMPLATE, PIN_REPLY_TEMPLATE)
 
 def not_replies(sent: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The messages a fake provider took, less the conversation's replies."""
-    replies = set(
-        db.session.scalars(select(OutboxMessage.body).where(~NOT_A_REPLY)).all()
-    )
+    replies = set(db.session.scalars(select(OutboxMessage.body).where(~NOT_A_REPLY)).all())
     return [message for message in sent if message["Body"] not in replies]
 
 

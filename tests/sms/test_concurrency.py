@@ -88,9 +88,12 @@ def two_workers(app: Flask) -> list[int]:
 def replies(sid: str) -> int:
     db.session.expire_all()
     inbound = db.session.scalar(select(InboundMessage.id).where(InboundMessage.message_sid == sid))
-    return db.session.scalar(
-        select(func.count()).where(OutboxMessage.dedupe_key == reply_key(inbound or 0))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count()).where(OutboxMessage.dedupe_key == reply_key(inbound or 0))
+        )
+        or 0
+    )
 
 
 def count(model: type) -> int:

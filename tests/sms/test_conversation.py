@@ -17,7 +17,7 @@ from remedy.models import AuditEvent, Channel, Grievance, GrievancePerson, Perso
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.sms.keywords import Keyword, primary
 from remedy.sms.upkeep import expire_idle_conversations
-from tests.sms.conftest import NOT_A_REPLY, GREETINGS, Phone, file_by_phone, rendered
+from tests.sms.conftest import GREETINGS, NOT_A_REPLY, Phone, file_by_phone, rendered
 
 LANGUAGES = ["en", "fr", "es", "sw", "ar"]
 STORIES = {
@@ -220,10 +220,12 @@ def test_the_filing_reply_shows_its_pin_to_the_phone_alone_and_forgets_it_once_s
 
     filed = file_by_phone(phone)
     (reply,) = db.session.scalars(
-        select(OutboxMessage).where(~NOT_A_REPLY, OutboxMessage.body.is_not(None))
+        select(OutboxMessage)
+        .where(~NOT_A_REPLY, OutboxMessage.body.is_not(None))
         .where(OutboxMessage.template == "sms_reply_pin")
     ).all()
-    assert filed.pin in reply.body and filed.pin not in reply.body_for_staff
+    assert filed.pin in reply.body
+    assert filed.pin not in reply.body_for_staff
     assert forget_pins(utcnow() + timedelta(hours=2)) == 0  # not sent yet: kept whole
     reply.status = MessageStatus.SENT
     db.session.commit()

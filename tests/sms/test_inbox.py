@@ -80,7 +80,8 @@ def test_a_failing_message_is_retried_after_a_backoff_then_failed_and_shown_to_t
     broken = stored(phone)[-1]
     assert (broken.attempts, broken.processed_at) == (1, None)
     assert broken.available_at > utcnow()  # backoff
-    assert broken.last_error is not None and broken.last_error.startswith("RuntimeError at ")
+    assert broken.last_error is not None
+    assert broken.last_error.startswith("RuntimeError at ")
     assert BROKEN not in broken.last_error  # no personal data in the reason
 
     # A later message of the number waits while the earlier one is in backoff.

@@ -10,7 +10,7 @@ from remedy.core.references import display
 from remedy.messaging import sms_texts
 from remedy.models import Grievance
 from remedy.models.added_information import AddedInformation
-from tests.sms.conftest import handle_inbox, replies_to, Phone, a_number, rendered
+from tests.sms.conftest import Phone, a_number, handle_inbox, rendered, replies_to
 from tests.workflows.scenarios import Scenario
 
 ANSWER = "The fence is behind the school, since March."
