@@ -1,10 +1,10 @@
 """The SMS and WhatsApp channel: Twilio webhooks for inbound messages and delivery status.
 
 Both routes accept only requests signed by Twilio (see ``twilio_signature``).
-Inbound messages are answered with TwiML made in the request; anything else
-the conversation owes goes through the outbox. This module only reads Twilio's
-parameters and writes TwiML: the conversation itself is
-``remedy.sms.receiving``, which the console's simulator drives too.
+An inbound message is only stored (``remedy.sms.inbox.accept``) and answered at
+once with an empty TwiML response; a worker runs the conversation
+(``remedy.sms.receiving``) and its reply goes through the outbox. This module
+only reads Twilio's parameters.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from remedy.messaging.delivery import record_delivery_status
 from remedy.models.grievance import Channel
 from remedy.models.types import MAX_ROW_ID
 from remedy.sms.inbound import MAX_MEDIA, InboundText, MediaItem
-from remedy.sms.receiving import receive
+from remedy.sms.inbox import accept
 
 bp = Blueprint("sms", __name__, url_prefix="/twilio")
 
@@ -38,17 +38,16 @@ def malformed(error: InvalidInput) -> tuple[str, int]:
 WHATSAPP_PREFIX = "whatsapp:"
 OPT_OUT_TYPES = frozenset({"STOP", "START", "HELP"})
 MAX_URL = 2000
+EMPTY_TWIML = str(MessagingResponse())
 
 
 @bp.post("/sms")
 @twilio_signature_required
 def inbound() -> Response:
-    """An SMS or WhatsApp message; the reply is TwiML, the same for a retried MessageSid."""
-    handled = receive(parse_inbound(request.form))
-    twiml = MessagingResponse()
-    if handled.reply:
-        twiml.message(handled.reply)
-    return Response(str(twiml), mimetype="application/xml")
+    """An SMS or WhatsApp message: stored once (a retried MessageSid stores nothing new);
+    the reply will come from the outbox."""
+    accept(parse_inbound(request.form))
+    return Response(EMPTY_TWIML, mimetype="application/xml")
 
 
 def parse_inbound(form: MultiDict[str, str]) -> InboundText:

@@ -21,6 +21,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from remedy.messaging.inbox import Waker
 from remedy.messaging.senders import build_sender
 from remedy.messaging.worker import Report, Worker, WorkerSettings
 
@@ -71,11 +72,14 @@ def worker(drain: bool) -> None:
     # The Twilio client logs every request at INFO: keep the worker's own log readable.
     logging.getLogger("twilio").setLevel(logging.WARNING)
     stop = threading.Event()
-    runner = Worker(
-        build_sender(current_app.config),
-        WorkerSettings.from_config(current_app.config),
-        stop=stop,
-    )
+    settings = WorkerSettings.from_config(current_app.config)
+    waker = Waker(settings.idle, current_app.config["REMEDY_INBOX_POLL_SECONDS"], stop)
+    runner = Worker(build_sender(current_app.config), settings, stop=stop, waker=waker)
     with _stop_on_signals(stop):
-        report = runner.drain() if drain else runner.run()
+        if not drain:
+            waker.listen()
+        try:
+            report = runner.drain() if drain else runner.run()
+        finally:
+            waker.close()
     click.echo(_summary(report))

@@ -1,8 +1,10 @@
 """The SMS simulator: staff type as a phone would and see what Remedy answers.
 
-It drives the same conversation service as Twilio's webhook (no signature, no
-HTTP round trip), so a trainer or a newcomer sees exactly what a complainant
-sees: the replies and the messages the outbox queued for that number. Grievances
+It drives the same path as Twilio's webhook (no signature, no HTTP round trip):
+the message is stored in the inbox, then that number's pending messages are handled
+at once with the worker's own function, so a trainer or a newcomer sees exactly
+what a complainant sees: the replies and the messages the outbox queued for that
+number (the worker sends them as usual). Grievances
 filed here are real grievances of this database: train on a training
 installation.
 
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -41,7 +43,8 @@ from remedy.models.person import Person
 from remedy.models.user import Role
 from remedy.sms.drafts import unfinished_drafts
 from remedy.sms.inbound import MAX_MESSAGE, InboundText, phone_hashes, transcript
-from remedy.sms.receiving import receive
+from remedy.sms.inbox import accept, failed, process_pending, retry
+from remedy.sms.replies import reply_key
 from remedy.workflows.conversation import CONVERSATION
 
 bp = Blueprint("simulator", __name__, url_prefix="/console/simulator")
@@ -90,12 +93,28 @@ def _phone(number: str) -> str:
     return FICTIONAL_PREFIX + number
 
 
+def _note(queued: OutboxMessage) -> str:
+    return f"{queued.channel.value} · {queued.status.value}"
+
+
 def _screen(e164: str) -> list[Line]:
     lines: list[Line] = []
-    for message in transcript(e164):
+    messages = list(transcript(e164))
+    replies = {
+        queued.dedupe_key: queued
+        for queued in db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.dedupe_key.in_([reply_key(message.id) for message in messages])
+            )
+        )
+    }
+    for message in messages:
         lines.append(Line(message.received_at, "in", message.body or ""))
-        if message.reply:
-            # Shown right under its message: the reply was made in the same request.
+        reply = replies.get(reply_key(message.id))
+        if reply is not None:
+            # Shown right under its message: the reply to it.
+            lines.append(Line(message.received_at, "reply", reply.body, _note(reply)))
+        elif message.reply:  # handled before the inbox, in its request
             lines.append(Line(message.received_at, "reply", message.reply))
     outbox = db.session.scalars(
         select(OutboxMessage)
@@ -105,8 +124,8 @@ def _screen(e164: str) -> list[Line]:
         .limit(50)
     ).all()
     for queued in outbox:
-        note = f"{queued.channel.value} · {queued.status.value}"
-        lines.append(Line(queued.created_at, "out", queued.body, note))
+        if not queued.dedupe_key.startswith(reply_key(0)[:-1]):
+            lines.append(Line(queued.created_at, "out", queued.body, _note(queued)))
     order = {"in": 0, "reply": 1, "out": 2}
     return sorted(lines, key=lambda line: (line.at, order[line.side]))
 
@@ -143,6 +162,7 @@ def _page(form: SimulatorForm, status: int = 200) -> tuple[str, int]:
             phone=e164,
             lines=_screen(e164),
             drafts=_drafts(),
+            failed=failed() if current_user.role is Role.SUPERVISOR else [],
             may_type=may_change(Actor.for_user(current_user)),
         ),
         status,
@@ -178,7 +198,7 @@ def send() -> Response | tuple[str, int]:
     form = SimulatorForm()
     if not form.validate():
         return _page(form, 400)
-    receive(
+    stored = accept(
         InboundText(
             message_sid="SIM" + secrets.token_hex(16),
             sender=_phone(form.number.data),
@@ -186,8 +206,21 @@ def send() -> Response | tuple[str, int]:
             body=form.body.data or "",
         )
     )
+    # As the worker would, now: the page shows the reply at once.
+    process_pending(phone_hashes=[stored.phone_hash])
     return redirect(
         url_for(
             "simulator.page", number=form.number.data, channel=form.channel.data, _anchor="latest"
         )
     )
+
+
+@bp.post("/inbox/<int:message_id>/retry")
+@roles_required(Role.SUPERVISOR)
+def retry_message(message_id: int) -> Response:
+    """A message every attempt failed on, handled again once the problem is fixed."""
+    if not FlaskForm().validate():
+        abort(400)
+    if retry(Actor.for_user(current_user), message_id):
+        flash(str(_l("The message will be handled again.")))
+    return redirect(url_for("simulator.page", _anchor="inbox-failed"))

@@ -213,4 +213,10 @@ def outbox_settings(env: Mapping[str, str]) -> dict[str, Any]:
         ),
         "REMEDY_JOBS_INTERVAL_SECONDS": _number(env, "REMEDY_JOBS_INTERVAL_SECONDS", 60, 1),
         "REMEDY_WORKER_IDLE_SECONDS": _number(env, "REMEDY_WORKER_IDLE_SECONDS", 1, 0.01),
+        # The inbox: attempts before a message is shown to the team as failed, the first
+        # retry's wait (doubling), and how often an idle worker looks for new messages
+        # where PostgreSQL's NOTIFY cannot wake it (SQLite).
+        "REMEDY_INBOX_MAX_ATTEMPTS": int(_number(env, "REMEDY_INBOX_MAX_ATTEMPTS", 5, 1)),
+        "REMEDY_INBOX_BACKOFF_SECONDS": _number(env, "REMEDY_INBOX_BACKOFF_SECONDS", 2, 0),
+        "REMEDY_INBOX_POLL_SECONDS": _number(env, "REMEDY_INBOX_POLL_SECONDS", 0.2, 0.01),
     }

@@ -1,4 +1,5 @@
-"""The periodic jobs every worker runs between outbox batches, and where the app puts them.
+"""The periodic jobs every worker runs between outbox batches, the inbox it handles before
+sending, and where the app puts them.
 
 Messaging sits below the features and must not import them, so the worker finds its jobs
 in the app (``remedy.messaging.periodic`` reads ``app.extensions[PERIODIC_JOBS_KEY]``),
@@ -11,7 +12,9 @@ from flask import Flask
 
 from remedy.access.prepared_pins import fill_pins
 from remedy.cases.deadlines import run_deadlines
+from remedy.messaging.inbox import INBOX_DRAIN_KEY
 from remedy.messaging.periodic import PERIODIC_JOBS_KEY, PeriodicJob
+from remedy.sms.inbox import process_pending
 from remedy.sms.media import fetch_pending_media
 from remedy.sms.upkeep import periodic as tidy_conversations
 
@@ -28,3 +31,5 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
 
 def init_app(app: Flask) -> None:
     app.extensions[PERIODIC_JOBS_KEY] = PERIODIC_JOBS
+    # Each turn of the worker's loop handles the inbox before sending.
+    app.extensions[INBOX_DRAIN_KEY] = process_pending

@@ -1,5 +1,11 @@
-"""The outbox worker: claims due messages, sends them, records what happened, and runs the
-periodic jobs. Any number of worker processes may run at once, on SQLite or PostgreSQL.
+"""The outbox worker: handles the inbox, claims due messages, sends them, records what
+happened, and runs the periodic jobs. Any number of worker processes may run at once, on
+SQLite or PostgreSQL.
+
+Each turn of the loop first handles pending inbound messages (the app's inbox drain,
+``remedy.messaging.inbox``), then claims the outbox, so a reply queued by the inbox
+goes out in the same turn. An idle worker rests until PostgreSQL notifies it of a new
+inbound message, or its idle time ends (SQLite: a short poll).
 
 This module is the loop; how a batch is claimed, held and handed back is ``claims``, the
 shared send rate is ``rate``, and the periodic jobs' turns are ``periodic``.
@@ -46,6 +52,7 @@ from remedy.core.unit_of_work import atomic
 from remedy.messaging import claims, periodic, rate
 from remedy.messaging.claims import held_by, outbox
 from remedy.messaging.delivery import after_failure, queue_sms_fallback, rows_changed
+from remedy.messaging.inbox import InboxDrain, Waker, app_inbox_drain
 from remedy.messaging.periodic import PeriodicJob
 from remedy.messaging.senders import Accepted, Outgoing, Sender, SendFailure
 from remedy.models.outbox_message import MessageStatus
@@ -119,6 +126,8 @@ class Worker:
         sleep: Callable[[float], object] | None = None,
         jobs: Sequence[PeriodicJob] | None = None,
         rng: random.Random | None = None,
+        inbox: InboxDrain | None = None,
+        waker: Waker | None = None,
     ) -> None:
         self.sender = sender
         self.settings = settings
@@ -127,6 +136,8 @@ class Worker:
         self.clock = clock
         self.sleep = sleep or self.stop.wait
         self._jobs = jobs
+        self._inbox = inbox
+        self.waker = waker
         self.rng = rng or random.Random()  # jitter, not secrets
         self.report = Report()
         self.lease_until = clock()
@@ -138,6 +149,11 @@ class Worker:
         """The jobs given, or else the app's."""
         return periodic.app_jobs() if self._jobs is None else self._jobs
 
+    @property
+    def inbox(self) -> InboxDrain | None:
+        """The inbox drain given, or else the app's."""
+        return app_inbox_drain() if self._inbox is None else self._inbox
+
     # The loops ------------------------------------------------------------------------
 
     def run(self) -> Report:
@@ -147,7 +163,7 @@ class Worker:
             try:
                 self.run_due_jobs()
                 if not self.step():
-                    self.sleep(self.settings.idle)
+                    self.rest()
             except Exception:
                 logger.exception("worker %s: the loop failed; trying again shortly", self.id)
                 db.session.rollback()
@@ -168,12 +184,22 @@ class Worker:
             pass
         return self.report
 
+    def rest(self) -> None:
+        """Nothing to do: wait for a new inbound message, or the idle time."""
+        if self.waker is not None:
+            self.waker.wait()
+        else:
+            self.sleep(self.settings.idle)
+
     def step(self) -> int:
-        """Claim one batch and send it; the number claimed (0: nothing was due)."""
+        """Handle pending inbound messages, then claim one batch and send it (the replies
+        just queued among them); how many of both (0: nothing was due)."""
+        inbox = self.inbox
+        handled = inbox(self.settings.batch_size) if inbox is not None else 0
         claimed = self.claim()
         if claimed:
             self.process(claimed)
-        return len(claimed)
+        return handled + len(claimed)
 
     # Claims (``claims``) --------------------------------------------------------------
 

@@ -40,7 +40,10 @@ SENDABLE_CHANNELS = (MessageChannel.SMS, MessageChannel.WHATSAPP)
 # Messages that carry a secret meant for the person's phone alone (a PIN-reset code): staff
 # screens, exports and the API show them with the secret masked (DESIGN §6).
 PIN_RESET_CODE_TEMPLATE = "pin_reset_code"
-SECRET_TEMPLATES = frozenset({PIN_RESET_CODE_TEMPLATE})
+# The SMS conversation's replies (``remedy.sms.replies``); the one giving a new PIN is secret.
+REPLY_TEMPLATE = "sms_reply"
+PIN_REPLY_TEMPLATE = "sms_reply_pin"
+SECRET_TEMPLATES = frozenset({PIN_RESET_CODE_TEMPLATE, PIN_REPLY_TEMPLATE})
 SECRET = re.compile(r"\d{6}")
 MASK = "••••••"
 

@@ -1,24 +1,23 @@
 """The SMS and WhatsApp conversation: one inbound message in, one short reply out.
 
-The SMS channel (Twilio's webhook) and the console's simulator both call
-:func:`receive`. Each message is handled in one unit of work:
+Twilio's webhook only stores the message (:func:`remedy.sms.inbox.accept`) and answers
+at once; a worker, or the console's simulator, then hands each stored message to
+:func:`handle`, in arrival order per number, exactly once (:mod:`remedy.sms.inbox`).
+Each message is handled in one unit of work, which also marks it handled and queues its
+reply in the outbox:
 
-1. Its ``MessageSid`` is recorded under a unique constraint, with its reply, in
-   the same unit of work as everything the message does. A retried webhook finds
-   it and gets the stored reply back, changing nothing. When the same message
-   arrives twice at once, the second to write fails on the constraint, all it did
-   is rolled back, and it answers with the first one's reply. (STATUS records the
-   message before it checks the PIN, because counting a wrong PIN commits at once.)
-2. Keywords come first, in any of the five languages (HELP, STATUS <reference>
+1. Keywords come first, in any of the five languages (HELP, STATUS <reference>
    <PIN>, STOP, START, LANG; Twilio's ``OptOutType`` counts as the keyword it
-   names). STOP and START are mirrored on the person.
-3. A bare 1, 2 or 3 answers the person's open check-in, unless the conversation
+   names). STOP and START are mirrored on the person. (STATUS settles the message,
+   its answer to a wrong PIN queued, before it checks the PIN, because counting a
+   wrong PIN commits at once.)
+2. A bare 1, 2 or 3 answers the person's open check-in, unless the conversation
    is at a numbered menu.
-4. With no conversation under way, a message (not a greeting) from the number of
+3. With no conversation under way, a message (not a greeting) from the number of
    someone whose case waits for their answer (``awaiting_complainant``), asked by
    SMS (not in discreet mode), is that answer: it is added to the case, as on the
    web, and nothing about the case is said back.
-5. Anything else moves the filing conversation (``remedy.workflows.conversation``)
+4. Anything else moves the filing conversation (``remedy.workflows.conversation``)
    on by one question; the last answer files the grievance through
    ``submit_grievance`` and the reply gives the reference and PIN.
 
@@ -27,128 +26,56 @@ message that asks (STATUS), except the reference and PIN of a case the
 conversation itself just filed. A conversation left silent for a day expires;
 STOP ends it; either way its draft stays for the team.
 
-Where each part lives: the message and its checks in :mod:`remedy.sms.inbound`, what
-is known while handling it in :mod:`remedy.sms.turn`, keywords (2) in
-:mod:`remedy.sms.commands`, answers (3, 4) in :mod:`remedy.sms.answers`, the filing
-conversation (5) in :mod:`remedy.sms.filing`, expiry and PIN masking in
-:mod:`remedy.sms.upkeep`.
+Where each part lives: the inbox (storing, claiming, retrying, the reply's outbox
+row) in :mod:`remedy.sms.inbox`, the message and its checks in
+:mod:`remedy.sms.inbound`, what is known while handling it in :mod:`remedy.sms.turn`,
+keywords (1) in :mod:`remedy.sms.commands`, answers (2, 3) in
+:mod:`remedy.sms.answers`, the filing conversation (4) in :mod:`remedy.sms.filing`,
+expiry and PIN masking in :mod:`remedy.sms.upkeep`.
 """
 
 from __future__ import annotations
 
-import random
-import time
-from dataclasses import dataclass, replace
-
-from flask_babel import force_locale
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+import json
+from collections.abc import Callable
+from dataclasses import replace
 
 from remedy.core.extensions import db
-from remedy.core.settings import settings
-from remedy.core.unit_of_work import ConflictError, atomic
 from remedy.messaging import sms_texts
 from remedy.models.inbound_message import InboundMessage
 from remedy.sms.answers import ANSWERS, answer_awaiting_case, answer_open_check_in
 from remedy.sms.commands import change_language, help_text, start, status, stop
 from remedy.sms.filing import NUMBERED_STATES, begin, step
-from remedy.sms.inbound import MAX_MESSAGE, MEDIA_TYPES, InboundText, phone_hashes, validate
+from remedy.sms.inbound import MAX_MESSAGE, MEDIA_TYPES, InboundText, MediaItem
 from remedy.sms.keywords import Keyword, choice, greeting_language, parse_command
 from remedy.sms.turn import Turn
 
-# How long a copy of a message waits for the first one's reply before giving up.
-REPLAY_WAIT_SECONDS = 10.0
-ATTEMPTS = 10
+
+def stored_text(inbound: InboundMessage) -> InboundText:
+    """The message as the webhook received it, from its stored record."""
+    media = tuple(MediaItem(url, kind) for url, kind in json.loads(inbound.media_sent or "[]"))
+    return InboundText(
+        message_sid=inbound.message_sid,
+        sender=inbound.phone or "",
+        channel=inbound.channel,
+        body=inbound.body or "",
+        media=media,
+        opt_out=inbound.opt_out,
+    )
 
 
-@dataclass(frozen=True)
-class Handled:
-    reply: str
-    # True when this MessageSid had been handled already: the stored reply, nothing done.
-    repeated: bool = False
-    conversation_id: int | None = None
-
-
-class _Duplicate(Exception):
-    """The message was recorded by another request first."""
-
-
-def receive(message: InboundText) -> Handled:
-    """Handle one inbound message and return the reply; the same MessageSid, the same reply."""
-    e164, body = validate(message)
-    sid = message.message_sid.strip()
-    # No look-up first: a copy does the work again and fails on the MessageSid when it
-    # writes, which rolls it all back. Copies are rare; a look-up would cost every message.
-    for attempt in range(ATTEMPTS):
-        try:
-            return _handle(message, sid, e164, body)
-        except _Duplicate:
-            return _replay(sid, e164)
-        except ConflictError:
-            # Another message from this number changed the conversation first: go again
-            # on top of it (the rollback undid everything of this attempt).
-            if attempt == ATTEMPTS - 1:
-                raise
-            time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-    raise AssertionError("unreachable")
-
-
-def _replay(sid: str, e164: str) -> Handled:
-    """The reply of the request that recorded ``sid`` first, once it has finished.
-
-    Only to the number that sent it: the stored reply may hold a reference and PIN, and a
-    message id is no secret. Another number bringing the same id hears nothing of it.
-    """
-    senders = phone_hashes(e164)
-    deadline = time.monotonic() + REPLAY_WAIT_SECONDS
-    while True:
-        row = db.session.execute(
-            select(
-                InboundMessage.reply,
-                InboundMessage.completed_at,
-                InboundMessage.conversation_id,
-                InboundMessage.phone_hash,
-            ).where(InboundMessage.message_sid == sid)
-        ).one_or_none()
-        db.session.rollback()
-        if row is not None and row.phone_hash not in senders:
-            # Someone else's message: answered as if nothing had been stored.
-            with force_locale(settings().default_language):
-                return Handled(str(sms_texts.TRY_AGAIN), repeated=True)
-        finished = row is not None and row.completed_at is not None
-        if finished or time.monotonic() > deadline:
-            reply = row.reply if row is not None and row.reply else None
-            if reply is None:
-                with force_locale(settings().default_language):
-                    reply = str(sms_texts.TRY_AGAIN)
-            conversation_id = row.conversation_id if row is not None else None
-            return Handled(reply, repeated=True, conversation_id=conversation_id)
-        time.sleep(0.02)
-
-
-def _handle(message: InboundText, sid: str, e164: str, body: str) -> Handled:
-    try:
-        with atomic():
-            turn = Turn(message, sid, e164, body)
-            # Everything is written at the end, in one flush just before the commit: on
-            # SQLite the write lock is held for a moment, not for the whole message.
-            with db.session.no_autoflush:
-                turn.prepare()
-                reply = respond(turn)
-            turn.finish(reply)
-            return Handled(reply, conversation_id=turn.inbound.conversation_id)
-    except IntegrityError as exc:
-        if _stored_sid_exists(sid):
-            raise _Duplicate from exc
-        # Two first messages from one number at once: the second sees the first's
-        # conversation on the next attempt.
-        raise ConflictError("a conversation for this number was opened at the same time") from exc
-
-
-def _stored_sid_exists(sid: str) -> bool:
-    found = db.session.scalar(select(func.count()).where(InboundMessage.message_sid == sid))
-    db.session.rollback()
-    return bool(found)
+def handle(inbound: InboundMessage, settle: Callable[[Turn, str, bool], None]) -> str:
+    """Run the conversation for one stored message, inside the caller's unit of work,
+    and settle it with its reply ("" when nothing is said back)."""
+    message = stored_text(inbound)
+    turn = Turn(message, inbound.message_sid, message.sender, message.body, settle=settle)
+    # Everything is written at the end, in one flush: queries on the way see the
+    # database as the message found it.
+    with db.session.no_autoflush:
+        turn.prepare(inbound)
+        reply = respond(turn)
+    turn.finish(reply)
+    return reply
 
 
 def respond(turn: Turn) -> str:

@@ -69,6 +69,9 @@ class Turn:
     conversation: Conversation | None = None
     # The case this message answered, when it was not part of a conversation.
     answered_grievance_id: int | None = None
+    # What settles the message with its reply (the inbox: marked handled, the reply queued);
+    # called with ``final`` False before a step that commits on its own.
+    settle: Callable[[Turn, str, bool], None] | None = None
     inbound: InboundMessage = field(init=False)
 
     @cached_property
@@ -128,24 +131,21 @@ class Turn:
 
     # Recording --------------------------------------------------------------------------
 
-    def prepare(self) -> None:
-        """The message's record (written last, see :meth:`finish`) and the number's open
+    def prepare(self, inbound: InboundMessage) -> None:
+        """The message's stored record (the inbox's, locked) and the number's open
         conversation."""
-        self.inbound = InboundMessage(
-            message_sid=self.sid,
-            channel=self.message.channel,
-            phone_hash=self.phone_hash,
-            body=self.kept_body or None,
-            received_at=self.now,
-        )
+        self.inbound = inbound
+        # What staff may read of it: a PIN typed in it is masked once it is handled.
+        self.inbound.body = self.kept_body or None
         self.conversation = self._open_conversation()
 
     def record_now(self) -> None:
-        """Write the message's record at once: before a step that commits on its own
-        (counting a wrong PIN), so its unique MessageSid has decided between copies."""
-        if self.inbound not in db.session:
-            db.session.add(self.inbound)
-            db.session.flush()
+        """Settle the message at once with ``inbound.reply`` as its answer: before a step
+        that commits on its own (counting a wrong PIN), so that commit cannot leave the
+        message to be handled again."""
+        if self.settle is not None:
+            self.settle(self, self.inbound.reply or "", False)
+        db.session.flush()
 
     def _open_conversation(self) -> Conversation | None:
         # Locked on PostgreSQL, so messages from one number at once take turns. SQLite
@@ -164,9 +164,10 @@ class Turn:
         return conversation
 
     def finish(self, reply: str) -> None:
-        """The message's record with its reply, written with everything the message did:
-        a copy handled at the same time fails on the MessageSid and is rolled back whole."""
-        self.inbound.reply = reply
+        """The message's record, written with everything the message did, then settled
+        with its reply (the reply itself is kept only as the outbox's message)."""
+        self.inbound.reply = None
+        self.inbound.media_sent = None  # now the media rows below
         self.inbound.completed_at = utcnow()
         conversation = self.conversation
         self.inbound.conversation = conversation
@@ -184,3 +185,5 @@ class Turn:
             )
         db.session.add(self.inbound)
         db.session.flush()
+        if self.settle is not None:
+            self.settle(self, reply, True)

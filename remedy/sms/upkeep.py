@@ -1,6 +1,7 @@
 """The conversation's periodic upkeep (the worker runs it): a silent draft gets one
-reminder before it expires, idle conversations expire, and the PINs in stored replies
-are masked once Twilio can no longer retry them."""
+reminder before it expires, idle conversations expire, and the PINs in replies are masked
+once the reply has left (or, in replies stored before the inbox, once Twilio can no longer
+retry them)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,13 @@ from remedy.core.unit_of_work import ConflictError, atomic
 from remedy.messaging import sms_texts
 from remedy.models.conversation import Conversation
 from remedy.models.inbound_message import InboundMessage
-from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
+from remedy.models.outbox_message import (
+    PIN_REPLY_TEMPLATE,
+    REPLY_TEMPLATE,
+    MessageChannel,
+    MessageStatus,
+    OutboxMessage,
+)
 from remedy.models.person import Person
 from remedy.models.types import keyring, utcnow
 from remedy.sms.drafts import expiry, fire, reminder_after, told_something
@@ -112,19 +119,31 @@ def _queue_reminder(conversation: Conversation) -> None:
 
 
 def forget_pins(now: datetime | None = None) -> int:
-    """Mask the PIN in stored replies once Twilio can no longer retry their message."""
+    """Mask the PIN in replies an hour after they were queued, once they have left."""
     now = now or utcnow()
     with atomic():
+        sent = db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.template == PIN_REPLY_TEMPLATE,
+                OutboxMessage.status.not_in((MessageStatus.PENDING, MessageStatus.SENDING)),
+                OutboxMessage.created_at < now - PIN_REPLY_KEPT,
+            )
+        ).all()
+        for message in sent:
+            message.body = PIN_IN_REPLY.sub("******", message.body)
+            message.template = REPLY_TEMPLATE  # nothing secret left in it
+
         rows = db.session.scalars(
             select(InboundMessage).where(
                 InboundMessage.reply_holds_pin.is_(True),
+                InboundMessage.reply.is_not(None),
                 InboundMessage.received_at < now - PIN_REPLY_KEPT,
             )
         ).all()
         for row in rows:
             row.reply = PIN_IN_REPLY.sub("******", row.reply or "")
             row.reply_holds_pin = False
-    return len(rows)
+    return len(rows) + len(sent)
 
 
 def periodic(now: datetime | None = None) -> tuple[int, int, int]:

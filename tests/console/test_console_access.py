@@ -216,6 +216,10 @@ ROUTES: dict[str, Call] = {
     "POST simulator.send": Call(
         everyone(OK, auditor=403, admin=403, proxy_member=403, company_staff=403)
     ),
+    # Inbound messages that failed: supervisors of the mechanism retry them.
+    "POST simulator.retry_message": Call(
+        everyone(403, supervisor=OK), lambda stage: {"message_id": 1}
+    ),
 }
 
 

@@ -1,6 +1,9 @@
 """A phone that talks to the webhook as Twilio relays it: parameters signed exactly as
 Twilio signs them (``RequestValidator.compute_signature`` over ``REMEDY_PUBLIC_URL`` plus
-the path), TwiML read back into the reply's text."""
+the path). The webhook only stores the message (an empty TwiML answer); the phone then
+runs the inbox in-process, with the worker's own function, and reads the reply the
+outbox queued for its message. ``received()`` goes all the way: a worker delivers the
+outbox to the fake Twilio API, and the phone reads what Twilio took for its number."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from flask import current_app
 from flask.testing import FlaskClient
 from flask_babel import LazyString, force_locale
 from sqlalchemy import select
@@ -19,9 +23,14 @@ from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
 from remedy.core.extensions import db
+from remedy.messaging.senders import build_sender
+from remedy.messaging.worker import Worker, WorkerSettings
 from remedy.models import Conversation, Grievance, InboundMessage
+from remedy.models.outbox_message import PIN_REPLY_TEMPLATE, REPLY_TEMPLATE, OutboxMessage
 from remedy.models.types import keyring
-from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, fake_twilio
+from remedy.sms.inbox import process_pending
+from remedy.sms.replies import reply_key
+from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio, fake_twilio
 
 PUBLIC_URL = "https://remedy.example.org"
 WEBHOOK = "/twilio/sms"
@@ -48,13 +57,50 @@ def new_sid() -> str:
     return "SM" + uuid.uuid4().hex
 
 
-def reply_of(response: TestResponse) -> str:
-    """The text of the TwiML reply ("" when it has no message)."""
+def assert_stored(response: TestResponse) -> None:
+    """The webhook's answer to a message: 200 with an empty TwiML response."""
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.mimetype == "application/xml"
     root = ET.fromstring(response.get_data())  # noqa: S314 - our own TwiML
     assert root.tag == "Response"
-    return "\n".join(message.text or "" for message in root.iter("Message"))
+    assert list(root) == [], "the webhook answers nothing itself: replies go by the outbox"
+
+
+def handle_inbox(phone_hashes: list[str] | None = None) -> int:
+    """What a worker's turn does first: handle the pending inbound messages."""
+    return process_pending(1000, phone_hashes)
+
+
+# Outbox rows other than the conversation's own replies (acknowledgements, updates...).
+NOT_A_REPLY = OutboxMessage.template.not_in((REPLY_TEMPLATE, PIN_REPLY_TEMPLATE))
+
+
+def not_replies(sent: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The messages a fake provider took, less the conversation's replies."""
+    replies = set(db.session.scalars(select(OutboxMessage.body).where(~NOT_A_REPLY)).all())
+    return [message for message in sent if message["Body"] not in replies]
+
+
+def replies_to(sid: str) -> str:
+    """The text of the replies the outbox queued for the message ``sid`` ("" for none)."""
+    db.session.expire_all()
+    inbound_id = db.session.scalar(
+        select(InboundMessage.id).where(InboundMessage.message_sid == sid)
+    )
+    if inbound_id is None:
+        return ""
+    rows = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.dedupe_key == reply_key(inbound_id))
+        .order_by(OutboxMessage.id)
+    )
+    return "\n".join(row.body for row in rows)
+
+
+def deliver_outbox() -> None:
+    """A worker's pass over the outbox: every due message to the configured provider."""
+    settings = WorkerSettings.from_config(current_app.config)
+    Worker(build_sender(current_app.config), settings, jobs=(), inbox=lambda _: 0).drain()
 
 
 def rendered(text: LazyString, language: str, **values: Any) -> str:
@@ -70,6 +116,8 @@ class Phone:
     number: str
     whatsapp: bool = False
     sent: list[dict[str, str]] = field(default_factory=list)
+    # The fake Twilio API the app sends through, for ``received``.
+    twilio: FakeTwilio | None = None
 
     @property
     def sender(self) -> str:
@@ -97,7 +145,17 @@ class Phone:
         )
 
     def send(self, body: str = "", **extra: str) -> str:
-        return reply_of(self.post(self.params(body, **extra)))
+        """Send a message; the reply queued for it, once a worker's turn handled it."""
+        params = self.params(body, **extra)
+        assert_stored(self.post(params))
+        handle_inbox(self.hashes)
+        return replies_to(params["MessageSid"])
+
+    def received(self) -> list[str]:
+        """Deliver the outbox to the fake Twilio API; every text it took for this phone."""
+        assert self.twilio is not None, "a phone made by the texting_phone fixture"
+        deliver_outbox()
+        return [message["Body"] for message in self.twilio.sent_to(self.sender)]
 
     @property
     def hashes(self) -> list[str]:
@@ -141,6 +199,24 @@ def a_number() -> str:
 @pytest.fixture
 def phone(client: FlaskClient) -> Phone:
     return Phone(client, a_number())
+
+
+@pytest.fixture
+def texting_phone(client: FlaskClient, fake_twilio: FakeTwilio) -> Phone:
+    """A phone whose replies really go out, to the fake Twilio API (see ``sends_to_twilio``)."""
+    return Phone(client, a_number(), twilio=fake_twilio)
+
+
+@pytest.fixture
+def sends_to_twilio(fake_twilio: FakeTwilio) -> dict[str, Any]:
+    """App settings for a module whose app sends through the fake Twilio API: use in its
+    ``app_overrides``."""
+    return {
+        **fake_twilio.settings(),
+        "REMEDY_PUBLIC_URL": PUBLIC_URL,
+        "REMEDY_SEND_RATE": 0,
+        "REMEDY_SEND_TIMEOUT_SECONDS": 2.0,
+    }
 
 
 @pytest.fixture

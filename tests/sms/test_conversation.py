@@ -17,7 +17,7 @@ from remedy.models import AuditEvent, Channel, Grievance, GrievancePerson, Perso
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.sms.keywords import Keyword, primary
 from remedy.sms.upkeep import expire_idle_conversations
-from tests.sms.conftest import GREETINGS, Phone, file_by_phone, rendered
+from tests.sms.conftest import GREETINGS, NOT_A_REPLY, Phone, file_by_phone, rendered
 
 LANGUAGES = ["en", "fr", "es", "sw", "ar"]
 STORIES = {
@@ -183,7 +183,7 @@ def test_whatsapp_files_a_whatsapp_grievance_and_is_answered_there(new_phone: ob
     filed = file_by_phone(phone, "en")
     assert filed.grievance.channel is Channel.WHATSAPP
     (acknowledgement,) = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.grievance_id == filed.grievance.id)
+        select(OutboxMessage).where(OutboxMessage.grievance_id == filed.grievance.id, NOT_A_REPLY)
     ).all()
     assert acknowledgement.channel is MessageChannel.WHATSAPP
     assert acknowledgement.address == phone.number
@@ -195,7 +195,7 @@ def test_filing_queues_the_acknowledgement_and_says_nothing_else_in_the_request(
     filed = file_by_phone(phone, "sw", identity="1", contact="1")
     assert is_valid(filed.reference)
     messages = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.grievance_id == filed.grievance.id)
+        select(OutboxMessage).where(OutboxMessage.grievance_id == filed.grievance.id, NOT_A_REPLY)
     ).all()
     assert [(m.template, m.channel, m.status, m.language) for m in messages] == [
         ("acknowledged", MessageChannel.SMS, MessageStatus.PENDING, "sw")
@@ -207,22 +207,35 @@ def test_no_contact_consent_means_no_sms_later(phone: Phone) -> None:
     filed = file_by_phone(phone, "en", contact="2")
     assert filed.grievance.contact_consent is False
     (message,) = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.grievance_id == filed.grievance.id)
+        select(OutboxMessage).where(OutboxMessage.grievance_id == filed.grievance.id, NOT_A_REPLY)
     ).all()
     assert message.channel is MessageChannel.WEB
 
 
-def test_the_stored_reply_forgets_the_pin_once_retries_are_over(phone: Phone) -> None:
+def test_the_filing_reply_shows_its_pin_to_the_phone_alone_and_forgets_it_once_sent(
+    phone: Phone,
+) -> None:
     from remedy.models.types import utcnow
     from remedy.sms.upkeep import forget_pins
 
     filed = file_by_phone(phone)
-    assert forget_pins(utcnow()) == 0  # Twilio may still retry: the reply stays whole
+    (reply,) = db.session.scalars(
+        select(OutboxMessage)
+        .where(~NOT_A_REPLY, OutboxMessage.body.is_not(None))
+        .where(OutboxMessage.template == "sms_reply_pin")
+    ).all()
+    assert filed.pin in reply.body
+    assert filed.pin not in reply.body_for_staff
+    assert forget_pins(utcnow() + timedelta(hours=2)) == 0  # not sent yet: kept whole
+    reply.status = MessageStatus.SENT
+    db.session.commit()
+    assert forget_pins(utcnow()) == 0
     assert forget_pins(utcnow() + timedelta(hours=2)) == 1
-    last = phone.inbound()[-1]
-    assert filed.pin not in (last.reply or "")
-    assert display(filed.grievance.reference) in (last.reply or "")
-    assert "******" in (last.reply or "")
+    db.session.refresh(reply)
+    assert filed.pin not in reply.body
+    assert display(filed.grievance.reference) in reply.body
+    assert "******" in reply.body
+    assert all(message.reply is None for message in phone.inbound())
 
 
 class TestExpiry:

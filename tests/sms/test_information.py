@@ -10,7 +10,7 @@ from remedy.core.references import display
 from remedy.messaging import sms_texts
 from remedy.models import Grievance
 from remedy.models.added_information import AddedInformation
-from tests.sms.conftest import Phone, a_number, rendered
+from tests.sms.conftest import Phone, a_number, handle_inbox, rendered, replies_to
 from tests.workflows.scenarios import Scenario
 
 ANSWER = "The fence is behind the school, since March."
@@ -109,10 +109,13 @@ def test_a_retried_answer_is_added_once(client: FlaskClient, scenario: Scenario)
     grievance, phone = awaiting_answer(scenario, client)
     params = phone.params(ANSWER)
 
-    replies = {phone.post(params).get_data(as_text=True) for _ in range(3)}
+    answers = {phone.post(params).get_data(as_text=True) for _ in range(3)}
+    handle_inbox()
 
-    assert len(replies) == 1
+    assert len(answers) == 1
+    assert len(phone.inbound()) == 1
     assert added_to(grievance) == [ANSWER]
+    assert replies_to(params["MessageSid"]) == rendered(sms_texts.INFORMATION_THANKS, "en")
 
 
 def test_a_discreet_case_takes_no_answer_from_the_phone(

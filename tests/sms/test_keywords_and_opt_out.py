@@ -22,7 +22,7 @@ from remedy.sms.keywords import (
     primary,
     yes_no,
 )
-from tests.sms.conftest import Phone, file_by_phone, rendered
+from tests.sms.conftest import NOT_A_REPLY, Phone, file_by_phone, rendered
 from tests.workflows.scenarios import Scenario
 
 
@@ -171,7 +171,7 @@ class TestOptOut:
         intake.accept(scenario.handler, filed.grievance)
         messages = db.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.grievance_id == filed.grievance.id)
+            .where(OutboxMessage.grievance_id == filed.grievance.id, NOT_A_REPLY)
             .order_by(OutboxMessage.id)
         ).all()
         assert [(m.template, m.channel) for m in messages] == [
@@ -182,7 +182,7 @@ class TestOptOut:
         intake.find_no_involvement(scenario.handler, filed.grievance, "Not ours.", scenario.court())
         last = db.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.grievance_id == filed.grievance.id)
+            .where(OutboxMessage.grievance_id == filed.grievance.id, NOT_A_REPLY)
             .order_by(OutboxMessage.id.desc())
         ).first()
         assert last is not None

@@ -142,3 +142,33 @@ def test_organisation_staff_do_not_see_drafts(client: FlaskClient) -> None:
     sign_in(client, make_account("staff@acme.example", Role.HANDLER, company))
     html = client.get(PAGE).get_data(as_text=True)
     assert "Unfinished words about the company" not in html
+
+
+def test_a_supervisor_sees_failed_messages_and_retries_them(client: FlaskClient) -> None:
+    from remedy.models.inbound_message import InboundMessage, InboxOutcome
+    from remedy.models.types import utcnow
+    from remedy.sms.inbound import InboundText
+    from remedy.sms.inbox import accept
+
+    stored = accept(InboundText("SM" + "f" * 32, "+254700555111", Channel.SMS, "Habari"))
+    stored.attempts, stored.outcome, stored.processed_at = 5, InboxOutcome.FAILED, utcnow()
+    stored.last_error = "RuntimeError at filing:42"
+    db.session.commit()
+    sign_in(client, make_account("boss@example.org", Role.SUPERVISOR))
+
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "RuntimeError at filing:42" in html
+    assert "Habari" not in html
+    token = csrf_token(html)
+    response = client.post(f"{PAGE}inbox/{stored.id}/retry", data={"csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    retried = db.session.get(InboundMessage, stored.id)
+    assert retried is not None
+    assert retried.outcome is None
+    assert "RuntimeError at filing:42" not in client.get(PAGE).get_data(as_text=True)
+
+
+def test_a_handler_cannot_retry_a_failed_message(handler: FlaskClient) -> None:
+    token = csrf_token(handler.get(PAGE).get_data(as_text=True))
+    assert handler.post(f"{PAGE}inbox/1/retry", data={"csrf_token": token}).status_code == 403

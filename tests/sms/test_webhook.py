@@ -1,5 +1,6 @@
-"""The webhook itself: only Twilio may call it, a retried message changes nothing, and no
-input, however broken, gets a 500 or leaves half a change behind."""
+"""The webhook itself: only Twilio may call it, it only stores the message (an empty TwiML
+answer), a retried message is stored once and answered once, and no input, however
+broken, gets a 500 or fails in the worker."""
 
 from __future__ import annotations
 
@@ -14,17 +15,21 @@ from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
+from remedy.access.case_access import NOT_FOUND_MESSAGE
 from remedy.core.extensions import db
 from remedy.messaging import sms_texts
 from remedy.models import AuditEvent, Conversation, Grievance, InboundMessage, OutboxMessage
 from tests.sms.conftest import (
     ACCOUNT_SID,
+    NOT_A_REPLY,
     WEBHOOK,
     Phone,
+    assert_stored,
     file_by_phone,
+    handle_inbox,
     new_sid,
     rendered,
-    reply_of,
+    replies_to,
     signature,
 )
 
@@ -40,11 +45,12 @@ def counts() -> dict[str, int]:
 
 
 class TestSignature:
-    def test_a_signed_request_is_answered_with_twiml(self, phone: Phone) -> None:
+    def test_a_signed_request_is_stored_and_answered_with_empty_twiml(self, phone: Phone) -> None:
         response = phone.post(phone.params("HELLO"))
-        assert response.status_code == 200
-        assert response.mimetype == "application/xml"
+        assert_stored(response)
         assert response.get_data(as_text=True).startswith("<?xml")
+        (stored,) = phone.inbound()
+        assert (stored.body, stored.phone, stored.processed_at) == ("HELLO", phone.number, None)
 
     def test_a_missing_signature_is_refused(self, client: FlaskClient, phone: Phone) -> None:
         response = client.post(WEBHOOK, data=phone.params("HELLO"))
@@ -106,21 +112,27 @@ class TestSignature:
 
 
 class TestIdempotency:
-    def test_the_same_message_sid_a_hundred_times_has_one_effect(self, phone: Phone) -> None:
+    def test_the_same_message_sid_a_hundred_times_is_stored_once_and_answered_once(
+        self, phone: Phone
+    ) -> None:
         phone.send("HELLO")
         phone.send("The mine blocked the path.")
         phone.send("0")
         phone.send("Voi")
         phone.send("1")
         params = phone.params("1")  # the last answer: it files the grievance
-        first = reply_of(phone.post(params))
+        assert_stored(phone.post(params))
+        handle_inbox()
+        first = replies_to(params["MessageSid"])
         before = counts()
-        replies = {reply_of(phone.post(params)) for _ in range(100)}
-        assert replies == {first}
-        assert counts() == before
+        for _ in range(100):
+            assert_stored(phone.post(params))
+        handle_inbox()
+        assert counts() == before  # nothing stored, nothing queued twice
+        assert replies_to(params["MessageSid"]) == first
         assert before["Grievance"] == 1
 
-    def test_another_number_replaying_a_message_id_hears_nothing_of_its_reply(
+    def test_another_number_replaying_a_message_id_changes_nothing_and_hears_nothing(
         self, phone: Phone
     ) -> None:
         filed = file_by_phone(phone)
@@ -128,25 +140,31 @@ class TestIdempotency:
         stranger: Phone = Phone(phone.client, "+254700999222")
         before = counts()
 
-        reply = reply_of(stranger.post({**last, "From": stranger.sender}))
+        assert_stored(stranger.post({**last, "From": stranger.sender}))
+        handle_inbox()
 
-        assert filed.pin not in reply
-        assert filed.reference not in reply.replace(" ", "")
         assert counts() == before
-        assert filed.pin in reply_of(phone.post(last))  # the sender's own retry still gets it
+        (reply,) = db.session.scalars(select(OutboxMessage).where(~NOT_A_REPLY)).all()[-1:]
+        assert filed.pin in reply.body
+        assert reply.address == phone.number  # the sender's alone
 
-    def test_a_retried_status_request_does_not_count_a_second_wrong_pin(self, phone: Phone) -> None:
+    def test_a_retried_status_request_counts_one_wrong_pin_and_is_answered_once(
+        self, phone: Phone
+    ) -> None:
         from remedy.models import PinLockout
 
         filed = file_by_phone(phone)
         other: Phone = Phone(phone.client, "+254700999111")
         params = other.params(f"STATUS {filed.reference} 000000")
-        first = reply_of(other.post(params))
         for _ in range(10):
-            assert reply_of(other.post(params)) == first
+            assert_stored(other.post(params))
+            handle_inbox()
         lockout = db.session.get(PinLockout, filed.reference)
         assert lockout is not None
         assert lockout.failures == 1
+        assert replies_to(params["MessageSid"]) == rendered(NOT_FOUND_MESSAGE, "en")
+        (stored,) = other.inbound()
+        assert filed.pin not in (stored.body or "")  # the PIN is never kept
 
 
 def form_body(pairs: list[tuple[str, bytes]]) -> bytes:
@@ -227,12 +245,12 @@ class TestMalformedInput:
     def test_lone_surrogates_are_kept_as_replacement_characters(self, phone: Phone) -> None:
         from remedy.models.grievance import Channel
         from remedy.sms.inbound import InboundText
-        from remedy.sms.receiving import receive
+        from remedy.sms.inbox import accept
 
-        handled = receive(
-            InboundText(new_sid(), phone.number, Channel.SMS, "Hello \ud83d the well \udc00 is dry")
-        )
-        assert handled.reply
+        sid = new_sid()
+        accept(InboundText(sid, phone.number, Channel.SMS, "Hello \ud83d the well \udc00 is dry"))
+        handle_inbox()
+        assert replies_to(sid)
         stored = phone.inbound()[-1]
         assert stored.body == "Hello \ufffd the well \ufffd is dry"
 
@@ -278,6 +296,7 @@ class TestMalformedInput:
         assert conversation is not None
         assert (conversation.state, conversation.description) == ("what_happened", None)
         assert phone.inbound()[-1].media == []
+        assert phone.inbound()[-1].media_sent is None
 
 
 @settings(
@@ -306,4 +325,9 @@ def test_any_text_and_any_extra_parameter_get_a_reply_never_a_500(
     response = phone.post(params)
     assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
     if response.status_code == 200:
-        reply_of(response)
+        assert_stored(response)
+        handle_inbox()
+        (stored,) = db.session.scalars(
+            select(InboundMessage).where(InboundMessage.message_sid == params["MessageSid"])
+        ).all()
+        assert (stored.outcome, stored.last_error) in {("replied", None), ("silent", None)}

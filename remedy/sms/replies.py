@@ -1,0 +1,81 @@
+"""A handled message's reply: queued in the outbox, exactly once, and the message settled.
+
+The reply is an outbox row keyed on the inbound message (``sms-reply:<id>``), so it is
+queued once whatever happens; the worker sends it to the number that wrote, on the
+channel it wrote on. A reply that gives a new PIN uses a secret template: staff see it
+masked (``OutboxMessage.body_for_staff``), and the upkeep masks the PIN in the row
+itself once the message has left (``remedy.sms.upkeep.forget_pins``).
+
+Before a step that commits on its own (STATUS counting a wrong PIN), the message is
+settled early with a provisional reply held back a little: the commit then cannot leave
+the message to be handled again, and a worker killed after it still answers. The
+final reply replaces the provisional one in the same row and releases it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from remedy.core.extensions import db
+from remedy.models.inbound_message import InboxOutcome
+from remedy.models.outbox_message import (
+    PIN_REPLY_TEMPLATE,
+    REPLY_TEMPLATE,
+    MessageChannel,
+    MessageStatus,
+    OutboxMessage,
+)
+from remedy.models.person import Person
+from remedy.models.types import utcnow
+from remedy.sms.turn import Turn
+
+# How long a provisional reply waits for the turn that queued it to finish.
+PROVISIONAL_HOLD = timedelta(minutes=1)
+
+
+def reply_key(inbound_id: int) -> str:
+    return f"sms-reply:{inbound_id}"
+
+
+def settle(turn: Turn, reply: str, final: bool) -> None:
+    """Mark the message handled and queue ``reply`` (nothing when it is empty)."""
+    inbound = turn.inbound
+    inbound.reply = None  # a provisional reply lives in the outbox row only
+    inbound.processed_at = utcnow()
+    inbound.outcome = InboxOutcome.REPLIED if reply else InboxOutcome.SILENT
+    inbound.last_error = None
+    db.session.flush()
+    key = reply_key(inbound.id)
+    queued = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+    if not reply:
+        if queued is not None and queued.status == MessageStatus.PENDING:
+            db.session.delete(queued)
+        return
+    available_at = utcnow() if final else utcnow() + PROVISIONAL_HOLD
+    template = PIN_REPLY_TEMPLATE if inbound.reply_holds_pin else REPLY_TEMPLATE
+    if queued is None:
+        conversation = turn.conversation
+        person_id = db.session.scalar(
+            select(Person.id).where(Person.phone_hash.in_(turn.hashes)).order_by(Person.id)
+        )
+        db.session.add(
+            OutboxMessage(
+                dedupe_key=key,
+                grievance_id=conversation.grievance_id
+                if conversation is not None and conversation.grievance_id
+                else turn.answered_grievance_id,
+                person_id=person_id,
+                channel=MessageChannel(inbound.channel.value),
+                address=turn.e164,
+                language=turn.language,
+                template=template,
+                body=reply,
+                status=MessageStatus.PENDING,
+                available_at=available_at,
+            )
+        )
+    elif queued.status == MessageStatus.PENDING:
+        queued.body, queued.template, queued.available_at = reply, template, available_at
+    db.session.flush()
