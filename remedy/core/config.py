@@ -155,6 +155,13 @@ def load_config(
         "REMEDY_REVEAL_MINUTES": int(env.get("REMEDY_REVEAL_MINUTES", "30")),
         # An SMS or WhatsApp conversation left silent this long ends; its draft is kept.
         "REMEDY_CONVERSATION_HOURS": int(env.get("REMEDY_CONVERSATION_HOURS", "24")),
+        # What a phone number is asked (remedy.cases.asks): how long a follow-up question of
+        # the dialogue waits for its answer, when the decision sets no deadline of its own.
+        "REMEDY_ASK_HOURS": int(env.get("REMEDY_ASK_HOURS", "72")),
+        # After an answer to the team's question, further messages join it for this long.
+        "REMEDY_ANSWER_HOURS": int(env.get("REMEDY_ANSWER_HOURS", "6")),
+        # After STATUS with the PIN, a discreet case's pending step may be answered by SMS.
+        "REMEDY_UNLOCK_MINUTES": int(env.get("REMEDY_UNLOCK_MINUTES", "60")),
         # PINs the worker keeps hashed ahead of time, so filing never waits for Argon2id.
         "REMEDY_PREPARED_PINS": int(env.get("REMEDY_PREPARED_PINS", "50")),
     }
