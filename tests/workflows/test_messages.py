@@ -301,10 +301,9 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[dict[str, Any]]]
     seen: dict[str, list[dict[str, Any]]] = {}
     real = notify.render
 
-    def spy(template_key: str, language: str, *rest: Any) -> str:
-        discreet, values, *wording = rest
+    def spy(template_key: str, language: str, discreet: bool, values: Any, **how: Any) -> str:
         seen.setdefault(template_key, []).append(dict(values))
-        return real(template_key, language, discreet, values, *wording)
+        return real(template_key, language, discreet, values, **how)
 
     monkeypatch.setattr(notify, "render", spy)
     return seen
