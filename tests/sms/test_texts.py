@@ -57,9 +57,11 @@ def outside_gsm7(text: str) -> set[str]:
     return {char for char in text if char not in GSM7_BASIC and char not in GSM7_EXTENSION}
 
 
-def check(text: str, language: str, name: str, gsm7: bool = True) -> None:
+def check(
+    text: str, language: str, name: str, gsm7: bool = True, max_segments: int = MAX_SEGMENTS
+) -> None:
     info = segments(text)
-    assert info.count <= MAX_SEGMENTS, f"{language} {name}: {info.count} segments: {text!r}"
+    assert info.count <= max_segments, f"{language} {name}: {info.count} segments: {text!r}"
     if gsm7 and language in sms_texts.GSM7_LANGUAGES:
         assert is_gsm7(text), f"{language} {name}: not GSM-7 {outside_gsm7(text)}: {text!r}"
 
