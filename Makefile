@@ -18,7 +18,7 @@ TEST_DIST ?= load
 REMEDY_PUBLIC_URL ?= http://$(HOST):$(PORT)
 export REMEDY_PUBLIC_URL
 
-.PHONY: run test lint typecheck pytest translations compile-translations migrate setup-link clean browser-tools
+.PHONY: run test lint typecheck pytest translations compile-translations migrate setup-link clean browser-tools docs-sms
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,10 @@ translations: $(VENV)/.dev-installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project Remedy --copyright-holder "Remedy contributors" -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+# docs/sms.md's transcripts, made again by running a whole case by SMS in each language.
+docs-sms: $(VENV)/.dev-installed compile-translations
+	REMEDY_WRITE_DOCS=1 $(BIN)/pytest -q -p no:xdist -p no:cacheprovider tests/sms/test_transcripts.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules

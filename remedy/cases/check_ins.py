@@ -75,7 +75,11 @@ def open_check_in(actor: Actor, track: InvolvementTrack) -> list[CheckIn]:
         after={"round": opened[0].round if opened else None},
     )
     notify_people(
-        track.grievance, "check_in", f"a{event.seq}", {"date": track.check_in_window_ends_at}
+        track.grievance,
+        "check_in",
+        f"a{event.seq}",
+        {"date": track.check_in_window_ends_at},
+        track,
     )
     return opened
 
@@ -199,12 +203,7 @@ def _delivery_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn) 
     if any(c.response is None for c in needed):
         return
     if Answer.PARTLY in answers:
-        gaps = [
-            c.response.comment
-            for c in round_
-            if c.response is not None and c.response.answer is Answer.PARTLY and c.response.comment
-        ]
-        gap = "\n".join(gaps) or _("Not everything promised was delivered.")
+        gap = "\n".join(_gaps(track, answered.round)) or _("Not everything promised was delivered.")
         fire(track, "confirm_partly", actor, gap=gap)
         track.gap = gap
     else:
@@ -213,12 +212,27 @@ def _delivery_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn) 
     resolve_if_done(track.grievance)
 
 
-def _alert_team(track: InvolvementTrack, answered: CheckIn) -> None:
+def _gaps(track: InvolvementTrack, round_: int) -> list[str]:
+    """What the round's "partly" answers say is missing."""
+    return [
+        c.response.comment
+        for c in track.check_ins
+        if c.purpose is CheckInPurpose.DELIVERY
+        and c.round == round_
+        and c.cancelled_at is None
+        and c.response is not None
+        and c.response.answer is Answer.PARTLY
+        and c.response.comment
+    ]
+
+
+def _alert_team(track: InvolvementTrack, answered: CheckIn | None = None) -> None:
     """The people say the remedy is not (or no longer) there: its handlers and supervisors."""
+    event = f"d{answered.id}" if answered else f"r{track.id}:{utcnow().isoformat()}"
     notify_staff(
         track.grievance,
         "staff_disputed",
-        f"d{answered.id}",
+        event,
         roles=(Role.SUPERVISOR, Role.HANDLER),
         organisation_id=track.organisation_id,
     )
@@ -242,8 +256,44 @@ def _follow_up_verdict(actor: Actor, track: InvolvementTrack, answered: CheckIn)
         _alert_team(track, answered)
         notify_recipient(grievance, "follow_up_noted", f"n{answered.id}", answered)
         return
+    _reopen(actor, track)
+    _alert_team(track, answered)
+
+
+@transactional
+def reopen_unconfirmed(actor: Actor, track: InvolvementTrack) -> None:
+    """The person answers "no" to a closing without their confirmation: within the
+    monitoring window the work starts again, as the message promised."""
+    _reopen(actor, track)
+    _alert_team(track)
+
+
+def _reopen(actor: Actor, track: InvolvementTrack) -> None:
+    grievance = track.grievance
     if grievance.state == IntakeState.RESOLVED:
         fire(grievance, "reopen", SYSTEM)
     fire(track, "reopen", actor)
     cancel_open_check_ins(track, CheckInPurpose.FOLLOW_UP)
-    _alert_team(track, answered)
+
+
+@transactional
+def tell_what_is_missing(actor: Actor, check_in: CheckIn, missing: str) -> None:
+    """What a "partly" or "no" answer left out, said afterwards (by SMS): kept on the
+    response, and as the track's gap when the round settled on "partly" without one."""
+    response = check_in.response
+    if response is None or response.answered_by != actor.id or not _may_answer(actor, check_in):
+        raise NotAllowed(_("Only the affected people or their proxy can answer this."))
+    missing = missing.strip()
+    if not missing:
+        raise InvalidInput(_("Write what is missing."), "comment")
+    comment = f"{response.comment}\n{missing}" if response.comment else missing
+    if len(comment) > MAX_COMMENT:
+        raise InvalidInput(
+            _("Please keep it under %(count)d characters.", count=MAX_COMMENT), "comment"
+        )
+    response.comment = comment
+    track = check_in.track
+    if track.state == TrackState.PARTLY_REMEDIED and check_in.purpose is CheckInPurpose.DELIVERY:
+        track.gap = "\n".join(_gaps(track, check_in.round)) or track.gap
+    track.grievance.updated_at = utcnow()
+    audit.record(actor, "check_in.missing", "track", track.id, after={"check_in_id": check_in.id})

@@ -5,11 +5,21 @@ channel (their phone by SMS or WhatsApp when they consented to contact, else
 the web status page), plus proxy organisations whose valid mandate says they
 receive messages. The outbox row's ``dedupe_key`` is unique, so a second
 message for the same recipient and event cannot be written.
+
+A message to a phone that asks something (a question, a proposal, a check-in, an
+appeal offered) opens an ask for that number (:mod:`remedy.cases.asks`), so the SMS
+answer reaches the step. When a person takes a step by SMS, the reply to their message
+is the acknowledgement: the step's own thank-you to that person is kept for the web
+status page only (:func:`answered_in_reply`), so they never get two.
 """
 
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,18 +29,50 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from remedy.cases.asks import asked_by
 from remedy.cases.representation import mandates_receiving_messages
 from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.core.settings import settings
+from remedy.messaging.remedy_words import RemedyWords
 from remedy.messaging.sms_texts import phone_date
-from remedy.messaging.templates import DISCREET, STAFF_TEMPLATES, TEMPLATES
+from remedy.messaging.templates import DISCREET, PHONE_TEMPLATES, STAFF_TEMPLATES, TEMPLATES
+from remedy.messaging.words import NO_WORDS, Keyword, first_word, primary
+from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Channel, Grievance
+from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.person import Person
 from remedy.models.user import Role, User
 
 PHONE_CHANNELS = frozenset({MessageChannel.SMS, MessageChannel.WHATSAPP, MessageChannel.VOICE})
+# What a step says back to the person who took it: when they took it by SMS, the reply
+# to their message says it already.
+ACKNOWLEDGEMENTS = frozenset(
+    {
+        "info_received",
+        "proposal_accepted",
+        "proposal_declined",
+        "appeal_received",
+        "remedied",
+        "partly_remedied",
+        "disputed",
+        "reopened",
+        "follow_up_noted",
+    }
+)
+_answering: ContextVar[int | None] = ContextVar("answering_person", default=None)
+
+
+@contextmanager
+def answered_in_reply(person_id: int | None) -> Iterator[None]:
+    """Steps taken inside this block answer ``person_id``'s SMS: their acknowledgement to
+    that person stays on the web status page, the SMS reply says it."""
+    token = _answering.set(person_id)
+    try:
+        yield
+    finally:
+        _answering.reset(token)
 
 
 class WebOnly(enum.StrEnum):
@@ -129,7 +171,14 @@ def _without_full_stop(text: str) -> str:
     return text[:-1].rstrip() if text.endswith(".") and not text.endswith("..") else text
 
 
-def render(template_key: str, language: str, discreet: bool, values: dict[str, Any]) -> str:
+def render(
+    template_key: str,
+    language: str,
+    discreet: bool,
+    values: dict[str, Any],
+    phone: bool = False,
+) -> str:
+    """The message in ``language``; ``phone`` for the wording that says how to answer by SMS."""
     with force_locale(language):
         if discreet:
             return str(DISCREET)
@@ -139,7 +188,12 @@ def render(template_key: str, language: str, discreet: bool, values: dict[str, A
                 shown[key] = _without_full_stop(shown[key])
         shown.setdefault("date", _("soon"))
         shown.setdefault("appeal_days", settings().appeal_window.days)
-        return _format(TEMPLATES[template_key], shown)
+        shown.setdefault("appeal", primary(Keyword.APPEAL, language))
+        shown.setdefault("no", first_word(NO_WORDS, language))
+        shown.setdefault("remedy", "")
+        template = (PHONE_TEMPLATES.get(template_key) if phone else None) or TEMPLATES[template_key]
+        # An empty value (no remedy to name) leaves no double space behind.
+        return re.sub(r" {2,}", " ", _format(template, shown))
 
 
 def _shown(value: Any, language: str) -> Any:
@@ -153,13 +207,28 @@ def _shown(value: Any, language: str) -> Any:
 
 
 def notify_people(
-    grievance: Grievance, template_key: str, event: str, values: dict[str, Any] | None = None
+    grievance: Grievance,
+    template_key: str,
+    event: str,
+    values: dict[str, Any] | None = None,
+    track: InvolvementTrack | None = None,
 ) -> list[OutboxMessage]:
-    """Queue ``template_key`` for every recipient; ``event`` names this occurrence uniquely."""
+    """Queue ``template_key`` for every recipient; ``event`` names this occurrence uniquely.
+    ``track``: the track the step is about (its remedy is named, its answer awaited)."""
     return [
-        _queue(grievance, template_key, event, recipient, values or {})
+        _queue(grievance, template_key, event, recipient, values or {}, track)
         for recipient in recipients(grievance)
     ]
+
+
+def _acknowledged_in_reply(template_key: str, recipient: Recipient) -> bool:
+    answering = _answering.get()
+    return (
+        answering is not None
+        and template_key in ACKNOWLEDGEMENTS
+        and recipient.person is not None
+        and recipient.person.id == answering
+    )
 
 
 def _queue(
@@ -168,9 +237,18 @@ def _queue(
     event: str,
     recipient: Recipient,
     values: dict[str, Any],
+    track: InvolvementTrack | None = None,
+    check_in: CheckIn | None = None,
 ) -> OutboxMessage:
     base = {"reference": display(grievance.reference), **values}
-    discreet = grievance.discreet_messages and recipient.channel in PHONE_CHANNELS
+    if track is not None:
+        base.setdefault("remedy", RemedyWords.of(track.remedy_actions))
+    if _acknowledged_in_reply(template_key, recipient):
+        recipient = Recipient(
+            recipient.key, MessageChannel.WEB, recipient.language, person=recipient.person
+        )
+    phone = recipient.channel in PHONE_CHANNELS
+    discreet = grievance.discreet_messages and phone
     if discreet:
         # The phone only hears that there is news; the words themselves (a reason, where
         # else to turn) wait on the status page behind the PIN, never lost.
@@ -196,17 +274,17 @@ def _queue(
         address=recipient.address,
         language=recipient.language,
         template=template_key,
-        body=render(template_key, recipient.language, discreet, base),
-        status=(
-            MessageStatus.PENDING if recipient.channel in PHONE_CHANNELS else MessageStatus.STORED
-        ),
+        body=render(template_key, recipient.language, discreet, base, phone=phone),
+        status=MessageStatus.PENDING if phone else MessageStatus.STORED,
     )
     db.session.add(message)
+    if phone and recipient.person is not None:
+        asked_by(template_key, message, recipient.person, grievance, track, check_in)
     return message
 
 
 def notify_recipient(
-    grievance: Grievance, template_key: str, event: str, check_in: Any
+    grievance: Grievance, template_key: str, event: str, check_in: CheckIn
 ) -> OutboxMessage | None:
     """Queue one message for the recipient of a check-in (follow-ups open one by one)."""
     for recipient in recipients(grievance):
@@ -216,7 +294,7 @@ def notify_recipient(
             and recipient.organisation_id == check_in.proxy_organisation_id
         )
         if person_match or org_match:
-            return _queue(grievance, template_key, event, recipient, {})
+            return _queue(grievance, template_key, event, recipient, {}, check_in.track, check_in)
     return None
 
 

@@ -184,6 +184,6 @@ def fire(
         if transition.notify:
             deadline = {"date": subject.due_at} if subject.due_at else {}
             values = {**deadline, **(notify_values or {})}
-            notify_people(grievance, transition.notify, f"a{event.seq}", values)
+            notify_people(grievance, transition.notify, f"a{event.seq}", values, track)
         db.session.flush()
     return transition

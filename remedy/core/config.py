@@ -159,6 +159,13 @@ def load_config(
         "REMEDY_DRAFT_REMINDER_HOURS": int(env.get("REMEDY_DRAFT_REMINDER_HOURS", "4")),
         # After expiry, the number's next message within this many days is offered the draft.
         "REMEDY_DRAFT_RESUME_DAYS": int(env.get("REMEDY_DRAFT_RESUME_DAYS", "7")),
+        # What a phone number is asked (remedy.cases.asks): how long a follow-up question of
+        # the dialogue waits for its answer, when the decision sets no deadline of its own.
+        "REMEDY_ASK_HOURS": int(env.get("REMEDY_ASK_HOURS", "72")),
+        # After an answer to the team's question, further messages join it for this long.
+        "REMEDY_ANSWER_HOURS": int(env.get("REMEDY_ANSWER_HOURS", "6")),
+        # After STATUS with the PIN, a discreet case's pending step may be answered by SMS.
+        "REMEDY_UNLOCK_MINUTES": int(env.get("REMEDY_UNLOCK_MINUTES", "60")),
         # PINs the worker keeps hashed ahead of time, so filing never waits for Argon2id.
         "REMEDY_PREPARED_PINS": int(env.get("REMEDY_PREPARED_PINS", "50")),
     }

@@ -45,6 +45,18 @@ class OutboxSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class AskSettings:
+    """What a phone number is asked: see ``remedy.cases.asks``."""
+
+    # A follow-up question of the dialogue (why, what is missing) waits this long.
+    reply_window: timedelta
+    # Messages after an answer to the team's question join that answer this long.
+    answer_window: timedelta
+    # STATUS with the PIN lets a discreet case's pending step be answered this long.
+    unlock_window: timedelta
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     production: bool
     public_url: str
@@ -72,6 +84,7 @@ class Settings:
     draft_reminder_hours: int
     draft_resume_days: int
     prepared_pins: int
+    asks: AskSettings
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -118,6 +131,11 @@ class Settings:
             draft_reminder_hours=int(config["REMEDY_DRAFT_REMINDER_HOURS"]),
             draft_resume_days=int(config["REMEDY_DRAFT_RESUME_DAYS"]),
             prepared_pins=int(config["REMEDY_PREPARED_PINS"]),
+            asks=AskSettings(
+                reply_window=timedelta(hours=int(config["REMEDY_ASK_HOURS"])),
+                answer_window=timedelta(hours=int(config["REMEDY_ANSWER_HOURS"])),
+                unlock_window=timedelta(minutes=int(config["REMEDY_UNLOCK_MINUTES"])),
+            ),
         )
 
 

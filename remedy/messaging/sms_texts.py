@@ -70,6 +70,22 @@ CHECK_IN_THANKS: LazyString = _l("Thank you. We recorded your answer.")
 INFORMATION_THANKS: LazyString = _l(
     "Thank you. We added your message to your case and will tell you what happens next."
 )
+ANSWER_ADDED: LazyString = _l("Thank you. We added this to your answer.")
+TELL_WHY: LazyString = _l("Tell us why you decline, in one message.")
+PROPOSAL_ACCEPTED: LazyString = _l(
+    "Thank you. You accepted the remedy. We will tell you when it is done."
+)
+PROPOSAL_DECLINED: LazyString = _l("Thank you. We will talk with you about another remedy.")
+WHAT_IS_MISSING: LazyString = _l("What is missing? Tell us in one message.")
+MISSING_THANKS: LazyString = _l("Thank you. We told the team what is missing.")
+APPEAL_WHY: LazyString = _l("Why do you appeal the decision? Tell us in one message.")
+APPEAL_RECEIVED: LazyString = _l(
+    "Thank you. We have your appeal. Someone who did not take the decision will review it."
+)
+REOPENED: LazyString = _l("Thank you. We are working on it again.")
+STEP_CLOSED: LazyString = _l(
+    "This step is no longer open. For news, send %(status)s with your case number and PIN."
+)
 MEDIA_REFUSED: LazyString = _l(
     "We can receive photos, voice messages and PDF files only. Please send the rest as text."
 )
@@ -103,6 +119,16 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "status_outcome": STATUS_OUTCOME,
     "check_in_thanks": CHECK_IN_THANKS,
     "information_thanks": INFORMATION_THANKS,
+    "answer_added": ANSWER_ADDED,
+    "tell_why": TELL_WHY,
+    "proposal_accepted": PROPOSAL_ACCEPTED,
+    "proposal_declined": PROPOSAL_DECLINED,
+    "what_is_missing": WHAT_IS_MISSING,
+    "missing_thanks": MISSING_THANKS,
+    "appeal_why": APPEAL_WHY,
+    "appeal_received": APPEAL_RECEIVED,
+    "reopened": REOPENED,
+    "step_closed": STEP_CLOSED,
     "media_refused": MEDIA_REFUSED,
     "media_skipped": MEDIA_SKIPPED,
     "try_again": TRY_AGAIN,

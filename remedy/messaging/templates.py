@@ -4,7 +4,9 @@ Each template says what was decided, why when there is a reason, and what the
 person can do now. ``DISCREET`` replaces all of them when reprisal risk is
 recorded or identity is withheld: it only says there is news and how to hear
 it with the PIN. Placeholders: ``reference``, ``date`` (next deadline) and, for
-some, ``reason``.
+some, ``reason``; ``remedy`` (the remedy in plain words), and the words to send,
+``appeal`` and ``no``, in the reader's language. ``PHONE_TEMPLATES`` replace some on a
+phone: there, the person answers by SMS.
 """
 
 from __future__ import annotations
@@ -68,10 +70,11 @@ TEMPLATES: dict[str, LazyString] = {
         "Case %(reference)s: another body is better placed to help: %(referral)s. Why: %(reason)s."
     ),
     "check_in": _l(
-        "Case %(reference)s: was the promised remedy delivered? Reply 1 yes, 2 partly, 3 no."
+        "Case %(reference)s: was the promised remedy delivered? %(remedy)s "
+        "Reply 1 yes, 2 partly, 3 no."
     ),
     "follow_up": _l(
-        "Case %(reference)s: is the problem still solved? Reply 1 yes, 2 partly, 3 no."
+        "Case %(reference)s: is the problem still solved? %(remedy)s Reply 1 yes, 2 partly, 3 no."
     ),
     "remedied": _l("Case %(reference)s: you confirmed the remedy was delivered. Thank you."),
     "partly_remedied": _l(
@@ -83,7 +86,7 @@ TEMPLATES: dict[str, LazyString] = {
     ),
     "closed_unconfirmed": _l(
         "Case %(reference)s: we closed this part without your confirmation, because we had no "
-        "answer. Reply NO if the problem is not solved."
+        "answer. Reply %(no)s if the problem is not solved."
     ),
     "reopened": _l(
         "Case %(reference)s: you told us the problem came back. We are working on it again."
@@ -103,6 +106,28 @@ TEMPLATES: dict[str, LazyString] = {
         "file a new complaint."
     ),
     "delayed": _l("Case %(reference)s: we are late with your case. Sorry. We are working on it."),
+}
+
+# On a phone, the same steps say how to answer by SMS: the remedy itself and the numbers
+# to reply, or the keyword of an appeal in the reader's language (``appeal``).
+PHONE_TEMPLATES: dict[str, LazyString] = {
+    "remedy_proposed": _l(
+        "Case %(reference)s: we propose: %(remedy)s Answer by %(date)s. "
+        "Reply 1 to accept, 2 to decline."
+    ),
+    "rejected": _l(
+        "Case %(reference)s: we cannot take up your complaint. Why: %(reason)s. Another "
+        "body can help: %(referral)s. To appeal within %(appeal_days)s days, send %(appeal)s."
+    ),
+    "no_involvement": _l(
+        "Case %(reference)s: we found no link between the harm and our work. Why: "
+        "%(reason)s. Another body can help: %(referral)s. "
+        "To appeal within %(appeal_days)s days, send %(appeal)s."
+    ),
+    "resolved": _l(
+        "Case %(reference)s is closed. Result: %(outcome)s. "
+        "To appeal within %(appeal_days)s days, send %(appeal)s."
+    ),
 }
 
 DISCREET: LazyString = _l(

@@ -3,6 +3,7 @@
 from remedy.models.added_information import AddedInformation
 from remedy.models.api_token import ApiToken
 from remedy.models.appeal import Appeal, AppealResult
+from remedy.models.ask import Ask, AskKind
 from remedy.models.attachment import Attachment
 from remedy.models.audit_event import AuditChainHead, AuditEvent
 from remedy.models.check_in import Answer, CheckIn, CheckInPurpose, CheckInResponse
@@ -36,6 +37,8 @@ __all__ = [
     "ApiToken",
     "Appeal",
     "AppealResult",
+    "Ask",
+    "AskKind",
     "Attachment",
     "AuditChainHead",
     "AuditEvent",

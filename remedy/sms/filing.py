@@ -29,7 +29,15 @@ from remedy.messaging import sms_texts
 from remedy.models.conversation import Conversation
 from remedy.models.inbound_message import InboundMedia
 from remedy.sms.drafts import add_to_story, fire, offerable_draft
-from remedy.sms.keywords import Keyword, choice, fold, greeting_language, language_choice, yes_no
+from remedy.sms.keywords import (
+    Keyword,
+    choice,
+    done,
+    fold,
+    greeting_language,
+    language_choice,
+    yes_no,
+)
 from remedy.sms.turn import Turn, autoflush
 from remedy.workflows.conversation import CONVERSATION
 
@@ -147,7 +155,7 @@ def step(turn: Turn, conversation: Conversation) -> str:
 
 
 def tell(turn: Turn, conversation: Conversation) -> str:
-    if fold(turn.body) == "0":
+    if done(turn.body):
         if not conversation.description and not has_media(turn, conversation):
             return turn.say(sms_texts.NOTHING_YET)
         fire(conversation, "finish_story", turn.now)

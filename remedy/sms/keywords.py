@@ -1,12 +1,14 @@
-"""Keywords people type on a phone, in the five shipped languages.
+"""Recognising the words people type on a phone, in the five shipped languages.
 
-Every language has natural words for HELP, STATUS, STOP, START and LANG, and
-the English ones always work too. Matching forgives what phones and people do
-to words: any case, accents or none (``ARRÊT`` = ``ARRET``), Arabic letter
-variants and diacritics, punctuation around the word, Arabic-Indic or
-full-width digits. HELP, STOP and START count only as the whole message (so
-"stop" inside a story stops nothing, as with Twilio's own opt-out words);
-STATUS and LANG lead a message and take what follows.
+The catalogue itself (keywords, greetings, yes, no and done words) is
+:mod:`remedy.messaging.words`. Every language has natural words for HELP, STATUS,
+STOP, START, LANG and APPEAL, and the English ones always work too. Matching
+forgives what phones and people do to words: any case, accents or none
+(``ARRÊT`` = ``ARRET``), Arabic letter variants and diacritics, punctuation
+around the word, Arabic-Indic or full-width digits. HELP, STOP and START count
+only as the whole message (so "stop" inside a story stops nothing, as with
+Twilio's own opt-out words); STATUS, LANG and APPEAL lead a message and take
+what follows.
 
 A greeting in a known language ("HABARI", "BONJOUR", "HOLA", "مرحبا") as the
 first message of a conversation chooses that language and skips the menu.
@@ -14,100 +16,36 @@ first message of a conversation chooses that language and skips the menu.
 
 from __future__ import annotations
 
-import enum
-import unicodedata
 from dataclasses import dataclass
 
-LANGUAGE_ORDER = ("en", "fr", "es", "sw", "ar")
+from remedy.messaging.words import (
+    DONE_WORDS,
+    GREETINGS,
+    KEYWORDS,
+    LANGUAGE_NAMES,
+    LANGUAGE_ORDER,
+    NO_WORDS,
+    YES_WORDS,
+    Keyword,
+    fold,
+    primary,
+)
 
-
-class Keyword(enum.StrEnum):
-    HELP = "help"
-    STATUS = "status"
-    STOP = "stop"
-    START = "start"
-    LANG = "lang"
-
-
-# The first word of each language is the one the texts tell people to send.
-KEYWORDS: dict[Keyword, dict[str, tuple[str, ...]]] = {
-    Keyword.HELP: {
-        "en": ("HELP", "INFO"),
-        "fr": ("AIDE",),
-        "es": ("AYUDA",),
-        "sw": ("MSAADA", "SAIDIA"),
-        "ar": ("مساعدة",),
-    },
-    Keyword.STATUS: {
-        "en": ("STATUS",),
-        "fr": ("STATUT", "ÉTAT"),
-        "es": ("ESTADO",),
-        "sw": ("HALI",),
-        "ar": ("حالة",),
-    },
-    # The English ones are Twilio's own opt-out words, which Twilio acts on as well.
-    Keyword.STOP: {
-        "en": ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"),
-        "fr": ("ARRET", "ARRETER"),
-        "es": ("BAJA", "PARAR"),
-        "sw": ("SITISHA", "ACHA"),
-        "ar": ("توقف", "إيقاف"),
-    },
-    Keyword.START: {
-        "en": ("START", "UNSTOP"),
-        "fr": ("REPRENDRE",),
-        "es": ("ALTA",),
-        "sw": ("ANZA",),
-        "ar": ("ابدأ",),
-    },
-    Keyword.LANG: {
-        "en": ("LANG", "LANGUAGE"),
-        "fr": ("LANGUE",),
-        "es": ("IDIOMA",),
-        "sw": ("LUGHA",),
-        "ar": ("لغة",),
-    },
-}
-
-GREETINGS: dict[str, tuple[str, ...]] = {
-    "en": ("HELLO", "HI", "GOOD MORNING", "GOOD EVENING"),
-    "fr": ("BONJOUR", "SALUT", "BONSOIR"),
-    "es": ("HOLA", "BUENOS DIAS", "BUENAS TARDES", "BUENAS"),
-    "sw": ("HABARI", "JAMBO", "HUJAMBO", "HABARI YAKO", "SHIKAMOO"),
-    "ar": ("مرحبا", "أهلا", "السلام عليكم", "سلام"),
-}
-
-# A language may also be chosen by its code or its name, in itself or in English.
-LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
-    "en": ("EN", "ENGLISH", "ANGLAIS", "INGLES", "KIINGEREZA"),
-    "fr": ("FR", "FRANCAIS", "FRENCH", "FRANCES", "KIFARANSA"),
-    "es": ("ES", "ESPANOL", "SPANISH", "ESPAGNOL", "KIHISPANIA"),
-    "sw": ("SW", "KISWAHILI", "SWAHILI"),
-    "ar": ("AR", "العربية", "عربي", "ARABIC", "ARABE", "KIARABU"),
-}
-
-_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-_TATWEEL = "\u0640"
-
-
-def fold(text: str) -> str:
-    """The comparable form of a message: case, accents, letter variants, digits and
-    punctuation all folded away, words separated by single spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    decomposed = unicodedata.normalize("NFD", text)
-    kept = []
-    for char in decomposed:
-        category = unicodedata.category(char)
-        if category == "Mn" or char == _TATWEEL:
-            continue  # accents, Arabic diacritics, elongation
-        if category == "Nd":
-            kept.append(str(unicodedata.digit(char)))
-        elif category[0] in "LN":
-            kept.append(char)
-        else:
-            kept.append(" ")
-    return " ".join("".join(kept).translate(_ARABIC_LETTERS).split())
-
+__all__ = [
+    "KEYWORDS",
+    "Command",
+    "Keyword",
+    "choice",
+    "digits",
+    "done",
+    "fold",
+    "greeting_language",
+    "is_status",
+    "language_choice",
+    "parse_command",
+    "primary",
+    "yes_no",
+]
 
 _KEYWORD_INDEX: dict[str, tuple[Keyword, str]] = {}
 for _keyword, _by_language in KEYWORDS.items():
@@ -147,11 +85,6 @@ def parse_command(text: str) -> Command | None:
     return None
 
 
-def primary(keyword: Keyword, language: str) -> str:
-    """The word the texts in ``language`` tell people to send."""
-    return KEYWORDS[keyword].get(language, KEYWORDS[keyword]["en"])[0]
-
-
 def greeting_language(text: str) -> str | None:
     """The language of a greeting that is the whole message, else None."""
     return _GREETING_INDEX.get(fold(text))
@@ -165,11 +98,11 @@ def choice(text: str, count: int) -> int | None:
     return None
 
 
-# People answer "1 yes, 2 no" with the word too.
-YES_WORDS = frozenset(
-    fold(word) for word in ("YES", "Y", "OUI", "SÍ", "SI", "NDIYO", "NDIO", "نعم")
-)
-NO_WORDS = frozenset(fold(word) for word in ("NO", "N", "NON", "HAPANA", "لا"))
+def _folded(words: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    return frozenset(fold(word) for language in LANGUAGE_ORDER for word in words[language])
+
+
+_YES, _NO, _DONE = _folded(YES_WORDS), _folded(NO_WORDS), _folded(DONE_WORDS)
 
 
 def yes_no(text: str) -> bool | None:
@@ -178,11 +111,23 @@ def yes_no(text: str) -> bool | None:
     if picked is not None:
         return picked == 1
     folded = fold(text)
-    if folded in YES_WORDS:
+    if folded in _YES:
         return True
-    if folded in NO_WORDS:
+    if folded in _NO:
         return False
     return None
+
+
+def done(text: str) -> bool:
+    """The end of a story: 0, or a done word ("fini", "nimemaliza")."""
+    folded = fold(text)
+    return folded == "0" or folded in _DONE
+
+
+def is_status(text: str) -> bool:
+    """A reference and PIN sent without a keyword ("8548 7756 123456"): a STATUS request."""
+    folded = fold(text)
+    return len(digits(text)) == 14 and all(part.isdigit() for part in folded.split())
 
 
 def language_choice(text: str, languages: list[str]) -> str | None:

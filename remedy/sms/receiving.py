@@ -8,15 +8,13 @@ reply in the outbox:
 
 1. Keywords come first, in any of the five languages (HELP, STATUS <reference>
    <PIN>, STOP, START, LANG; Twilio's ``OptOutType`` counts as the keyword it
-   names). STOP and START are mirrored on the person. (STATUS settles the message,
-   its answer to a wrong PIN queued, before it checks the PIN, because counting a
-   wrong PIN commits at once.)
-2. A bare 1, 2 or 3 answers the person's open check-in, unless the conversation
-   is at a numbered menu.
-3. With no conversation under way, a message (not a greeting) from the number of
-   someone whose case waits for their answer (``awaiting_complainant``), asked by
-   SMS (not in discreet mode), is that answer: it is added to the case, as on the
-   web, and nothing about the case is said back.
+   names). STOP and START are mirrored on the person. A reference and PIN sent alone
+   count as STATUS. (STATUS settles the message, its answer to a wrong PIN queued,
+   before it checks the PIN, because counting a wrong PIN commits at once.)
+2. A message that answers what the number is being asked (the team's question, a
+   proposal, a check-in, an appeal or a reopening offered: :mod:`remedy.sms.asked`)
+   takes that step, before any filing conversation that spoke earlier than the ask.
+3. APPEAL with nothing asked appeals the number's own case that can be appealed.
 4. Anything else moves the filing conversation (``remedy.workflows.conversation``)
    on by one question; the last answer files the grievance through
    ``submit_grievance`` and the reply gives the reference and PIN.
@@ -29,9 +27,9 @@ STOP ends it; either way its draft stays for the team.
 Where each part lives: the inbox (storing, claiming, retrying, the reply's outbox
 row) in :mod:`remedy.sms.inbox`, the message and its checks in
 :mod:`remedy.sms.inbound`, what is known while handling it in :mod:`remedy.sms.turn`,
-keywords (1) in :mod:`remedy.sms.commands`, answers (2, 3) in
-:mod:`remedy.sms.answers`, the filing conversation (4) in :mod:`remedy.sms.filing`,
-expiry and PIN masking in :mod:`remedy.sms.upkeep`.
+keywords (1) in :mod:`remedy.sms.commands`, answers (2) in :mod:`remedy.sms.asked`,
+appeals (3) in :mod:`remedy.sms.appealing`, the filing conversation (4) in
+:mod:`remedy.sms.filing`, expiry and PIN masking in :mod:`remedy.sms.upkeep`.
 """
 
 from __future__ import annotations
@@ -41,13 +39,15 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.messaging import sms_texts
 from remedy.models.inbound_message import InboundMessage
-from remedy.sms.answers import ANSWERS, answer_awaiting_case, answer_open_check_in
+from remedy.sms.appealing import appeal_by_keyword
+from remedy.sms.asked import answer_ask
 from remedy.sms.commands import change_language, help_text, start, status, stop
-from remedy.sms.filing import NUMBERED_STATES, begin, step
+from remedy.sms.filing import begin, step
 from remedy.sms.inbound import MAX_MESSAGE, MEDIA_TYPES, InboundText, MediaItem
-from remedy.sms.keywords import Keyword, choice, greeting_language, parse_command
+from remedy.sms.keywords import Command, Keyword, fold, is_status, parse_command
 from remedy.sms.turn import Turn
 
 
@@ -80,7 +80,7 @@ def handle(inbound: InboundMessage, settle: Callable[[Turn, str, bool], None]) -
 
 def respond(turn: Turn) -> str:
     """The reply to one message, from the first of the handlers that takes it."""
-    for handler in (_refused, _keyword, _answer):
+    for handler in (_refused, _keyword, answer_ask, appeal_by_keyword):
         reply = handler(turn)
         if reply is not None:  # an empty reply (nothing said back) is a reply too
             return reply
@@ -115,6 +115,9 @@ def _keyword(turn: Turn) -> str | None:
     """STOP, START, HELP, STATUS or LANG, typed or as Twilio's ``OptOutType``."""
     opt_out = (turn.message.opt_out or "").strip().upper()
     command = parse_command(turn.body)
+    if command is None and is_status(turn.body):
+        # A reference and PIN alone: what else could they be for?
+        command = Command(Keyword.STATUS, settings().default_language, fold(turn.body))
     if command is not None:
         turn.command_language = command.language
     keyword = command.keyword if command is not None else None
@@ -131,17 +134,4 @@ def _keyword(turn: Turn) -> str | None:
         return status(turn, command)
     if command is not None and command.keyword is Keyword.LANG:
         return change_language(turn, command)
-    return None
-
-
-def _answer(turn: Turn) -> str | None:
-    """A bare number answering an open check-in, or the answer a waiting case asked for."""
-    answer = choice(turn.body, len(ANSWERS)) if not turn.message.media else None
-    at_menu = turn.conversation is not None and turn.conversation.state in NUMBERED_STATES
-    if answer is not None and not at_menu:
-        answered = answer_open_check_in(turn, ANSWERS[answer])
-        if answered is not None:
-            return answered
-    if turn.conversation is None and greeting_language(turn.body) is None:
-        return answer_awaiting_case(turn)
     return None

@@ -1,7 +1,7 @@
 """One message being handled: what is known about the sender, the number's open
 conversation, the reader's language, and the message's own record.
 
-The handlers (:mod:`remedy.sms.commands`, :mod:`remedy.sms.answers`,
+The handlers (:mod:`remedy.sms.commands`, :mod:`remedy.sms.asked`,
 :mod:`remedy.sms.filing`) each take the :class:`Turn` and return the reply;
 :mod:`remedy.sms.receiving` chooses between them.
 """

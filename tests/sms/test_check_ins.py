@@ -22,20 +22,25 @@ def verifying(scenario: Scenario) -> tuple[InvolvementTrack, str]:
 
 
 @pytest.mark.parametrize(
-    ("typed", "answer", "state"),
+    ("typed", "answer", "state", "asked_next"),
     [
-        ("1", Answer.YES, "remedied"),
-        ("2", Answer.PARTLY, "partly_remedied"),
-        ("3", Answer.NO, "implementing"),
+        ("1", Answer.YES, "remedied", ""),
+        ("2", Answer.PARTLY, "partly_remedied", " What is missing? Tell us in one message."),
+        ("3", Answer.NO, "implementing", " What is missing? Tell us in one message."),
     ],
 )
 def test_the_number_answers_the_open_check_in(
-    client: FlaskClient, scenario: Scenario, typed: str, answer: Answer, state: str
+    client: FlaskClient,
+    scenario: Scenario,
+    typed: str,
+    answer: Answer,
+    state: str,
+    asked_next: str,
 ) -> None:
     track, number = verifying(scenario)
     (check_in,) = scenario.open_check_ins(track)
     phone = Phone(client, number)
-    assert phone.send(typed) == rendered(sms_texts.CHECK_IN_THANKS, "en")
+    assert phone.send(typed) == rendered(sms_texts.CHECK_IN_THANKS, "en") + asked_next
     assert check_in.response is not None
     assert check_in.response.answer is answer
     assert track.state == state

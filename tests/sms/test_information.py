@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.messaging import sms_texts
-from remedy.models import Grievance
+from remedy.models import Ask, Grievance
 from remedy.models.added_information import AddedInformation
+from remedy.models.types import utcnow
 from tests.sms.conftest import Phone, a_number, handle_inbox, rendered, replies_to
 from tests.workflows.scenarios import Scenario
 
@@ -92,15 +95,30 @@ def test_another_number_cannot_answer(client: FlaskClient, scenario: Scenario) -
     assert grievance.state == "awaiting_complainant"
 
 
-def test_once_answered_the_next_message_is_an_ordinary_one(
+def test_a_follow_up_sentence_joins_the_answer(client: FlaskClient, scenario: Scenario) -> None:
+    """People send an answer in several messages: the next ones join it, not a new draft."""
+    grievance, phone = awaiting_answer(scenario, client)
+    phone.send(ANSWER)
+
+    reply = phone.send("It also blocks the cattle.")
+
+    assert reply == rendered(sms_texts.ANSWER_ADDED, "en")
+    assert added_to(grievance) == [f"{ANSWER}\nIt also blocks the cattle."]
+    assert phone.conversations() == []
+
+
+def test_after_the_answer_window_a_message_is_an_ordinary_one(
     client: FlaskClient, scenario: Scenario
 ) -> None:
     grievance, phone = awaiting_answer(scenario, client)
     phone.send(ANSWER)
+    for ask in db.session.scalars(select(Ask)):
+        ask.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
 
     reply = phone.send("Another problem: the trucks broke our water pipe.")
 
-    assert reply != rendered(sms_texts.INFORMATION_THANKS, "en")
+    assert reply != rendered(sms_texts.ANSWER_ADDED, "en")
     assert added_to(grievance) == [ANSWER]
     assert phone.open_conversation() is not None
 

@@ -170,3 +170,14 @@ def test_a_person_registered_without_a_phone_can_still_hear_by_sms(new_phone: An
     stranger: Phone = new_phone()
     reply = stranger.send(f"ESTADO {submitted.grievance.reference} {submitted.pin}")
     assert reply == expected_status(submitted.grievance, "es")
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "sw", "ar"])
+def test_a_reference_and_pin_alone_count_as_status(phone: Phone, language: str) -> None:
+    """What else would "8548 7756 123456" be for? Not the start of a complaint."""
+    filed = file_by_phone(phone, language)
+
+    reply = phone.send(f"{display(filed.reference)} {filed.pin}")
+
+    assert reply == expected_status(filed.grievance, language)
+    assert phone.open_conversation() is None

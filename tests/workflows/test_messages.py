@@ -30,7 +30,8 @@ from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
 from remedy.messaging.sms_texts import phone_date
-from remedy.messaging.templates import DISCREET, STAFF_TEMPLATES, TEMPLATES
+from remedy.messaging.templates import DISCREET, PHONE_TEMPLATES, STAFF_TEMPLATES, TEMPLATES
+from remedy.messaging.words import NO_WORDS, Keyword, first_word, primary
 from remedy.models import (
     Answer,
     Channel,
@@ -61,6 +62,9 @@ VALUES_PASSED: dict[str, frozenset[str]] = {
     "no_involvement": frozenset({"date", "reason", "referral"}),
     "referred": frozenset({"date", "reason", "referral"}),
     "info_requested": frozenset({"date", "question"}),
+    "remedy_proposed": frozenset({"date", "remedy"}),
+    "check_in": frozenset({"date", "remedy"}),
+    "follow_up": frozenset({"date", "remedy"}),
     "resolved": frozenset({"date", "outcome"}),
     "appeal_upheld": frozenset({"date", "reason"}),
     "appeal_overturned": frozenset({"date", "reason"}),
@@ -76,6 +80,7 @@ SAMPLE: dict[str, Any] = {
     "reason": "Outside our operations.",
     "referral": "Labour inspectorate (0800 123 456)",
     "question": "Where exactly is the fence?",
+    "remedy": "Stopping the harm: Remove the fence.",
     "outcome": Outcome.PARTLY_REMEDIED,
     "state": "Screening",
     "appeal_days": 30,
@@ -296,9 +301,9 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[dict[str, Any]]]
     seen: dict[str, list[dict[str, Any]]] = {}
     real = notify.render
 
-    def spy(template_key: str, language: str, discreet: bool, values: dict[str, Any]) -> str:
+    def spy(template_key: str, language: str, discreet: bool, values: Any, **how: Any) -> str:
         seen.setdefault(template_key, []).append(dict(values))
-        return real(template_key, language, discreet, values)
+        return real(template_key, language, discreet, values, **how)
 
     monkeypatch.setattr(notify, "render", spy)
     return seen
@@ -369,8 +374,9 @@ def pseudo_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
 APPEAL_DAYS = 30  # REMEDY_APPEAL_WINDOW_DAYS' default, which the messages quote
 
 
-def expected_body(template: str, language: str, values: dict[str, Any]) -> str:
-    """The template as gettext gives it in ``language``, filled as the recipient reads it."""
+def expected_body(template: str, language: str, values: dict[str, Any], phone: bool = False) -> str:
+    """The template as gettext gives it in ``language``, filled as the recipient reads it
+    (on a phone, in the wording that says how to answer by SMS)."""
     with force_locale(language):
         shown = {
             key: phone_date(value, language)
@@ -380,7 +386,9 @@ def expected_body(template: str, language: str, values: dict[str, Any]) -> str:
             else value
             for key, value in values.items()
         }
-        return str(TEMPLATES[template]) % {"appeal_days": APPEAL_DAYS, **shown}
+        wording = (PHONE_TEMPLATES.get(template) if phone else None) or TEMPLATES[template]
+        words = {"appeal": primary(Keyword.APPEAL, language), "no": first_word(NO_WORDS, language)}
+        return str(wording) % {"appeal_days": APPEAL_DAYS, **words, **shown}
 
 
 def multilingual_case(
@@ -436,7 +444,8 @@ def test_each_recipient_reads_their_own_language(
         assert {key: m.language for key, m in messages.items()} == languages
         for key, message in messages.items():
             language = languages[key]
-            assert message.body == expected_body(template, language, values)
+            phone = message.channel in notify.PHONE_CHANNELS
+            assert message.body == expected_body(template, language, values, phone)
             marks = re.findall(r"\[(\w+)\]", message.body)
             assert set(marks) <= {language}, message.body
             assert bool(marks) is (language != "en"), message.body
@@ -579,7 +588,8 @@ def test_the_values_table_names_every_template() -> None:
     assert set(VALUES_PASSED) == set(TEMPLATES)
     assert set(STAFF_VALUES_PASSED) == set(STAFF_TEMPLATES)
     for key, template in TEMPLATES.items():
-        used = set(PLACEHOLDER.findall(str(template))) - {"reference", "appeal_days"}
+        # The words to send are the reader's own, filled by render.
+        used = set(PLACEHOLDER.findall(str(template))) - {"reference", "appeal_days", "no"}
         assert used <= VALUES_PASSED[key], f"{key} needs {used - VALUES_PASSED[key]}"
 
 

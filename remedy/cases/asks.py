@@ -1,0 +1,161 @@
+"""What each phone number is being asked right now, so that its answer by SMS reaches
+the step it answers (see :class:`remedy.models.ask.Ask`).
+
+A message queued to a person's phone with a template that asks something opens an
+ask: the team's question, a proposal, a check-in, an appeal offered, a reopening
+offered. A newer ask of the same kind for the same case supersedes the older one.
+Each ask expires at the decision's own deadline (the date to answer, the appeal or
+monitoring window), else after a setting. The SMS dialogue opens its own follow-up
+asks ("Tell us why", "What is missing?") through :func:`open_ask`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from remedy.core.extensions import db
+from remedy.core.settings import settings
+from remedy.models.ask import Ask, AskKind
+from remedy.models.check_in import CheckIn
+from remedy.models.grievance import Grievance
+from remedy.models.involvement_track import InvolvementTrack
+from remedy.models.outbox_message import OutboxMessage
+from remedy.models.person import Person
+from remedy.models.types import utcnow
+
+# The templates that ask the person something, and what they ask.
+ASKING_TEMPLATES: dict[str, AskKind] = {
+    "info_requested": AskKind.QUESTION,
+    "remedy_proposed": AskKind.PROPOSAL,
+    "check_in": AskKind.CHECK_IN,
+    "follow_up": AskKind.CHECK_IN,
+    "rejected": AskKind.APPEAL,
+    "no_involvement": AskKind.APPEAL,
+    "resolved": AskKind.APPEAL,
+    "closed_unconfirmed": AskKind.REOPEN,
+}
+
+
+def open_ask(
+    kind: AskKind,
+    phone_hash: str,
+    *,
+    grievance: Grievance | None = None,
+    person_id: int | None = None,
+    track: InvolvementTrack | None = None,
+    check_in: CheckIn | None = None,
+    outbox: OutboxMessage | None = None,
+    expires_at: datetime | None = None,
+    held_text: str | None = None,
+    unlocked_until: datetime | None = None,
+    now: datetime | None = None,
+) -> Ask:
+    """Ask ``phone_hash`` something now; the same question about the same case before is
+    superseded."""
+    now = now or utcnow()
+    supersede(kind, [phone_hash], grievance.id if grievance else None, now)
+    ask = Ask(
+        kind=kind,
+        phone_hash=phone_hash,
+        person_id=person_id,
+        grievance=grievance,
+        track=track,
+        check_in=check_in,
+        outbox_message=outbox,
+        opened_at=now,
+        expires_at=expires_at or now + settings().asks.reply_window,
+        held_text=held_text,
+        unlocked_until=unlocked_until,
+    )
+    db.session.add(ask)
+    return ask
+
+
+def follow_up(asked: Ask, kind: AskKind, now: datetime, held_text: str | None = None) -> Ask:
+    """The dialogue's next question about the same step ("Tell us why")."""
+    return open_ask(
+        kind,
+        asked.phone_hash,
+        grievance=asked.grievance,
+        person_id=asked.person_id,
+        track=asked.track,
+        check_in=asked.check_in,
+        held_text=held_text,
+        unlocked_until=asked.unlocked_until,
+        now=now,
+    )
+
+
+def supersede(kind: AskKind, hashes: list[str], grievance_id: int | None, now: datetime) -> None:
+    query = select(Ask).where(Ask.kind == kind, Ask.phone_hash.in_(hashes), Ask.closed_at.is_(None))
+    if grievance_id is not None:
+        query = query.where(Ask.grievance_id == grievance_id)
+    for older in db.session.scalars(query):
+        close(older, "superseded", now)
+
+
+def close(ask: Ask, outcome: str, now: datetime | None = None) -> None:
+    ask.closed_at = now or utcnow()
+    ask.outcome = outcome
+
+
+def open_asks(hashes: list[str], now: datetime) -> list[Ask]:
+    """The number's open, unexpired asks, newest first."""
+    return list(
+        db.session.scalars(
+            select(Ask)
+            .where(Ask.phone_hash.in_(hashes), Ask.closed_at.is_(None), Ask.expires_at > now)
+            .order_by(Ask.opened_at.desc(), Ask.id.desc())
+        )
+    )
+
+
+def deadline(
+    kind: AskKind,
+    grievance: Grievance,
+    track: InvolvementTrack | None,
+    check_in: CheckIn | None,
+    now: datetime,
+) -> datetime:
+    """Until when the answer counts: the decision's own deadline where there is one."""
+    config = settings()
+    found: datetime | None = None
+    if kind is AskKind.QUESTION:
+        found = grievance.due_at
+    elif kind is AskKind.PROPOSAL and track is not None:
+        found = track.due_at
+    elif kind is AskKind.CHECK_IN:
+        found = check_in.closes_at if check_in is not None else now + config.check_in_window
+    elif kind is AskKind.APPEAL:
+        found = (grievance.decided_at or now) + config.appeal_window
+    elif kind is AskKind.REOPEN and track is not None:
+        found = (track.ended_at or now) + config.monitoring_window
+    return found if found is not None and found > now else now + config.asks.reply_window
+
+
+def asked_by(
+    template_key: str,
+    message: OutboxMessage,
+    person: Person,
+    grievance: Grievance,
+    track: InvolvementTrack | None = None,
+    check_in: CheckIn | None = None,
+) -> Ask | None:
+    """The ask a message to a person's phone opens, when its template asks something."""
+    kind = ASKING_TEMPLATES.get(template_key)
+    if kind is None or person.phone_hash is None:
+        return None
+    now = utcnow()
+    return open_ask(
+        kind,
+        person.phone_hash,
+        grievance=grievance,
+        person_id=person.id,
+        track=track,
+        check_in=check_in,
+        outbox=message,
+        expires_at=deadline(kind, grievance, track, check_in, now),
+        now=now,
+    )
