@@ -53,7 +53,9 @@ def settle(turn: Turn, reply: str, final: bool) -> None:
         if queued is not None and queued.status == MessageStatus.PENDING:
             db.session.delete(queued)
         return
-    available_at = utcnow() if final else utcnow() + PROVISIONAL_HOLD
+    # The reply goes out before anything the message caused (a workflow's message to the
+    # same phone, queued during the turn): it is due from the moment the turn began.
+    available_at = turn.now if final else utcnow() + PROVISIONAL_HOLD
     template = PIN_REPLY_TEMPLATE if inbound.reply_holds_pin else REPLY_TEMPLATE
     if queued is None:
         conversation = turn.conversation
