@@ -83,7 +83,7 @@ translations: $(VENV)/.dev-installed
 
 # docs/sms.md's transcripts, made again by running a whole case by SMS in each language.
 docs-sms: $(VENV)/.dev-installed compile-translations
-	REMEDY_WRITE_DOCS=1 $(BIN)/pytest -q -p no:xdist -p no:cacheprovider tests/sms/test_transcripts.py
+	REMEDY_WRITE_DOCS=1 $(BIN)/pytest -q -n 0 -p no:cacheprovider tests/sms/test_transcripts.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules
