@@ -112,6 +112,46 @@ def open_asks(hashes: list[str], now: datetime) -> list[Ask]:
     )
 
 
+def pending_for(grievance: Grievance, now: datetime) -> Ask | None:
+    """The newest step the case waits for from its people by phone (a question not
+    answered yet, a proposal, a check-in, an appeal or reopening offered)."""
+    return db.session.scalar(
+        select(Ask)
+        .where(
+            Ask.grievance_id == grievance.id,
+            Ask.kind.in_(ASKING_TEMPLATES.values()),
+            Ask.added_information_id.is_(None),
+            Ask.closed_at.is_(None),
+            Ask.expires_at > now,
+        )
+        .order_by(Ask.opened_at.desc(), Ask.id.desc())
+        .limit(1)
+    )
+
+
+def unlock(ask: Ask, phone_hash: str, now: datetime) -> Ask:
+    """STATUS with the PIN: the number that gave it may answer the ask for a while, as if
+    the case were not discreet (a number other than the one asked gets its own copy)."""
+    until = now + settings().asks.unlock_window
+    if ask.phone_hash == phone_hash:
+        ask.unlocked_until = until
+        return ask
+    copy = open_ask(
+        ask.kind,
+        phone_hash,
+        grievance=ask.grievance,
+        person_id=ask.person_id,
+        track=ask.track,
+        check_in=ask.check_in,
+        expires_at=ask.expires_at,
+        held_text=ask.held_text,
+        unlocked_until=until,
+        now=now,
+    )
+    copy.outbox_message = ask.outbox_message
+    return copy
+
+
 def deadline(
     kind: AskKind,
     grievance: Grievance,
@@ -142,8 +182,10 @@ def asked_by(
     grievance: Grievance,
     track: InvolvementTrack | None = None,
     check_in: CheckIn | None = None,
+    held_text: str | None = None,
 ) -> Ask | None:
-    """The ask a message to a person's phone opens, when its template asks something."""
+    """The ask a message to a person's phone opens, when its template asks something.
+    ``held_text``: the words a discreet phone was not sent, for STATUS to show."""
     kind = ASKING_TEMPLATES.get(template_key)
     if kind is None or person.phone_hash is None:
         return None
@@ -157,5 +199,6 @@ def asked_by(
         check_in=check_in,
         outbox=message,
         expires_at=deadline(kind, grievance, track, check_in, now),
+        held_text=held_text,
         now=now,
     )

@@ -246,7 +246,10 @@ def _queue(
     )
     db.session.add(message)
     if phone and recipient.person is not None:
-        asked_by(template_key, message, recipient.person, grievance, track, check_in)
+        # A discreet phone keeps the words, encrypted, for STATUS with the PIN to show.
+        words = render(template_key, recipient.language, False, base, phone=True)
+        held = words if discreet else None
+        asked_by(template_key, message, recipient.person, grievance, track, check_in, held)
     return message
 
 

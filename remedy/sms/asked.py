@@ -20,7 +20,8 @@ from collections.abc import Callable
 
 from remedy.cases import asks
 from remedy.cases.check_ins import answer_check_in, reopen_unconfirmed, tell_what_is_missing
-from remedy.cases.intake import extend_information, provide_information
+from remedy.cases.intake import provide_information
+from remedy.cases.phone_information import extend_information
 from remedy.cases.tracks import accept_proposal, decline_proposal
 from remedy.cases.triggers import allowed_transitions
 from remedy.core.actors import Actor
@@ -34,6 +35,7 @@ from remedy.sms.appealing import answer_appeal, answer_appeal_reason
 from remedy.sms.asked_steps import actor_of, take
 from remedy.sms.keywords import choice, greeting_language, yes_no
 from remedy.sms.turn import Turn, autoflush
+from remedy.sms.unclear import answer_which_case
 from remedy.workflows.states import IntakeState
 
 Handler = Callable[[Turn, Ask], "str | None"]
@@ -56,7 +58,10 @@ def answer_ask(turn: Turn) -> str | None:
 
 
 def phone_may_answer(ask: Ask, turn: Turn) -> bool:
-    """A discreet case's phone heard only that there is news: its asks wait for STATUS."""
+    """A discreet case's phone heard only that there is news: its asks wait for STATUS
+    (the number's own unclear message excepted)."""
+    if ask.kind is AskKind.WHICH_CASE:
+        return True
     if ask.grievance is None or not ask.grievance.discreet_messages:
         return True
     return ask.unlocked_until is not None and ask.unlocked_until > turn.now
@@ -213,6 +218,6 @@ HANDLERS: dict[AskKind, Handler] = {
     AskKind.APPEAL: answer_appeal,
     AskKind.APPEAL_REASON: answer_appeal_reason,
     AskKind.REOPEN: _reopen,
-    AskKind.WHICH_CASE: _not_yet,
+    AskKind.WHICH_CASE: answer_which_case,
     AskKind.CONSENT: _not_yet,
 }

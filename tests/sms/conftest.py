@@ -19,7 +19,7 @@ from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
 from remedy.core.extensions import db
-from remedy.models import Conversation, Grievance, InboundMessage
+from remedy.models import AddedInformation, Conversation, Grievance, InboundMessage
 from remedy.models.types import keyring
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, fake_twilio
 
@@ -185,3 +185,15 @@ def file_by_phone(
     assert match, reply
     (grievance,) = phone.grievances()
     return Filed(grievance, match.group(1).replace(" ", ""), match.group(2), reply)
+
+
+def added_to(grievance: Grievance) -> list[str]:
+    """The information added to the case after filing, oldest first."""
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(AddedInformation.text)
+            .where(AddedInformation.grievance_id == grievance.id)
+            .order_by(AddedInformation.id)
+        )
+    )

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from remedy.cases import intake, tracks
 from remedy.core.extensions import db
+from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
 from remedy.messaging import sms_texts
 from remedy.models import (
-    AddedInformation,
     Answer,
     Grievance,
     InvolvementTrack,
@@ -25,7 +25,7 @@ from remedy.models import (
     RemedyType,
     TrackKind,
 )
-from tests.sms.conftest import GREETINGS, Phone, a_number, rendered
+from tests.sms.conftest import GREETINGS, Phone, a_number, added_to, rendered
 from tests.workflows.scenarios import Scenario
 
 LANGUAGES = ("en", "fr", "es", "sw", "ar")
@@ -254,11 +254,7 @@ def test_the_answer_reaches_the_case_while_a_draft_is_open(person: Person) -> No
     assert QUESTION in person.texts(grievance, "info_requested")[0]
     assert reply == person.says(sms_texts.INFORMATION_THANKS)
     assert more == person.says(sms_texts.ANSWER_ADDED)
-    db.session.expire_all()
-    added = db.session.scalars(
-        select(AddedInformation.text).where(AddedInformation.grievance_id == grievance.id)
-    ).all()
-    assert added == [f"{ANSWER}\n{MORE}"]
+    assert added_to(grievance) == [f"{ANSWER}\n{MORE}"]
     refreshed(grievance)
     assert grievance.state == "screening"
     draft = person.phone.open_conversation()
@@ -348,4 +344,4 @@ def test_a_proposal_answered_on_the_web_leaves_the_number_free(
     reply = person.phone.send("1")
 
     assert reply != person.says(sms_texts.PROPOSAL_ACCEPTED)
-    assert person.phone.open_conversation() is not None
+    assert reply == person.says(sms_texts.WHICH_CASE, reference=display(track.grievance.reference))
