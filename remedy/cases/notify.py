@@ -28,7 +28,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from remedy.cases.asks import asked_by
+from remedy.cases.asks import ASKING_TEMPLATES, asked_by
 from remedy.cases.representation import mandates_receiving_messages
 from remedy.core.extensions import db
 from remedy.core.references import display
@@ -247,8 +247,11 @@ def _queue(
     db.session.add(message)
     if phone and recipient.person is not None:
         # A discreet phone keeps the words, encrypted, for STATUS with the PIN to show.
-        words = render(template_key, recipient.language, False, base, phone=True)
-        held = words if discreet else None
+        held = (
+            render(template_key, recipient.language, False, base, phone=True)
+            if discreet and template_key in ASKING_TEMPLATES
+            else None
+        )
         asked_by(template_key, message, recipient.person, grievance, track, check_in, held)
     return message
 

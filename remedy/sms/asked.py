@@ -33,7 +33,7 @@ from remedy.models.ask import Ask, AskKind
 from remedy.models.check_in import Answer, CheckIn
 from remedy.sms.appealing import answer_appeal, answer_appeal_reason
 from remedy.sms.asked_steps import actor_of, take
-from remedy.sms.keywords import choice, greeting_language, yes_no
+from remedy.sms.keywords import choice, done, greeting_language, yes_no
 from remedy.sms.turn import Turn, autoflush
 from remedy.sms.unclear import answer_which_case
 from remedy.workflows.states import IntakeState
@@ -100,12 +100,19 @@ def _question(turn: Turn, ask: Ask) -> str | None:
 
 def _more_of_the_answer(turn: Turn, ask: Ask, actor: Actor) -> str | None:
     added = db.session.get(AddedInformation, ask.added_information_id)
-    if added is None:
+    if added is None or _for_the_draft(turn):
         return None
     if turn.body and not take(turn, ask, lambda: extend_information(actor, added, turn.body)):
         return None
     turn.answered_grievance_id = added.grievance_id
     return turn.say(sms_texts.ANSWER_ADDED)
+
+
+def _for_the_draft(turn: Turn) -> bool:
+    """A draft is open and this is one of its answers (0, a done word, a menu number)."""
+    body = turn.body
+    answers_draft = done(body) or choice(body, 3) is not None or yes_no(body) is not None
+    return turn.conversation is not None and answers_draft
 
 
 # A proposal --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ and the one reply they get. One test per finding of issue 11."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -12,6 +13,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from remedy.cases import intake, tracks
+from remedy.cases.deadlines import run_deadlines
 from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
@@ -345,3 +347,38 @@ def test_a_proposal_answered_on_the_web_leaves_the_number_free(
 
     assert reply != person.says(sms_texts.PROPOSAL_ACCEPTED)
     assert reply == person.says(sms_texts.WHICH_CASE, reference=display(track.grievance.reference))
+
+
+def test_after_the_answer_the_draft_still_takes_its_own_answers(
+    scenario: Scenario, client: FlaskClient
+) -> None:
+    """The answer window takes more words for the team, not the 0 that ends the draft."""
+    person = Person(scenario, Phone(client, a_number()), "en")
+    grievance = scenario.file(**person.form)
+    person.phone.send("HELLO")
+    person.phone.send("Something else: the trucks are too fast.")
+    intake.request_info(scenario.handler, grievance, QUESTION)
+    person.phone.send(ANSWER)
+
+    assert person.phone.send("0") == person.says(sms_texts.WHERE)
+    assert added_to(grievance) == [ANSWER]
+
+
+def test_a_follow_up_is_answered_by_sms_and_a_no_reopens(
+    scenario: Scenario, client: FlaskClient
+) -> None:
+    """Months later: "is the problem still solved?" names the remedy; Hapana reopens it."""
+    person = Person(scenario, Phone(client, a_number()), "sw")
+    track = verifying(person)
+    scenario.answer_all(track, Answer.YES)
+    assert track.ended_at is not None
+    run_deadlines(track.ended_at + timedelta(days=30, minutes=1))
+
+    (text,) = person.texts(track.grievance, "follow_up")
+    reply = person.phone.send("Hapana")
+
+    assert f"{person.remedy_label}: Remove the fence." in text
+    assert reply.endswith(person.says(sms_texts.WHAT_IS_MISSING))
+    refreshed(track)
+    assert track.state == "implementing"
+    assert track.grievance.state == "in_remedy"
