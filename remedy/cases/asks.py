@@ -55,7 +55,7 @@ def open_ask(
     """Ask ``phone_hash`` something now; the same question about the same case before is
     superseded."""
     now = now or utcnow()
-    supersede(kind, [phone_hash], grievance.id if grievance else None, now)
+    supersede(kind, [phone_hash], grievance.id if grievance else None, track, now)
     ask = Ask(
         kind=kind,
         phone_hash=phone_hash,
@@ -88,10 +88,22 @@ def follow_up(asked: Ask, kind: AskKind, now: datetime, held_text: str | None = 
     )
 
 
-def supersede(kind: AskKind, hashes: list[str], grievance_id: int | None, now: datetime) -> None:
+def supersede(
+    kind: AskKind,
+    hashes: list[str],
+    grievance_id: int | None,
+    track: InvolvementTrack | None,
+    now: datetime,
+) -> None:
+    """Close the same question put before about the same case (and track: each track's
+    proposal or check-in is a question of its own)."""
     query = select(Ask).where(Ask.kind == kind, Ask.phone_hash.in_(hashes), Ask.closed_at.is_(None))
     if grievance_id is not None:
         query = query.where(Ask.grievance_id == grievance_id)
+    if track is not None:
+        query = query.where(Ask.track_id == track.id)
+    else:
+        query = query.where(Ask.track_id.is_(None))
     for older in db.session.scalars(query):
         close(older, "superseded", now)
 

@@ -382,3 +382,19 @@ def test_a_follow_up_is_answered_by_sms_and_a_no_reopens(
     refreshed(track)
     assert track.state == "implementing"
     assert track.grievance.state == "in_remedy"
+
+
+def test_each_tracks_proposal_is_answered_in_turn(scenario: Scenario, client: FlaskClient) -> None:
+    """Two organisations propose: each proposal is its own question, newest first."""
+    person = Person(scenario, Phone(client, a_number()), "fr")
+    _, both = scenario.in_remedy(TrackKind.CAUSE, TrackKind.CAUSE, **person.form)
+    for track in both:
+        scenario.propose(track)
+
+    first = person.phone.send("1")
+    second = person.phone.send("oui")
+
+    assert first == second == person.says(sms_texts.PROPOSAL_ACCEPTED)
+    for track in both:
+        refreshed(track)
+        assert track.state == "implementing"
