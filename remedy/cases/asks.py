@@ -55,7 +55,7 @@ def open_ask(
     """Ask ``phone_hash`` something now; the same question about the same case before is
     superseded."""
     now = now or utcnow()
-    supersede(kind, [phone_hash], grievance.id if grievance else None, now)
+    supersede(kind, [phone_hash], grievance.id if grievance else None, track, now)
     ask = Ask(
         kind=kind,
         phone_hash=phone_hash,
@@ -88,10 +88,22 @@ def follow_up(asked: Ask, kind: AskKind, now: datetime, held_text: str | None = 
     )
 
 
-def supersede(kind: AskKind, hashes: list[str], grievance_id: int | None, now: datetime) -> None:
+def supersede(
+    kind: AskKind,
+    hashes: list[str],
+    grievance_id: int | None,
+    track: InvolvementTrack | None,
+    now: datetime,
+) -> None:
+    """Close the same question put before about the same case (and track: each track's
+    proposal or check-in is a question of its own)."""
     query = select(Ask).where(Ask.kind == kind, Ask.phone_hash.in_(hashes), Ask.closed_at.is_(None))
     if grievance_id is not None:
         query = query.where(Ask.grievance_id == grievance_id)
+    if track is not None:
+        query = query.where(Ask.track_id == track.id)
+    else:
+        query = query.where(Ask.track_id.is_(None))
     for older in db.session.scalars(query):
         close(older, "superseded", now)
 
@@ -110,6 +122,46 @@ def open_asks(hashes: list[str], now: datetime) -> list[Ask]:
             .order_by(Ask.opened_at.desc(), Ask.id.desc())
         )
     )
+
+
+def pending_for(grievance: Grievance, now: datetime) -> Ask | None:
+    """The newest step the case waits for from its people by phone (a question not
+    answered yet, a proposal, a check-in, an appeal or reopening offered)."""
+    return db.session.scalar(
+        select(Ask)
+        .where(
+            Ask.grievance_id == grievance.id,
+            Ask.kind.in_(ASKING_TEMPLATES.values()),
+            Ask.added_information_id.is_(None),
+            Ask.closed_at.is_(None),
+            Ask.expires_at > now,
+        )
+        .order_by(Ask.opened_at.desc(), Ask.id.desc())
+        .limit(1)
+    )
+
+
+def unlock(ask: Ask, phone_hash: str, now: datetime) -> Ask:
+    """STATUS with the PIN: the number that gave it may answer the ask for a while, as if
+    the case were not discreet (a number other than the one asked gets its own copy)."""
+    until = now + settings().asks.unlock_window
+    if ask.phone_hash == phone_hash:
+        ask.unlocked_until = until
+        return ask
+    copy = open_ask(
+        ask.kind,
+        phone_hash,
+        grievance=ask.grievance,
+        person_id=ask.person_id,
+        track=ask.track,
+        check_in=ask.check_in,
+        expires_at=ask.expires_at,
+        held_text=ask.held_text,
+        unlocked_until=until,
+        now=now,
+    )
+    copy.outbox_message = ask.outbox_message
+    return copy
 
 
 def deadline(
@@ -142,8 +194,10 @@ def asked_by(
     grievance: Grievance,
     track: InvolvementTrack | None = None,
     check_in: CheckIn | None = None,
+    held_text: str | None = None,
 ) -> Ask | None:
-    """The ask a message to a person's phone opens, when its template asks something."""
+    """The ask a message to a person's phone opens, when its template asks something.
+    ``held_text``: the words a discreet phone was not sent, for STATUS to show."""
     kind = ASKING_TEMPLATES.get(template_key)
     if kind is None or person.phone_hash is None:
         return None
@@ -157,5 +211,6 @@ def asked_by(
         check_in=check_in,
         outbox=message,
         expires_at=deadline(kind, grievance, track, check_in, now),
+        held_text=held_text,
         now=now,
     )

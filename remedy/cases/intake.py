@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from remedy.audit import log as audit
 from remedy.cases import check_in_rounds
-from remedy.cases.policy import is_complainant, party_includes
+from remedy.cases.policy import party_includes
 from remedy.cases.referrals import describe, get_mechanism, record_referral
 from remedy.cases.triggers import fire, policy_for, start_in
 from remedy.core.actors import SYSTEM, Actor
@@ -131,22 +131,6 @@ def provide_information(actor: Actor, grievance: Grievance, information: str) ->
         grievance.updated_at = utcnow()
         audit.record(actor, "grievance.add_information", "grievance", grievance.reference)
     return added
-
-
-@transactional
-def extend_information(actor: Actor, added: AddedInformation, more: str) -> None:
-    """More of the same answer (a second SMS right after the first): joined to it."""
-    grievance = db.session.get(Grievance, added.grievance_id)
-    assert grievance is not None
-    more = _text(more, "information")
-    if not more:
-        raise InvalidInput(_("Write the information you want to add."), "information")
-    if not is_complainant(actor, grievance):
-        raise NotAllowed(_("You may not do this on this case."))
-    _text(f"{added.text}\n{more}", "information")
-    added.text = f"{added.text}\n{more}"
-    grievance.updated_at = utcnow()
-    audit.record(actor, "grievance.add_information", "grievance", grievance.reference)
 
 
 @dataclass(frozen=True)

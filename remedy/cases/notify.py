@@ -29,7 +29,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from remedy.cases.asks import asked_by
+from remedy.cases.asks import ASKING_TEMPLATES, asked_by
 from remedy.cases.representation import mandates_receiving_messages
 from remedy.core.extensions import db
 from remedy.core.references import display
@@ -279,7 +279,13 @@ def _queue(
     )
     db.session.add(message)
     if phone and recipient.person is not None:
-        asked_by(template_key, message, recipient.person, grievance, track, check_in)
+        # A discreet phone keeps the words, encrypted, for STATUS with the PIN to show.
+        held = (
+            render(template_key, recipient.language, False, base, phone=True)
+            if discreet and template_key in ASKING_TEMPLATES
+            else None
+        )
+        asked_by(template_key, message, recipient.person, grievance, track, check_in, held)
     return message
 
 

@@ -86,6 +86,10 @@ REOPENED: LazyString = _l("Thank you. We are working on it again.")
 STEP_CLOSED: LazyString = _l(
     "This step is no longer open. For news, send %(status)s with your case number and PIN."
 )
+WHICH_CASE: LazyString = _l("About case %(reference)s? Reply 1 yes, 2 a new complaint.")
+WHICH_CASE_NEUTRAL: LazyString = _l(
+    "Is this about your case with us? Reply 1 yes, 2 a new complaint."
+)
 MEDIA_REFUSED: LazyString = _l(
     "We can receive photos, voice messages and PDF files only. Please send the rest as text."
 )
@@ -129,6 +133,8 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "appeal_received": APPEAL_RECEIVED,
     "reopened": REOPENED,
     "step_closed": STEP_CLOSED,
+    "which_case": WHICH_CASE,
+    "which_case_neutral": WHICH_CASE_NEUTRAL,
     "media_refused": MEDIA_REFUSED,
     "media_skipped": MEDIA_SKIPPED,
     "try_again": TRY_AGAIN,

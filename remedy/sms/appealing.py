@@ -35,7 +35,7 @@ def appeal_reason_in(turn: Turn) -> str | None:
         return None
     if not command.argument:
         return ""
-    parts = turn.body.strip().split(None, 1)
+    parts = turn.kept_body.strip().split(None, 1)
     return parts[1].strip() if len(parts) > 1 else command.argument
 
 
@@ -50,7 +50,7 @@ def answer_appeal_reason(turn: Turn, ask: Ask) -> str | None:
     grievance = ask.grievance
     if not turn.body or grievance is None:
         return None
-    if not take(turn, ask, lambda: appeal(actor_of(ask), grievance, turn.body)):
+    if not take(turn, ask, lambda: appeal(actor_of(ask), grievance, turn.kept_body)):
         return _closed(turn)
     asks.close(ask, "appealed", turn.now)
     return turn.say(sms_texts.APPEAL_RECEIVED)

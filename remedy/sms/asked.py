@@ -20,7 +20,8 @@ from collections.abc import Callable
 
 from remedy.cases import asks
 from remedy.cases.check_ins import answer_check_in, reopen_unconfirmed, tell_what_is_missing
-from remedy.cases.intake import extend_information, provide_information
+from remedy.cases.intake import provide_information
+from remedy.cases.phone_information import extend_information
 from remedy.cases.tracks import accept_proposal, decline_proposal
 from remedy.cases.triggers import allowed_transitions
 from remedy.core.actors import Actor
@@ -32,8 +33,9 @@ from remedy.models.ask import Ask, AskKind
 from remedy.models.check_in import Answer, CheckIn
 from remedy.sms.appealing import answer_appeal, answer_appeal_reason
 from remedy.sms.asked_steps import actor_of, take
-from remedy.sms.keywords import choice, greeting_language, yes_no
+from remedy.sms.keywords import choice, done, greeting_language, yes_no
 from remedy.sms.turn import Turn, autoflush
+from remedy.sms.unclear import answer_which_case
 from remedy.workflows.states import IntakeState
 
 Handler = Callable[[Turn, Ask], "str | None"]
@@ -56,7 +58,10 @@ def answer_ask(turn: Turn) -> str | None:
 
 
 def phone_may_answer(ask: Ask, turn: Turn) -> bool:
-    """A discreet case's phone heard only that there is news: its asks wait for STATUS."""
+    """A discreet case's phone heard only that there is news: its asks wait for STATUS
+    (the number's own unclear message excepted)."""
+    if ask.kind is AskKind.WHICH_CASE:
+        return True
     if ask.grievance is None or not ask.grievance.discreet_messages:
         return True
     return ask.unlocked_until is not None and ask.unlocked_until > turn.now
@@ -83,7 +88,7 @@ def _question(turn: Turn, ask: Ask) -> str | None:
         asks.close(ask, "answered elsewhere", turn.now)
         return None
     given: list[AddedInformation] = []
-    if not take(turn, ask, lambda: given.append(provide_information(actor, grievance, turn.body))):
+    if not take(turn, ask, lambda: given.append(provide_information(actor, grievance, turn.kept_body))):
         return None
     # Further messages in the next hours join this answer.
     ask.added_information_id = given[0].id
@@ -95,12 +100,19 @@ def _question(turn: Turn, ask: Ask) -> str | None:
 
 def _more_of_the_answer(turn: Turn, ask: Ask, actor: Actor) -> str | None:
     added = db.session.get(AddedInformation, ask.added_information_id)
-    if added is None:
+    if added is None or _for_the_draft(turn):
         return None
-    if turn.body and not take(turn, ask, lambda: extend_information(actor, added, turn.body)):
+    if turn.body and not take(turn, ask, lambda: extend_information(actor, added, turn.kept_body)):
         return None
     turn.answered_grievance_id = added.grievance_id
     return turn.say(sms_texts.ANSWER_ADDED)
+
+
+def _for_the_draft(turn: Turn) -> bool:
+    """A draft is open and this is one of its answers (0, a done word, a menu number)."""
+    body = turn.body
+    answers_draft = done(body) or choice(body, 3) is not None or yes_no(body) is not None
+    return turn.conversation is not None and answers_draft
 
 
 # A proposal --------------------------------------------------------------------------
@@ -132,7 +144,7 @@ def _decline_reason(turn: Turn, ask: Ask) -> str | None:
     if not turn.body or track is None:
         return None
     actor = actor_of(ask)
-    if not take(turn, ask, lambda: decline_proposal(actor, track, turn.body)):
+    if not take(turn, ask, lambda: decline_proposal(actor, track, turn.kept_body)):
         return None
     asks.close(ask, "declined", turn.now)
     return turn.say(sms_texts.PROPOSAL_DECLINED)
@@ -180,7 +192,7 @@ def _missing(turn: Turn, ask: Ask) -> str | None:
     check_in = ask.check_in
     if not turn.body or check_in is None:
         return None
-    if not take(turn, ask, lambda: tell_what_is_missing(actor_of(ask), check_in, turn.body)):
+    if not take(turn, ask, lambda: tell_what_is_missing(actor_of(ask), check_in, turn.kept_body)):
         return None
     asks.close(ask, "answered", turn.now)
     return turn.say(sms_texts.MISSING_THANKS)
@@ -213,6 +225,6 @@ HANDLERS: dict[AskKind, Handler] = {
     AskKind.APPEAL: answer_appeal,
     AskKind.APPEAL_REASON: answer_appeal_reason,
     AskKind.REOPEN: _reopen,
-    AskKind.WHICH_CASE: _not_yet,
+    AskKind.WHICH_CASE: answer_which_case,
     AskKind.CONSENT: _not_yet,
 }

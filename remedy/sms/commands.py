@@ -21,6 +21,7 @@ from remedy.models.grievance import Grievance
 from remedy.sms.drafts import fire
 from remedy.sms.filing import go_on, language_menu, new_conversation, set_language
 from remedy.sms.keywords import Command, Keyword, digits, language_choice
+from remedy.sms.pending import pending_step
 from remedy.sms.turn import Turn, autoflush
 
 
@@ -92,7 +93,9 @@ def tell_status(turn: Turn, grievance: Grievance) -> str:
             values["date"] = sms_texts.phone_date(status.due_at, turn.language)
         else:
             text = sms_texts.STATUS
-        return str(text) % {**values, "next": status.next}
+        told = str(text) % {**values, "next": status.next}
+    pending = pending_step(turn, grievance)
+    return f"{told}\n{pending}" if pending else told
 
 
 def change_language(turn: Turn, command: Command) -> str:

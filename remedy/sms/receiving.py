@@ -15,6 +15,8 @@ reply in the outbox:
    proposal, a check-in, an appeal or a reopening offered: :mod:`remedy.sms.asked`)
    takes that step, before any filing conversation that spoke earlier than the ask.
 3. APPEAL with nothing asked appeals the number's own case that can be appealed.
+   Another message from the number of an open case, outside a conversation, is
+   unclear: is it about the case or a new complaint? (:mod:`remedy.sms.unclear`)
 4. Anything else moves the filing conversation (``remedy.workflows.conversation``)
    on by one question; the last answer files the grievance through
    ``submit_grievance`` and the reply gives the reference and PIN.
@@ -49,6 +51,7 @@ from remedy.sms.filing import begin, step
 from remedy.sms.inbound import MAX_MESSAGE, MEDIA_TYPES, InboundText, MediaItem
 from remedy.sms.keywords import Command, Keyword, fold, is_status, parse_command
 from remedy.sms.turn import Turn
+from remedy.sms.unclear import ask_which_case
 
 
 def stored_text(inbound: InboundMessage) -> InboundText:
@@ -80,7 +83,7 @@ def handle(inbound: InboundMessage, settle: Callable[[Turn, str, bool], None]) -
 
 def respond(turn: Turn) -> str:
     """The reply to one message, from the first of the handlers that takes it."""
-    for handler in (_refused, _keyword, answer_ask, appeal_by_keyword):
+    for handler in (_refused, _keyword, answer_ask, appeal_by_keyword, ask_which_case):
         reply = handler(turn)
         if reply is not None:  # an empty reply (nothing said back) is a reply too
             return reply

@@ -94,6 +94,11 @@ class Turn:
         lone_pins = may_hold_lone_pin(self.body) and self._has_case()
         return mask_pins(self.body, lone_pins)
 
+    def handle_as(self, text: str) -> None:
+        """Go on as if ``text`` had been sent (a held message, once its meaning is clear)."""
+        self.body = text
+        self.__dict__.pop("kept_body", None)
+
     def _has_case(self) -> bool:
         found = db.session.scalar(
             select(GrievancePerson.grievance_id)

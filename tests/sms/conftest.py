@@ -25,7 +25,7 @@ from werkzeug.test import TestResponse
 from remedy.core.extensions import db
 from remedy.messaging.senders import build_sender
 from remedy.messaging.worker import Worker, WorkerSettings
-from remedy.models import Conversation, Grievance, InboundMessage
+from remedy.models import AddedInformation, Conversation, Grievance, InboundMessage
 from remedy.models.outbox_message import PIN_REPLY_TEMPLATE, REPLY_TEMPLATE, OutboxMessage
 from remedy.models.types import keyring
 from remedy.sms.inbox import process_pending
@@ -261,3 +261,15 @@ def file_by_phone(
     assert match, reply
     (grievance,) = phone.grievances()
     return Filed(grievance, match.group(1).replace(" ", ""), match.group(2), reply)
+
+
+def added_to(grievance: Grievance) -> list[str]:
+    """The information added to the case after filing, oldest first."""
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(AddedInformation.text)
+            .where(AddedInformation.grievance_id == grievance.id)
+            .order_by(AddedInformation.id)
+        )
+    )

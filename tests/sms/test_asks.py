@@ -5,6 +5,7 @@ and the one reply they get. One test per finding of issue 11."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -12,11 +13,12 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from remedy.cases import intake, tracks
+from remedy.cases.deadlines import run_deadlines
 from remedy.core.extensions import db
+from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
 from remedy.messaging import sms_texts
 from remedy.models import (
-    AddedInformation,
     Answer,
     Grievance,
     InvolvementTrack,
@@ -25,7 +27,7 @@ from remedy.models import (
     RemedyType,
     TrackKind,
 )
-from tests.sms.conftest import GREETINGS, Phone, a_number, rendered
+from tests.sms.conftest import GREETINGS, Phone, a_number, added_to, rendered
 from tests.workflows.scenarios import Scenario
 
 LANGUAGES = ("en", "fr", "es", "sw", "ar")
@@ -254,11 +256,7 @@ def test_the_answer_reaches_the_case_while_a_draft_is_open(person: Person) -> No
     assert QUESTION in person.texts(grievance, "info_requested")[0]
     assert reply == person.says(sms_texts.INFORMATION_THANKS)
     assert more == person.says(sms_texts.ANSWER_ADDED)
-    db.session.expire_all()
-    added = db.session.scalars(
-        select(AddedInformation.text).where(AddedInformation.grievance_id == grievance.id)
-    ).all()
-    assert added == [f"{ANSWER}\n{MORE}"]
+    assert added_to(grievance) == [f"{ANSWER}\n{MORE}"]
     refreshed(grievance)
     assert grievance.state == "screening"
     draft = person.phone.open_conversation()
@@ -348,4 +346,55 @@ def test_a_proposal_answered_on_the_web_leaves_the_number_free(
     reply = person.phone.send("1")
 
     assert reply != person.says(sms_texts.PROPOSAL_ACCEPTED)
-    assert person.phone.open_conversation() is not None
+    assert reply == person.says(sms_texts.WHICH_CASE, reference=display(track.grievance.reference))
+
+
+def test_after_the_answer_the_draft_still_takes_its_own_answers(
+    scenario: Scenario, client: FlaskClient
+) -> None:
+    """The answer window takes more words for the team, not the 0 that ends the draft."""
+    person = Person(scenario, Phone(client, a_number()), "en")
+    grievance = scenario.file(**person.form)
+    person.phone.send("HELLO")
+    person.phone.send("Something else: the trucks are too fast.")
+    intake.request_info(scenario.handler, grievance, QUESTION)
+    person.phone.send(ANSWER)
+
+    assert person.phone.send("0") == person.says(sms_texts.WHERE)
+    assert added_to(grievance) == [ANSWER]
+
+
+def test_a_follow_up_is_answered_by_sms_and_a_no_reopens(
+    scenario: Scenario, client: FlaskClient
+) -> None:
+    """Months later: "is the problem still solved?" names the remedy; Hapana reopens it."""
+    person = Person(scenario, Phone(client, a_number()), "sw")
+    track = verifying(person)
+    scenario.answer_all(track, Answer.YES)
+    assert track.ended_at is not None
+    run_deadlines(track.ended_at + timedelta(days=30, minutes=1))
+
+    (text,) = person.texts(track.grievance, "follow_up")
+    reply = person.phone.send("Hapana")
+
+    assert f"{person.remedy_label}: Remove the fence." in text
+    assert reply.endswith(person.says(sms_texts.WHAT_IS_MISSING))
+    refreshed(track)
+    assert track.state == "implementing"
+    assert track.grievance.state == "in_remedy"
+
+
+def test_each_tracks_proposal_is_answered_in_turn(scenario: Scenario, client: FlaskClient) -> None:
+    """Two organisations propose: each proposal is its own question, newest first."""
+    person = Person(scenario, Phone(client, a_number()), "fr")
+    _, both = scenario.in_remedy(TrackKind.CAUSE, TrackKind.CAUSE, **person.form)
+    for track in both:
+        scenario.propose(track)
+
+    first = person.phone.send("1")
+    second = person.phone.send("oui")
+
+    assert first == second == person.says(sms_texts.PROPOSAL_ACCEPTED)
+    for track in both:
+        refreshed(track)
+        assert track.state == "implementing"

@@ -171,8 +171,12 @@ def test_lang_changes_the_language_and_comes_back_to_the_same_question(phone: Ph
 
 
 def test_a_number_heard_before_keeps_its_language(phone: Phone) -> None:
-    file_by_phone(phone, "fr")
-    assert phone.send("Encore un problème avec la clôture ici") == said(sms_texts.MORE, "fr")
+    filed = file_by_phone(phone, "fr")
+    # The number has an open case: about it, or a new complaint?
+    assert phone.send("Encore un problème avec la clôture ici") == said(
+        sms_texts.WHICH_CASE, "fr", reference=display(filed.reference)
+    )
+    assert phone.send("2") == said(sms_texts.MORE, "fr")
     conversation = phone.open_conversation()
     assert conversation is not None
     assert conversation.language == "fr"
@@ -289,6 +293,7 @@ def test_conversation_steps_leave_no_personal_data_in_the_audit_log(phone: Phone
 def test_one_number_files_several_grievances_as_one_person(phone: Phone) -> None:
     file_by_phone(phone)
     phone.send("Another problem: the road is blocked by rocks.")
+    phone.send("2")  # a new complaint, not about the first case
     phone.send("0")
     phone.send("Voi")
     phone.send("2")

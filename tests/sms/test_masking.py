@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from html import unescape
 
+import pytest
 from flask.testing import FlaskClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from remedy.models import Role
 from remedy.models.types import utcnow
 from remedy.sms.masking import LONE_PIN, MASK, REFERENCE_AND_PIN, mask_pins
 from remedy.sms.upkeep import expire_idle_conversations
-from tests.sms.conftest import Phone, file_by_phone
+from tests.sms.conftest import Phone, added_to, file_by_phone
 from tests.sms.test_simulator import type_message
 from tests.support import make_account, sign_in
 
@@ -89,13 +90,21 @@ def test_a_reference_and_pin_in_a_draft_are_stored_masked(phone: Phone) -> None:
     assert phone.inbound()[-1].body == expected
 
 
-def test_the_pin_of_the_numbers_own_case_is_masked_wherever_it_is_kept(phone: Phone) -> None:
+@pytest.mark.parametrize(("choice", "kept"), [("1", "on the case"), ("2", "in a new draft")])
+def test_the_pin_of_the_numbers_own_case_is_masked_wherever_it_is_kept(
+    phone: Phone, choice: str, kept: str
+) -> None:
     filed = file_by_phone(phone)
-    phone.send(f"I forgot the word, my pin is {filed.pin}, any news on the well?")
-    conversation = phone.open_conversation()
-    assert conversation is not None
-    assert conversation.description == f"I forgot the word, my pin is {MASK}, any news on the well?"
+    told = "I forgot the word, my pin is {}, any news on the well?"
+    phone.send(told.format(filed.pin))  # asked: about the case, or a new complaint?
     assert filed.pin not in (phone.inbound()[-1].body or "")
+    phone.send(choice)
+    if kept == "on the case":
+        assert added_to(filed.grievance) == [told.format(MASK)]
+    else:
+        conversation = phone.open_conversation()
+        assert conversation is not None
+        assert conversation.description == told.format(MASK)
 
 
 def test_six_digits_from_a_number_without_a_case_stay_as_told(phone: Phone) -> None:
