@@ -88,7 +88,8 @@ def _question(turn: Turn, ask: Ask) -> str | None:
         asks.close(ask, "answered elsewhere", turn.now)
         return None
     given: list[AddedInformation] = []
-    if not take(turn, ask, lambda: given.append(provide_information(actor, grievance, turn.kept_body))):
+    text = turn.kept_body
+    if not take(turn, ask, lambda: given.append(provide_information(actor, grievance, text))):
         return None
     # Further messages in the next hours join this answer.
     ask.added_information_id = given[0].id
