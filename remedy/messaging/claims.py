@@ -29,7 +29,12 @@ from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
 from remedy.messaging.delivery import rows_changed
 from remedy.messaging.senders import Outgoing
-from remedy.models.outbox_message import SENDABLE_CHANNELS, MessageStatus, OutboxMessage
+from remedy.models.outbox_message import (
+    OPT_OUT_REPLY_TEMPLATE,
+    SENDABLE_CHANNELS,
+    MessageStatus,
+    OutboxMessage,
+)
 from remedy.models.person import Person
 
 outbox = OutboxMessage.__table__
@@ -173,7 +178,8 @@ def load(worker_id: str, ids: Sequence[int]) -> list[Outgoing]:
             row.body,
             row.template,
             row.attempts,
-            opted_out=row.phone_opted_out_at is not None,
+            opted_out=row.phone_opted_out_at is not None
+            and row.template != OPT_OUT_REPLY_TEMPLATE,
         )
         for row in rows
     ]

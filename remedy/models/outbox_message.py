@@ -43,6 +43,9 @@ PIN_RESET_CODE_TEMPLATE = "pin_reset_code"
 # The SMS conversation's replies (``remedy.sms.replies``); the one giving a new PIN is secret.
 REPLY_TEMPLATE = "sms_reply"
 PIN_REPLY_TEMPLATE = "sms_reply_pin"
+# The answer to a STOP word the provider did not act on itself (ARRET, BAJA...): the one
+# message sent to a number that has just opted out, so the person knows it worked.
+OPT_OUT_REPLY_TEMPLATE = "sms_reply_opt_out"
 SECRET_TEMPLATES = frozenset({PIN_RESET_CODE_TEMPLATE, PIN_REPLY_TEMPLATE})
 SECRET = re.compile(r"\d{6}")
 MASK = "••••••"

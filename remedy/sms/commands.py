@@ -41,6 +41,9 @@ def stop(turn: Turn) -> str:
         record_opt_out(person, turn.now, ReportedBy.PERSON)
     if turn.conversation is not None:
         fire(turn.conversation, "stop", turn.now)
+    if (turn.message.opt_out or "").strip().upper() == "STOP":
+        return ""  # the provider acted on it, confirmed it, and would block any answer
+    turn.confirms_opt_out = True
     return turn.say(sms_texts.STOPPED, start=turn.keyword(Keyword.START))
 
 

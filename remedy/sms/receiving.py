@@ -6,6 +6,9 @@ at once; a worker, or the console's simulator, then hands each stored message to
 Each message is handled in one unit of work, which also marks it handled and queues its
 reply in the outbox:
 
+0. A number that sent STOP sees nothing until START: what it sends is kept for the
+   team and not answered (:mod:`remedy.sms.opted_out`). A STOP the provider acted on
+   itself is not answered either: the provider confirmed it.
 1. Keywords come first, in any of the five languages (HELP, STATUS <reference>
    <PIN>, STOP, START, LANG; Twilio's ``OptOutType`` counts as the keyword it
    names). STOP and START are mirrored on the person. A reference and PIN sent alone
@@ -50,6 +53,7 @@ from remedy.sms.commands import change_language, help_text, start, status, stop
 from remedy.sms.filing import begin, step
 from remedy.sms.inbound import MAX_MESSAGE, MEDIA_TYPES, InboundText, MediaItem
 from remedy.sms.keywords import Command, Keyword, fold, is_status, parse_command
+from remedy.sms.opted_out import keep_unseen
 from remedy.sms.turn import Turn
 from remedy.sms.unclear import ask_which_case
 
@@ -83,7 +87,8 @@ def handle(inbound: InboundMessage, settle: Callable[[Turn, str, bool], None]) -
 
 def respond(turn: Turn) -> str:
     """The reply to one message, from the first of the handlers that takes it."""
-    for handler in (_refused, _keyword, answer_ask, appeal_by_keyword, ask_which_case):
+    handlers = (_refused, keep_unseen, _keyword, answer_ask, appeal_by_keyword, ask_which_case)
+    for handler in handlers:
         reply = handler(turn)
         if reply is not None:  # an empty reply (nothing said back) is a reply too
             return reply

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from remedy.core.extensions import db
 from remedy.models.inbound_message import InboxOutcome
 from remedy.models.outbox_message import (
+    OPT_OUT_REPLY_TEMPLATE,
     PIN_REPLY_TEMPLATE,
     REPLY_TEMPLATE,
     MessageChannel,
@@ -57,6 +58,8 @@ def settle(turn: Turn, reply: str, final: bool) -> None:
     # same phone, queued during the turn): it is due from the moment the turn began.
     available_at = turn.now if final else utcnow() + PROVISIONAL_HOLD
     template = PIN_REPLY_TEMPLATE if inbound.reply_holds_pin else REPLY_TEMPLATE
+    if turn.confirms_opt_out:
+        template = OPT_OUT_REPLY_TEMPLATE
     if queued is None:
         conversation = turn.conversation
         person_id = db.session.scalar(

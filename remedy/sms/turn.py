@@ -69,6 +69,8 @@ class Turn:
     conversation: Conversation | None = None
     # The case this message answered, when it was not part of a conversation.
     answered_grievance_id: int | None = None
+    # The reply confirms a STOP the provider did not act on: sent although opted out.
+    confirms_opt_out: bool = False
     # What settles the message with its reply (the inbox: marked handled, the reply queued);
     # called with ``final`` False before a step that commits on its own.
     settle: Callable[[Turn, str, bool], None] | None = None
