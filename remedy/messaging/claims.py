@@ -178,8 +178,7 @@ def load(worker_id: str, ids: Sequence[int]) -> list[Outgoing]:
             row.body,
             row.template,
             row.attempts,
-            opted_out=row.phone_opted_out_at is not None
-            and row.template != OPT_OUT_REPLY_TEMPLATE,
+            opted_out=row.phone_opted_out_at is not None and row.template != OPT_OUT_REPLY_TEMPLATE,
         )
         for row in rows
     ]
