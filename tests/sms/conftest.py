@@ -145,11 +145,15 @@ class Phone:
         )
 
     def send(self, body: str = "", **extra: str) -> str:
-        """Send a message; the reply queued for it, once a worker's turn handled it."""
+        """Send a message; the reply queued for it, once a worker's turn handled it. A
+        phone with a fake Twilio API checks that the reply really reached it."""
         params = self.params(body, **extra)
         assert_stored(self.post(params))
         handle_inbox(self.hashes)
-        return replies_to(params["MessageSid"])
+        reply = replies_to(params["MessageSid"])
+        if self.twilio is not None and reply:
+            assert reply in self.received(), "the reply was queued but never reached the phone"
+        return reply
 
     def received(self) -> list[str]:
         """Deliver the outbox to the fake Twilio API; every text it took for this phone."""

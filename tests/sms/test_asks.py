@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -27,7 +28,8 @@ from remedy.models import (
     RemedyType,
     TrackKind,
 )
-from tests.sms.conftest import GREETINGS, Phone, a_number, added_to, rendered
+from tests.fake_twilio import FakeTwilio
+from tests.sms.conftest import GREETINGS, NOT_A_REPLY, Phone, a_number, added_to, rendered
 from tests.workflows.scenarios import Scenario
 
 LANGUAGES = ("en", "fr", "es", "sw", "ar")
@@ -62,15 +64,18 @@ class Person:
         return {"complainant": details, "language": self.language}
 
     def texts(self, grievance: Grievance, template: str | None = None) -> list[str]:
-        """What the workflow sent this phone by SMS, oldest first."""
+        """What the workflow's steps sent this phone, as the fake Twilio API took it,
+        oldest first (``template``: only that step's message)."""
         db.session.expire_all()
-        query = select(OutboxMessage).where(
+        query = select(OutboxMessage.body).where(
             OutboxMessage.grievance_id == grievance.id,
             OutboxMessage.channel == MessageChannel.SMS,
+            NOT_A_REPLY,
         )
         if template is not None:
             query = query.where(OutboxMessage.template == template)
-        return [m.body for m in db.session.scalars(query.order_by(OutboxMessage.id))]
+        queued = set(db.session.scalars(query))
+        return [text for text in self.phone.received() if text in queued]
 
     @property
     def remedy_label(self) -> str:
@@ -86,9 +91,18 @@ class Person:
         return track
 
 
+@pytest.fixture
+def app_overrides(sends_to_twilio: dict[str, Any]) -> dict[str, Any]:
+    return sends_to_twilio
+
+
 @pytest.fixture(params=LANGUAGES)
-def person(request: pytest.FixtureRequest, scenario: Scenario, client: FlaskClient) -> Person:
-    return Person(scenario, Phone(client, a_number()), request.param)
+def person(
+    request: pytest.FixtureRequest, scenario: Scenario, client: FlaskClient, fake_twilio: FakeTwilio
+) -> Person:
+    """Their phone's messages really go out, to the fake Twilio API: each text read here,
+    and each reply, is one the phone received."""
+    return Person(scenario, Phone(client, a_number(), twilio=fake_twilio), request.param)
 
 
 def refreshed(item: object) -> None:
@@ -176,8 +190,10 @@ def test_the_appeal_keyword_asks_why_and_the_reason_lodges_the_appeal(person: Pe
     assert person.texts(grievance, "appeal_received") == []
 
 
-def test_the_reason_may_follow_the_keyword(scenario: Scenario, client: FlaskClient) -> None:
-    person = Person(scenario, Phone(client, a_number()), "fr")
+def test_the_reason_may_follow_the_keyword(
+    scenario: Scenario, client: FlaskClient, fake_twilio: FakeTwilio
+) -> None:
+    person = Person(scenario, Phone(client, a_number(), twilio=fake_twilio), "fr")
     grievance = rejected(person)
 
     reply = person.phone.send("RECOURS la clôture est sur nos terres")
@@ -188,10 +204,10 @@ def test_the_reason_may_follow_the_keyword(scenario: Scenario, client: FlaskClie
 
 
 def test_appeal_works_from_the_number_once_the_offer_was_answered_elsewhere(
-    scenario: Scenario, client: FlaskClient
+    scenario: Scenario, client: FlaskClient, fake_twilio: FakeTwilio
 ) -> None:
     """With no appeal asked just now, the keyword finds the number's own decided case."""
-    person = Person(scenario, Phone(client, a_number()), "sw")
+    person = Person(scenario, Phone(client, a_number(), twilio=fake_twilio), "sw")
     grievance = rejected(person)
     person.phone.send("HABARI")  # a new conversation: the offer is no longer the newest
     person.phone.send("0")
@@ -317,9 +333,9 @@ def test_partly_asks_what_is_missing_and_records_it(person: Person) -> None:
 
 
 def test_a_no_word_disputes_and_asks_what_is_missing(
-    scenario: Scenario, client: FlaskClient
+    scenario: Scenario, client: FlaskClient, fake_twilio: FakeTwilio
 ) -> None:
-    person = Person(scenario, Phone(client, a_number()), "sw")
+    person = Person(scenario, Phone(client, a_number(), twilio=fake_twilio), "sw")
     track = verifying(person)
     (check_in,) = scenario.open_check_ins(track)
 
@@ -336,10 +352,10 @@ def test_a_no_word_disputes_and_asks_what_is_missing(
 
 
 def test_a_proposal_answered_on_the_web_leaves_the_number_free(
-    scenario: Scenario, client: FlaskClient
+    scenario: Scenario, client: FlaskClient, fake_twilio: FakeTwilio
 ) -> None:
     """The ask is closed when its step is no longer open: a 1 is an ordinary message."""
-    person = Person(scenario, Phone(client, a_number()), "en")
+    person = Person(scenario, Phone(client, a_number(), twilio=fake_twilio), "en")
     track = person.proposed()
     tracks.accept_proposal(scenario.complainant(track.grievance), track)
 
@@ -350,10 +366,10 @@ def test_a_proposal_answered_on_the_web_leaves_the_number_free(
 
 
 def test_after_the_answer_the_draft_still_takes_its_own_answers(
-    scenario: Scenario, client: FlaskClient
+    scenario: Scenario, client: FlaskClient, fake_twilio: FakeTwilio
 ) -> None:
     """The answer window takes more words for the team, not the 0 that ends the draft."""
-    person = Person(scenario, Phone(client, a_number()), "en")
+    person = Person(scenario, Phone(client, a_number(), twilio=fake_twilio), "en")
     grievance = scenario.file(**person.form)
     person.phone.send("HELLO")
     person.phone.send("Something else: the trucks are too fast.")
@@ -365,10 +381,10 @@ def test_after_the_answer_the_draft_still_takes_its_own_answers(
 
 
 def test_a_follow_up_is_answered_by_sms_and_a_no_reopens(
-    scenario: Scenario, client: FlaskClient
+    scenario: Scenario, client: FlaskClient, fake_twilio: FakeTwilio
 ) -> None:
     """Months later: "is the problem still solved?" names the remedy; Hapana reopens it."""
-    person = Person(scenario, Phone(client, a_number()), "sw")
+    person = Person(scenario, Phone(client, a_number(), twilio=fake_twilio), "sw")
     track = verifying(person)
     scenario.answer_all(track, Answer.YES)
     assert track.ended_at is not None
@@ -384,9 +400,11 @@ def test_a_follow_up_is_answered_by_sms_and_a_no_reopens(
     assert track.grievance.state == "in_remedy"
 
 
-def test_each_tracks_proposal_is_answered_in_turn(scenario: Scenario, client: FlaskClient) -> None:
+def test_each_tracks_proposal_is_answered_in_turn(
+    scenario: Scenario, client: FlaskClient, fake_twilio: FakeTwilio
+) -> None:
     """Two organisations propose: each proposal is its own question, newest first."""
-    person = Person(scenario, Phone(client, a_number()), "fr")
+    person = Person(scenario, Phone(client, a_number(), twilio=fake_twilio), "fr")
     _, both = scenario.in_remedy(TrackKind.CAUSE, TrackKind.CAUSE, **person.form)
     for track in both:
         scenario.propose(track)
