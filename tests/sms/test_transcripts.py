@@ -16,7 +16,7 @@ import pytest
 
 from remedy.cli.workflows import refresh, stale_sections
 from tests.sms.conftest import PUBLIC_URL, Phone
-from tests.sms.transcripts import LANGUAGE_NAMES, markdown, whole_case
+from tests.sms.transcripts import LANGUAGE_NAMES, markdown, whole_case, word_table
 from tests.workflows.scenarios import Scenario
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "sms.md"
@@ -36,6 +36,13 @@ def test_the_transcript_of_a_whole_case_by_sms_is_the_documented_one(
     sections = {
         f"transcript.{language}": markdown(language, whole_case(scenario, texting_phone, language))
     }
+    if WRITE:
+        DOC.write_text(refresh(DOC.read_text(encoding="utf-8"), sections), encoding="utf-8")
+    assert stale_sections(DOC.read_text(encoding="utf-8"), sections) == [], REFRESH
+
+
+def test_the_documented_words_are_the_catalogue() -> None:
+    sections = {"words": word_table()}
     if WRITE:
         DOC.write_text(refresh(DOC.read_text(encoding="utf-8"), sections), encoding="utf-8")
     assert stale_sections(DOC.read_text(encoding="utf-8"), sections) == [], REFRESH

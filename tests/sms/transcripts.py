@@ -24,6 +24,8 @@ from flask_babel import force_locale, format_date
 
 from remedy.cases import intake, tracks
 from remedy.core.references import display
+from remedy.messaging.words import DONE_WORDS, KEYWORDS, NO_WORDS, YES_WORDS, Keyword
+from remedy.messaging.words import GREETINGS as GREETING_WORDS
 from remedy.models import Grievance, InvolvementTrack, RemedyType, TrackKind
 from remedy.models.types import utcnow
 from tests.sms.conftest import GREETINGS, PIN_AND_REFERENCE, Phone
@@ -237,6 +239,24 @@ def _noon(day: date) -> datetime:
 
 
 # The document ---------------------------------------------------------------------------
+
+
+def word_table() -> str:
+    """The words people may type, from the one catalogue (``remedy.messaging.words``); the
+    first of each cell is the one the messages tell people to send."""
+    rows: list[tuple[str, dict[str, tuple[str, ...]]]] = [
+        (keyword.name, KEYWORDS[keyword]) for keyword in Keyword
+    ]
+    rows += [("yes", YES_WORDS), ("no", NO_WORDS), ("done", DONE_WORDS), ("hello", GREETING_WORDS)]
+    lines = [
+        "| | " + " | ".join(f"`{code}`" for code in LANGUAGE_NAMES) + " |",
+        "|---|" + "---|" * len(LANGUAGE_NAMES),
+    ]
+    for name, words in rows:
+        cells = [", ".join(words.get(code, ())) for code in LANGUAGE_NAMES]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
 
 WHO = {"phone": "📱", "remedy": "💬"}
 
