@@ -95,9 +95,14 @@ def blocked_by(connection: Connection) -> list[str]:
 
 
 def stop(worker: subprocess.Popen[str]) -> str:
+    """Its output, once it stopped: SIGTERM, then SIGKILL if it still waits on a lock."""
     if worker.poll() is None:
         worker.send_signal(signal.SIGTERM)
-    return worker.communicate(timeout=30)[0]
+    try:
+        return worker.communicate(timeout=30)[0]
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        return worker.communicate()[0]
 
 
 def test_a_worker_killed_mid_message_loses_nothing_and_handles_nothing_twice(
