@@ -47,6 +47,10 @@ from twilio.request_validator import RequestValidator
 from bench._support import load_fake_twilio
 
 ROOT = Path(__file__).resolve().parent.parent
+# The case's acknowledgement (template ``acknowledged`` in English, or ``DISCREET`` for a
+# person who withheld their identity, as the script's phones do): it is queued with the
+# reply that files, so a filing phone receives two messages.
+ACKNOWLEDGEMENTS = ("We received your complaint.", "There is news about your case.")
 
 
 @dataclass
@@ -58,6 +62,8 @@ class Phone:
     waiting_since: float | None = None
     replies: int = 0
     sent: int = 0
+    # Acknowledgements of the filed case: a notification, not a reply (one per filing).
+    acknowledgements: int = 0
 
     @property
     def finished(self) -> bool:
@@ -69,6 +75,8 @@ class Run:
     """What one run saw, for the report."""
 
     latencies: list[float] = field(default_factory=list)
+    # The same, by the kind of message answered (``SCRIPT``'s first column).
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     webhook_ms: list[float] = field(default_factory=list)
     sent: int = 0
     missed_slots: int = 0
@@ -199,10 +207,16 @@ class Load:
                 phone = self.run.phones.get(message["To"])
                 if phone is None:
                     continue
+                if message["Body"].startswith(ACKNOWLEDGEMENTS):
+                    phone.acknowledgements += 1
+                    continue
                 phone.replies += 1
                 if phone.waiting_since is None:
                     continue  # a reply with no message waiting: counted as a duplicate below
-                self.run.latencies.append(message["received_at"] - phone.waiting_since)
+                latency = message["received_at"] - phone.waiting_since
+                self.run.latencies.append(latency)
+                kind = phone.script[phone.position - 1][0]
+                self.run.by_kind.setdefault(kind, []).append(latency)
                 phone.waiting_since = None
                 if phone.position < len(phone.script):
                     self.ready.append(phone)
@@ -332,6 +346,9 @@ def measure_replies(
     run = load.run
     lost = sum(1 for p in run.phones.values() if p.waiting_since is not None)
     doubled = sum(max(0, p.replies - p.sent) for p in run.phones.values())
+    filed = [p for p in run.phones.values() if p.finished]
+    acknowledged_twice = sum(max(0, p.acknowledgements - 1) for p in filed)
+    unacknowledged = sum(1 for p in filed if not p.acknowledgements)
     counts = database_counts(database_url)
     latencies_ms = [1000 * value for value in run.latencies]
     result = {
@@ -346,17 +363,22 @@ def measure_replies(
         "reply_p95_ms": round(percentile(latencies_ms, 0.95), 1),
         "reply_p99_ms": round(percentile(latencies_ms, 0.99), 1),
         "reply_max_ms": round(max(latencies_ms, default=float("nan")), 1),
+        "reply_p95_ms_by_kind": {
+            kind: round(1000 * percentile(values, 0.95), 1) for kind, values in run.by_kind.items()
+        },
         "webhook_p99_ms": round(percentile(run.webhook_ms, 0.99), 1),
         "worker_killed": kill,
         "lost": lost,
         "handled_twice": doubled,
+        "acknowledgements_missing": unacknowledged,
+        "acknowledged_twice": acknowledged_twice,
         "database": counts,
     }
     result["targets"] = {
         "p95_within_2s": result["reply_p95_ms"] <= 2000,
         "rate_sustained": run.missed_slots == 0 and run.failures == 0,
         "none_lost": lost == 0 and counts["inbound_unhandled"] == 0,
-        "none_twice": doubled == 0,
+        "none_twice": doubled == 0 and acknowledged_twice == 0,
         "one_grievance_per_filing": counts["grievances"] == counts["filed"],
     }
     return result

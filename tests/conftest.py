@@ -474,6 +474,14 @@ def backend(databases: TestDatabases) -> str:
     return databases.backend
 
 
+@pytest.fixture
+def on_postgresql(backend: str) -> None:
+    """Skip before the app is built: for tests of PostgreSQL's own behaviour (SKIP LOCKED
+    claims, row locks held by worker processes), the production database."""
+    if backend != "postgresql":
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL): the production database")
+
+
 def commits(request: pytest.FixtureRequest) -> bool:
     """Whether the test gets a database of its own: marked ``commits``, or it takes the
     database's URL without the app (it connects by itself then)."""

@@ -2,9 +2,10 @@
 happened, and runs the periodic jobs. Any number of worker processes may run at once, on
 SQLite or PostgreSQL.
 
-Each turn of the loop first handles pending inbound messages (the app's inbox drain,
-``remedy.messaging.inbox``), then claims the outbox, so a reply queued by the inbox
-goes out in the same turn. An idle worker rests until PostgreSQL notifies it of a new
+Each turn of the loop first handles a few pending inbound messages (the app's inbox
+drain, ``remedy.messaging.inbox``; ``inbox_turn`` at most), then claims the outbox, so
+a reply queued by the inbox goes out in the same turn, and never waits behind a long
+inbox being handled. An idle worker rests until PostgreSQL notifies it of a new
 inbound message, or its idle time ends (SQLite: a short poll).
 
 This module is the loop; how a batch is claimed, held and handed back is ``claims``, the
@@ -73,6 +74,9 @@ class WorkerSettings:
     idle: float = 1.0
     # Accepted messages whose outcomes are committed together (see ``Worker.flush``).
     record_every: int = 20
+    # Inbound messages handled per turn before the outbox is claimed: each costs tens of
+    # milliseconds, and their replies wait until the turn sends them.
+    inbox_turn: int = 5
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> WorkerSettings:
@@ -192,10 +196,11 @@ class Worker:
             self.sleep(self.settings.idle)
 
     def step(self) -> int:
-        """Handle pending inbound messages, then claim one batch and send it (the replies
-        just queued among them); how many of both (0: nothing was due)."""
+        """Handle a few pending inbound messages, then claim one batch and send it (the
+        replies just queued among them); how many of both (0: nothing was due)."""
         inbox = self.inbox
-        handled = inbox(self.settings.batch_size) if inbox is not None else 0
+        turn = min(self.settings.batch_size, self.settings.inbox_turn)
+        handled = inbox(turn) if inbox is not None else 0
         claimed = self.claim()
         if claimed:
             self.process(claimed)

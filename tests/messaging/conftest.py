@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from remedy.core.extensions import db
+from remedy.messaging.inbox import InboxDrain
 from remedy.messaging.periodic import PeriodicJob
 from remedy.messaging.senders import Sender, build_sender
 from remedy.messaging.worker import Worker, WorkerSettings
@@ -78,13 +79,15 @@ MakeWorker = Callable[..., Worker]
 
 @pytest.fixture
 def make_worker(app: Flask, clock: Clock) -> MakeWorker:
-    """A worker on the app's settings (changed by keyword), the test's clock, and no jobs."""
+    """A worker on the app's settings (changed by keyword), the test's clock, and no jobs
+    (and the app's inbox, unless one is given)."""
 
     def make(
         sender: Sender | None = None,
         *,
         jobs: tuple[PeriodicJob, ...] = (),
         worker_id: str | None = None,
+        inbox: InboxDrain | None = None,
         **changes: Any,
     ) -> Worker:
         settings = replace(WorkerSettings.from_config(app.config), **changes)
@@ -95,6 +98,7 @@ def make_worker(app: Flask, clock: Clock) -> MakeWorker:
             clock=clock,
             sleep=clock.sleep,
             jobs=jobs,
+            inbox=inbox,
         )
 
     return make

@@ -6,7 +6,8 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -49,6 +50,16 @@ def postpone_jobs() -> None:
     later = utcnow() + timedelta(hours=1)
     db.session.add_all(WorkerTimer(name=f"job:{job.name}", at=later) for job in PERIODIC_JOBS)
     db.session.commit()
+
+
+def wait_until(condition: Callable[[], object], timeout: float, what: str) -> None:
+    """Poll ``condition`` until it holds; fail after ``timeout`` seconds (a hang, not a
+    measure: nothing asserts how long it took)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting until {what}")
+        time.sleep(0.05)
 
 
 def worker_command(*args: str) -> list[str]:

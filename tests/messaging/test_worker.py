@@ -47,6 +47,24 @@ def test_drain_sends_every_due_message_once(
     assert len(fake_twilio.messages) == 12
 
 
+def test_a_turn_handles_a_few_inbound_messages_then_sends_their_replies(
+    fake_twilio: FakeTwilio, make_worker: MakeWorker
+) -> None:
+    """A long inbox does not hold replies back: they go out every few messages handled."""
+    replies: list[int] = []
+
+    def busy_inbox(limit: int) -> int:
+        """More pending than any turn takes; each message handled queues its reply."""
+        replies.extend(queue(body=f"Reply {len(replies)}") for _ in range(limit))
+        return limit
+
+    worker = make_worker(inbox=busy_inbox, inbox_turn=3)
+    worker.step()
+    assert [m["Body"] for m in fake_twilio.messages] == ["Reply 0", "Reply 1", "Reply 2"]
+    worker.step()
+    assert len(fake_twilio.messages) == len(replies) == 6
+
+
 def test_only_due_sms_and_whatsapp_are_claimed(
     fake_twilio: FakeTwilio, make_worker: MakeWorker, clock: Clock
 ) -> None:

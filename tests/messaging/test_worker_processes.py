@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -25,7 +24,13 @@ from remedy.core.extensions import db
 from remedy.models.outbox_message import MessageStatus, OutboxMessage
 from tests.fake_twilio import FakeTwilio
 from tests.messaging.conftest import queue_many, row
-from tests.messaging.processes import live_app, postpone_jobs, start_worker, worker_environ
+from tests.messaging.processes import (
+    live_app,
+    postpone_jobs,
+    start_worker,
+    wait_until,
+    worker_environ,
+)
 
 # Worker processes on their own connections; claims are the dialect's.
 pytestmark = [pytest.mark.commits, pytest.mark.postgres]
@@ -37,21 +42,6 @@ LEASE_SECONDS = 5
 def statuses() -> Counter[MessageStatus]:
     db.session.expire_all()
     return Counter(db.session.scalars(select(OutboxMessage.status)).all())
-
-
-def wait_until(condition: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting until {what}")
-        time.sleep(0.05)
-
-
-@pytest.fixture
-def on_postgresql(backend: str) -> None:
-    """Skip before the app is built: this test is about PostgreSQL's SKIP LOCKED claims."""
-    if backend != "postgresql":
-        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL): the production database")
 
 
 def test_four_workers_one_killed_mid_send_every_message_reaches_the_provider_exactly_once(
