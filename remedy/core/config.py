@@ -132,6 +132,10 @@ def load_config(
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_NAME": "remedy_session",
         "REMEDY_IDLE_TIMEOUT": timedelta(minutes=30),
+        # A signed-in session ends this long after sign-in, however active (idle: 30 minutes).
+        "REMEDY_SESSION_MAX_AGE": timedelta(
+            hours=_number(env, "REMEDY_SESSION_MAX_HOURS", 12, 0.1)
+        ),
         "REMEDY_SIGN_IN_LOCKOUT_AFTER": 5,
         "REMEDY_SIGN_IN_LOCKOUT": timedelta(minutes=15),
         "WTF_CSRF_TIME_LIMIT": None,
