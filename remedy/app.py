@@ -27,6 +27,7 @@ from remedy.core.i18n import (
     select_locale,
     text_direction,
 )
+from remedy.core.sqlite_file import prepare_sqlite_file
 
 KNOWN_CHANNELS = ("web", "sms", "proxy")
 
@@ -149,9 +150,7 @@ def _check_workflow_settings(app: Flask) -> None:
 
 
 def _prepare_instance(app: Flask) -> None:
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("sqlite:///"):
-        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
 
 
 def _load_channels(app: Flask) -> None:

@@ -1,9 +1,11 @@
 """Response headers that hold on every page: CSP without inline script, no framing, no caching
-of anything that may show personal data."""
+of anything that may show personal data, and in production HTTPS only (HSTS)."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
+
+from remedy.core.settings import settings
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -21,6 +23,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# A year, subdomains included: browsers never again try plain HTTP for this site. Only in
+# production, where the site is served over HTTPS (a laptop on http://127.0.0.1 is not).
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
 
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
@@ -30,6 +36,8 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), geolocation=(), microphone=()")
+    if settings().production:
+        headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     if request.endpoint != "static":
         # Pages may show personal data: never keep them in a shared or back-button cache.
         headers["Cache-Control"] = "no-store"

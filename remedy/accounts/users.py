@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select, update
 
+from remedy.accounts.staff_sessions import revoke_all
 from remedy.audit import log as audit
 from remedy.core.actors import OPERATOR, SYSTEM, Actor, ActorKind
 from remedy.core.errors import InvalidInput, ServiceError
@@ -246,6 +247,7 @@ def complete_enrolment(user: User, code: str) -> User:
 @transactional
 def sign_out_everywhere(user: User) -> None:
     user.session_token = new_session_token()
+    revoke_all(user.id)
     audit.record(Actor.for_user(user), "user.sign_out_everywhere", "user", user.id)
 
 
@@ -256,6 +258,7 @@ def change_password(user: User, current: str, new: str) -> None:
     validate_password(new, user.email)
     user.password_hash = hash_secret(new)
     user.session_token = new_session_token()
+    revoke_all(user.id)
     audit.record(Actor.for_user(user), "user.change_password", "user", user.id)
 
 

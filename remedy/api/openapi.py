@@ -50,8 +50,10 @@ and organisation decide what it sees and may do, exactly as in the console. Read
 (auditors) may only read.
 
 **Concurrency.** A grievance's `ETag` changes with every change of the case or its tracks.
-Send it back in `If-Match` when you take a step: if someone changed the case meanwhile, nothing
-is saved and you get 412 (or 409 when the changes crossed).
+Every change to an existing grievance (a step, a delivery, a check-in answer) must send it back
+in `If-Match`: without the header nothing is saved and you get 428; if someone changed the case
+meanwhile, nothing is saved and you get 412 (or 409 when the changes crossed). Filing a new
+grievance needs no `If-Match`.
 
 **Errors** are `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`,
 and for 422 `errors`, the failing fields with their messages.
@@ -83,8 +85,8 @@ TRACK_ID = _id("track_id", "The track's id, as the grievance lists it.")
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",
-    "required": False,
-    "description": "The ETag you read; 412 if the case changed since.",
+    "required": True,
+    "description": "The ETag you read; 428 without it, 412 if the case changed since.",
     "schema": {"type": "string"},
 }
 ETAG_HEADER = {"ETag": {"description": "The case's version.", "schema": {"type": "string"}}}
@@ -119,7 +121,7 @@ def _responses(ok: int, schema: Any, *problems: int, etag: bool = False) -> dict
     return responses
 
 
-WRITE_PROBLEMS = (400, 403, 404, 409, 412, 413, 415, 422)
+WRITE_PROBLEMS = (400, 403, 404, 409, 412, 413, 415, 422, 428)
 
 
 def _body(schema: Any, required: bool = True) -> dict[str, Any]:
@@ -238,7 +240,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "summary": "Answer a check-in for the people a proxy's mandate covers.",
             "operationId": "answer_check_in",
             "tags": ["records"],
-            "parameters": [REFERENCE, _id("check_in_id", "The check-in's id.")],
+            "parameters": [REFERENCE, _id("check_in_id", "The check-in's id."), IF_MATCH],
             "requestBody": _body(CheckInAnswerInput),
             "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
         }

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
+from remedy.cases.timeline import audit_events_for, organisation_staff_messages
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
 from remedy.identity.visibility import may_see_identity, visible_tracks
 from remedy.messaging.delivery_words import delivery_of
-from remedy.models.audit_event import AuditEvent
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
@@ -24,7 +24,6 @@ from remedy.models.leverage_action import LeverageAction
 from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from remedy.models.remedy_action import RemedyAction
 from remedy.models.types import utcnow
-from remedy.models.user import User
 from remedy.queue.rows import QueueItem
 from remedy.workflows import workflow_for
 
@@ -235,9 +234,10 @@ def _messages_query(actor: Actor, grievance: Grievance) -> Any:
     """The outbox rows of this grievance this caller may read.
 
     Messages to the people: everyone who sees the case (the address only with the
-    identity). Messages to a proxy organisation: the team and that organisation.
-    Console alerts: the mechanism's team all of them, an organisation's staff those
-    addressed to its own members, nobody else.
+    identity), but an organisation's staff only those about its own track or no track.
+    Messages to a proxy organisation: the team and that organisation. Console alerts:
+    the mechanism's team all of them, an organisation's staff those addressed to its
+    own members, nobody else.
     """
     query = select(OutboxMessage).where(OutboxMessage.grievance_id == grievance.id)
     to_people = OutboxMessage.person_id.is_not(None)
@@ -246,14 +246,7 @@ def _messages_query(actor: Actor, grievance: Grievance) -> Any:
     if actor.kind is ActorKind.STAFF and actor.organisation_id is None:
         return query
     if actor.kind is ActorKind.STAFF:
-        own_members = select(User.id).where(User.organisation_id == actor.organisation_id)
-        return query.where(
-            or_(
-                and_(to_people, ~console),
-                and_(to_organisation, ~console),
-                and_(console, OutboxMessage.user_id.in_(own_members)),
-            )
-        )
+        return query.where(organisation_staff_messages(actor, grievance))
     own = OutboxMessage.organisation_id == actor.organisation_id
     return query.where(~console, or_(to_people, and_(to_organisation, own)))
 
@@ -292,17 +285,8 @@ def messages(actor: Actor, grievance: Grievance) -> list[dict[str, Any]]:
 
 
 def audit_events(actor: Actor, grievance: Grievance) -> list[dict[str, Any]]:
-    """The grievance's own events and those of the tracks the caller sees."""
-    track_ids = [str(track.id) for track in visible_tracks(actor, grievance)]
-    about_grievance = and_(
-        AuditEvent.subject_type == "grievance", AuditEvent.subject_id == grievance.reference
-    )
-    about_tracks = and_(AuditEvent.subject_type == "track", AuditEvent.subject_id.in_(track_ids))
-    rows = db.session.scalars(
-        select(AuditEvent)
-        .where(or_(about_grievance, about_tracks) if track_ids else about_grievance)
-        .order_by(AuditEvent.seq)
-    )
+    """The grievance's own events and those of the tracks the caller sees, cut as on the
+    console (an organisation never reads identity reveals, notes or mandates)."""
     return [
         {
             "seq": event.seq,
@@ -316,5 +300,5 @@ def audit_events(actor: Actor, grievance: Grievance) -> list[dict[str, Any]]:
             "after": event.after,
             "hash": event.hash,
         }
-        for event in rows
+        for event in audit_events_for(actor, grievance)
     ]

@@ -86,6 +86,16 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
         ),
     ),
     ProblemType(
+        "precondition-required",
+        428,
+        _l("Send the ETag you read in If-Match"),
+        _l(
+            "Every change to a case needs the If-Match header with the case's ETag, so no "
+            "one overwrites a change they have not seen. Nothing was saved. Read the case, "
+            "then send its ETag."
+        ),
+    ),
+    ProblemType(
         "payload-too-large",
         413,
         _l("The request is too large"),

@@ -91,8 +91,12 @@ def _detail(grievance: Grievance, status: int = 200, **headers: str) -> Response
 
 
 def _check_if_match(grievance: Grievance) -> None:
-    """``If-Match`` (optional): the ETag the caller read; 412 when the case moved on."""
-    if request.if_match and not request.if_match.contains(present.etag(grievance).strip('"')):
+    """``If-Match``, required on every change to a case (RFC 6585 428 without it): the ETag
+    the caller read; 412 when the case moved on since."""
+    # "*" names no version: it would let a change pass over one the caller never saw.
+    if not request.if_match or request.if_match.star_tag:
+        raise ApiProblem(428, slug="precondition-required")
+    if not request.if_match.contains(present.etag(grievance).strip('"')):
         raise ApiProblem(412, slug="precondition-failed")
 
 
@@ -277,6 +281,7 @@ def answer(reference: str, check_in_id: int) -> Response:
     visible = {track.id for track in visible_tracks(current_actor(), grievance)}
     if check_in is None or check_in.track_id not in visible:
         raise NotFound("No such check-in.")
+    _check_if_match(grievance)
     answer_check_in(
         current_actor(),
         check_in,

@@ -1,4 +1,6 @@
-"""Who is signed in, and the 30-minute idle timeout checked on the server."""
+"""Who is signed in: sessions kept on the server (``remedy.accounts.staff_sessions``), so
+signing out ends every copy of the cookie, with a 30-minute idle timeout and an absolute
+lifetime (12 hours by default)."""
 
 from __future__ import annotations
 
@@ -8,18 +10,24 @@ from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from flask import Flask, abort, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from remedy.accounts import staff_sessions
+from remedy.accounts.staff_sessions import SessionEnd
 from remedy.accounts.users import load_user
 from remedy.core.extensions import login_manager
 from remedy.core.settings import settings
+from remedy.core.unit_of_work import atomic
 from remedy.models.user import Role, User
 
 P = ParamSpec("P")
 R = TypeVar("R")
 LAST_SEEN_KEY = "seen"
+# The token of the server-side session (its row holds the token's hash).
+SESSION_KEY = "sid"
 PENDING_KEY = "pending_user"
 PENDING_LIFETIME_SECONDS = 300
 
@@ -31,12 +39,17 @@ def start_session(user: User) -> None:
     if language:
         session["language"] = language
     session.permanent = True
+    with atomic():
+        session[SESSION_KEY] = staff_sessions.open_session(user.id)
     login_user(user)
     session[LAST_SEEN_KEY] = int(time.time())
 
 
 def end_session() -> None:
+    """Sign out: the server forgets the session, so a copy of the cookie is worthless too."""
     language = session.get("language")
+    with atomic():
+        staff_sessions.revoke(session.get(SESSION_KEY))
     logout_user()
     session.clear()
     if language:
@@ -63,18 +76,34 @@ def pending_user() -> User | None:
 COOKIELESS_BLUEPRINTS = frozenset({"api", "sms", "voice"})
 
 
-def _enforce_idle_timeout() -> Response | None:
+def _ended_message(why: SessionEnd) -> str:
+    if why is SessionEnd.EXPIRED:
+        hours = max(1, round(settings().session_max_age.total_seconds() / 3600))
+        return _(
+            "You were signed out: a session lasts at most %(hours)d hours. Please sign in again.",
+            hours=hours,
+        )
+    if why is SessionEnd.IDLE:
+        return _("You were signed out after 30 minutes without activity.")
+    return _("This session has ended. Please sign in again.")
+
+
+def _check_session() -> Response | None:
+    """Every request with the cookie: the session must still be alive on the server."""
     if request.endpoint == "static" or request.blueprint in COOKIELESS_BLUEPRINTS:
         return None
     if not current_user.is_authenticated:
         return None
     now = int(time.time())
     last = session.get(LAST_SEEN_KEY)
-    idle = settings().idle_timeout.total_seconds()
-    if not isinstance(last, int) or now - last > idle:
+    if not isinstance(last, int) or now - last > settings().idle_timeout.total_seconds():
+        ended: SessionEnd | None = SessionEnd.IDLE
+    else:
+        with atomic():
+            ended = staff_sessions.why_ended(session.get(SESSION_KEY), current_user.id)
+    if ended is not None:
         end_session()
-        # Lazy, like Flask-Login's own login_message: the session stores its translated text.
-        flash(_l("You were signed out after 30 minutes without activity."), "info")  # type: ignore[arg-type]
+        flash(_ended_message(ended), "info")
         return redirect(url_for("auth.sign_in", next=request.path))
     session[LAST_SEEN_KEY] = now
     return None
@@ -104,4 +133,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
-    app.before_request(_enforce_idle_timeout)
+    app.before_request(_check_session)

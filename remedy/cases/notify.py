@@ -241,6 +241,8 @@ def _queue(
     check_in: CheckIn | None = None,
 ) -> OutboxMessage:
     base = {"reference": display(grievance.reference), **values}
+    about = track or (check_in.track if check_in is not None else None)
+    track_id = about.id if about is not None else None
     if track is not None:
         base.setdefault("remedy", RemedyWords.of(track.remedy_actions))
     if _acknowledged_in_reply(template_key, recipient):
@@ -258,6 +260,7 @@ def _queue(
                 grievance_id=grievance.id,
                 person_id=recipient.person.id if recipient.person else None,
                 organisation_id=recipient.organisation_id,
+                track_id=track_id,
                 channel=MessageChannel.WEB,
                 language=recipient.language,
                 template=template_key,
@@ -270,6 +273,7 @@ def _queue(
         grievance_id=grievance.id,
         person_id=recipient.person.id if recipient.person else None,
         organisation_id=recipient.organisation_id,
+        track_id=track_id,
         channel=recipient.channel,
         address=recipient.address,
         language=recipient.language,

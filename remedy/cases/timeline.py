@@ -34,6 +34,8 @@ from remedy.workflows import WORKFLOWS
 
 # Events an organisation's staff do not see: the mechanism's own protective work.
 MECHANISM_ONLY_PREFIXES = ("identity.", "note.")
+# Nor who speaks for the people (an NGO's mandate): a company accused must not learn it.
+MANDATE_PREFIXES = ("mandate.",)
 
 EVENT_LABELS: dict[str, LazyString] = {
     "grievance.submit": _l("Grievance filed"),
@@ -110,20 +112,30 @@ def _mandated(actor: Actor, grievance: Grievance) -> tuple[bool, set[int]]:
     return any(person_id is None for person_id in rows), {p for p in rows if p is not None}
 
 
+def organisation_staff_messages(actor: Actor, grievance: Grievance) -> ColumnElement[bool]:
+    """What an organisation's staff read of a case's messages: its own track's and the
+    shared ones (about no track), never another track's, never what went to another
+    organisation (an NGO holding a mandate), console alerts only to its own staff."""
+    own_tracks = [track.id for track in visible_tracks(actor, grievance)]
+    own_staff = select(User.id).where(User.organisation_id == actor.organisation_id)
+    about_own_track = or_(OutboxMessage.track_id.is_(None), OutboxMessage.track_id.in_(own_tracks))
+    not_to_others = or_(
+        OutboxMessage.organisation_id.is_(None),
+        OutboxMessage.organisation_id == actor.organisation_id,
+    )
+    return or_(
+        and_(OutboxMessage.channel == MessageChannel.CONSOLE, OutboxMessage.user_id.in_(own_staff)),
+        and_(OutboxMessage.channel != MessageChannel.CONSOLE, about_own_track, not_to_others),
+    )
+
+
 def messages_for(actor: Actor, grievance: Grievance) -> list[OutboxMessage]:
     """Outbox rows of this grievance the actor may read, oldest first."""
     if not may_see_grievance(actor, grievance):
         return []
     query = select(OutboxMessage).where(OutboxMessage.grievance_id == grievance.id)
     if actor.kind is ActorKind.STAFF and actor.organisation_id is not None:
-        # Console alerts only to the organisation's own staff.
-        own_staff = select(User.id).where(User.organisation_id == actor.organisation_id)
-        query = query.where(
-            or_(
-                OutboxMessage.channel != MessageChannel.CONSOLE,
-                OutboxMessage.user_id.in_(own_staff),
-            )
-        )
+        query = query.where(organisation_staff_messages(actor, grievance))
     elif actor.kind is not ActorKind.STAFF:
         query = query.where(OutboxMessage.channel != MessageChannel.CONSOLE)
         if actor.kind is ActorKind.PROXY:
@@ -152,9 +164,13 @@ def audit_events_for(actor: Actor, grievance: Grievance) -> list[AuditEvent]:
             and_(AuditEvent.subject_type == "track", AuditEvent.subject_id.in_(track_ids))
         )
     query = select(AuditEvent).where(or_(*subjects))
-    if not (actor.kind is ActorKind.STAFF and actor.organisation_id is None):
-        for prefix in MECHANISM_ONLY_PREFIXES:
-            query = query.where(AuditEvent.action.not_like(f"{prefix}%"))
+    hidden: tuple[str, ...] = ()
+    if actor.kind is ActorKind.STAFF and actor.organisation_id is not None:
+        hidden = MECHANISM_ONLY_PREFIXES + MANDATE_PREFIXES
+    elif actor.kind is not ActorKind.STAFF:
+        hidden = MECHANISM_ONLY_PREFIXES
+    for prefix in hidden:
+        query = query.where(AuditEvent.action.not_like(f"{prefix}%"))
     return list(db.session.scalars(query.order_by(AuditEvent.seq)))
 
 

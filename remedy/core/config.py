@@ -40,7 +40,7 @@ def _instance_secret(instance_path: Path, name: str, make: Any) -> str:
     path = instance_path / name
     if path.exists():
         return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     value: str = make()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -132,6 +132,10 @@ def load_config(
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_NAME": "remedy_session",
         "REMEDY_IDLE_TIMEOUT": timedelta(minutes=30),
+        # A signed-in session ends this long after sign-in, however active (idle: 30 minutes).
+        "REMEDY_SESSION_MAX_AGE": timedelta(
+            hours=_number(env, "REMEDY_SESSION_MAX_HOURS", 12, 0.1)
+        ),
         "REMEDY_SIGN_IN_LOCKOUT_AFTER": 5,
         "REMEDY_SIGN_IN_LOCKOUT": timedelta(minutes=15),
         "WTF_CSRF_TIME_LIMIT": None,

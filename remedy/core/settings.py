@@ -69,6 +69,8 @@ class Settings:
     twilio: TwilioSettings
     outbox: OutboxSettings
     idle_timeout: timedelta
+    # The absolute lifetime of a signed-in session, whatever its activity.
+    session_max_age: timedelta
     sign_in_lockout_after: int
     sign_in_lockout: timedelta
     sign_in_rate_limit: str
@@ -116,6 +118,7 @@ class Settings:
                 worker_idle_seconds=float(config["REMEDY_WORKER_IDLE_SECONDS"]),
             ),
             idle_timeout=config["REMEDY_IDLE_TIMEOUT"],
+            session_max_age=config["REMEDY_SESSION_MAX_AGE"],
             sign_in_lockout_after=int(config["REMEDY_SIGN_IN_LOCKOUT_AFTER"]),
             sign_in_lockout=config["REMEDY_SIGN_IN_LOCKOUT"],
             sign_in_rate_limit=str(config["REMEDY_SIGN_IN_RATE_LIMIT"]),

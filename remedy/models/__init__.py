@@ -25,6 +25,7 @@ from remedy.models.prepared_pin import PreparedPin
 from remedy.models.queue import PlaceTerm
 from remedy.models.referral import MechanismKind, Referral, ReferralMechanism
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction, RemedyType
+from remedy.models.staff_session import StaffSession
 from remedy.models.user import Role, User
 from remedy.models.web_draft import WebDraft
 from remedy.models.worker_timer import WorkerTimer
@@ -81,6 +82,7 @@ __all__ = [
     "ReprisalRisk",
     "RevealStatus",
     "Role",
+    "StaffSession",
     "TrackClassification",
     "TrackKind",
     "User",

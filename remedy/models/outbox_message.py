@@ -76,6 +76,10 @@ class OutboxMessage(Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # The track the message is about, if one: an organisation's staff read only their own.
+    track_id: Mapped[int | None] = mapped_column(
+        ForeignKey("involvement_tracks.id", ondelete="SET NULL")
+    )
     channel: Mapped[MessageChannel] = mapped_column(enum_column(MessageChannel, "channel"))
     address: Mapped[str | None] = mapped_column(EncryptedText("outbox_messages.address"))
     language: Mapped[str] = mapped_column(String(8))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,11 +38,29 @@ class Api:
         headers = self.headers(kwargs.pop("headers", None))
         return self.client.get(API + path, headers=headers, **kwargs)
 
-    def post(self, path: str, body: Any = None, **kwargs: Any) -> TestResponse:
+    def post(
+        self, path: str, body: Any = None, *, if_match: bool = True, **kwargs: Any
+    ) -> TestResponse:
+        """A write; a change to an existing grievance carries the ETag it has now, read
+        first, as a careful client does (``if_match=False`` or a given header: not)."""
         headers = self.headers(kwargs.pop("headers", None))
+        if if_match and "If-Match" not in headers:
+            headers.update(self.current_etag(path))
         if body is None:
             return self.client.post(API + path, headers=headers, **kwargs)
         return self.client.post(API + path, json=body, headers=headers, **kwargs)
+
+    def current_etag(self, path: str) -> dict[str, str]:
+        """``If-Match`` for a change to the grievance ``path`` names; none for filing, or
+        when the caller cannot read the case (the write answers 404 before looking)."""
+        match = GRIEVANCE_PATH.match(path)
+        if match is None:
+            return {}
+        read = self.get(f"/grievances/{match.group(1)}")
+        return {"If-Match": read.headers["ETag"]} if read.status_code == 200 else {}
+
+
+GRIEVANCE_PATH = re.compile(r"^/grievances/([^/]+)/.")
 
 
 def user_of(actor: Actor) -> User:

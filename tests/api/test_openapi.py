@@ -15,11 +15,14 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode, checks
 from schemathesis.core.failures import FailureGroup
+from sqlalchemy import select
 
 from remedy.api.actions import GRIEVANCE_ACTIONS, TRACK_ACTIONS
 from remedy.api.openapi import openapi_document
 from remedy.api.problems import PROBLEM_TYPES
 from remedy.core.actors import Actor
+from remedy.core.extensions import db
+from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import TrackKind
 from tests.api.conftest import API, Cast, token_for
 
@@ -94,8 +97,10 @@ def narrowed(
 ) -> dict[str, Any]:
     """The document with path parameters drawn from the seeded cases (``on_track`` for the
     addresses of a track), so generated requests reach real grievances rather than 404 on
-    random references, and without If-Match, so they reach the services rather than 412.
-    Unknown references, wrong ETags and the rest have tests of their own."""
+    random references, and without a generated If-Match (each write carries the case's
+    current ETag instead: see ``seeded_schema``), so they reach the services rather than
+    412 or 428. Unknown references, wrong or missing ETags and the rest have tests of their
+    own."""
     document = copy.deepcopy(document)
     for path, operations in document["paths"].items():
         chosen = on_track if "{track_id}" in path else values
@@ -136,6 +141,13 @@ def seeded_schema(app: Flask, cast: Cast) -> schemathesis.BaseSchema:
             return start_response(status, headers, *args)
 
         with app.app_context():
+            write = WRITE_PATH.match(environ["PATH_INFO"])
+            if environ["REQUEST_METHOD"] == "POST" and write:
+                version = db.session.scalar(
+                    select(Grievance.version).where(Grievance.reference == write.group(1))
+                )
+                if version is not None:  # as a careful client, who read the case first
+                    environ["HTTP_IF_MATCH"] = f'"{version}"'
             return list(app.wsgi_app(environ, noting))
 
     STATUSES.clear()
@@ -144,6 +156,7 @@ def seeded_schema(app: Flask, cast: Cast) -> schemathesis.BaseSchema:
 
 
 STATUSES: dict[str, int] = {}
+WRITE_PATH = re.compile(rf"^{API}/grievances/([^/]+)/.")
 
 
 CHECKS = [
