@@ -16,6 +16,7 @@ from channels.proxy import bp, current_member
 from channels.proxy_forms import (
     ButtonForm,
     CheckInForm,
+    ConsentCodeForm,
     InformationForm,
     RequiredReasonForm,
     WithdrawForm,
@@ -52,6 +53,7 @@ def render_case(
             InformationForm=InformationForm,
             CheckInForm=CheckInForm,
             WithdrawForm=WithdrawForm,
+            ConsentCodeForm=ConsentCodeForm,
         ),
         status,
     )

@@ -151,6 +151,13 @@ class RequiredReasonForm(FlaskForm):
     )
 
 
+class ConsentCodeForm(FlaskForm):
+    code = StringField(
+        _l("The code the people received"),
+        validators=[DataRequired(message=_l("Enter the code.")), Length(max=20)],
+    )
+
+
 class InformationForm(FlaskForm):
     information = TextAreaField(
         _l("Information to add"),

@@ -1,4 +1,5 @@
-"""The mandates of a case in the proxy portal: recording a further one, withdrawing one."""
+"""The mandates of a case in the proxy portal: recording a further one, withdrawing one,
+and entering the code by which the people confirm one waiting for their consent."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from wtforms.validators import ValidationError
 
 from channels.proxy import bp, current_member, field_error
 from channels.proxy_case import render_case
-from channels.proxy_forms import ButtonForm, NewMandateForm, mandate_terms
+from channels.proxy_forms import ButtonForm, ConsentCodeForm, NewMandateForm, mandate_terms
 from remedy.core.errors import InvalidInput
 from remedy.core.references import display
 from remedy.models.grievance import Grievance
 from remedy.proxy import case_view as proxy_case
-from remedy.proxy import mandates
+from remedy.proxy import mandate_consent, mandates
 from remedy.workflows.definition import MandateScope
 
 
@@ -34,6 +35,24 @@ def withdraw_mandate(reference: str, mandate_id: int) -> Response | tuple[str, i
     mandates.withdraw_mandate(actor, mandate)
     flash(_("The mandate is withdrawn. Your organisation no longer acts under it."), "success")
     return redirect(url_for(".case", reference=grievance.reference))
+
+
+@bp.post("/cases/<reference>/mandates/<int:mandate_id>/confirm")
+def confirm_mandate(reference: str, mandate_id: int) -> Response | tuple[str, int]:
+    """The code the people received, given to the organisation: their consent."""
+    actor = current_member()
+    grievance = proxy_case.open_case(actor, reference)
+    mandate = proxy_case.case_mandate(actor, grievance, mandate_id)
+    form = ConsentCodeForm()
+    if form.validate_on_submit():
+        try:
+            mandate_consent.confirm_with_code(actor, mandate, form.code.data or "")
+        except InvalidInput as problem:
+            field_error(form, problem, {})
+        else:
+            flash(_("The people confirmed the mandate. It is in force."), "success")
+            return redirect(url_for(".case", reference=grievance.reference))
+    return render_case(grievance, 400, {f"confirm-{mandate.id}": form})
 
 
 def _person_choices(grievance: Grievance) -> list[SelectChoice]:
@@ -65,7 +84,7 @@ def new_mandate(reference: str) -> Response | tuple[str, int]:
         form.receive_messages.data = True
     if form.validate_on_submit():
         try:
-            mandates.record_mandate(
+            mandate = mandates.record_mandate(
                 actor,
                 grievance,
                 mandate_terms(form),
@@ -75,7 +94,17 @@ def new_mandate(reference: str) -> Response | tuple[str, int]:
         except InvalidInput as problem:
             field_error(form, problem, {})
         else:
-            flash(_("The mandate is recorded."), "success")
+            if mandate.awaiting_consent:
+                flash(
+                    _(
+                        "The people withdrew a mandate of your organisation before: this one "
+                        "waits for their consent. We sent them a code; enter it when they give "
+                        "it to you."
+                    ),
+                    "info",
+                )
+            else:
+                flash(_("The mandate is recorded."), "success")
             return redirect(url_for(".case", reference=grievance.reference))
     status = 400 if request.method == "POST" else 200
     page = render_template(

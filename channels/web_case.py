@@ -1,6 +1,7 @@
 """Public pages of a case opened with its reference and PIN: what is happening, the
-answers the team asked for, and what the complainant may do (add information, answer
-a proposal or a check-in, appeal, withdraw).
+answers the team asked for, who speaks for the people, and what the complainant may do
+(add information, answer a proposal or a check-in, appeal, withdraw; withdrawing a
+mandate is ``web_mandates``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from channels.web_filing import receipt_page
 from remedy.access.case_access import CaseNotFound, TooManyAttempts, open_case
 from remedy.cases import complainant_view, intake, tracks
 from remedy.cases.check_ins import answer_check_in
+from remedy.cases.representation import representatives
 from remedy.cases.status import case_status
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, ServiceError
@@ -117,6 +119,7 @@ def case(grievance: Grievance) -> str:
         actions=complainant_view.case_actions(grievance, actor),
         steps=complainant_view.steps(grievance),
         messages=complainant_view.messages(grievance),
+        speaking=representatives(grievance),
         close_form=forms.ConfirmForm(),
     )
 
@@ -171,7 +174,7 @@ def _act(
     return redirect(_case_url(grievance))
 
 
-def _case_form(
+def case_form(
     grievance: Grievance,
     allowed: str | None,
     make_form: Callable[[], FormT],
@@ -201,7 +204,7 @@ def _case_form(
 @bp.route("/case/<reference>/information", methods=["GET", "POST"])
 @case_view
 def add_information(grievance: Grievance) -> Response | tuple[str, int]:
-    return _case_form(
+    return case_form(
         grievance,
         "add_information",
         forms.InformationForm,
@@ -267,7 +270,7 @@ def question(grievance: Grievance, check_in_id: int) -> Response | tuple[str, in
     check_in = complainant_view.find_question(grievance, check_in_id)
     if check_in is None:
         abort(404)
-    return _case_form(
+    return case_form(
         grievance,
         None,
         forms.CheckInForm,
@@ -285,7 +288,7 @@ def question(grievance: Grievance, check_in_id: int) -> Response | tuple[str, in
 @bp.route("/case/<reference>/appeal", methods=["GET", "POST"])
 @case_view
 def appeal(grievance: Grievance) -> Response | tuple[str, int]:
-    return _case_form(
+    return case_form(
         grievance,
         "appeal",
         forms.AppealForm,
@@ -299,7 +302,7 @@ def appeal(grievance: Grievance) -> Response | tuple[str, int]:
 @bp.route("/case/<reference>/withdraw", methods=["GET", "POST"])
 @case_view
 def withdraw(grievance: Grievance) -> Response | tuple[str, int]:
-    return _case_form(
+    return case_form(
         grievance,
         "withdraw",
         forms.ConfirmForm,

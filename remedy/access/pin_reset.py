@@ -34,13 +34,9 @@ from remedy.core.references import is_valid, normalise
 from remedy.core.settings import settings
 from remedy.core.unit_of_work import atomic, durable
 from remedy.identity.people import normalise_phone
+from remedy.messaging.codes import queue_code
 from remedy.models.grievance import Grievance
-from remedy.models.outbox_message import (
-    PIN_RESET_CODE_TEMPLATE,
-    MessageChannel,
-    MessageStatus,
-    OutboxMessage,
-)
+from remedy.models.outbox_message import PIN_RESET_CODE_TEMPLATE
 from remedy.models.person import Person
 from remedy.models.pin_reset import PinReset
 from remedy.models.types import keyring, utcnow
@@ -102,21 +98,10 @@ def _recent_codes(grievance: Grievance, now: datetime) -> int:
 
 
 def _queue_code(grievance: Grievance, person: Person, reset: PinReset, code: str) -> None:
-    with force_locale(person.language or grievance.language):
+    language = person.language or grievance.language
+    with force_locale(language):
         body = str(CODE_MESSAGE) % {"code": code}
-    db.session.add(
-        OutboxMessage(
-            dedupe_key=f"pin-reset:{reset.id}",
-            grievance_id=grievance.id,
-            person_id=person.id,
-            channel=MessageChannel.SMS,
-            address=person.phone,
-            language=person.language or grievance.language,
-            template=TEMPLATE,
-            body=body,
-            status=MessageStatus.PENDING,
-        )
-    )
+    queue_code(f"pin-reset:{reset.id}", grievance.id, person, language, TEMPLATE, body)
 
 
 def request_code(reference: str, phone: str, source: str) -> None:

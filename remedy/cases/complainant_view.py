@@ -23,12 +23,17 @@ from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
 from remedy.models.grievance_person import PersonRole
 from remedy.models.involvement_track import InvolvementTrack
-from remedy.models.outbox_message import MessageChannel, OutboxMessage
+from remedy.models.outbox_message import (
+    MANDATE_CODE_TEMPLATE,
+    PIN_RESET_CODE_TEMPLATE,
+    MessageChannel,
+    OutboxMessage,
+)
 from remedy.models.remedy_action import RemedyAction
 from remedy.workflows.states import IntakeState
 
 # Secret codes sent by SMS: never shown again, even to their owner.
-HIDDEN_TEMPLATES = frozenset({"pin_reset_code"})
+HIDDEN_TEMPLATES = frozenset({PIN_RESET_CODE_TEMPLATE, MANDATE_CODE_TEMPLATE})
 
 # Steps of the case, told to the complainant. Anything not listed is internal and not shown.
 INTAKE_STEPS: dict[str, LazyString] = {

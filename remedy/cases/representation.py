@@ -9,6 +9,7 @@ feature's (``remedy.proxy.mandates``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import format_date
@@ -84,6 +85,11 @@ def mandate_refusal(
     if any(mandate.is_valid_on(today) for mandate in held):
         return _("Your organisation's mandate does not allow this.")
     latest = max(held, key=lambda mandate: (mandate.created_at, mandate.id))
+    if latest.awaiting_consent and latest.withdrawn_at is None:
+        return _(
+            "The people withdrew your organisation's mandate before: the new one gives no "
+            "rights until they confirm it."
+        )
     if latest.withdrawn_at is not None:
         return _(
             "The mandate was withdrawn on %(date)s: your organisation can no longer act for "
@@ -108,3 +114,42 @@ def mandates_receiving_messages(grievance: Grievance) -> list[Mandate]:
 def mandates_of(organisation_id: int | None, grievance: Grievance) -> list[Mandate]:
     """Every mandate this organisation held for the grievance, valid or not, oldest first."""
     return [m for m in mandates_on(grievance) if m.organisation_id == organisation_id]
+
+
+@dataclass(frozen=True)
+class Representative:
+    """An organisation that speaks for the people of a case, as the people see it."""
+
+    organisation_id: int
+    name: str
+    # Its mandates in force or waiting for the people's consent, oldest first.
+    mandates: tuple[Mandate, ...]
+
+    @property
+    def pending(self) -> bool:
+        """Only waiting for the people's consent: it cannot act for them yet."""
+        return all(mandate.awaiting_consent for mandate in self.mandates)
+
+
+def speaks_for(mandate: Mandate, person_id: int | None, today: date) -> bool:
+    """Whether the people (``person_id``, or the whole case for None) can still withdraw
+    this mandate: not withdrawn, not ended, and covering them."""
+    return (
+        mandate.withdrawn_at is None
+        and today <= mandate.valid_until
+        and (person_id is None or mandate.person_id in (None, person_id))
+    )
+
+
+def representatives(grievance: Grievance, person_id: int | None = None) -> list[Representative]:
+    """The organisations holding a mandate for these people (in force or waiting for their
+    consent), in the order they first got one: the list the people withdraw from."""
+    today = utcnow().date()
+    held: dict[int, list[Mandate]] = {}
+    for mandate in mandates_on(grievance):
+        if speaks_for(mandate, person_id, today):
+            held.setdefault(mandate.organisation_id, []).append(mandate)
+    return [
+        Representative(organisation_id, found[0].organisation.name, tuple(found))
+        for organisation_id, found in held.items()
+    ]

@@ -45,6 +45,7 @@ from remedy.models.referral import Referral
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyType
 from remedy.models.types import utcnow
 from remedy.models.user import Role
+from remedy.proxy import mandate_consent
 from remedy.queue import assignment
 from remedy.workflows import workflow_for
 from remedy.workflows.definition import Workflow
@@ -220,6 +221,7 @@ def case_context(
         and identity_reveals.pending_request(actor, grievance) is None
         and reveal is None,
         "may_decide_reveal": lambda item: identity_reveals.may_decide(actor, item),
+        "pending_mandates": mandate_consent.awaiting_approval(actor, grievance),
         "grievance_triggers": grievance_triggers,
         "tracks": track_views,
         "referrals": referrals,

@@ -97,6 +97,22 @@ MEDIA_SKIPPED: LazyString = _l(
     "Files other than photos, voice messages and PDF files were not kept."
 )
 TRY_AGAIN: LazyString = _l("We could not read your message. Please send it again.")
+# The people withdraw an organisation's mandate (WITHDRAW, case number, PIN).
+WITHDRAW_HOW: LazyString = _l(
+    "Send %(withdraw)s, your case number and your PIN, for example: %(withdraw)s 1234 5678 123456"
+)
+NO_MANDATE: LazyString = _l("Case %(reference)s: no organisation acts for you.")
+WHICH_MANDATE: LazyString = _l(
+    "Which organisation should stop acting for you? Reply with its number: %(choices)s"
+)
+MANDATE_WITHDRAWN: LazyString = _l(
+    "Done. %(organisation)s no longer acts for you in case %(reference)s."
+)
+# Sent when an organisation whose mandate the people withdrew records a new one.
+MANDATE_CODE: LazyString = _l(
+    "%(organisation)s asks to act for you again. If you agree, give them this code: "
+    "%(code)s. If not, do not give it to anyone."
+)
 
 # Every text a conversation can send, for the segment and alphabet tests.
 CONVERSATION_TEXTS: dict[str, LazyString] = {
@@ -138,6 +154,11 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "media_refused": MEDIA_REFUSED,
     "media_skipped": MEDIA_SKIPPED,
     "try_again": TRY_AGAIN,
+    "withdraw_how": WITHDRAW_HOW,
+    "no_mandate": NO_MANDATE,
+    "which_mandate": WHICH_MANDATE,
+    "mandate_withdrawn": MANDATE_WITHDRAWN,
+    "mandate_code": MANDATE_CODE,
 }
 
 
@@ -155,6 +176,10 @@ SEGMENT_BUDGETS: dict[str, int] = {
     "status": 3,
     "status_due": 3,
     "status_outcome": 3,
+    # Organisations' names, one or several, and a code with what to do with it.
+    "which_mandate": 2,
+    "mandate_withdrawn": 2,
+    "mandate_code": 2,
 }
 # A question asked again after an answer not understood: "Sorry, we did not understand."
 # in front may take it to a second segment (Arabic), never more.

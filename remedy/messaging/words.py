@@ -1,6 +1,6 @@
 """The words people type on a phone, in the five shipped languages: one catalogue.
 
-Keywords (HELP, STATUS, STOP, START, LANG, APPEAL), greetings, yes, no and done
+Keywords (HELP, STATUS, STOP, START, LANG, APPEAL, WITHDRAW), greetings, yes, no and done
 words, language names, and :func:`fold`, the comparable form of a message. The SMS
 channel (:mod:`remedy.sms.keywords`) matches messages against them; the messages of
 the workflow steps (:mod:`remedy.cases.notify`) name them in the reader's language
@@ -23,6 +23,7 @@ class Keyword(enum.StrEnum):
     START = "start"
     LANG = "lang"
     APPEAL = "appeal"
+    WITHDRAW = "withdraw"
 
 
 # The first word of each language is the one the texts tell people to send.
@@ -70,6 +71,14 @@ KEYWORDS: dict[Keyword, dict[str, tuple[str, ...]]] = {
         "es": ("APELAR", "APELACION", "RECURSO"),
         "sw": ("RUFANI", "KATA RUFANI"),
         "ar": ("استئناف", "استئناف القرار"),
+    },
+    # Withdraw an organisation's mandate: reference and PIN follow, like STATUS.
+    Keyword.WITHDRAW: {
+        "en": ("WITHDRAW", "REVOKE"),
+        "fr": ("RETIRER", "REVOQUER"),
+        "es": ("RETIRAR", "REVOCAR"),
+        "sw": ("ONDOA",),
+        "ar": ("سحب", "اسحب"),
     },
 }
 

@@ -37,6 +37,7 @@ class AskKind(enum.StrEnum):
     REOPEN = "reopen"  # closed without confirmation: a no word reopens
     WHICH_CASE = "which_case"  # an unclear message: about the case, or a new complaint?
     CONSENT = "consent"  # room for a consent question
+    WITHDRAW_MANDATE = "withdraw_mandate"  # which organisation stops acting for the people
 
 
 class Ask(Model):

@@ -35,6 +35,9 @@ CONSENT_METHOD_LABELS = {
 
 class MandateStatus(enum.StrEnum):
     VALID = "valid"
+    # Recorded after the people withdrew one of the organisation's mandates: it gives no
+    # rights until they confirm it (a code sent to their phone) or a supervisor approves it.
+    PENDING = "pending"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
 
@@ -69,13 +72,29 @@ class Mandate(Model):
         ForeignKey("attachments.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Waiting for the people's consent (``MandateStatus.PENDING``) while True.
+    awaiting_consent: Mapped[bool] = mapped_column(default=False)
+    # The code sent to the people's phone, hashed like a PIN, with its lifetime and tries.
+    consent_code_hash: Mapped[str | None] = mapped_column(String(200))
+    consent_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_code_attempts: Mapped[int] = mapped_column(default=0)
+    # How the consent came: "code" (the people gave it) or "supervisor" (approved on evidence).
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consented_via: Mapped[str | None] = mapped_column(String(16))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What the supervisor saw that shows the people agree (personal data).
+    approval_evidence: Mapped[str | None] = mapped_column(
+        EncryptedText("mandates.approval_evidence")
+    )
 
     organisation: Mapped[Organisation] = relationship()
 
     def is_valid_on(self, day: date) -> bool:
-        return self.withdrawn_at is None and day <= self.valid_until
+        return self.withdrawn_at is None and not self.awaiting_consent and day <= self.valid_until
 
     def status_on(self, day: date) -> MandateStatus:
         if self.withdrawn_at is not None:
             return MandateStatus.WITHDRAWN
+        if self.awaiting_consent:
+            return MandateStatus.PENDING
         return MandateStatus.VALID if day <= self.valid_until else MandateStatus.EXPIRED

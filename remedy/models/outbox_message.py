@@ -46,7 +46,10 @@ PIN_REPLY_TEMPLATE = "sms_reply_pin"
 # The answer to a STOP word the provider did not act on itself (ARRET, BAJA...): the one
 # message sent to a number that has just opted out, so the person knows it worked.
 OPT_OUT_REPLY_TEMPLATE = "sms_reply_opt_out"
-SECRET_TEMPLATES = frozenset({PIN_RESET_CODE_TEMPLATE, PIN_REPLY_TEMPLATE})
+# The code by which the people confirm a new mandate of an organisation whose mandate they
+# withdrew: for their phone alone, never for the organisation that asks (nor for staff).
+MANDATE_CODE_TEMPLATE = "mandate_consent_code"
+SECRET_TEMPLATES = frozenset({PIN_RESET_CODE_TEMPLATE, PIN_REPLY_TEMPLATE, MANDATE_CODE_TEMPLATE})
 SECRET = re.compile(r"\d{6}")
 MASK = "••••••"
 

@@ -25,11 +25,12 @@ from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
 from remedy.filing.file_types import sniff_type
 from remedy.filing.grievances import add_attachment
-from remedy.models.grievance import Grievance
+from remedy.models.grievance import Channel, Grievance
 from remedy.models.mandate import ConsentMethod, Mandate, MandateStatus
 from remedy.models.organisation import Organisation
 from remedy.models.person import Person
 from remedy.models.types import utcnow
+from remedy.proxy.mandate_consent import ask_people, people_withdrew
 from remedy.proxy.membership import acts_for_people, member_organisation
 from remedy.workflows.definition import MandateScope
 
@@ -61,6 +62,7 @@ MANDATE_STATUS_LABELS: dict[MandateStatus, LazyString] = {
     MandateStatus.VALID: _l("In force"),
     MandateStatus.EXPIRED: _l("Ended"),
     MandateStatus.WITHDRAWN: _l("Withdrawn"),
+    MandateStatus.PENDING: _l("Waiting for the people's consent"),
 }
 
 
@@ -126,7 +128,9 @@ def grant_mandate(
             _("Please keep it under %(count)d characters.", count=MAX_CONSENT_NOTE),
             "consent_note",
         )
+    pending = people_withdrew(organisation, grievance)
     mandate = Mandate(
+        awaiting_consent=pending,
         organisation_id=organisation.id,
         grievance_id=grievance.id,
         person_id=person.id if person else None,
@@ -150,8 +154,11 @@ def grant_mandate(
             "scopes": chosen,
             "consent_method": consent_method,
             "valid_until": valid_until.isoformat(),
+            "awaiting_consent": pending,
         },
     )
+    if pending:
+        ask_people(actor, mandate, grievance)
     return mandate
 
 
@@ -211,10 +218,17 @@ def _route_messages_back(grievance: Grievance) -> None:
             link.receives_messages = True
 
 
-def _withdraw(actor: Actor, mandate: Mandate) -> None:
+def _withdraw(actor: Actor, mandate: Mandate, channel: str) -> None:
     mandate.withdrawn_at = utcnow()
     mandate.withdrawn_by = actor.kind.value
-    audit.record(actor, "mandate.withdraw", "mandate", mandate.id, after={"by": actor.kind.value})
+    mandate.consent_code_hash = None  # a code not given yet opens nothing any more
+    audit.record(
+        actor,
+        "mandate.withdraw",
+        "mandate",
+        mandate.id,
+        after={"by": actor.kind.value, "channel": channel},
+    )
 
 
 @transactional
@@ -223,7 +237,8 @@ def withdraw_mandate(actor: Actor, mandate: Mandate) -> Mandate:
     if actor.kind is ActorKind.PROXY and actor.organisation_id != mandate.organisation_id:
         raise NotFound("No such mandate.")
     if mandate.withdrawn_at is None:
-        _withdraw(actor, mandate)
+        channel = "proxy" if actor.kind is ActorKind.PROXY else "console"
+        _withdraw(actor, mandate, channel)
         grievance = db.session.get(Grievance, mandate.grievance_id)
         assert grievance is not None
         grievance.updated_at = utcnow()  # a concurrent action under it conflicts
@@ -233,13 +248,20 @@ def withdraw_mandate(actor: Actor, mandate: Mandate) -> Mandate:
 
 
 @transactional
-def withdraw_mandate_as_person(grievance: Grievance, person_id: int | None) -> list[Mandate]:
+def withdraw_mandate_as_person(
+    grievance: Grievance,
+    person_id: int | None,
+    channel: Channel = Channel.WEB,
+    organisation_id: int | None = None,
+) -> list[Mandate]:
     """The person withdraws their consent: every mandate still in force that covers them ends
-    (their own, and any for the whole group, which no longer speaks for everyone).
+    (their own, and any for the whole group, which no longer speaks for everyone); with
+    ``organisation_id``, only that organisation's.
 
     ``person_id`` is the person speaking when the channel knows it (their phone); with
     reference and PIN alone it is None and every mandate of the case ends, as the holder of
-    the PIN speaks for the case. Returns the mandates withdrawn (none if none was in force).
+    the PIN speaks for the case. ``channel`` is where they said so (web, SMS, voice), for
+    the audit. Returns the mandates withdrawn (none if none was in force).
     """
     if person_id is not None and all(link.person_id != person_id for link in grievance.people):
         raise NotFound("No such person on this case.")
@@ -249,9 +271,10 @@ def withdraw_mandate_as_person(grievance: Grievance, person_id: int | None) -> l
         for mandate in mandates_on(grievance)
         if mandate.withdrawn_at is None
         and (person_id is None or mandate.person_id in (None, person_id))
+        and organisation_id in (None, mandate.organisation_id)
     ]
     for mandate in ended:
-        _withdraw(actor, mandate)
+        _withdraw(actor, mandate, channel.value)
     if ended:
         grievance.updated_at = utcnow()
         db.session.flush()

@@ -36,6 +36,7 @@ from remedy.sms.asked_steps import actor_of, take
 from remedy.sms.keywords import choice, done, greeting_language, yes_no
 from remedy.sms.turn import Turn, autoflush
 from remedy.sms.unclear import answer_which_case
+from remedy.sms.withdrawing import answer_which_mandate
 from remedy.workflows.states import IntakeState
 
 Handler = Callable[[Turn, Ask], "str | None"]
@@ -228,4 +229,5 @@ HANDLERS: dict[AskKind, Handler] = {
     AskKind.REOPEN: _reopen,
     AskKind.WHICH_CASE: answer_which_case,
     AskKind.CONSENT: _not_yet,
+    AskKind.WITHDRAW_MANDATE: answer_which_mandate,
 }

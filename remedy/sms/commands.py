@@ -1,5 +1,6 @@
 """Keywords, in any of the five languages: HELP, STATUS <reference> <PIN>, STOP, START
-and LANG (Twilio's ``OptOutType`` counts as the keyword it names).
+and LANG (Twilio's ``OptOutType`` counts as the keyword it names); WITHDRAW <reference>
+<PIN> is :mod:`remedy.sms.withdrawing`'s, with the same PIN check.
 
 STOP and START are mirrored on the person. Nothing about a case is told to a number
 that has not given its PIN in the message that asks (STATUS).
@@ -7,7 +8,7 @@ that has not given its PIN in the message that asks (STATUS).
 
 from __future__ import annotations
 
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 
 from remedy.access.case_access import NOT_FOUND_MESSAGE, CaseNotFound, TooManyAttempts, open_case
 from remedy.audit import log as audit
@@ -57,23 +58,28 @@ def start(turn: Turn) -> None:
 
 def status(turn: Turn, command: Command) -> str:
     """What is happening in the case, for whoever gives its reference and PIN."""
+    found = case_by_pin(turn, command, sms_texts.STATUS_HOW)
+    return found if isinstance(found, str) else tell_status(turn, found)
+
+
+def case_by_pin(turn: Turn, command: Command, how: LazyString) -> Grievance | str:
+    """The case the reference and PIN after a keyword (STATUS, WITHDRAW) open, else the
+    reply: ``how`` to send them, or the one answer to a wrong PIN or too many tries."""
     given = digits(command.argument)
+    word = turn.keyword(command.keyword)
     # The PIN is never kept, not even encrypted: only the reference stays in the record.
     turn.inbound.body = " ".join(
-        part
-        for part in (turn.keyword(Keyword.STATUS), given[:8], "******" * (len(given) > 8))
-        if part
+        part for part in (word, given[:8], "******" * (len(given) > 8)) if part
     )
     if len(given) != 14:
-        status = turn.keyword(Keyword.STATUS)
-        return turn.say(sms_texts.STATUS_HOW, status=status)
+        return turn.say(how, **{command.keyword.value: word})
     reference, pin = given[:8], given[8:]
     # Counting a wrong PIN commits on its own; if this request dies after that, a
     # retried webhook still gets this answer, which is the answer to every wrong PIN.
     turn.inbound.reply = turn.say(NOT_FOUND_MESSAGE)
     turn.record_now()
     try:
-        grievance = open_case(
+        return open_case(
             reference, pin, source=f"sms:{turn.phone_hash}", phone_hash=turn.phone_hash
         )
     except CaseNotFound:
@@ -81,7 +87,6 @@ def status(turn: Turn, command: Command) -> str:
     except TooManyAttempts:
         with force_locale(turn.language):
             return str(TooManyAttempts())
-    return tell_status(turn, grievance)
 
 
 def tell_status(turn: Turn, grievance: Grievance) -> str:

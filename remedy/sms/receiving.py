@@ -13,7 +13,8 @@ reply in the outbox:
    <PIN>, STOP, START, LANG; Twilio's ``OptOutType`` counts as the keyword it
    names). STOP and START are mirrored on the person. A reference and PIN sent alone
    count as STATUS. (STATUS settles the message, its answer to a wrong PIN queued,
-   before it checks the PIN, because counting a wrong PIN commits at once.)
+   before it checks the PIN, because counting a wrong PIN commits at once.) WITHDRAW
+   <reference> <PIN> ends an organisation's mandate (:mod:`remedy.sms.withdrawing`).
 2. A message that answers what the number is being asked (the team's question, a
    proposal, a check-in, an appeal or a reopening offered: :mod:`remedy.sms.asked`)
    takes that step, before any filing conversation that spoke earlier than the ask.
@@ -56,6 +57,7 @@ from remedy.sms.keywords import Command, Keyword, fold, is_status, parse_command
 from remedy.sms.opted_out import keep_unseen
 from remedy.sms.turn import Turn
 from remedy.sms.unclear import ask_which_case
+from remedy.sms.withdrawing import withdraw_by_keyword
 
 
 def stored_text(inbound: InboundMessage) -> InboundText:
@@ -120,7 +122,7 @@ def _refused(turn: Turn) -> str | None:
 
 
 def _keyword(turn: Turn) -> str | None:
-    """STOP, START, HELP, STATUS or LANG, typed or as Twilio's ``OptOutType``."""
+    """STOP, START, HELP, STATUS, LANG or WITHDRAW, typed or as Twilio's ``OptOutType``."""
     opt_out = (turn.message.opt_out or "").strip().upper()
     command = parse_command(turn.body)
     if command is None and is_status(turn.body):
@@ -142,4 +144,6 @@ def _keyword(turn: Turn) -> str | None:
         return status(turn, command)
     if command is not None and command.keyword is Keyword.LANG:
         return change_language(turn, command)
+    if command is not None and command.keyword is Keyword.WITHDRAW:
+        return withdraw_by_keyword(turn, command)
     return None

@@ -106,6 +106,7 @@ def walk(page: Page, scenario: Scenario, language: str, check: Check) -> None:
     grievance, pin = case_with_pin(scenario, language)
     track = in_remedy(scenario, grievance)
     scenario.propose(track)
+    scenario.mandate(grievance)  # an NGO speaks for them: the page says so
     open_case(page, grievance, pin, "/answer")
     check("answer: what waits")
     page.goto(f"/case/{grievance.reference}")
@@ -118,6 +119,8 @@ def walk(page: Page, scenario: Scenario, language: str, check: Check) -> None:
     check("case: add information")
     page.goto(f"/case/{grievance.reference}/withdraw")
     check("case: withdraw")
+    page.goto(f"/case/{grievance.reference}/mandates/{scenario.ngo.id}/withdraw")
+    check("case: withdraw a mandate")
     page.goto(f"/case/{grievance.reference}/receipt")
     check("case: receipt")
     grievance, pin = case_with_pin(scenario, language)

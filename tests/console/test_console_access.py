@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
@@ -30,7 +31,7 @@ from remedy.core.actors import Actor
 from remedy.core.extensions import db
 from remedy.filing.grievances import PersonDetails
 from remedy.identity import reveals as identity_reveals
-from remedy.models import Grievance, InvolvementTrack, Organisation, Role, TrackKind
+from remedy.models import Grievance, InvolvementTrack, Mandate, Organisation, Role, TrackKind
 from tests.console.case_support import console_for, new_user
 from tests.support import csrf_token
 from tests.workflows.scenarios import Scenario
@@ -59,6 +60,8 @@ class Stage:
     planning: Grievance
     implementing: Grievance
     reveal_id: int
+    # The NGO's mandate on the planning grievance (in force: approving it is refused).
+    mandate_id: int
     ngo: Organisation
     actors: dict[str, Actor] = field(default_factory=dict)
 
@@ -85,12 +88,16 @@ def stage(scenario: Scenario) -> Stage:
     reveal = identity_reveals.request_reveal(
         new_user("po2@example.org", Role.PROTECTION_OFFICER), planning, "A court asked for it."
     )
+    scenario.mandate(planning)
     db.session.commit()
     return Stage(
         screening=screening,
         planning=planning,
         implementing=implementing,
         reveal_id=reveal.id,
+        mandate_id=db.session.scalars(
+            select(Mandate.id).where(Mandate.grievance_id == planning.id)
+        ).one(),
         ngo=scenario.ngo,
         actors={
             "admin": new_user("admin@example.org", Role.ADMIN),
@@ -200,6 +207,10 @@ ROUTES: dict[str, Call] = {
         everyone(403, protection_officer=OK, supervisor=OK)
     ),
     "POST console.request_reveal": Call(everyone(403, protection_officer=OK), planning),
+    "POST console.approve_mandate": Call(
+        everyone(403, supervisor=OK),
+        lambda stage: {**planning(stage), "mandate_id": stage.mandate_id},
+    ),
     "POST console.decide_reveal": Call(
         everyone(403, protection_officer=OK, supervisor=OK),
         lambda stage: {**planning(stage), "reveal_id": stage.reveal_id},

@@ -129,3 +129,29 @@ def post_on_page(
     """Post one of a page's forms with the page's CSRF token, as a browser would."""
     html = client.get(page).get_data(as_text=True)
     return client.post(action, data={**(data or {}), "csrf_token": csrf_token(html)})
+
+
+def record_mandate_on_page(client: FlaskClient, case_page: str) -> None:
+    """The member records a further mandate for the whole group on the case's page: every
+    scope but filing, for 90 days."""
+    page = f"{case_page}/mandates/new"
+    response = client.post(
+        page,
+        data={
+            "csrf_token": csrf_token(client.get(page).get_data(as_text=True)),
+            "person": "",
+            "scopes": ["follow", "answer_proposals", "answer_check_ins"],
+            "consent_method": "witnessed_verbal",
+            "valid_until": (utcnow().date() + timedelta(days=90)).isoformat(),
+            "receive_messages": "y",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def withdrawals() -> list[tuple[str, str]]:
+    """Who withdrew each mandate, and on which channel, as the audit log recorded it."""
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "mandate.withdraw").order_by(AuditEvent.seq)
+    )
+    return [(event.actor_kind, (event.after or {}).get("channel", "")) for event in events]

@@ -27,7 +27,7 @@ from remedy.models import (
 from remedy.models.types import utcnow
 from remedy.proxy.mandates import withdraw_mandate_as_person
 from remedy.workflows.definition import MandateScope
-from tests.proxy.portal import snapshot
+from tests.proxy.portal import record_mandate_on_page, snapshot
 from tests.support import csrf_token
 from tests.workflows.scenarios import Scenario
 
@@ -286,20 +286,7 @@ def test_a_renewed_mandate_lets_the_member_act_again(
 ) -> None:
     case = mandated(scenario, "proposed")
     ended_yesterday(case)
-    form = portal.get(f"{case.page}/mandates/new").get_data(as_text=True)
+    record_mandate_on_page(portal, case.page)
 
-    response = portal.post(
-        f"{case.page}/mandates/new",
-        data={
-            "csrf_token": csrf_token(form),
-            "person": "",
-            "scopes": ["follow", "answer_proposals"],
-            "consent_method": "recorded",
-            "valid_until": (utcnow().date() + timedelta(days=90)).isoformat(),
-            "receive_messages": "y",
-        },
-    )
-
-    assert response.status_code == 302
     page = act(portal, case.grievance, f"/tracks/{case.track.id}/accept")
     assert "You accepted the proposal for the people." in page

@@ -104,6 +104,10 @@ def conversation_values(language: str) -> dict[str, str]:
     return {
         "reference": REFERENCE,
         "pin": "123456",
+        "code": "123456",
+        # Organisations' names as the directory holds them: one, and a list of three.
+        "organisation": "Friends of the River Association",
+        "choices": "1 Friends of the River, 2 Haki Watch, 3 Kituo cha Sheria",
         **{keyword.value: primary(keyword, language) for keyword in Keyword},
     }
 

@@ -3,9 +3,10 @@
 Each page is reached the way a person reaches it (forms posted with their CSRF
 token, a case opened with its PIN), in every state worth seeing: each filing step,
 a step with errors, the review, the result and the receipt, a case with a
-proposal, with a question about a delivered remedy, with an appealable decision,
-and the PIN reset. The page-weight checks (``tests/test_web.py``) and the page
-weight benchmark (``bench/page_weight.py``) both walk it.
+proposal (an NGO speaking for the people), with a question about a delivered
+remedy, with an appealable decision, and the PIN reset. The page-weight checks
+(``tests/test_web.py``) and the page weight benchmark (``bench/page_weight.py``) both
+walk it.
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ def walk(client: FlaskClient, scenario: Scenario, language: str) -> list[Visited
     grievance, pin = _case(scenario, language)
     track = _track(scenario, grievance)
     scenario.propose(track)
+    scenario.mandate(grievance)  # an NGO speaks for them: the page says so
     reference = grievance.reference
     tour.get("answer: form", "/answer")
     tour.post("/answer", {"reference": reference, "pin": pin})
@@ -124,6 +126,7 @@ def walk(client: FlaskClient, scenario: Scenario, language: str) -> list[Visited
     tour.get("case: information", f"/case/{reference}/information")
     tour.get("case: receipt", f"/case/{reference}/receipt")
     tour.get("case: withdraw", f"/case/{reference}/withdraw")
+    tour.get("case: withdraw a mandate", f"/case/{reference}/mandates/{scenario.ngo.id}/withdraw")
     # A delivered remedy to confirm.
     grievance, pin = _case(scenario, language)
     track = _track(scenario, grievance)
