@@ -452,7 +452,7 @@ def per_test_state(application: Flask, overrides: dict[str, Any]) -> Iterator[No
     # storage (another test may have built an app with another one), clean counters.
     limiter.enabled = application.config.get("RATELIMIT_ENABLED", True)
     use_limiter_of(application)
-    _reset_limiter()
+    _reset_limiter(application)
     try:
         yield
     finally:
@@ -460,7 +460,7 @@ def per_test_state(application: Flask, overrides: dict[str, Any]) -> Iterator[No
         application.config.update(config)
         application.extensions.clear()
         application.extensions.update(extensions)
-        _reset_limiter()
+        _reset_limiter(application)
 
 
 def use_limiter_of(application: Flask) -> None:
@@ -468,9 +468,10 @@ def use_limiter_of(application: Flask) -> None:
     limiter._storage, limiter._limiter = application.extensions[LIMITER_STATE]
 
 
-def _reset_limiter() -> None:
+def _reset_limiter(application: Flask) -> None:
     if getattr(limiter, "_storage", None) is not None:
-        limiter.storage.reset()
+        with application.app_context():  # the database storage counts in the app's database
+            limiter.storage.reset()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
