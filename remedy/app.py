@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from remedy import errors, models, security
+from remedy.access import rate_limits
 from remedy.core import settings
 from remedy.core.config import PROJECT_ROOT, ConfigError, load_config
 from remedy.core.crypto import InvalidKeyError, Keyring
@@ -101,6 +102,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    assert rate_limits.SCHEME  # the database storage is registered before the limiter looks
     limiter.init_app(app)
 
     from remedy.auth import sessions

@@ -152,9 +152,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 APP_STATS = {"created": 0, "seconds": 0.0}
 
 
+# The limiter is one object for the whole process, and each create_app() gives it a new
+# storage: each app keeps its own here, and is given it back when a test uses it.
+LIMITER_STATE = "tests.limiter"
+
+
 def build_app(overrides: dict[str, Any]) -> Flask:
     started = time.perf_counter()
     application = create_app(overrides)
+    application.extensions[LIMITER_STATE] = (limiter._storage, limiter._limiter)
     APP_STATS["created"] += 1
     APP_STATS["seconds"] += time.perf_counter() - started
     return application
@@ -442,9 +448,11 @@ def per_test_state(application: Flask, overrides: dict[str, Any]) -> Iterator[No
     if per_test:
         application.config.update(per_test)
         settings.init_app(application)  # the typed settings follow, until put back below
-    # The limiter is one object for every app in the process: this app's choice, clean counters.
+    # The limiter is one object for every app in the process: this app's choice and
+    # storage (another test may have built an app with another one), clean counters.
     limiter.enabled = application.config.get("RATELIMIT_ENABLED", True)
-    _reset_limiter()
+    use_limiter_of(application)
+    _reset_limiter(application)
     try:
         yield
     finally:
@@ -452,12 +460,18 @@ def per_test_state(application: Flask, overrides: dict[str, Any]) -> Iterator[No
         application.config.update(config)
         application.extensions.clear()
         application.extensions.update(extensions)
-        _reset_limiter()
+        _reset_limiter(application)
 
 
-def _reset_limiter() -> None:
+def use_limiter_of(application: Flask) -> None:
+    """Count in ``application``'s own limiter storage, as its worker process would."""
+    limiter._storage, limiter._limiter = application.extensions[LIMITER_STATE]
+
+
+def _reset_limiter(application: Flask) -> None:
     if getattr(limiter, "_storage", None) is not None:
-        limiter.storage.reset()
+        with application.app_context():  # the database storage counts in the app's database
+            limiter.storage.reset()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -11,9 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_staff_sessions'
-# 0014_rate_limits is being written in parallel; until it lands this follows 0013 (whose
-# revision id is '0011_asks'). The merge sets it to '0014_rate_limits'.
-down_revision = '0011_asks'
+down_revision = '0014_rate_limits'
 branch_labels = None
 depends_on = None
 

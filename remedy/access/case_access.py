@@ -1,7 +1,9 @@
 """Complainants open their case with reference and PIN, on any channel, without an account.
 
 One lockout for every channel: a reference locks for an hour after five wrong
-PINs, counted in the database (so every process sees the same count). The lock
+PINs, counted in the database (so every process sees the same count). Each try is
+counted, and the lock decided, in one statement before the PIN is checked: many
+tries at once cannot slip past the count to test more PINs than five. The lock
 expires, and a complainant writing from a phone number on file is never locked
 out by someone else's guessing, so the lockout cannot shut the owner out for
 good. Look-ups are also rate limited per source (a phone number or an address),
@@ -16,8 +18,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, case, delete, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from remedy.core.errors import NotFound, ServiceError
 from remedy.core.extensions import db, limiter
@@ -26,7 +28,7 @@ from remedy.core.references import is_valid, new_pin, normalise
 from remedy.core.settings import settings
 from remedy.models.grievance import Grievance
 from remedy.models.pin_lockout import PinLockout
-from remedy.models.types import utcnow
+from remedy.models.types import UTCDateTime, utcnow
 
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(hours=1)
@@ -49,54 +51,69 @@ class TooManyAttempts(ServiceError):
         super().__init__(str(_l("Too many tries. Please wait an hour and try again.")))
 
 
-def _rate_limited(source: str) -> bool:
-    """True when ``source`` has used up its look-ups (shared storage of Flask-Limiter)."""
+def count_lookup(source: str) -> None:
+    """Count one look-up by ``source`` (a PIN or a reset code, on any channel) in the
+    limiter's shared storage; raises TooManyAttempts once its budget is spent."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return False
+        return
     item = parse(settings().pin_lookup_rate_limit)
-    return not limiter.limiter.hit(item, "pin-lookup", source)
+    if not limiter.limiter.hit(item, "pin-lookup", source):
+        raise TooManyAttempts()
 
 
-def _is_locked(reference: str, now: datetime) -> bool:
-    lockout = db.session.get(PinLockout, reference)
-    return bool(lockout and lockout.locked_until and lockout.locked_until > now)
+def _count_try(reference: str, now: datetime) -> int:
+    """Count one try at ``reference``'s PIN, before the PIN is checked; the tries of the
+    window, this one included. The reference locks at the MAX_FAILURES-th.
 
-
-def _record_failure(reference: str, now: datetime) -> None:
-    """Count one wrong PIN in its own transaction, atomically, whatever the caller does next.
-
-    Not ``durable()``: the SMS conversation asks from inside its turn, after writing the
-    message's record on purpose so that it commits with the count (``Turn.record_now``).
-    Its commit below is that hand-over, and the only commit of a caller's work left.
+    Counting and locking is one statement (an upsert returning the new count), so tries
+    at once from many processes are each counted, and only the first MAX_FAILURES of
+    them ever reach the PIN. Not ``durable()``: the SMS conversation asks from inside its
+    turn, after writing the message's record on purpose so that it commits with the count
+    (``Turn.record_now``). The commit below is that hand-over, and the only commit of a
+    caller's work left.
     """
-    lockout = db.session.get(PinLockout, reference, with_for_update=True)
-    if lockout is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(PinLockout(reference=reference, failures=0, window_started_at=now))
-        except IntegrityError:
-            pass  # another request created it first; the update below counts this failure
-        lockout = db.session.get(PinLockout, reference, with_for_update=True)
-        assert lockout is not None
-    if lockout.window_started_at + LOCK_DURATION <= now:
-        lockout.failures, lockout.window_started_at, lockout.locked_until = 0, now, None
-        db.session.flush()
-    db.session.execute(
-        update(PinLockout)
-        .where(PinLockout.reference == reference)
-        .values(failures=PinLockout.failures + 1)
+    table = PinLockout.__table__
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    # The lock has ended and its window with it: counting starts again.
+    over = and_(
+        table.c.window_started_at <= now - LOCK_DURATION,
+        or_(table.c.locked_until.is_(None), table.c.locked_until <= now),
     )
-    db.session.refresh(lockout)
-    if lockout.failures >= MAX_FAILURES:
-        lockout.locked_until = now + LOCK_DURATION
+    tries = case((over, 1), else_=table.c.failures + 1)
+    locks_at = literal(now + LOCK_DURATION, UTCDateTime())
+    statement = (
+        dialect.insert(table)
+        .values(
+            reference=reference,
+            failures=1,
+            window_started_at=now,
+            locked_until=now + LOCK_DURATION if MAX_FAILURES <= 1 else None,
+        )
+        .on_conflict_do_update(
+            index_elements=[table.c.reference],
+            # Every expression sees the row as it was before this try.
+            set_={
+                "failures": tries,
+                "window_started_at": case(
+                    (over, literal(now, UTCDateTime())), else_=table.c.window_started_at
+                ),
+                "locked_until": case(
+                    (tries == MAX_FAILURES, locks_at),
+                    (over, literal(None, UTCDateTime())),
+                    else_=table.c.locked_until,
+                ),
+            },
+        )
+        .returning(table.c.failures)
+    )
+    counted = int(db.session.execute(statement).scalar_one())
     db.session.commit()
+    return counted
 
 
 def _clear_failures(reference: str) -> None:
-    lockout = db.session.get(PinLockout, reference)
-    if lockout is not None:
-        db.session.delete(lockout)
-        db.session.commit()
+    db.session.execute(delete(PinLockout).where(PinLockout.reference == reference))
+    db.session.commit()
 
 
 def _from_number_on_file(grievance: Grievance, phone_hash: str | None) -> bool:
@@ -112,8 +129,7 @@ def open_case(reference: str, pin: str, source: str, phone_hash: str | None = No
     ``phone_hash`` is the asker's phone hash on phone channels: a number on file is
     not held back by a lock that others caused.
     """
-    if _rate_limited(source):
-        raise TooManyAttempts()
+    count_lookup(source)
     reference = normalise(reference)
     pin = normalise(pin)
     grievance = None
@@ -124,17 +140,15 @@ def open_case(reference: str, pin: str, source: str, phone_hash: str | None = No
     if grievance is None:
         burn_time(pin or "000000")
         raise CaseNotFound()
-    now = utcnow()
-    locked = _is_locked(reference, now)
-    held_back = locked and not _from_number_on_file(grievance, phone_hash)
-    if held_back:
+    tries = _count_try(reference, utcnow())
+    locked = tries > MAX_FAILURES
+    if locked and not _from_number_on_file(grievance, phone_hash):
         # As slow as a wrong PIN: a quick answer would tell that the reference exists and
         # is locked, though the words are the same.
         burn_time(pin)
         raise CaseNotFound()
     if not verify_secret(grievance.pin_hash, pin):
-        _record_failure(reference, now)
-        raise CaseNotFound()
+        raise CaseNotFound()  # counted above
     if not locked:
         # The owner's success does not lift a lock others caused: guessing stays slow.
         _clear_failures(reference)

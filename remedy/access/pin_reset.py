@@ -18,20 +18,17 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from limits import parse
 from sqlalchemy import func, select, update
 
-from remedy.access.case_access import TooManyAttempts, reset_pin
+from remedy.access.case_access import count_lookup, reset_pin
 from remedy.audit import log as audit
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
-from remedy.core.extensions import db, limiter
+from remedy.core.extensions import db
 from remedy.core.passwords import burn_time, hash_secret, verify_secret
 from remedy.core.references import is_valid, normalise
-from remedy.core.settings import settings
 from remedy.core.unit_of_work import atomic, durable
 from remedy.identity.people import normalise_phone
 from remedy.messaging.codes import queue_code
@@ -58,14 +55,6 @@ class InvalidCode(InvalidInput):
 
     def __init__(self) -> None:
         super().__init__(str(WRONG_CODE), "code")
-
-
-def _rate_limited(source: str) -> bool:
-    """The same budget as PIN look-ups (``REMEDY_PIN_LOOKUP_RATE_LIMIT``) for this source."""
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return False
-    item = parse(settings().pin_lookup_rate_limit)
-    return not limiter.limiter.hit(item, "pin-lookup", source)
 
 
 def _grievance(reference: str) -> Grievance | None:
@@ -110,8 +99,7 @@ def request_code(reference: str, phone: str, source: str) -> None:
     Raises TooManyAttempts (this source asked too often) or InvalidInput (not a phone
     number at all); neither says anything about the case.
     """
-    if _rate_limited(source):
-        raise TooManyAttempts()
+    count_lookup(source)  # the same budget as PIN look-ups, for this source
     e164 = normalise_phone(phone)
     code = f"{secrets.randbelow(10**6):06d}"
     code_hash = hash_secret(code)  # hashed whether or not it is sent: the same time either way
@@ -163,8 +151,7 @@ def use_code(reference: str, code: str, source: str) -> tuple[Grievance, str]:
     A wrong code counts against the code's five tries, committed even though the
     caller sees an error.
     """
-    if _rate_limited(source):
-        raise TooManyAttempts()
+    count_lookup(source)  # the same budget as PIN look-ups, for this source
     code = normalise(code)
     grievance = _grievance(reference)
     reset = _open_reset(grievance) if grievance is not None else None

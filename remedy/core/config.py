@@ -140,7 +140,9 @@ def load_config(
         "REMEDY_SIGN_IN_LOCKOUT": timedelta(minutes=15),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Counters in the app's database, shared by every worker (remedy.access.rate_limits);
+        # redis://host:6379 for many servers.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "remedy-db://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "REMEDY_SIGN_IN_RATE_LIMIT": env.get("REMEDY_SIGN_IN_RATE_LIMIT", "10 per minute"),
         # Case look-ups with reference and PIN, per phone number or address, on every channel.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask
 
 from remedy.access.prepared_pins import fill_pins
+from remedy.access.rate_limits import prune_counters
 from remedy.cases.deadlines import run_deadlines
 from remedy.messaging.inbox import INBOX_DRAIN_KEY
 from remedy.messaging.periodic import PERIODIC_JOBS_KEY, PeriodicJob
@@ -26,6 +27,8 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("conversations", tidy_conversations),
     # PIN hashes ahead of time, so filing by SMS never waits for Argon2id.
     PeriodicJob("prepared_pins", fill_pins),
+    # Rate-limit counters of windows that have ended.
+    PeriodicJob("rate_limits", prune_counters),
 )
 
 

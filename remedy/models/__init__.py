@@ -23,6 +23,7 @@ from remedy.models.pin_lockout import PinLockout
 from remedy.models.pin_reset import PinReset
 from remedy.models.prepared_pin import PreparedPin
 from remedy.models.queue import PlaceTerm
+from remedy.models.rate_limit import RateLimitCounter
 from remedy.models.referral import MechanismKind, Referral, ReferralMechanism
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction, RemedyType
 from remedy.models.staff_session import StaffSession
@@ -75,6 +76,7 @@ __all__ = [
     "PinReset",
     "PlaceTerm",
     "PreparedPin",
+    "RateLimitCounter",
     "Referral",
     "ReferralMechanism",
     "RemedyAction",

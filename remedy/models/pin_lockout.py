@@ -18,6 +18,8 @@ class PinLockout(Model):
     __tablename__ = "pin_lockouts"
 
     reference: Mapped[str] = mapped_column(String(8), primary_key=True)
+    # Tries in the window, counted before the PIN is checked; a right one before the lock
+    # deletes the row.
     failures: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

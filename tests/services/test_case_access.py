@@ -3,6 +3,8 @@ every channel, and no way to shut the owner out for good."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -84,14 +86,19 @@ def test_five_wrong_pins_lock_the_reference_for_an_hour_even_with_the_right_pin(
     assert db.session.get(PinLockout, reference) is None
 
 
-def test_a_locked_reference_costs_the_same_work_as_a_wrong_pin(
-    filed: Any, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("refused", ["unknown reference", "wrong PIN", "locked reference"])
+def test_every_refusal_costs_one_argon2_computation(
+    filed: Any, monkeypatch: pytest.MonkeyPatch, refused: str
 ) -> None:
-    """Same words and same work: the answer's timing must not tell that it is locked."""
+    """Same words and same work: the answer's timing must not tell whether the reference
+    exists or is locked. Counted, not timed."""
     reference = filed.grievance.reference
-    for _ in range(MAX_FAILURES):
-        with pytest.raises(CaseNotFound):
-            open_case(reference, wrong(filed.pin), "web:attacker")
+    if refused == "unknown reference":
+        reference = "12345674"
+    if refused == "locked reference":
+        for _ in range(MAX_FAILURES):
+            with pytest.raises(CaseNotFound):
+                open_case(reference, wrong(filed.pin), "web:attacker")
     hashed: list[str] = []
     monkeypatch.setattr(case_access, "burn_time", hashed.append)
     monkeypatch.setattr(case_access, "verify_secret", lambda stored, given: hashed.append(given))
@@ -99,7 +106,48 @@ def test_a_locked_reference_costs_the_same_work_as_a_wrong_pin(
     with pytest.raises(CaseNotFound):
         open_case(reference, wrong(filed.pin), "web:attacker")
 
-    assert hashed == [wrong(filed.pin)]  # one Argon2 computation, as for any wrong PIN
+    assert hashed == [wrong(filed.pin)]
+
+
+@pytest.mark.commits
+@pytest.mark.postgres
+def test_wrong_pins_at_once_are_each_counted_and_only_five_are_checked(
+    app: Flask, filed: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting a try and deciding the lock is one step: twenty guesses at once from
+    twenty sources (each under its own rate limit) cannot all slip past the count."""
+    reference = filed.grievance.reference
+    checked: list[str] = []
+    real_check = case_access.verify_secret
+
+    def check(stored: str, given: str) -> bool:
+        checked.append(given)
+        return real_check(stored, given)
+
+    monkeypatch.setattr(case_access, "verify_secret", check)
+    at_once = threading.Barrier(20)
+
+    def guess(source: int) -> str:
+        with app.app_context():
+            at_once.wait()
+            try:
+                open_case(reference, wrong(filed.pin), f"web:10.0.0.{source}")
+            except CaseNotFound:
+                return "refused"
+            finally:
+                db.session.remove()
+            return "opened"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(guess, range(20)))
+
+    assert answers == ["refused"] * 20
+    db.session.expire_all()
+    lockout = db.session.get(PinLockout, reference)
+    assert lockout is not None
+    assert lockout.failures == 20
+    assert lockout.locked_until is not None
+    assert len(checked) == MAX_FAILURES
 
 
 def test_the_number_on_file_is_not_locked_out_by_someone_elses_guessing(filed: Any) -> None:
