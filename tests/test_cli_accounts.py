@@ -197,3 +197,28 @@ def test_setup_link_says_it_is_closed_once_an_admin_exists(runner: FlaskCliRunne
     assert result.exit_code == 0
     assert "An administrator exists; the set-up link is closed." in result.output
     assert accounts.first_admin_token() not in result.output
+
+
+# flask users clearance --------------------------------------------------------------
+
+
+def test_users_clearance_grants_and_withdraws_reading_sensitive_cases(
+    runner: FlaskCliRunner,
+) -> None:
+    user = make_account("reader@example.org", Role.HANDLER).user
+
+    granted = runner.invoke(args=["users", "clearance", "reader@example.org", "--sensitive"])
+    assert granted.exit_code == 0, granted.output
+    assert "reader@example.org is cleared for sensitive cases." in granted.output
+    assert user.sensitive
+
+    withdrawn = runner.invoke(args=["users", "clearance", "reader@example.org", "--no-sensitive"])
+    assert withdrawn.exit_code == 0, withdrawn.output
+    assert not user.sensitive
+
+
+def test_users_clearance_names_an_unknown_account(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["users", "clearance", "nobody@example.org", "--sensitive"])
+
+    assert result.exit_code != 0
+    assert "No account for 'nobody@example.org'." in result.output

@@ -1,4 +1,4 @@
-"""``flask orgs create`` and ``flask users create``."""
+"""``flask orgs create``, ``flask users create`` and ``flask users clearance``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from remedy.accounts import users as account_service
+from remedy.accounts.clearance import set_sensitive_clearance
 from remedy.accounts.organisations import create_organisation, find_organisation
 from remedy.core.actors import OPERATOR
 from remedy.core.errors import InvalidInput
@@ -70,3 +71,24 @@ def create_user_command(
         f"Created {role} account {user.id} for {user.email}. "
         "The second factor is set up at first sign-in."
     )
+
+
+@users.command("clearance")
+@click.argument("email")
+@click.option(
+    "--sensitive/--no-sensitive",
+    required=True,
+    help="Grant or withdraw reading sensitive cases (sexual violence, children, health).",
+)
+@with_appcontext
+def clearance_command(email: str, sensitive: bool) -> None:
+    """Grant or withdraw an account's clearance for sensitive cases."""
+    user = account_service.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email!r}.")
+    try:
+        set_sensitive_clearance(OPERATOR, user, sensitive)
+    except InvalidInput as problem:
+        raise click.ClickException(str(problem)) from problem
+    state = "cleared for" if sensitive else "not cleared for"
+    click.echo(f"{user.email} is {state} sensitive cases.")

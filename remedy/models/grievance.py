@@ -37,11 +37,19 @@ class Category(enum.StrEnum):
     DISCRIMINATION = "discrimination"
     SECURITY_FORCES = "security_forces"
     PRODUCT = "product"
+    SEXUAL_VIOLENCE = "sexual_violence"
+    CHILDREN = "children"
+    HEALTH = "health"
     OTHER = "other"
 
     @property
     def label(self) -> str:
         return str(CATEGORY_TITLES[self])
+
+    @property
+    def restricted(self) -> bool:
+        """Only cleared staff read what was told (``remedy.cases.sensitive``)."""
+        return self in RESTRICTED_CATEGORIES
 
 
 CATEGORY_TITLES = {
@@ -53,8 +61,13 @@ CATEGORY_TITLES = {
     Category.DISCRIMINATION: _l("Discrimination or harassment"),
     Category.SECURITY_FORCES: _l("Guards or security forces"),
     Category.PRODUCT: _l("A product or service"),
+    Category.SEXUAL_VIOLENCE: _l("Sexual or gender-based violence"),
+    Category.CHILDREN: _l("Children"),
+    Category.HEALTH: _l("A health or medical matter"),
     Category.OTHER: _l("Something else"),
 }
+
+RESTRICTED_CATEGORIES = frozenset({Category.SEXUAL_VIOLENCE, Category.CHILDREN, Category.HEALTH})
 
 
 class ReprisalRisk(enum.StrEnum):

@@ -43,6 +43,8 @@ class User(UserMixin, Model):
     # Changes on sign-out everywhere and on password change; ends other sessions.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
+    # Cleared by an admin to read sensitive cases (sexual violence, children, health).
+    sensitive: Mapped[bool] = mapped_column(default=False)
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
