@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from remedy.cases.notes import notes_for
+from remedy.cases.sensitive import RESTRICTED_MARKER, may_read_contents
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
 from remedy.identity.visibility import may_see_grievance, visible_tracks
@@ -273,10 +274,11 @@ def timeline(actor: Actor, grievance: Grievance) -> list[TimelineEntry]:
                 track_id=check_in.track_id,
             )
         )
+    # What the people add to a sensitive case is as restricted as its description.
+    contents = may_read_contents(actor, grievance)
     for added in added_information_for(actor, grievance):
-        entries.append(
-            TimelineEntry(added.added_at, "information", _("Information added"), added.text)
-        )
+        text = added.text if contents else str(RESTRICTED_MARKER)
+        entries.append(TimelineEntry(added.added_at, "information", _("Information added"), text))
     for note in notes_for(actor, grievance):
         entries.append(
             TimelineEntry(note.created_at, "note", _("Internal note"), note.text, note.author.email)

@@ -1,11 +1,29 @@
 """The remedy team's web console (blueprint ``console``, defined in ``views``).
 
 Importing the package registers every console route: the queue (``views``), the
-supervisor view (``supervisor``) and the case page (``case``, acted on through
-``case_acting`` and ``case_plan``, with identity reveals and the approval of mandates
-waiting for the people's consent, ``mandates``).
+supervisor view (``supervisor``), the files of a case (``attachments``) and the case
+page (``case``, acted on through ``case_acting`` and ``case_plan``, with identity reveals
+and the approval of mandates waiting for the people's consent, ``mandates``).
 """
 
-from remedy.console import case, case_acting, case_plan, identity, mandates, supervisor, views
+from remedy.console import (
+    attachments,
+    case,
+    case_acting,
+    case_plan,
+    identity,
+    mandates,
+    supervisor,
+    views,
+)
 
-__all__ = ["case", "case_acting", "case_plan", "identity", "mandates", "supervisor", "views"]
+__all__ = [
+    "attachments",
+    "case",
+    "case_acting",
+    "case_plan",
+    "identity",
+    "mandates",
+    "supervisor",
+    "views",
+]

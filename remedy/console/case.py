@@ -23,6 +23,7 @@ from sqlalchemy import select
 from remedy.auth.sessions import roles_required
 from remedy.cases import notes, policy, replies
 from remedy.cases.referrals import directory
+from remedy.cases.sensitive import RESTRICTED_MARKER, may_read_contents
 from remedy.cases.timeline import ANSWER_LABELS, timeline
 from remedy.console import case_forms
 from remedy.console.views import STAFF, bp, current_actor
@@ -37,6 +38,7 @@ from remedy.identity.visibility import (
     may_see_identity,
     visible_tracks,
 )
+from remedy.models.attachment import Attachment
 from remedy.models.grievance import Channel, Grievance
 from remedy.models.grievance_person import GrievancePerson
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
@@ -60,6 +62,17 @@ CHANNEL_TITLES: dict[Channel, LazyString] = {
 }
 # Who reads the identity reveal requests (and their reasons) on a case.
 REVEAL_READERS = frozenset({Role.PROTECTION_OFFICER, Role.SUPERVISOR, Role.AUDITOR})
+
+
+def attachments_of(grievance: Grievance) -> list[Attachment]:
+    """Without their content: a list never loads (and decrypts) the files."""
+    return list(
+        db.session.scalars(
+            select(Attachment)
+            .where(Attachment.grievance_id == grievance.id)
+            .order_by(Attachment.id)
+        )
+    )
 
 
 def _overdue(due: datetime | None, flagged: datetime | None, now: datetime) -> bool:
@@ -200,9 +213,13 @@ def case_context(
         )
         if referral.track_id is None or referral.track_id in track_ids
     ]
+    contents = may_read_contents(actor, grievance)
     return {
         "grievance": grievance,
         "reference": display(grievance.reference),
+        "may_read_contents": contents,
+        "restricted_marker": RESTRICTED_MARKER,
+        "attachments": attachments_of(grievance),
         "actor": actor,
         "can_change": may_change(actor),
         "workflow": workflow,

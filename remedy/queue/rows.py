@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from remedy.cases.sensitive import may_read_category
 from remedy.core.actors import Actor
 from remedy.core.extensions import db
 from remedy.core.references import display
@@ -55,6 +56,8 @@ class QueueItem:
     version: int
     pseudonyms: tuple[str, ...] = ()
     tracks: tuple[QueueTrack, ...] = ()
+    # A sensitive case the reader is not cleared for: shown with a marker.
+    restricted: bool = False
 
     @property
     def display_reference(self) -> str:
@@ -177,6 +180,7 @@ def queue_items(actor: Actor, ids: Sequence[int], now: datetime) -> list[QueueIt
                 version=row.version,
                 pseudonyms=tuple(pseudonyms.get(grievance_id, [])),
                 tracks=tuple(mine),
+                restricted=not may_read_category(actor, row.category),
             )
         )
     return items

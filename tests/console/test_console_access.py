@@ -32,6 +32,7 @@ from remedy.core.extensions import db
 from remedy.filing.grievances import PersonDetails
 from remedy.identity import reveals as identity_reveals
 from remedy.models import Grievance, InvolvementTrack, Mandate, Organisation, Role, TrackKind
+from remedy.models.attachment import Attachment
 from tests.console.case_support import console_for, new_user
 from tests.support import csrf_token
 from tests.workflows.scenarios import Scenario
@@ -63,6 +64,8 @@ class Stage:
     # The NGO's mandate on the planning grievance (in force: approving it is refused).
     mandate_id: int
     ngo: Organisation
+    # A file sent with the planning grievance.
+    attachment_id: int
     actors: dict[str, Actor] = field(default_factory=dict)
 
     def company_track(self, grievance: Grievance) -> InvolvementTrack:
@@ -89,6 +92,10 @@ def stage(scenario: Scenario) -> Stage:
         new_user("po2@example.org", Role.PROTECTION_OFFICER), planning, "A court asked for it."
     )
     scenario.mandate(planning)
+    attachment = Attachment(
+        grievance_id=planning.id, content_type="image/jpeg", size=3, content=b"jpg"
+    )
+    db.session.add(attachment)
     db.session.commit()
     return Stage(
         screening=screening,
@@ -99,6 +106,7 @@ def stage(scenario: Scenario) -> Stage:
             select(Mandate.id).where(Mandate.grievance_id == planning.id)
         ).one(),
         ngo=scenario.ngo,
+        attachment_id=attachment.id,
         actors={
             "admin": new_user("admin@example.org", Role.ADMIN),
             "supervisor": scenario.supervisor,
@@ -162,6 +170,9 @@ ROUTES: dict[str, Call] = {
     "GET console.supervisor": Call(everyone(403, supervisor=OK, auditor=OK)),
     # The case page and the work on it.
     "GET console.case": Call(STAFF_READ, planning),
+    "GET console.attachment": Call(
+        STAFF_READ, lambda stage: {**planning(stage), "attachment_id": stage.attachment_id}
+    ),
     "POST console.assign": Call(CASE_WORK, planning),
     "POST console.case_trigger": Call(
         {**CASE_WORK, "company_staff": 404},

@@ -1,0 +1,35 @@
+"""The files that came with a case: listed on the case page, downloaded one at a time.
+
+A sensitive case's files are for cleared staff only (``remedy.cases.sensitive``): anyone
+else gets 403, even with the address of a file in hand.
+"""
+
+from __future__ import annotations
+
+from flask import Response
+from flask_babel import gettext as _
+
+from remedy.auth.sessions import roles_required
+from remedy.cases.sensitive import may_read_contents
+from remedy.console.case import find_case
+from remedy.console.views import STAFF, bp, current_actor
+from remedy.core.errors import NotAllowed, NotFound
+from remedy.core.extensions import db
+from remedy.models.attachment import Attachment
+
+
+@bp.route("/grievances/<reference>/attachments/<int:attachment_id>")
+@roles_required(*STAFF)
+def attachment(reference: str, attachment_id: int) -> Response:
+    actor = current_actor()
+    grievance = find_case(actor, reference)
+    if not may_read_contents(actor, grievance):
+        raise NotAllowed(_("Only staff cleared for sensitive cases may open these files."))
+    found = db.session.get(Attachment, attachment_id)
+    if found is None or found.grievance_id != grievance.id:
+        raise NotFound(_("There is no such file."))
+    response = Response(found.content, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="file-{found.id}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
