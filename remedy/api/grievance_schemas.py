@@ -165,6 +165,14 @@ class QueueTrackOut(ApiSchema):
     overdue = fields.Boolean(required=True)
 
 
+def restricted_flag() -> fields.Boolean:
+    """The marker of a sensitive case whose description the caller may not read."""
+    return fields.Boolean(
+        required=True,
+        metadata={"description": "A sensitive case the caller is not cleared to read."},
+    )
+
+
 class GrievanceSummaryOut(ApiSchema):
     """A row of the list: pseudonyms only, never a name or a phone number."""
 
@@ -183,6 +191,7 @@ class GrievanceSummaryOut(ApiSchema):
     overdue = fields.Boolean(required=True)
     assignee_id = fields.Integer(allow_none=True, required=True)
     pseudonyms = fields.List(fields.String(), required=True)
+    restricted = restricted_flag()
     tracks = fields.List(fields.Nested(QueueTrackOut), required=True)
 
 
@@ -194,7 +203,12 @@ class GrievanceOut(ApiSchema):
     outcome = Enum(Outcome, allow_none=True, required=True)
     channel = Enum(Channel, required=True)
     language = fields.String(required=True)
-    description = fields.String(required=True)
+    description = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Null when the case is restricted for the caller."},
+    )
+    restricted = restricted_flag()
     location = fields.String(allow_none=True, required=True)
     category = Enum(Category, allow_none=True, required=True)
     harm_date = fields.Date(allow_none=True, required=True)

@@ -2,7 +2,8 @@
 
 Everything a caller may not see is left out here, not blanked later: identity fields
 (names, phone numbers, addresses) only for callers ``may_see_identity`` allows, tracks
-only as ``visible_tracks`` allows, console alerts only for the team.
+only as ``visible_tracks`` allows, the description of a sensitive case only as
+``may_read_contents`` allows, console alerts only for the team.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
+from remedy.cases.sensitive import may_read_contents
 from remedy.cases.timeline import audit_events_for, organisation_staff_messages
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
@@ -88,6 +90,7 @@ def queue_item(item: QueueItem) -> dict[str, Any]:
         "overdue": item.overdue,
         "assignee_id": item.assignee_id,
         "pseudonyms": list(item.pseudonyms),
+        "restricted": item.restricted,
         "tracks": [
             {
                 "id": track.id,
@@ -108,6 +111,7 @@ def grievance_detail(actor: Actor, grievance: Grievance) -> dict[str, Any]:
     now = utcnow()
     shown = visible_tracks(actor, grievance)
     identity = may_see_identity(actor, grievance)
+    contents = may_read_contents(actor, grievance)
     people = []
     for link in grievance.people:
         person = link.person
@@ -128,7 +132,9 @@ def grievance_detail(actor: Actor, grievance: Grievance) -> dict[str, Any]:
         "outcome": grievance.outcome,
         "channel": grievance.channel,
         "language": grievance.language,
-        "description": grievance.description,
+        # A sensitive case the caller is not cleared for: null, and ``restricted`` says why.
+        "description": grievance.description if contents else None,
+        "restricted": not contents,
         "location": grievance.location,
         "category": grievance.category,
         "harm_date": grievance.harm_date,
