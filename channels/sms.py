@@ -104,7 +104,8 @@ def status() -> tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     # Twilio signs every request (no form, no cookie) and decides its own retry pace; the
-    # per-number look-up limit lives in case_access. No CSRF token, no limiter check.
+    # per-number look-up limit lives in case_access. No CSRF token, no limiter check (the
+    # app also spares it the hooks that would check them: channels/browser_hooks.py).
     csrf.exempt(bp)
     limiter.exempt(bp)
     app.register_blueprint(bp)
