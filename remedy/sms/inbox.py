@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import Executable, bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -149,38 +149,48 @@ def _end_reading() -> None:
         session.commit()
 
 
-# Made once: a new alias per claim built its column collection again (a third of the
-# worker's CPU per message went there).
-_MESSAGE = aliased(InboundMessage, name="message")
-_EARLIER = aliased(InboundMessage, name="earlier")
-
-
-def _claim(now: datetime, phone_hashes: Sequence[str] | None) -> int | None:
-    """The id of the oldest claimable message, locked for this transaction."""
-    message, earlier = _MESSAGE, _EARLIER
+def _claims(of_numbers: bool) -> tuple[Executable, Executable]:
+    """The claim's statements, PostgreSQL's and SQLite's, for any numbers or only those
+    in ``:hashes``; due at ``:now``."""
+    message = aliased(InboundMessage, name="message")
+    earlier = aliased(InboundMessage, name="earlier")
     condition = (
         message.processed_at.is_(None)
-        & (message.available_at <= now)
+        & (message.available_at <= bindparam("now"))
         & ~exists().where(
             earlier.phone_hash == message.phone_hash,
             earlier.processed_at.is_(None),
             earlier.id < message.id,
         )
     )
-    if phone_hashes is not None:
-        condition &= message.phone_hash.in_(list(phone_hashes))
+    if of_numbers:
+        condition &= message.phone_hash.in_(bindparam("hashes", expanding=True))
     oldest = select(message.id).where(condition).order_by(message.id).limit(1)
-    if db.session.get_bind().dialect.name == "postgresql":
-        found: int | None = db.session.scalar(oldest.with_for_update(skip_locked=True, of=message))
-        return found
     # SQLite: the first statement takes the write lock, held until the commit.
     table = InboundMessage.__table__
-    claimed: int | None = db.session.scalar(
+    sqlite = (
         update(table)
         .where(table.c.id.in_(oldest.scalar_subquery()), table.c.processed_at.is_(None))
         .values(attempts=table.c.attempts)
         .returning(table.c.id)
     )
+    return oldest.with_for_update(skip_locked=True, of=message), sqlite
+
+
+# Built once: building them for each message (two aliases, their column collections,
+# the expressions) cost more CPU than handling a message under way.
+_CLAIM_ANY, _CLAIM_OF_NUMBERS = _claims(False), _claims(True)
+
+
+def _claim(now: datetime, phone_hashes: Sequence[str] | None) -> int | None:
+    """The id of the oldest claimable message, locked for this transaction."""
+    values: dict[str, object] = {"now": now}
+    postgresql, sqlite = _CLAIM_ANY
+    if phone_hashes is not None:
+        values["hashes"] = list(phone_hashes)
+        postgresql, sqlite = _CLAIM_OF_NUMBERS
+    on_postgresql = db.session.get_bind().dialect.name == "postgresql"
+    claimed: int | None = db.session.scalar(postgresql if on_postgresql else sqlite, values)
     return claimed
 
 
