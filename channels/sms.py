@@ -1,7 +1,7 @@
 """The SMS and WhatsApp channel: Twilio webhooks for inbound messages and delivery status.
 
 Both routes accept only requests signed by Twilio (see ``twilio_signature``).
-An inbound message is only stored (``remedy.sms.inbox.accept``) and answered at
+An inbound message is only stored (``remedy.sms.inbox.store``) and answered at
 once with an empty TwiML response; a worker runs the conversation
 (``remedy.sms.receiving``) and its reply goes through the outbox. This module
 only reads Twilio's parameters.
@@ -23,7 +23,7 @@ from remedy.messaging.delivery import record_delivery_status
 from remedy.models.grievance import Channel
 from remedy.models.types import MAX_ROW_ID
 from remedy.sms.inbound import MAX_MEDIA, InboundText, MediaItem
-from remedy.sms.inbox import accept
+from remedy.sms.inbox import store
 
 bp = Blueprint("sms", __name__, url_prefix="/twilio")
 
@@ -46,7 +46,7 @@ EMPTY_TWIML = str(MessagingResponse())
 def inbound() -> Response:
     """An SMS or WhatsApp message: stored once (a retried MessageSid stores nothing new);
     the reply will come from the outbox."""
-    accept(parse_inbound(request.form))
+    store(parse_inbound(request.form))
     return Response(EMPTY_TWIML, mimetype="application/xml")
 
 
@@ -104,7 +104,8 @@ def status() -> tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     # Twilio signs every request (no form, no cookie) and decides its own retry pace; the
-    # per-number look-up limit lives in case_access. No CSRF token, no limiter check.
+    # per-number look-up limit lives in case_access. No CSRF token, no limiter check (the
+    # app also spares it the hooks that would check them: channels/browser_hooks.py).
     csrf.exempt(bp)
     limiter.exempt(bp)
     app.register_blueprint(bp)

@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from channels.browser_hooks import spare_from_browser_hooks
 from remedy import errors, models, security
 from remedy.access import rate_limits
 from remedy.core import settings
@@ -122,6 +123,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     api.init_app(app)
     _load_channels(app)
+    if "sms" in app.blueprints:
+        # Twilio's signed webhooks: no cookie, no form token, no rate limit.
+        spare_from_browser_hooks(app, "sms", kept={security.add_security_headers})
     _register_template_globals(app)
 
     from remedy.audit import receivers

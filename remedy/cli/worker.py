@@ -69,8 +69,11 @@ def worker(drain: bool) -> None:
     """Send the outbox's due SMS and WhatsApp messages and run the periodic jobs."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    # The Twilio client logs every request at INFO: keep the worker's own log readable.
-    logging.getLogger("twilio").setLevel(logging.WARNING)
+    # The Twilio client logs every request at INFO, and transitions each state entered and
+    # left (three or four lines a message, 8 µs each): keep the worker's own log readable.
+    # State changes are in the audit log.
+    for chatty in ("twilio", "transitions"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     stop = threading.Event()
     settings = WorkerSettings.from_config(current_app.config)
     waker = Waker(settings.idle, current_app.config["REMEDY_INBOX_POLL_SECONDS"], stop)

@@ -16,9 +16,19 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Executable, insert, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Executable,
+    bindparam,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import durable
@@ -62,7 +72,9 @@ OUR_STATUS = {
 UNSETTLED = (MessageStatus.PENDING, MessageStatus.SENDING)
 
 
-def rows_changed(statement: Executable, rows: list[dict[str, Any]] | None = None) -> int:
+def rows_changed(
+    statement: Executable, rows: list[dict[str, Any]] | dict[str, Any] | None = None
+) -> int:
     """Run an UPDATE or INSERT in the session (once per parameter set); rows changed."""
     result = cast(CursorResult[Any], db.session.execute(statement, rows))
     return int(result.rowcount)
@@ -104,11 +116,7 @@ def record_delivery_status(
 
 def _apply(outbox_id: int, sid: str, status: str, error_code: str | None) -> bool | None:
     """True when applied, False when ignored, None when the row changed under us."""
-    row = db.session.execute(
-        select(
-            outbox.c.status, outbox.c.provider_status, outbox.c.provider_id, outbox.c.channel
-        ).where(outbox.c.id == outbox_id)
-    ).first()
+    row = db.session.execute(_STATUS_ROW, {"outbox_id": outbox_id}).first()
     if row is None or row.channel not in SENDABLE_CHANNELS or status not in RANK:
         logger.info("outbox %s: status callback for no sendable message ignored", outbox_id)
         return False
@@ -138,14 +146,14 @@ def _apply(outbox_id: int, sid: str, status: str, error_code: str | None) -> boo
         values["error_code"] = error_code
         values["last_error"] = describe(error_code) if error_code else f"provider: {status}"
     swapped = rows_changed(
-        update(outbox)
-        .where(
-            outbox.c.id == outbox_id,
-            outbox.c.status == row.status,
-            _same(outbox.c.provider_status, row.provider_status),
-            _same(outbox.c.provider_id, row.provider_id),
-        )
-        .values(values)
+        _swap(tuple(values), row.provider_status is None, row.provider_id is None),
+        {
+            "outbox_id": outbox_id,
+            "was_status": row.status,
+            "was_provider_status": row.provider_status,
+            "was_provider_id": row.provider_id,
+            **{f"new_{name}": value for name, value in values.items()},
+        },
     )
     if swapped != 1:
         return None
@@ -154,8 +162,31 @@ def _apply(outbox_id: int, sid: str, status: str, error_code: str | None) -> boo
     return True
 
 
-def _same(column: ColumnElement[Any], value: str | None) -> ColumnElement[bool]:
-    return column.is_(None) if value is None else column == value
+# Callbacks are two per message sent: their statements are built once (per shape), and
+# each callback only binds its values.
+_STATUS_ROW = select(
+    outbox.c.status, outbox.c.provider_status, outbox.c.provider_id, outbox.c.channel
+).where(outbox.c.id == bindparam("outbox_id"))
+
+
+@lru_cache(maxsize=32)
+def _swap(columns: tuple[str, ...], status_was_null: bool, id_was_null: bool) -> Executable:
+    """The compare and swap setting ``columns`` (from ``:new_<column>``) if the row is still
+    as read (``:was_status``, ``:was_provider_status``, ``:was_provider_id``)."""
+    return (
+        update(outbox)
+        .where(
+            outbox.c.id == bindparam("outbox_id"),
+            outbox.c.status == bindparam("was_status"),
+            _same(outbox.c.provider_status, "was_provider_status", status_was_null),
+            _same(outbox.c.provider_id, "was_provider_id", id_was_null),
+        )
+        .values({name: bindparam(f"new_{name}") for name in columns})
+    )
+
+
+def _same(column: ColumnElement[Any], name: str, was_null: bool) -> ColumnElement[bool]:
+    return column.is_(None) if was_null else column == bindparam(name)
 
 
 def after_failure(

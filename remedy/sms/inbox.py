@@ -1,6 +1,6 @@
 """The inbox: the webhook stores each inbound message, workers hold the conversation.
 
-Storing (:func:`accept`). The webhook checks the signature and stores the message with
+Storing (:func:`store`). The webhook checks the signature and stores the message with
 its number, body and media encrypted, under its unique ``MessageSid``: a retried
 webhook stores nothing new. Its transaction notifies the idle workers (PostgreSQL).
 
@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import exists, select, update
+from sqlalchemy import Executable, bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -57,36 +57,51 @@ CONFLICT_ATTEMPTS = 5
 BACKOFF_MAX = timedelta(minutes=15)
 
 
-def accept(message: InboundText) -> InboundMessage:
-    """Store one message for the workers; the stored one when its MessageSid came before."""
+# Built once: each webhook request only binds its values (an ORM add and flush, or a
+# statement built per request, costs more than the INSERT itself).
+_STORE = insert(InboundMessage.__table__)
+
+
+def store(message: InboundText) -> None:
+    """Store one message for the workers (the webhook); nothing new when its MessageSid
+    came before."""
     e164, body = validate(message)
     sid = message.message_sid.strip()
     now = utcnow()
-    inbound = InboundMessage(
-        message_sid=sid,
-        channel=message.channel,
-        phone_hash=keyring().lookup_hash(e164),
-        phone=e164,
-        body=body or None,
-        media_sent=json.dumps([[m.url, m.content_type] for m in message.media])
+    row = {
+        "message_sid": sid,
+        "channel": message.channel,
+        "phone_hash": keyring().lookup_hash(e164),
+        "phone": e164,
+        "body": body or None,
+        "media_sent": json.dumps([[m.url, m.content_type] for m in message.media])
         if message.media
         else None,
-        opt_out=message.opt_out,
-        received_at=now,
-        available_at=now,
-    )
+        "opt_out": message.opt_out,
+        "received_at": now,
+        "available_at": now,
+    }
     # No look-up first: a retried webhook is rare, a look-up would cost every message.
     try:
         with atomic():
-            db.session.add(inbound)
-            db.session.flush()
+            db.session.execute(_STORE, row)
             notify()
     except IntegrityError:
-        stored = db.session.scalar(select(InboundMessage).where(InboundMessage.message_sid == sid))
-        if stored is None:
+        if not _stored(sid):
             raise
-        return stored
-    return inbound
+
+
+def accept(message: InboundText) -> InboundMessage:
+    """Store one message (:func:`store`) and load it: the one stored before when its
+    MessageSid came before."""
+    store(message)
+    stored = _stored(message.message_sid.strip())
+    assert stored is not None
+    return stored
+
+
+def _stored(sid: str) -> InboundMessage | None:
+    return db.session.scalar(select(InboundMessage).where(InboundMessage.message_sid == sid))
 
 
 def process_pending(limit: int = 50, phone_hashes: Sequence[str] | None = None) -> int:
@@ -134,33 +149,48 @@ def _end_reading() -> None:
         session.commit()
 
 
-def _claim(now: datetime, phone_hashes: Sequence[str] | None) -> int | None:
-    """The id of the oldest claimable message, locked for this transaction."""
+def _claims(of_numbers: bool) -> tuple[Executable, Executable]:
+    """The claim's statements, PostgreSQL's and SQLite's, for any numbers or only those
+    in ``:hashes``; due at ``:now``."""
     message = aliased(InboundMessage, name="message")
     earlier = aliased(InboundMessage, name="earlier")
     condition = (
         message.processed_at.is_(None)
-        & (message.available_at <= now)
+        & (message.available_at <= bindparam("now"))
         & ~exists().where(
             earlier.phone_hash == message.phone_hash,
             earlier.processed_at.is_(None),
             earlier.id < message.id,
         )
     )
-    if phone_hashes is not None:
-        condition &= message.phone_hash.in_(list(phone_hashes))
+    if of_numbers:
+        condition &= message.phone_hash.in_(bindparam("hashes", expanding=True))
     oldest = select(message.id).where(condition).order_by(message.id).limit(1)
-    if db.session.get_bind().dialect.name == "postgresql":
-        found: int | None = db.session.scalar(oldest.with_for_update(skip_locked=True, of=message))
-        return found
     # SQLite: the first statement takes the write lock, held until the commit.
     table = InboundMessage.__table__
-    claimed: int | None = db.session.scalar(
+    sqlite = (
         update(table)
         .where(table.c.id.in_(oldest.scalar_subquery()), table.c.processed_at.is_(None))
         .values(attempts=table.c.attempts)
         .returning(table.c.id)
     )
+    return oldest.with_for_update(skip_locked=True, of=message), sqlite
+
+
+# Built once: building them for each message (two aliases, their column collections,
+# the expressions) cost more CPU than handling a message under way.
+_CLAIM_ANY, _CLAIM_OF_NUMBERS = _claims(False), _claims(True)
+
+
+def _claim(now: datetime, phone_hashes: Sequence[str] | None) -> int | None:
+    """The id of the oldest claimable message, locked for this transaction."""
+    values: dict[str, object] = {"now": now}
+    postgresql, sqlite = _CLAIM_ANY
+    if phone_hashes is not None:
+        values["hashes"] = list(phone_hashes)
+        postgresql, sqlite = _CLAIM_OF_NUMBERS
+    on_postgresql = db.session.get_bind().dialect.name == "postgresql"
+    claimed: int | None = db.session.scalar(postgresql if on_postgresql else sqlite, values)
     return claimed
 
 

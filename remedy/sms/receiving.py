@@ -1,6 +1,6 @@
 """The SMS and WhatsApp conversation: one inbound message in, one short reply out.
 
-Twilio's webhook only stores the message (:func:`remedy.sms.inbox.accept`) and answers
+Twilio's webhook only stores the message (:func:`remedy.sms.inbox.store`) and answers
 at once; a worker, or the console's simulator, then hands each stored message to
 :func:`handle`, in arrival order per number, exactly once (:mod:`remedy.sms.inbox`).
 Each message is handled in one unit of work, which also marks it handled and queues its

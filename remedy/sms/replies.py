@@ -49,7 +49,13 @@ def settle(turn: Turn, reply: str, final: bool) -> None:
     inbound.last_error = None
     db.session.flush()
     key = reply_key(inbound.id)
-    queued = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+    # Only a turn settled early has queued a reply: a message is claimed while unsettled,
+    # and everything of a failed attempt rolled back (the unique key would refuse a copy).
+    queued = (
+        db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+        if turn.settled_early
+        else None
+    )
     if not reply:
         if queued is not None and queued.status == MessageStatus.PENDING:
             db.session.delete(queued)
@@ -62,8 +68,15 @@ def settle(turn: Turn, reply: str, final: bool) -> None:
         template = OPT_OUT_REPLY_TEMPLATE
     if queued is None:
         conversation = turn.conversation
-        person_id = db.session.scalar(
-            select(Person.id).where(Person.phone_hash.in_(turn.hashes)).order_by(Person.id)
+        # The turn's person when it looked one up (the first of the number's); otherwise,
+        # or when there was none then, one the turn may have registered since.
+        known = turn.__dict__.get("person")
+        person_id = (
+            known.id
+            if known is not None
+            else db.session.scalar(
+                select(Person.id).where(Person.phone_hash.in_(turn.hashes)).order_by(Person.id)
+            )
         )
         db.session.add(
             OutboxMessage(

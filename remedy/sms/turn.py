@@ -74,6 +74,8 @@ class Turn:
     # What settles the message with its reply (the inbox: marked handled, the reply queued);
     # called with ``final`` False before a step that commits on its own.
     settle: Callable[[Turn, str, bool], None] | None = None
+    # Settled before the end (``record_now``): a provisional reply may be queued already.
+    settled_early: bool = False
     inbound: InboundMessage = field(init=False)
 
     @cached_property
@@ -152,6 +154,7 @@ class Turn:
         message to be handled again."""
         if self.settle is not None:
             self.settle(self, self.inbound.reply or "", False)
+            self.settled_early = True
         db.session.flush()
 
     def _open_conversation(self) -> Conversation | None:
@@ -191,6 +194,7 @@ class Turn:
                 )
             )
         db.session.add(self.inbound)
-        db.session.flush()
         if self.settle is not None:
-            self.settle(self, reply, True)
+            self.settle(self, reply, True)  # flushes this record with its settlement
+        else:
+            db.session.flush()

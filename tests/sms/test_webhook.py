@@ -52,6 +52,13 @@ class TestSignature:
         (stored,) = phone.inbound()
         assert (stored.body, stored.phone, stored.processed_at) == ("HELLO", phone.number, None)
 
+    def test_the_answer_keeps_the_security_headers_and_sets_no_cookie(self, phone: Phone) -> None:
+        response = phone.post(phone.params("HELLO"))
+        assert_stored(response)
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert "Set-Cookie" not in response.headers
+
     def test_a_missing_signature_is_refused(self, client: FlaskClient, phone: Phone) -> None:
         response = client.post(WEBHOOK, data=phone.params("HELLO"))
         assert response.status_code == 403
