@@ -3,9 +3,28 @@
 Importing the package registers every console route: the queue (``views``), the
 supervisor view (``supervisor``) and the case page (``case``, acted on through
 ``case_acting`` and ``case_plan``, with identity reveals and the approval of mandates
-waiting for the people's consent, ``mandates``).
+waiting for the people's consent, ``mandates``, and the change of a case's reprisal
+risk, ``protection``).
 """
 
-from remedy.console import case, case_acting, case_plan, identity, mandates, supervisor, views
+from remedy.console import (
+    case,
+    case_acting,
+    case_plan,
+    identity,
+    mandates,
+    protection,
+    supervisor,
+    views,
+)
 
-__all__ = ["case", "case_acting", "case_plan", "identity", "mandates", "supervisor", "views"]
+__all__ = [
+    "case",
+    "case_acting",
+    "case_plan",
+    "identity",
+    "mandates",
+    "protection",
+    "supervisor",
+    "views",
+]
