@@ -33,6 +33,7 @@ from remedy.api.record_schemas import (
     LeverageActionListOut,
     MessageListOut,
     RemedyActionListOut,
+    ReprisalRiskInput,
 )
 from remedy.api.schemas import ProblemOut
 from remedy.api.trigger_schemas import TriggerListOut
@@ -232,6 +233,20 @@ def _paths() -> dict[str, dict[str, Any]]:
             "tags": ["records"],
             "parameters": [REFERENCE, _id("action_id", "The remedy action's id."), IF_MATCH],
             "requestBody": _body(DeliveryInput),
+            "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+        }
+    }
+    paths[f"{grievance}/reprisal-risk"] = {
+        "post": {
+            "summary": "Change the reprisal risk, with a reason (protection officers and the "
+            "mechanism's supervisors).",
+            "description": "A recorded risk makes the messages to the people's phones discreet "
+            "from then on; lowering it leaves them discreet. The reason is kept as an internal "
+            "note and the change is audited.",
+            "operationId": "change_reprisal_risk",
+            "tags": ["records"],
+            "parameters": [REFERENCE, IF_MATCH],
+            "requestBody": _body(ReprisalRiskInput),
             "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
         }
     }

@@ -7,8 +7,10 @@ from marshmallow import fields
 
 from remedy.api.schemas import ApiSchema, Enum, between, list_of, text
 from remedy.cases.intake import MAX_TEXT
+from remedy.cases.protection import MAX_REASON
 from remedy.messaging.delivery_words import Delivery
 from remedy.models.check_in import Answer, CheckInPurpose
+from remedy.models.grievance import ReprisalRisk
 from remedy.models.leverage_action import LeverageStatus, LeverageType
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyType
 
@@ -23,6 +25,11 @@ class CheckInAnswerInput(ApiSchema):
 
 class DeliveryInput(ApiSchema):
     evidence = text(MAX_TEXT, required=True)
+
+
+class ReprisalRiskInput(ApiSchema):
+    risk = Enum(ReprisalRisk, required=True)
+    reason = text(MAX_REASON, required=True)
 
 
 # Output --------------------------------------------------------------------------------

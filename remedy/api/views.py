@@ -30,10 +30,12 @@ from remedy.api.record_schemas import (
     LeverageActionListOut,
     MessageListOut,
     RemedyActionListOut,
+    ReprisalRiskInput,
 )
 from remedy.api.trigger_fields import describe_fields
 from remedy.api.trigger_schemas import TriggerListOut
 from remedy.cases.check_ins import answer_check_in
+from remedy.cases.protection import change_reprisal_risk
 from remedy.cases.tracks import report_delivered
 from remedy.core.actors import ActorKind
 from remedy.core.errors import NotAllowed, NotFound, TriggerRefused
@@ -255,6 +257,16 @@ def report_delivery(reference: str, action_id: int) -> Response:
         raise NotFound("No such remedy action.")
     _check_if_match(grievance)
     report_delivered(current_actor(), action, data["evidence"])
+    return _detail(grievance)
+
+
+@bp.post("/grievances/<reference>/reprisal-risk")
+def change_risk(reference: str) -> Response:
+    """A protection officer or the mechanism's supervisor changes the risk, with a reason."""
+    grievance = _grievance(reference)
+    data = json_body(ReprisalRiskInput())
+    _check_if_match(grievance)
+    change_reprisal_risk(current_actor(), grievance, data["risk"], data["reason"])
     return _detail(grievance)
 
 

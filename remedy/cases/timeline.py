@@ -62,6 +62,7 @@ EVENT_LABELS: dict[str, LazyString] = {
     "identity.refuse": _l("Identity reveal refused"),
     "identity.view": _l("Revealed identity viewed"),
     "note.add": _l("Internal note added"),
+    "grievance.reprisal_risk": _l("Reprisal risk changed"),
     "reply.send": _l("Reply sent"),
 }
 CHANNEL_LABELS: dict[MessageChannel, LazyString] = {

@@ -2,8 +2,9 @@
 
 Importing the package registers every console route: the queue (``views``), the
 supervisor view (``supervisor``), the files of a case (``attachments``) and the case
-page (``case``, acted on through ``case_acting`` and ``case_plan``, with identity reveals
-and the approval of mandates waiting for the people's consent, ``mandates``).
+page (``case``, acted on through ``case_acting`` and ``case_plan``, with identity reveals,
+the approval of mandates waiting for the people's consent, ``mandates``, and the change
+of a case's reprisal risk, ``protection``).
 """
 
 from remedy.console import (
@@ -13,6 +14,7 @@ from remedy.console import (
     case_plan,
     identity,
     mandates,
+    protection,
     supervisor,
     views,
 )
@@ -24,6 +26,7 @@ __all__ = [
     "case_plan",
     "identity",
     "mandates",
+    "protection",
     "supervisor",
     "views",
 ]

@@ -21,11 +21,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from remedy.auth.sessions import roles_required
-from remedy.cases import notes, policy, replies
+from remedy.cases import notes, policy, protection, replies
 from remedy.cases.referrals import directory
 from remedy.cases.sensitive import RESTRICTED_MARKER, may_read_contents
 from remedy.cases.timeline import ANSWER_LABELS, timeline
 from remedy.console import case_forms
+from remedy.console.queue import RISK_LABELS
 from remedy.console.views import STAFF, bp, current_actor
 from remedy.core.actors import Actor
 from remedy.core.errors import NotFound
@@ -239,6 +240,8 @@ def case_context(
         and reveal is None,
         "may_decide_reveal": lambda item: identity_reveals.may_decide(actor, item),
         "pending_mandates": mandate_consent.awaiting_approval(actor, grievance),
+        "may_change_risk": protection.may_change_reprisal_risk(actor, grievance),
+        "risk_choices": [(risk.value, label) for risk, label in RISK_LABELS.items()],
         "grievance_triggers": grievance_triggers,
         "tracks": track_views,
         "referrals": referrals,

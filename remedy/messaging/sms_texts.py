@@ -44,6 +44,7 @@ IDENTITY: LazyString = _l(
     "May the company know who you are? Reply 1 yes, 2 no (then our messages only say "
     "there is news)."
 )
+REPRISAL: LazyString = _l("Are you afraid someone may harm you for complaining? Reply 1 yes, 2 no.")
 CONTACT: LazyString = _l("May we contact you on this number? Reply 1 yes, 2 no.")
 DRAFT_REMINDER: LazyString = _l("Your complaint is not finished. Reply to go on.")
 RESUME_OFFER: LazyString = _l(
@@ -125,6 +126,7 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "where": WHERE,
     "place_too_long": PLACE_TOO_LONG,
     "identity": IDENTITY,
+    "reprisal": REPRISAL,
     "contact": CONTACT,
     "draft_reminder": DRAFT_REMINDER,
     "resume_offer": RESUME_OFFER,

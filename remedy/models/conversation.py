@@ -1,8 +1,8 @@
 """An SMS or WhatsApp conversation that files a grievance, one message at a time.
 
 One row per conversation, found again by the keyed hash of the phone number. The
-draft (what happened, where, the two consents) is kept encrypted as it grows; when
-the conversation ends without filing (24 hours of silence, or STOP) the row stays,
+draft (what happened, where, the consents, the fear of reprisal) is kept encrypted as it
+grows; when the conversation ends without filing (24 hours of silence, or STOP) the row stays,
 so the team can still read what the person began to tell. ``open_key`` holds the
 phone hash while the conversation is open and nothing once it has ended: its
 unique constraint allows one open conversation per number, also when two first
@@ -41,6 +41,9 @@ class Conversation(Model):
     # draft they choose (this one, or the new one).
     waiting_text: Mapped[str | None] = mapped_column(EncryptedText("conversations.waiting_text"))
     identity_withheld: Mapped[bool | None] = mapped_column()
+    # Whether the person fears harm for complaining: the grievance is filed with a high
+    # reprisal risk, so its messages are discreet.
+    reprisal_feared: Mapped[bool | None] = mapped_column()
     contact_consent: Mapped[bool | None] = mapped_column()
     grievance_id: Mapped[int | None] = mapped_column(
         ForeignKey("grievances.id", ondelete="SET NULL")

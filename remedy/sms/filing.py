@@ -1,6 +1,6 @@
 """The filing conversation, one question a message: language, what happened, where,
-identity, contact; the last answer files the grievance through ``submit_grievance`` and
-the reply gives its reference and PIN.
+identity, fear of reprisal, contact; the last answer files the grievance through
+``submit_grievance`` and the reply gives its reference and PIN.
 
 A first message that tells something already is kept as the start of the story; a
 greeting chooses the language; a number heard before keeps its language. A number whose
@@ -27,6 +27,7 @@ from remedy.filing.grievances import (
 )
 from remedy.messaging import sms_texts
 from remedy.models.conversation import Conversation
+from remedy.models.grievance import ReprisalRisk
 from remedy.models.inbound_message import InboundMedia
 from remedy.sms.drafts import add_to_story, fire, offerable_draft
 from remedy.sms.keywords import (
@@ -45,10 +46,11 @@ QUESTION_TEXT: dict[str, LazyString] = {
     "what_happened": sms_texts.WHAT_HAPPENED,
     "where": sms_texts.WHERE,
     "identity": sms_texts.IDENTITY,
+    "reprisal": sms_texts.REPRISAL,
     "contact": sms_texts.CONTACT,
 }
 # The steps that answer with a number from a menu (not a check-in's answer).
-NUMBERED_STATES = frozenset({"language", "identity", "contact", "resume_offered"})
+NUMBERED_STATES = frozenset({"language", "identity", "reprisal", "contact", "resume_offered"})
 GO_ON, START_AGAIN = 1, 2
 # A first message of fewer words is a greeting, not the start of a story.
 STORY_MIN_WORDS = 3
@@ -136,22 +138,28 @@ def step(turn: Turn, conversation: Conversation) -> str:
         return tell(turn, conversation)
     if state == "where":
         return place(turn, conversation)
-    if state == "identity":
-        answer = yes_no(turn.body)
-        if answer is None:
-            return ask(turn, conversation, again=True)
-        conversation.identity_withheld = not answer
-        fire(conversation, "answer_identity", turn.now)
-        return ask(turn, conversation)
+    if state in ("identity", "reprisal", "contact"):
+        return answer_yes_no(turn, conversation)
     if state == "resume_offered":
         return answer_offer(turn, conversation)
-    if state == "contact":
-        answer = yes_no(turn.body)
-        if answer is None:
-            return ask(turn, conversation, again=True)
+    raise AssertionError(f"an open conversation in state {state}")
+
+
+def answer_yes_no(turn: Turn, conversation: Conversation) -> str:
+    """Identity, fear of reprisal, contact: a yes or a no, kept; the last one files."""
+    answer = yes_no(turn.body)
+    if answer is None:
+        return ask(turn, conversation, again=True)
+    if conversation.state == "identity":
+        conversation.identity_withheld = not answer
+        fire(conversation, "answer_identity", turn.now)
+    elif conversation.state == "reprisal":
+        conversation.reprisal_feared = answer
+        fire(conversation, "answer_reprisal", turn.now)
+    else:
         conversation.contact_consent = answer
         return file(turn, conversation)
-    raise AssertionError(f"an open conversation in state {state}")
+    return ask(turn, conversation)
 
 
 def tell(turn: Turn, conversation: Conversation) -> str:
@@ -264,6 +272,8 @@ def file(turn: Turn, conversation: Conversation) -> str:
         location=conversation.location,
         identity_withheld=bool(conversation.identity_withheld),
         contact_consent=bool(conversation.contact_consent),
+        # "Afraid" is the web's high risk: messages to the phone become discreet.
+        reprisal_risk=ReprisalRisk.HIGH if conversation.reprisal_feared else ReprisalRisk.NONE,
         complainant=PersonDetails(phone=conversation.phone, language=language),
     )
     with autoflush():

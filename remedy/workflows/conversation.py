@@ -24,7 +24,7 @@ from remedy.workflows.definition import Party, Route, State, Workflow, transitio
 PERSON, SYSTEM = Party.COMPLAINANT, Party.SYSTEM
 
 # The questions, in the order they are asked after the language.
-QUESTIONS = ("what_happened", "where", "identity", "contact")
+QUESTIONS = ("what_happened", "where", "identity", "reprisal", "contact")
 OPEN = ("language", *QUESTIONS)
 # Every state of a conversation still under way, the offer to go on included.
 UNDER_WAY = (*OPEN, "resume_offered")
@@ -34,6 +34,7 @@ STATES = (
     State("what_happened", _l("Telling what happened")),
     State("where", _l("Saying where it happened")),
     State("identity", _l("Asked whether the company may know who they are")),
+    State("reprisal", _l("Asked whether they fear harm for complaining")),
     State("contact", _l("Asked whether we may contact them")),
     State("resume_offered", _l("Asked whether to go on with an unfinished draft")),
     State("filed", _l("Filed"), ended=True),
@@ -67,7 +68,10 @@ TRANSITIONS = (
         "finish_story", "what_happened", "where", PERSON, _l("Finish telling what happened")
     ),
     transition("give_place", "where", "identity", PERSON, _l("Say where")),
-    transition("answer_identity", "identity", "contact", PERSON, _l("Answer about identity")),
+    transition("answer_identity", "identity", "reprisal", PERSON, _l("Answer about identity")),
+    transition(
+        "answer_reprisal", "reprisal", "contact", PERSON, _l("Answer about fear of reprisal")
+    ),
     transition(
         "answer_contact",
         "contact",

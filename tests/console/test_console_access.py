@@ -226,6 +226,12 @@ ROUTES: dict[str, Call] = {
         everyone(403, protection_officer=OK, supervisor=OK),
         lambda stage: {**planning(stage), "reveal_id": stage.reveal_id},
     ),
+    # The reprisal risk: the mechanism's protection officers and supervisors, at any stage.
+    "POST console.change_reprisal_risk": Call(
+        everyone(403, protection_officer=OK, supervisor=OK),
+        planning,
+        {"risk": "high", "reason": "Threats since the complaint."},
+    ),
     # Organisations: administrators only.
     "GET organisations.index": Call(everyone(403, admin=OK)),
     "POST organisations.create": Call(everyone(403, admin=OK)),

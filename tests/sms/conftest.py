@@ -252,6 +252,7 @@ def file_by_phone(
     place: str = "Kilifi, near the school",
     identity: str = "1",
     contact: str = "1",
+    reprisal: str = "2",
 ) -> Filed:
     """The whole conversation from a greeting in ``language`` to the filing reply."""
     phone.send(GREETINGS[language])
@@ -260,6 +261,7 @@ def file_by_phone(
     phone.send("0")
     phone.send(place)
     phone.send(identity)
+    phone.send(reprisal)
     reply = phone.send(contact)
     match = PIN_AND_REFERENCE.search(reply)
     assert match, reply

@@ -71,7 +71,7 @@ def test_a_numbered_question_of_the_conversation_takes_the_number_first(
     phone.send("Something else happened.")
     phone.send("0")
     phone.send("The market")
-    assert phone.send("1") == rendered(sms_texts.CONTACT, "en")
+    assert phone.send("1") == rendered(sms_texts.REPRISAL, "en")
     assert track.state == "verifying"
     assert scenario.open_check_ins(track)
 

@@ -104,7 +104,7 @@ def count(model: type) -> int:
 def test_the_same_filing_message_twenty_times_at_once_files_once(
     app: Flask, server: str, phone: Phone
 ) -> None:
-    for body in ("HELLO", "The dam leaks into our fields.", "0", "Garissa", "1"):
+    for body in ("HELLO", "The dam leaks into our fields.", "0", "Garissa", "1", "2"):
         phone.send(body)
     last = phone.params("1")  # the answer that files
     responses = at_once([lambda: post(server, last)] * AT_ONCE)

@@ -43,6 +43,7 @@ def test_a_greeting_skips_the_menu_and_the_last_answer_files_the_grievance(
     assert phone.send(second) == said(sms_texts.MORE, language)
     assert phone.send("0") == said(sms_texts.WHERE, language)
     assert phone.send("Kilifi") == said(sms_texts.IDENTITY, language)
+    assert phone.send("2") == said(sms_texts.REPRISAL, language)
     assert phone.send("2") == said(sms_texts.CONTACT, language)
     reply = phone.send("1")
 
@@ -137,7 +138,11 @@ def test_invalid_answers_re_ask_briefly_and_change_nothing(phone: Phone) -> None
     assert conversation is not None
     assert conversation.state == "identity"
     assert conversation.identity_withheld is None
-    assert phone.send("yes") == said(sms_texts.CONTACT, "en")  # the word works as well as 1
+    assert phone.send("yes") == said(sms_texts.REPRISAL, "en")  # the word works as well as 1
+    assert phone.send("perhaps") == " ".join(
+        [said(sms_texts.NOT_UNDERSTOOD, "en"), said(sms_texts.REPRISAL, "en")]
+    )
+    assert phone.send("no") == said(sms_texts.CONTACT, "en")
     assert phone.send("3") == " ".join(
         [said(sms_texts.NOT_UNDERSTOOD, "en"), said(sms_texts.CONTACT, "en")]
     )
@@ -275,6 +280,7 @@ def test_the_story_cannot_grow_past_the_grievance_limit(phone: Phone) -> None:
     phone.send("0")
     phone.send("Voi")
     phone.send("1")
+    phone.send("2")
     phone.send("1")
     (grievance,) = phone.grievances()
     assert len(grievance.description) == len(conversation.description)
@@ -296,6 +302,7 @@ def test_one_number_files_several_grievances_as_one_person(phone: Phone) -> None
     phone.send("2")  # a new complaint, not about the first case
     phone.send("0")
     phone.send("Voi")
+    phone.send("2")
     phone.send("2")
     phone.send("1")
     assert len(phone.grievances()) == 2

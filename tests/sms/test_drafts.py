@@ -148,6 +148,7 @@ class TestComingBack:
             "Kilifi",
         )
         phone.send("1")
+        phone.send("2")
         phone.send("1")
         (grievance,) = phone.grievances()
         assert grievance.description == STORY

@@ -121,6 +121,7 @@ def test_the_webhook_records_media_and_the_worker_stores_it_encrypted(
     phone.send("0")
     phone.send("Voi")
     phone.send("1")
+    phone.send("2")
     filed_reply = phone.send("1")
     (grievance,) = phone.grievances()
     assert display(grievance.reference) in filed_reply
@@ -152,6 +153,7 @@ def test_a_voice_note_alone_can_tell_what_happened(phone: Phone, media_server: M
     assert phone.send("0") == rendered(sms_texts.WHERE, "sw")
     phone.send("Voi")
     phone.send("1")
+    phone.send("2")
     phone.send("1")
     (grievance,) = phone.grievances()
     assert grievance.description  # the team is told the story is in the recording
@@ -165,7 +167,7 @@ def test_a_failing_download_is_retried_then_given_up(
     gone = media_server.add("ME5", b"", status=404)
     phone.send("HOLA")
     phone.send("Fotos", **media((broken, "image/png"), (gone, "image/png")))
-    for answer in ("0", "Voi", "1", "1"):
+    for answer in ("0", "Voi", "1", "2", "1"):
         phone.send(answer)
     now = utcnow()
     assert fetch_pending_media(now) == 0
@@ -197,7 +199,7 @@ def file_with_photos(phone: Phone, *items: tuple[str, str]) -> None:
     """A whole filing by SMS whose story came with these files."""
     phone.send("HELLO")
     phone.send("Photos", **media(*items))
-    for answer in ("0", "Voi", "1", "1"):
+    for answer in ("0", "Voi", "1", "2", "1"):
         phone.send(answer)
 
 

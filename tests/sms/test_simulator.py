@@ -57,7 +57,7 @@ def test_a_whole_conversation_typed_in_the_simulator_files_a_grievance(
 ) -> None:
     html = type_message(handler, "BONJOUR")
     assert rendered(sms_texts.WHAT_HAPPENED, "fr") in html
-    for body in ("La mine a pollué le puits.", "0", "Kilifi", "1"):
+    for body in ("La mine a pollué le puits.", "0", "Kilifi", "1", "2"):
         type_message(handler, body)
     html = type_message(handler, "1")
     grievance = db.session.scalars(select(Grievance)).one()

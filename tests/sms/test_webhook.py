@@ -127,6 +127,7 @@ class TestIdempotency:
         phone.send("0")
         phone.send("Voi")
         phone.send("1")
+        phone.send("2")
         params = phone.params("1")  # the last answer: it files the grievance
         assert_stored(phone.post(params))
         handle_inbox()

@@ -161,7 +161,7 @@ def whole_case(scenario: Scenario, phone: Phone, language: str) -> list[Line]:
     """The case of the module docstring, by SMS in ``language``."""
     words = WORDS[language]
     transcript = Transcript(phone)
-    for text in (GREETINGS[language], words.story, "0", words.place, "1", "1"):
+    for text in (GREETINGS[language], words.story, "0", words.place, "1", "2", "1"):
         transcript.send(text)
     (grievance,) = phone.grievances()
     pin = next(
