@@ -20,8 +20,8 @@ For each backend (SQLite in WAL mode; PostgreSQL when a server answers), in one 
    ``REMEDY_PUBLIC_URL`` + path) to ``/twilio/sms``. Each virtual phone holds one
    conversation at a time and sends its messages one after another (the webhook's
    answer is empty; no worker runs in this part, so the messages are only stored): a
-   greeting, two parts of the story, ``0``, the place, the identity answer and the
-   contact answer. Different phones' messages interleave.
+   greeting, the story, ``0``, the place, the identity answer, the reprisal answer and
+   the contact answer (seven messages, one filing). Different phones' messages interleave.
 3. The same load, the same requests, against ``bench/minimal_webhook.py`` under the same
    gunicorn settings and database kind.
 
@@ -78,11 +78,11 @@ AUTH_TOKEN = "bench-auth-token-0123456789abcdef"  # noqa: S105 - a made-up one
 ACCOUNT_SID = "AC" + "0" * 32
 SCRIPT = (
     ("new", "HELLO"),
-    ("story", "The company trucks broke the water pipe of our village."),
-    ("story", "Since then we walk two hours to the river."),
+    ("story", "The company trucks broke the water pipe. We walk two hours to the river."),
     ("done", "0"),
     ("place", "Mwangea, near the primary school"),
     ("identity", "2"),
+    ("reprisal", "2"),
     ("filing", "1"),
 )
 
