@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import current_app
 from limits.storage import Storage
 from sqlalchemy import Connection, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -130,7 +131,10 @@ class DatabaseStorage(Storage):
 
 
 def prune_counters() -> int:
-    """Periodic (the worker): delete the counters of windows that have ended."""
+    """Periodic (the worker): delete the counters of windows that have ended. Nothing to
+    do when the limits count elsewhere (Redis, memory): the table then stays empty."""
+    if not str(current_app.config.get("RATELIMIT_STORAGE_URI", "")).startswith(SCHEME):
+        return 0
     with db.engine.begin() as connection:
         return connection.execute(
             delete(counters).where(counters.c.expires_at <= time.time())

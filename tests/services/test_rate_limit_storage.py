@@ -125,6 +125,17 @@ def test_a_periodic_job_deletes_the_counters_of_ended_windows_only(
     assert list(db.session.scalars(select(counters.c.key))) == [KEY]
 
 
+def test_the_job_leaves_the_table_alone_when_limits_count_elsewhere(
+    app: Flask, storage: DatabaseStorage
+) -> None:
+    storage.incr(KEY, HOUR)
+    end_window(KEY)
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379"
+
+    assert prune_counters() == 0
+    assert list(db.session.scalars(select(counters.c.key))) == [KEY]
+
+
 def test_a_key_longer_than_the_column_is_kept_hashed(storage: DatabaseStorage) -> None:
     long_key = KEY + "/" + "x" * 400
 
