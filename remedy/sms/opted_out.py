@@ -10,17 +10,11 @@ The team sees the opt-out on the case page. START and STOP themselves still work
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from remedy.cases.phone_information import keep_message
 from remedy.core.actors import Actor
-from remedy.core.extensions import db
-from remedy.models.grievance import Grievance
-from remedy.models.grievance_person import GrievancePerson
-from remedy.models.person import Person
 from remedy.sms.keywords import Keyword, parse_command
+from remedy.sms.open_case import newest_open_case
 from remedy.sms.turn import Turn, allowed
-from remedy.workflows.intake import OPEN
 
 STILL_WORKS = frozenset({Keyword.STOP, Keyword.START})
 
@@ -35,17 +29,10 @@ def keep_unseen(turn: Turn) -> str | None:
         return None
     if (turn.message.opt_out or "").strip().upper() in ("START", "STOP"):
         return None
-    found = db.session.execute(
-        select(Grievance, GrievancePerson.person_id)
-        .join(GrievancePerson, GrievancePerson.grievance_id == Grievance.id)
-        .join(Person, Person.id == GrievancePerson.person_id)
-        .where(Person.phone_hash.in_(turn.hashes), Grievance.state.in_(OPEN))
-        .order_by(Grievance.updated_at.desc(), Grievance.id.desc())
-        .limit(1)
-    ).first()
+    found = newest_open_case(turn.hashes)
     if found is not None:
-        grievance, person_id = found
-        actor = Actor.complainant(grievance.reference, person_id)
+        grievance, link = found
+        actor = Actor.complainant(grievance.reference, link.person_id)
         text = turn.kept_body
         if not text or allowed(lambda: keep_message(actor, grievance, text)):
             turn.answered_grievance_id = grievance.id  # its files join the case

@@ -10,22 +10,16 @@ otherwise the question stays neutral.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from remedy.cases import asks
 from remedy.cases.phone_information import keep_message
-from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.messaging import sms_texts
 from remedy.models.ask import Ask, AskKind
-from remedy.models.grievance import Grievance
-from remedy.models.grievance_person import GrievancePerson
-from remedy.models.person import Person
 from remedy.sms.asked_steps import actor_of, take
 from remedy.sms.filing import begin
 from remedy.sms.keywords import choice, greeting_language
+from remedy.sms.open_case import newest_open_case
 from remedy.sms.turn import Turn
-from remedy.workflows.intake import OPEN
 
 
 def ask_which_case(turn: Turn) -> str | None:
@@ -34,14 +28,7 @@ def ask_which_case(turn: Turn) -> str | None:
         return None
     if greeting_language(turn.body) is not None:
         return None
-    found = db.session.execute(
-        select(Grievance, GrievancePerson)
-        .join(GrievancePerson, GrievancePerson.grievance_id == Grievance.id)
-        .join(Person, Person.id == GrievancePerson.person_id)
-        .where(Person.phone_hash.in_(turn.hashes), Grievance.state.in_(OPEN))
-        .order_by(Grievance.updated_at.desc(), Grievance.id.desc())
-        .limit(1)
-    ).first()
+    found = newest_open_case(turn.hashes)
     if found is None:
         return None
     grievance, link = found
