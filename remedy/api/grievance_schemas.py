@@ -146,7 +146,14 @@ class TrackOut(ApiSchema):
     state_label = fields.String(required=True)
     outcome = Enum(Outcome, allow_none=True, required=True)
     rationale = fields.String(required=True)
-    gap = fields.String(allow_none=True, required=True)
+    gap = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "What is still missing, in the people's words; null when "
+            "the case is restricted for the caller."
+        },
+    )
     opened_at = fields.DateTime(required=True)
     due_at = fields.DateTime(allow_none=True, required=True)
     overdue = fields.Boolean(required=True)

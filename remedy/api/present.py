@@ -43,7 +43,8 @@ def state_label(subject: Grievance | InvolvementTrack) -> str:
     return str(workflow_for(subject).state(subject.state).label)
 
 
-def _track(track: InvolvementTrack, now: datetime) -> dict[str, Any]:
+def _track(track: InvolvementTrack, now: datetime, contents: bool) -> dict[str, Any]:
+    """``contents``: whether the caller reads what the people told (the gap is in their words)."""
     organisation = track.organisation
     return {
         "id": track.id,
@@ -57,7 +58,7 @@ def _track(track: InvolvementTrack, now: datetime) -> dict[str, Any]:
         "state_label": state_label(track),
         "outcome": track.outcome,
         "rationale": track.rationale,
-        "gap": track.gap,
+        "gap": track.gap if contents else None,
         "opened_at": track.opened_at,
         "due_at": track.due_at,
         "overdue": _overdue(track.due_at, now),
@@ -155,7 +156,7 @@ def grievance_detail(actor: Actor, grievance: Grievance) -> dict[str, Any]:
         "feedback_due_at": grievance.feedback_due_at,
         "assignee_id": grievance.assigned_user_id,
         "people": people,
-        "tracks": [_track(track, now) for track in shown],
+        "tracks": [_track(track, now, contents) for track in shown],
     }
 
 
@@ -202,6 +203,9 @@ def leverage_actions(actor: Actor, grievance: Grievance) -> list[dict[str, Any]]
 
 
 def check_ins(actor: Actor, grievance: Grievance) -> list[dict[str, Any]]:
+    """The check-ins of the tracks the caller sees; a comment the people wrote on a
+    sensitive case is null for a caller not cleared for it, like the description."""
+    contents = may_read_contents(actor, grievance)
     found: list[CheckIn] = [
         check_in for track in visible_tracks(actor, grievance) for check_in in track.check_ins
     ]
@@ -224,7 +228,7 @@ def check_ins(actor: Actor, grievance: Grievance) -> list[dict[str, Any]]:
                 "response": (
                     {
                         "answer": response.answer,
-                        "comment": response.comment,
+                        "comment": response.comment if contents else None,
                         "satisfaction": response.satisfaction,
                         "answered_at": response.answered_at,
                     }

@@ -63,7 +63,11 @@ class LeverageActionOut(ApiSchema):
 
 class CheckInResponseOut(ApiSchema):
     answer = Enum(Answer, required=True)
-    comment = fields.String(allow_none=True, required=True)
+    comment = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Null when the case is restricted for the caller."},
+    )
     satisfaction = fields.Integer(allow_none=True, required=True)
     answered_at = fields.DateTime(required=True)
 

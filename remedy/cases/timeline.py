@@ -257,6 +257,8 @@ def timeline(actor: Actor, grievance: Grievance) -> list[TimelineEntry]:
                 _track_of(event),
             )
         )
+    # What the people tell about a sensitive case is as restricted as its description.
+    contents = may_read_contents(actor, grievance)
     for check_in in check_ins_for(actor, grievance):
         if check_in.response is None:
             continue
@@ -271,14 +273,12 @@ def timeline(actor: Actor, grievance: Grievance) -> list[TimelineEntry]:
                     who=who,
                     answer=str(ANSWER_LABELS[response.answer]),
                 ),
-                response.comment,
+                _told(response.comment, contents),
                 track_id=check_in.track_id,
             )
         )
-    # What the people add to a sensitive case is as restricted as its description.
-    contents = may_read_contents(actor, grievance)
     for added in added_information_for(actor, grievance):
-        text = added.text if contents else str(RESTRICTED_MARKER)
+        text = _told(added.text, contents)
         entries.append(TimelineEntry(added.added_at, "information", _("Information added"), text))
     for note in notes_for(actor, grievance):
         entries.append(
@@ -286,6 +286,13 @@ def timeline(actor: Actor, grievance: Grievance) -> list[TimelineEntry]:
         )
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries
+
+
+def _told(text: str | None, contents: bool) -> str | None:
+    """What the people wrote, or the restricted marker for a reader not cleared for it."""
+    if text is None or contents:
+        return text
+    return str(RESTRICTED_MARKER)
 
 
 def _state_change(event: AuditEvent) -> str | None:

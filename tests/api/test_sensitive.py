@@ -10,6 +10,7 @@ import pytest
 
 from remedy.core.actors import Actor
 from remedy.models import Category
+from remedy.models.check_in import Answer
 from tests.api.conftest import Api
 from tests.sensitive_support import TOLD, handler_cleared, sensitive_case
 from tests.workflows.scenarios import Scenario
@@ -85,3 +86,23 @@ def test_the_new_categories_can_be_filed(handler_api: Api, category: str) -> Non
     assert response.status_code == 201, response.get_json()
     filed = response.get_json()["grievance"]
     assert (filed["category"], filed["description"], filed["restricted"]) == (category, None, True)
+
+
+def test_what_the_people_answer_in_a_check_in_is_as_restricted_as_the_story(
+    handler_api: Api, cleared_api: Api, scenario: Scenario
+) -> None:
+    grievance, (track,) = scenario.in_remedy(category=Category.HEALTH)
+    scenario.verify(track)
+    scenario.answer_all(track, Answer.PARTLY)  # "The water point is still missing."
+    path = f"/grievances/{grievance.reference}/check-ins"
+
+    def comments(api: Api) -> list[str | None]:
+        items = api.get(path).get_json()["items"]
+        return [item["response"]["comment"] for item in items if item["response"]]
+
+    assert comments(handler_api) == [None]
+    gaps = [
+        track["gap"] for track in handler_api.get(path[: -len("/check-ins")]).get_json()["tracks"]
+    ]
+    assert gaps == [None]
+    assert comments(cleared_api) == ["The water point is still missing."]

@@ -11,6 +11,7 @@ from remedy.accounts.clearance import set_sensitive_clearance
 from remedy.core.actors import OPERATOR
 from remedy.core.errors import InvalidInput
 from remedy.models import Category, Role
+from remedy.models.check_in import Answer
 from remedy.queue.filters import QueueFilters
 from remedy.queue.search import search_grievances
 from tests.console.case_support import Console, console_for, new_user, text_of, user_of
@@ -168,3 +169,19 @@ def test_queue_search_never_matches_what_the_people_told(
 
 def test_new_staff_are_not_cleared(scenario: Scenario) -> None:
     assert not user_of(new_user("fresh@example.org", Role.HANDLER)).sensitive
+
+
+def test_check_in_comments_of_a_sensitive_case_show_only_to_cleared_staff(
+    cleared: Console, uncleared: Console, scenario: Scenario
+) -> None:
+    grievance, (track,) = scenario.in_remedy(category=Category.CHILDREN)
+    scenario.verify(track)
+    scenario.answer_all(track, Answer.PARTLY)  # "The water point is still missing."
+    page = f"/console/grievances/{grievance.reference}"
+
+    def read(reader: Console) -> str:
+        return text_of(reader.client.get(page).get_data(as_text=True))
+
+    assert "water point" not in read(uncleared)
+    assert MARKER in read(uncleared)
+    assert "water point" in read(cleared)
