@@ -284,6 +284,7 @@ def messages(actor: Actor, grievance: Grievance) -> list[dict[str, Any]]:
             "delivery_reason": delivery.reason,
             "error_code": message.error_code,
             "recipient": recipient,
+            "track_id": message.track_id,
             "body": message.body_for_staff,
             "created_at": message.created_at,
             "sent_at": message.sent_at,

@@ -128,6 +128,14 @@ class MessageOut(ApiSchema):
         allow_none=True,
         metadata={"description": "Only for callers who may see the people's identity."},
     )
+    track_id = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "The track the message is about; null for the case as a whole "
+            "(the acknowledgement, a delay, the team's replies)."
+        },
+    )
     body = fields.String(required=True)
     created_at = fields.DateTime(required=True)
     sent_at = fields.DateTime(allow_none=True, required=True)
