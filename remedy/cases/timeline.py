@@ -16,7 +16,7 @@ from datetime import datetime
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, true
 
 from remedy.cases.notes import notes_for
 from remedy.cases.reprisal_incidents import may_see_incidents
@@ -148,6 +148,14 @@ def organisation_staff_messages(actor: Actor, grievance: Grievance) -> ColumnEle
     )
 
 
+def team_messages(actor: Actor, grievance: Grievance) -> ColumnElement[bool]:
+    """What the mechanism's own team reads of a case's messages: all of them, but what the
+    people were told after a reprisal incident only if they see incidents."""
+    if may_see_incidents(actor, grievance):
+        return true()
+    return OutboxMessage.template.not_in(PROTECTION_TEMPLATES)
+
+
 def messages_for(actor: Actor, grievance: Grievance) -> list[OutboxMessage]:
     """Outbox rows of this grievance the actor may read, oldest first."""
     if not may_see_grievance(actor, grievance):
@@ -155,7 +163,9 @@ def messages_for(actor: Actor, grievance: Grievance) -> list[OutboxMessage]:
     query = select(OutboxMessage).where(OutboxMessage.grievance_id == grievance.id)
     if actor.kind is ActorKind.STAFF and actor.organisation_id is not None:
         query = query.where(organisation_staff_messages(actor, grievance))
-    elif actor.kind is not ActorKind.STAFF:
+    elif actor.kind is ActorKind.STAFF:
+        query = query.where(team_messages(actor, grievance))
+    else:
         query = query.where(OutboxMessage.channel != MessageChannel.CONSOLE)
         if actor.kind is ActorKind.PROXY:
             everyone, people = _mandated(actor, grievance)
