@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from remedy.cases.sensitive import may_read_contents
-from remedy.cases.timeline import audit_events_for, organisation_staff_messages
+from remedy.cases.timeline import audit_events_for, organisation_staff_messages, team_messages
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
 from remedy.identity.visibility import may_see_identity, visible_tracks
@@ -244,7 +244,8 @@ def _messages_query(actor: Actor, grievance: Grievance) -> Any:
     """The outbox rows of this grievance this caller may read.
 
     Messages to the people: everyone who sees the case (the address only with the
-    identity), but an organisation's staff only those about its own track or no track.
+    identity), but an organisation's staff only those about its own track or no track,
+    and what the people were told after a reprisal incident only those who see incidents.
     Messages to a proxy organisation: the team and that organisation. Console alerts:
     the mechanism's team all of them, an organisation's staff those addressed to its
     own members, nobody else.
@@ -254,7 +255,7 @@ def _messages_query(actor: Actor, grievance: Grievance) -> Any:
     to_organisation = OutboxMessage.organisation_id.is_not(None)
     console = OutboxMessage.channel == MessageChannel.CONSOLE
     if actor.kind is ActorKind.STAFF and actor.organisation_id is None:
-        return query
+        return query.where(team_messages(actor, grievance))
     if actor.kind is ActorKind.STAFF:
         return query.where(organisation_staff_messages(actor, grievance))
     own = OutboxMessage.organisation_id == actor.organisation_id

@@ -51,6 +51,7 @@ from remedy.core.extensions import db
 from remedy.core.settings import settings
 from remedy.core.unit_of_work import transactional
 from remedy.models.check_in import Answer, CheckIn, CheckInPurpose, CheckInResponse
+from remedy.models.grievance import Grievance
 from remedy.models.grievance_person import PersonRole
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow
@@ -93,6 +94,10 @@ def open_due_follow_ups(now: datetime) -> int:
             CheckIn.opened_at.is_(None),
             CheckIn.cancelled_at.is_(None),
             CheckIn.opens_at <= now,
+            # Contact on hold after a reprisal incident: they open once it is lifted.
+            ~CheckIn.track.has(
+                InvolvementTrack.grievance.has(Grievance.contact_held_since.is_not(None))
+            ),
         )
         .order_by(CheckIn.id)
     ).all()

@@ -282,7 +282,9 @@ def _queue(
         status=MessageStatus.PENDING if phone else MessageStatus.STORED,
     )
     db.session.add(message)
-    if phone and recipient.person is not None:
+    # While contact is held the message waits unsent, and asks nothing yet
+    # (``contact_hold`` opens its ask if the message is sent when the hold is lifted).
+    if phone and recipient.person is not None and grievance.contact_held_since is None:
         # A discreet phone keeps the words, encrypted, for STATUS with the PIN to show.
         held = (
             render(template_key, recipient.language, False, base, phone=True)

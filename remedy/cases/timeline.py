@@ -16,14 +16,16 @@ from datetime import datetime
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, true
 
 from remedy.cases.notes import notes_for
+from remedy.cases.reprisal_incidents import may_see_incidents
 from remedy.cases.sensitive import RESTRICTED_MARKER, may_read_contents
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
 from remedy.identity.visibility import may_see_grievance, visible_tracks
 from remedy.messaging.delivery_words import DeliveryView, delivery_of
+from remedy.messaging.templates import PROTECTION_TEMPLATES
 from remedy.models.added_information import AddedInformation
 from remedy.models.audit_event import AuditEvent
 from remedy.models.check_in import Answer, CheckIn
@@ -34,7 +36,9 @@ from remedy.models.user import User
 from remedy.workflows import WORKFLOWS
 
 # Events an organisation's staff do not see: the mechanism's own protective work.
-MECHANISM_ONLY_PREFIXES = ("identity.", "note.")
+MECHANISM_ONLY_PREFIXES = ("identity.", "note.", "protection.")
+# Reprisal incidents and their measures: only for those who see incidents.
+PROTECTION_PREFIX = "protection."
 # Nor who speaks for the people (an NGO's mandate): a company accused must not learn it.
 MANDATE_PREFIXES = ("mandate.",)
 
@@ -63,6 +67,12 @@ EVENT_LABELS: dict[str, LazyString] = {
     "identity.view": _l("Revealed identity viewed"),
     "note.add": _l("Internal note added"),
     "grievance.reprisal_risk": _l("Reprisal risk changed"),
+    "protection.incident": _l("Reprisal incident recorded"),
+    "protection.contact_hold": _l("Contact with the people put on hold"),
+    "protection.contact_hold_lifted": _l("Contact hold lifted"),
+    "protection.reprisal_risk": _l("Reprisal risk raised after an incident"),
+    "protection.referral": _l("Referred to a protection organisation"),
+    "protection.alert_acknowledged": _l("Reprisal alert acknowledged"),
     "reply.send": _l("Reply sent"),
 }
 CHANNEL_LABELS: dict[MessageChannel, LazyString] = {
@@ -125,10 +135,25 @@ def organisation_staff_messages(actor: Actor, grievance: Grievance) -> ColumnEle
         OutboxMessage.organisation_id.is_(None),
         OutboxMessage.organisation_id == actor.organisation_id,
     )
+    # What the people were told after a reprisal incident says measures were taken.
+    not_protection = OutboxMessage.template.not_in(PROTECTION_TEMPLATES)
     return or_(
         and_(OutboxMessage.channel == MessageChannel.CONSOLE, OutboxMessage.user_id.in_(own_staff)),
-        and_(OutboxMessage.channel != MessageChannel.CONSOLE, about_own_track, not_to_others),
+        and_(
+            OutboxMessage.channel != MessageChannel.CONSOLE,
+            about_own_track,
+            not_to_others,
+            not_protection,
+        ),
     )
+
+
+def team_messages(actor: Actor, grievance: Grievance) -> ColumnElement[bool]:
+    """What the mechanism's own team reads of a case's messages: all of them, but what the
+    people were told after a reprisal incident only if they see incidents."""
+    if may_see_incidents(actor, grievance):
+        return true()
+    return OutboxMessage.template.not_in(PROTECTION_TEMPLATES)
 
 
 def messages_for(actor: Actor, grievance: Grievance) -> list[OutboxMessage]:
@@ -138,7 +163,9 @@ def messages_for(actor: Actor, grievance: Grievance) -> list[OutboxMessage]:
     query = select(OutboxMessage).where(OutboxMessage.grievance_id == grievance.id)
     if actor.kind is ActorKind.STAFF and actor.organisation_id is not None:
         query = query.where(organisation_staff_messages(actor, grievance))
-    elif actor.kind is not ActorKind.STAFF:
+    elif actor.kind is ActorKind.STAFF:
+        query = query.where(team_messages(actor, grievance))
+    else:
         query = query.where(OutboxMessage.channel != MessageChannel.CONSOLE)
         if actor.kind is ActorKind.PROXY:
             everyone, people = _mandated(actor, grievance)
@@ -171,6 +198,8 @@ def audit_events_for(actor: Actor, grievance: Grievance) -> list[AuditEvent]:
         hidden = MECHANISM_ONLY_PREFIXES + MANDATE_PREFIXES
     elif actor.kind is not ActorKind.STAFF:
         hidden = MECHANISM_ONLY_PREFIXES
+    elif not may_see_incidents(actor, grievance):
+        hidden = (PROTECTION_PREFIX,)
     for prefix in hidden:
         query = query.where(AuditEvent.action.not_like(f"{prefix}%"))
     return list(db.session.scalars(query.order_by(AuditEvent.seq)))

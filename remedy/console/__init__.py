@@ -4,7 +4,8 @@ Importing the package registers every console route: the queue (``views``), the
 supervisor view (``supervisor``), the files of a case (``attachments``) and the case
 page (``case``, acted on through ``case_acting`` and ``case_plan``, with identity reveals,
 the approval of mandates waiting for the people's consent, ``mandates``, and the change
-of a case's reprisal risk, ``protection``).
+of a case's reprisal risk, ``protection``, and its reprisal incident log,
+``reprisal_incidents``).
 """
 
 from remedy.console import (
@@ -15,6 +16,7 @@ from remedy.console import (
     identity,
     mandates,
     protection,
+    reprisal_incidents,
     supervisor,
     views,
 )
@@ -27,6 +29,7 @@ __all__ = [
     "identity",
     "mandates",
     "protection",
+    "reprisal_incidents",
     "supervisor",
     "views",
 ]

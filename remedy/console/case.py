@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from remedy.auth.sessions import roles_required
-from remedy.cases import notes, policy, protection, replies
+from remedy.cases import incident_log, notes, policy, protection, replies
 from remedy.cases.referrals import directory
 from remedy.cases.sensitive import RESTRICTED_MARKER, may_read_contents
 from remedy.cases.timeline import ANSWER_LABELS, timeline
@@ -44,7 +44,7 @@ from remedy.models.grievance import Channel, Grievance
 from remedy.models.grievance_person import GrievancePerson
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from remedy.models.leverage_action import LeverageStatus, LeverageType
-from remedy.models.referral import Referral
+from remedy.models.referral import MechanismKind, Referral
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyType
 from remedy.models.types import utcnow
 from remedy.models.user import Role
@@ -207,12 +207,15 @@ def case_context(
     reads_reveals = actor.organisation_id is None and actor.role in REVEAL_READERS
     may_reply = replies.may_reply(actor, grievance)
     track_ids = {track.id for track in shown_tracks}
+    incidents = incident_log.panel(actor, grievance)
     referrals = [
         referral
         for referral in db.session.scalars(
             select(Referral).where(Referral.grievance_id == grievance.id).order_by(Referral.id)
         )
-        if referral.track_id is None or referral.track_id in track_ids
+        if (referral.track_id is None or referral.track_id in track_ids)
+        # A referral to protection is a measure against reprisal: for those who see incidents.
+        and (referral.mechanism.kind is not MechanismKind.PROTECTION or incidents.visible)
     ]
     contents = may_read_contents(actor, grievance)
     return {
@@ -242,6 +245,7 @@ def case_context(
         "pending_mandates": mandate_consent.awaiting_approval(actor, grievance),
         "may_change_risk": protection.may_change_reprisal_risk(actor, grievance),
         "risk_choices": [(risk.value, label) for risk, label in RISK_LABELS.items()],
+        "incident_panel": incidents,
         "grievance_triggers": grievance_triggers,
         "tracks": track_views,
         "referrals": referrals,

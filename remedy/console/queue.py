@@ -12,6 +12,7 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from remedy.cases.incident_log import alerted_among
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
 from remedy.core.settings import settings
@@ -131,6 +132,7 @@ def show_queue(actor: Actor) -> tuple[str, int]:
             "categories": CATEGORY_TITLES,
         },
         may_take=may_take,
+        alerted=alerted_among(actor, [item.id for item in page.items]),
         me=actor.id,
         next_url=_page_url(after=page.next_cursor) if page.next_cursor else None,
         first_url=_page_url(after=None) if request.args.get("after") else None,

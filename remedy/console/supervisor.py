@@ -1,4 +1,5 @@
-"""The supervisor view: overdue work, open work per handler, and time per stage.
+"""The supervisor view: reprisal alerts waiting, overdue work, open work per handler,
+and time per stage.
 
 Supervisors and auditors read it; it changes nothing. The figures and their source
 are explained in :mod:`remedy.queue.workload`.
@@ -12,9 +13,11 @@ from flask import render_template, request
 from flask_babel import gettext as _
 
 from remedy.auth.sessions import roles_required
+from remedy.cases.incident_log import open_alerts
 from remedy.console.queue import CHANNEL_LABELS, RISK_LABELS, SEVERITY_LABELS
 from remedy.console.views import SUPERVISION, bp, current_actor
 from remedy.core.errors import InvalidInput
+from remedy.core.references import display
 from remedy.queue.filters import SavedView, saved_view
 from remedy.queue.search import search_grievances
 from remedy.queue.workload import time_per_stage, workload
@@ -35,6 +38,8 @@ def supervisor() -> str:
     return render_template(
         "console/supervisor.html",
         overdue=overdue,
+        alerts=open_alerts(actor),
+        display=display,
         load=workload(actor),
         stages=time_per_stage(actor, timedelta(days=days)),
         days=days,

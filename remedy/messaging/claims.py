@@ -9,7 +9,9 @@ locks it: workers take different rows without waiting. SQLite drops that clause;
 statement runs under its single write lock, and its WHERE also repeats the due
 condition, so a row is never claimed twice there either. Due means ``pending`` and
 ``available_at`` passed, or ``sending`` with an expired lease (its worker died). Only
-SMS and WhatsApp are claimed: voice messages wait for the voice channel.
+SMS and WhatsApp are claimed: voice messages wait for the voice channel. A message about
+a case whose contact is on hold (``grievances.contact_held_since``, after a reprisal
+incident) is not due: it waits until the hold is lifted (``remedy.cases.contact_hold``).
 
 Holding. Every later write on a claimed message holds only while this worker still owns
 the claim (:func:`held_by`: ``status='sending' AND claimed_by=me``). The lease is renewed
@@ -23,12 +25,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, true, update
+from sqlalchemy import ColumnElement, Select, exists, select, true, update
 
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
 from remedy.messaging.delivery import rows_changed
 from remedy.messaging.senders import Outgoing
+from remedy.models.grievance import Grievance
 from remedy.models.outbox_message import (
     OPT_OUT_REPLY_TEMPLATE,
     SENDABLE_CHANNELS,
@@ -38,6 +41,7 @@ from remedy.models.outbox_message import (
 from remedy.models.person import Person
 
 outbox = OutboxMessage.__table__
+grievances = Grievance.__table__
 
 
 def claim(
@@ -49,6 +53,7 @@ def claim(
         (outbox.c.status == MessageStatus.PENDING)
         & (outbox.c.available_at <= now)
         & outbox.c.channel.in_(SENDABLE_CHANNELS)
+        & not_held()
     )
     # PostgreSQL re-checks each row as SKIP LOCKED locks it, so the ids are still
     # claimable; SQLite runs the statement under its single write lock, and checks again.
@@ -94,6 +99,16 @@ def claim(
                 .all()
             )
     return sorted(claimed)
+
+
+def not_held() -> ColumnElement[bool]:
+    """Not about a case whose contact with the people is on hold."""
+    return outbox.c.grievance_id.is_(None) | ~exists(
+        select(grievances.c.id).where(
+            grievances.c.id == outbox.c.grievance_id,
+            grievances.c.contact_held_since.is_not(None),
+        )
+    )
 
 
 def _lock(condition: ColumnElement[bool], limit: int, order: str = "due") -> Select[Any]:

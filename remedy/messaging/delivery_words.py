@@ -76,6 +76,8 @@ REASONS: dict[str, LazyString] = {
     "sms-not-configured": _l("no SMS sender is configured"),
     "whatsapp-not-configured": _l("no WhatsApp sender is configured"),
     "network": _l("the provider could not be reached"),
+    # Held while contact was on hold after a reprisal incident, then dropped by decision.
+    "held": _l("held to protect the people, then not sent"),
 }
 
 

@@ -106,10 +106,23 @@ TEMPLATES: dict[str, LazyString] = {
         "file a new complaint."
     ),
     "delayed": _l("Case %(reference)s: we are late with your case. Sorry. We are working on it."),
+    # After a reprisal incident (``remedy.cases.reprisal_incidents``): what was done, never
+    # what happened nor who is suspected.
+    "protection_taken": _l(
+        "Case %(reference)s: we recorded what happened to you and are taking steps to protect you."
+    ),
+    "protection_referred": _l(
+        "Case %(reference)s: we recorded what happened to you and are taking steps to "
+        "protect you. An organisation that protects people can help: %(referral)s."
+    ),
 }
 
 # On a phone, the same steps say how to answer by SMS: the remedy itself and the numbers
 # to reply, or the keyword of an appeal in the reader's language (``appeal``).
+# What the people are told after a reprisal incident: for them and the mechanism's team,
+# never for an organisation's staff (``remedy.cases.timeline``).
+PROTECTION_TEMPLATES = frozenset({"protection_taken", "protection_referred"})
+
 PHONE_TEMPLATES: dict[str, LazyString] = {
     "remedy_proposed": _l(
         "Case %(reference)s: we propose: %(remedy)s Answer by %(date)s. "
@@ -146,7 +159,15 @@ SEGMENT_BUDGETS: dict[str, int] = {
         1,
     ),
     **dict.fromkeys(
-        ("rejected", "no_involvement", "referred", "appeal_upheld", "info_requested", "resolved"),
+        (
+            "rejected",
+            "no_involvement",
+            "referred",
+            "appeal_upheld",
+            "info_requested",
+            "resolved",
+            "protection_referred",
+        ),
         3,
     ),
 }

@@ -26,6 +26,7 @@ from remedy.models.queue import PlaceTerm
 from remedy.models.rate_limit import RateLimitCounter
 from remedy.models.referral import MechanismKind, Referral, ReferralMechanism
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction, RemedyType
+from remedy.models.reprisal_incident import ReprisalIncident
 from remedy.models.staff_session import StaffSession
 from remedy.models.user import Role, User
 from remedy.models.web_draft import WebDraft
@@ -81,6 +82,7 @@ __all__ = [
     "ReferralMechanism",
     "RemedyAction",
     "RemedyType",
+    "ReprisalIncident",
     "ReprisalRisk",
     "RevealStatus",
     "Role",

@@ -146,6 +146,9 @@ class Grievance(Model):
     # How the people asked to be contacted: SMS, WhatsApp or a call (the team phones; written
     # messages then wait on the web status page). None: as they wrote in (SMS or WhatsApp).
     contact_channel: Mapped[Channel | None] = mapped_column(enum_column(Channel, "contact_channel"))
+    # A hold on all contact after a reprisal incident (remedy.cases.contact_hold): since when
+    # nothing goes to the people's phones about this case; None when contact is free.
+    contact_held_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(32), default="received", index=True)
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "outcome"))
     filed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

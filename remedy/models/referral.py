@@ -19,6 +19,8 @@ class MechanismKind(enum.StrEnum):
     OECD_NATIONAL_CONTACT_POINT = "oecd_national_contact_point"
     COURT = "court"
     PARTNER_MECHANISM = "partner_mechanism"
+    # Organisations that protect people at risk (human rights defenders' networks, shelters).
+    PROTECTION = "protection"
     OTHER = "other"
 
     @property
@@ -32,6 +34,7 @@ MECHANISM_KIND_LABELS = {
     MechanismKind.OECD_NATIONAL_CONTACT_POINT: _l("OECD National Contact Point"),
     MechanismKind.COURT: _l("Court"),
     MechanismKind.PARTNER_MECHANISM: _l("A partner's own mechanism"),
+    MechanismKind.PROTECTION: _l("Protection organisation"),
     MechanismKind.OTHER: _l("Other mechanism"),
 }
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from remedy.cases.reprisal_incidents import IncidentReport, record_incident
 from remedy.core.actors import Actor
 from remedy.core.extensions import db
 from remedy.filing.grievances import PersonDetails
@@ -66,6 +68,8 @@ class Stage:
     ngo: Organisation
     # A file sent with the planning grievance.
     attachment_id: int
+    # A reprisal incident on the planning grievance, its alert not acknowledged.
+    incident_id: int
     actors: dict[str, Actor] = field(default_factory=dict)
 
     def company_track(self, grievance: Grievance) -> InvolvementTrack:
@@ -92,6 +96,11 @@ def stage(scenario: Scenario) -> Stage:
         new_user("po2@example.org", Role.PROTECTION_OFFICER), planning, "A court asked for it."
     )
     scenario.mandate(planning)
+    incident = record_incident(
+        protection_officer,
+        planning,
+        IncidentReport("Guards came to her house.", date(2020, 1, 15), hold_contact=False),
+    )
     attachment = Attachment(
         grievance_id=planning.id, content_type="image/jpeg", size=3, content=b"jpg"
     )
@@ -107,6 +116,7 @@ def stage(scenario: Scenario) -> Stage:
         ).one(),
         ngo=scenario.ngo,
         attachment_id=attachment.id,
+        incident_id=incident.id,
         actors={
             "admin": new_user("admin@example.org", Role.ADMIN),
             "supervisor": scenario.supervisor,
@@ -231,6 +241,22 @@ ROUTES: dict[str, Call] = {
         everyone(403, protection_officer=OK, supervisor=OK),
         planning,
         {"risk": "high", "reason": "Threats since the complaint."},
+    ),
+    # Reprisal incidents: recorded by the same people; the hold (not on here: refused)
+    # lifted by them too; the alert acknowledged by supervisors only.
+    "POST console.record_reprisal_incident": Call(
+        everyone(403, protection_officer=OK, supervisor=OK),
+        planning,
+        {"what_happened": "Guards came to her house.", "happened_on": "2020-01-15"},
+    ),
+    "POST console.lift_contact_hold": Call(
+        everyone(403, protection_officer=OK, supervisor=OK),
+        planning,
+        {"waiting": "send", "reason": "Safe again."},
+    ),
+    "POST console.acknowledge_reprisal_alert": Call(
+        everyone(403, supervisor=OK),
+        lambda stage: {**planning(stage), "incident_id": stage.incident_id},
     ),
     # Organisations: administrators only.
     "GET organisations.index": Call(everyone(403, admin=OK)),

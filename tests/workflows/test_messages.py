@@ -30,7 +30,13 @@ from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
 from remedy.messaging.sms_texts import phone_date
-from remedy.messaging.templates import DISCREET, PHONE_TEMPLATES, STAFF_TEMPLATES, TEMPLATES
+from remedy.messaging.templates import (
+    DISCREET,
+    PHONE_TEMPLATES,
+    PROTECTION_TEMPLATES,
+    STAFF_TEMPLATES,
+    TEMPLATES,
+)
 from remedy.messaging.words import NO_WORDS, Keyword, first_word, primary
 from remedy.models import (
     Answer,
@@ -68,6 +74,7 @@ VALUES_PASSED: dict[str, frozenset[str]] = {
     "resolved": frozenset({"date", "outcome"}),
     "appeal_upheld": frozenset({"date", "reason"}),
     "appeal_overturned": frozenset({"date", "reason"}),
+    "protection_referred": frozenset({"date", "referral"}),
 }
 STAFF_VALUES_PASSED = {
     "staff_disputed": frozenset(),
@@ -291,8 +298,10 @@ def test_the_paths_below_tell_every_message_there_is() -> None:
     notified = {t.notify for w in WORKFLOWS.values() for t in w.transitions if t.notify}
     covered = {name for steps in PATHS.values() for names, _step in steps for name in names}
     assert notified <= set(TEMPLATES), "every trigger's message has a template"
-    # follow_up_noted is told one person at a time: test_check_ins covers it.
-    assert covered | {"acknowledged", "follow_up_noted"} == set(TEMPLATES)
+    # follow_up_noted is told one person at a time: test_check_ins covers it; what was
+    # done after a reprisal incident is no workflow step: tests/sms/test_reprisal_protection.
+    told_elsewhere = {"acknowledged", "follow_up_noted", *PROTECTION_TEMPLATES}
+    assert covered | told_elsewhere == set(TEMPLATES)
 
 
 @pytest.fixture
