@@ -35,8 +35,9 @@ from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from remedy.models.user import User
 from remedy.workflows import WORKFLOWS
 
-# Events an organisation's staff do not see: the mechanism's own protective work.
-MECHANISM_ONLY_PREFIXES = ("identity.", "note.", "protection.")
+# Events an organisation's staff do not see: the mechanism's own protective work (a changed
+# reprisal risk included: an accused organisation must not learn that people fear it).
+MECHANISM_ONLY_PREFIXES = ("identity.", "note.", "protection.", "grievance.reprisal_risk")
 # Reprisal incidents and their measures: only for those who see incidents.
 PROTECTION_PREFIX = "protection."
 # Nor who speaks for the people (an NGO's mandate): a company accused must not learn it.

@@ -60,3 +60,17 @@ def test_without_if_match_it_is_428(cast: Cast, api_for: Callable[[Actor], Api])
     grievance = cast.file()
     answer = api_for(cast.protection_officer).post(path(grievance.reference), BODY, if_match=False)
     assert answer.status_code == 428
+
+
+def test_an_organisation_does_not_read_that_the_risk_was_changed(
+    cast: Cast, api_for: Callable[[Actor], Api]
+) -> None:
+    grievance, _tracks = cast.in_remedy(TrackKind.CAUSE)
+    assert api_for(cast.protection_officer).post(path(grievance.reference), BODY).status_code == 200
+    events = f"/grievances/{grievance.reference}/audit-events"
+
+    def actions(who: Actor) -> set[str]:
+        return {event["action"] for event in api_for(who).get(events).get_json()["items"]}
+
+    assert "grievance.reprisal_risk" in actions(cast.handler)
+    assert "grievance.reprisal_risk" not in actions(cast.company_handler)
