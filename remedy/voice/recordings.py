@@ -5,7 +5,7 @@ recording status callback says when the file is ready. The worker then fetches i
 MP3 with the account's credentials, only from Twilio's hosts (``remedy.sms.media``
 decides which, for SMS media and recordings alike: a recording URL never makes the
 worker call another host), stores it as an encrypted attachment of its grievance (a
-message to the team without a case stays in the row, encrypted), and deletes it at
+message to the team, or a complaint left unfinished, stays in the row, encrypted), and deletes it at
 Twilio through the Recordings API, so it does not stay with the provider. A recording
 the caller replaced by recording again is deleted without being kept. Until then the
 case shows a recording as pending (:func:`pending_for`).
@@ -26,7 +26,7 @@ from remedy.core.settings import settings
 from remedy.core.unit_of_work import atomic
 from remedy.filing.grievances import add_attachment
 from remedy.messaging.senders import rest_client
-from remedy.models.call import CallRecording, RecordingPurpose, RecordingStatus
+from remedy.models.call import Call, CallRecording, RecordingPurpose, RecordingStatus
 from remedy.models.grievance import Grievance
 from remedy.models.types import utcnow
 from remedy.sms.media import FetchFailed, download
@@ -76,11 +76,14 @@ def _due(now: datetime) -> list[int]:
         (CallRecording.status == RecordingStatus.PENDING) & (CallRecording.available_at <= now),
         (CallRecording.status == RecordingStatus.FETCHING) & (CallRecording.lease_expires_at < now),
     )
-    # A recording is kept once it belongs somewhere: its case, or (a message) itself.
+    # A recording is fetched once it belongs somewhere: its case, or itself (a message to
+    # the team, or the start of a complaint whose call ended before filing: the team may
+    # hear it, as it reads an unfinished SMS draft).
     placed = or_(
         CallRecording.grievance_id.is_not(None),
         CallRecording.purpose == RecordingPurpose.MESSAGE,
         CallRecording.replaced.is_(True),
+        CallRecording.call_id.in_(select(Call.id).where(Call.ended_at.is_not(None))),
     )
     return list(
         db.session.scalars(

@@ -52,6 +52,7 @@ class Caller:
     call_sid: str = field(default_factory=lambda: "CA" + uuid.uuid4().hex)
     twiml: ET.Element | None = None
     last: tuple[str, dict[str, str]] | None = None
+    raw: str = ""  # the last TwiML, as sent
 
     def params(self, **extra: str) -> dict[str, str]:
         return {
@@ -74,6 +75,7 @@ class Caller:
         response = self.post(path, params)
         assert response.status_code == 200, response.get_data(as_text=True)[:500]
         assert response.mimetype == "application/xml"
+        self.raw = response.get_data(as_text=True)
         self.twiml = ET.fromstring(response.get_data())  # noqa: S314 - our own TwiML
         return self.twiml
 
