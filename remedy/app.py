@@ -31,7 +31,7 @@ from remedy.core.i18n import (
 )
 from remedy.core.sqlite_file import prepare_sqlite_file
 
-KNOWN_CHANNELS = ("web", "sms", "proxy")
+KNOWN_CHANNELS = ("web", "sms", "voice", "proxy")
 
 
 @event.listens_for(Engine, "connect")
@@ -123,9 +123,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     api.init_app(app)
     _load_channels(app)
-    if "sms" in app.blueprints:
-        # Twilio's signed webhooks: no cookie, no form token, no rate limit.
-        spare_from_browser_hooks(app, "sms", kept={security.add_security_headers})
+    for webhooks in ("sms", "voice"):
+        if webhooks in app.blueprints:
+            # Twilio's signed webhooks: no cookie, no form token, no rate limit.
+            spare_from_browser_hooks(app, webhooks, kept={security.add_security_headers})
     _register_template_globals(app)
 
     from remedy.audit import receivers

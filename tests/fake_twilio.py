@@ -41,6 +41,12 @@ AUTH_TOKEN = "fake-twilio-auth-token-0123456789"
 SMS_FROM = "+15005550006"
 WHATSAPP_FROM = "whatsapp:+14155238886"
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Messages\.json$")
+RECORDING_PATH = re.compile(
+    r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Recordings/(?P<sid>RE[0-9a-f]{32})"
+    r"(?P<ext>\.mp3|\.wav|\.json)?$"
+)
+# The first bytes of an MP3 file (an ID3 tag), then silence: what a recording downloads as.
+MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 64
 
 # Posts one status callback: (url, params, headers) -> HTTP status.
 Deliver = Callable[[str, dict[str, str], dict[str, str]], int]
@@ -76,6 +82,11 @@ class FakeTwilio:
         self.messages: list[dict[str, Any]] = []
         self.requests = 0
         self.callbacks: list[tuple[str, dict[str, str], int]] = []
+        # Recordings of calls (sid -> MP3 bytes), as the Recordings API serves them; the
+        # sids deleted through it, and how often each was downloaded.
+        self.recordings: dict[str, bytes] = {}
+        self.deleted_recordings: list[str] = []
+        self.downloads: dict[str, int] = {}
         # Statuses posted to each accepted message's StatusCallback, in a background thread.
         self.auto_status: tuple[str, ...] = ()
         self.auto_status_delay = 0.0  # seconds after accepting, before the first of them
@@ -222,6 +233,14 @@ class FakeTwilio:
         for status in self.auto_status:
             self.post_status(message, status)
 
+    # Recordings -------------------------------------------------------------------------
+
+    def new_recording(self, content: bytes = MP3) -> tuple[str, str]:
+        """A recording Twilio made: its sid and its ``RecordingUrl`` (no extension)."""
+        sid = "RE" + secrets.token_hex(16)
+        self.recordings[sid] = content
+        return sid, f"{self.url}/2010-04-01/Accounts/{self.account_sid}/Recordings/{sid}"
+
     # Queries --------------------------------------------------------------------------
 
     def sent_to(self, to: str) -> list[dict[str, Any]]:
@@ -265,8 +284,59 @@ class _Handler(BaseHTTPRequestHandler):
             },
         )
 
+    def _authorised(self, account: str) -> bool:
+        fake = self.owner
+        expected = base64.b64encode(f"{fake.account_sid}:{fake.auth_token}".encode()).decode()
+        return self.headers.get("Authorization") == f"Basic {expected}" and (
+            account == fake.account_sid
+        )
+
+    def _recording(self) -> tuple[str, str] | None:
+        """The recording this request names, once its account's credentials are checked."""
+        match = RECORDING_PATH.match(self.path.split("?")[0])
+        if not match:
+            self._error(404, 20404, "The requested resource was not found")
+            return None
+        if not self._authorised(match["account"]):
+            self._error(401, 20003, "Authenticate")
+            return None
+        if match["sid"] not in self.owner.recordings:
+            self._error(404, 20404, "The requested resource was not found")
+            return None
+        return match["sid"], match["ext"] or ""
+
     def do_GET(self) -> None:
-        self._error(404, 20404, "The requested resource was not found")
+        """A recording's audio (``.mp3``/``.wav``), with the account's credentials."""
+        found = self._recording()
+        if found is None:
+            return
+        sid, ext = found
+        if ext == ".json":
+            self._answer(200, {"sid": sid, "status": "completed"})
+            return
+        fake = self.owner
+        with fake._lock:
+            fake.downloads[sid] = fake.downloads.get(sid, 0) + 1
+        body = fake.recordings[sid]
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/mpeg" if ext != ".wav" else "audio/x-wav")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_DELETE(self) -> None:
+        """The Recordings API's delete: 204, and the recording is gone."""
+        found = self._recording()
+        if found is None:
+            return
+        sid, _ext = found
+        fake = self.owner
+        with fake._lock:
+            fake.recordings.pop(sid, None)
+            fake.deleted_recordings.append(sid)
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def do_POST(self) -> None:
         fake = self.owner

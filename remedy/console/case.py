@@ -50,6 +50,7 @@ from remedy.models.types import utcnow
 from remedy.models.user import Role
 from remedy.proxy import mandate_consent
 from remedy.queue import assignment
+from remedy.voice.recordings import pending_for as recordings_pending
 from remedy.workflows import workflow_for
 from remedy.workflows.definition import Workflow
 
@@ -224,6 +225,8 @@ def case_context(
         "may_read_contents": contents,
         "restricted_marker": RESTRICTED_MARKER,
         "attachments": attachments_of(grievance),
+        # Call recordings still at Twilio: the worker has not fetched them yet.
+        "recordings_pending": recordings_pending(grievance.id),
         "actor": actor,
         "can_change": may_change(actor),
         "workflow": workflow,

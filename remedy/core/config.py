@@ -28,7 +28,7 @@ LANGUAGES: dict[str, str] = {
     "sw": "Kiswahili",
     "ar": "العربية",
 }
-DEFAULT_CHANNELS = ("web", "sms", "proxy")
+DEFAULT_CHANNELS = ("web", "sms", "voice", "proxy")
 
 
 class ConfigError(RuntimeError):
@@ -174,6 +174,14 @@ def load_config(
         "REMEDY_UNLOCK_MINUTES": int(env.get("REMEDY_UNLOCK_MINUTES", "60")),
         # PINs the worker keeps hashed ahead of time, so filing never waits for Argon2id.
         "REMEDY_PREPARED_PINS": int(env.get("REMEDY_PREPARED_PINS", "50")),
+        # The voice channel: see docs/voice.md.
+        "REMEDY_VOICE_FORWARD_TO": env.get("REMEDY_VOICE_FORWARD_TO", "").strip(),
+        # When "speak to someone" is forwarded, e.g. "mon-fri 08:00-17:00" (REMEDY_TIMEZONE).
+        "REMEDY_OFFICE_HOURS": env.get("REMEDY_OFFICE_HOURS", "").strip(),
+        # Twilio voices per language, "fr=Polly.Lea:fr-FR,ar=Polly.Zeina:arb" (over defaults).
+        "REMEDY_VOICE_VOICES": env.get("REMEDY_VOICE_VOICES", "").strip(),
+        # Where recorded prompts are served from (default: this app, from instance/voice).
+        "REMEDY_VOICE_PROMPTS_URL": env.get("REMEDY_VOICE_PROMPTS_URL", "").strip().rstrip("/"),
     }
 
 

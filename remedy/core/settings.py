@@ -57,6 +57,19 @@ class AskSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class VoiceSettings:
+    """The voice channel: see ``remedy.voice``."""
+
+    # Where "speak to someone" is forwarded during office hours ("" : never forwarded).
+    forward_to: str
+    office_hours: str
+    timezone: str
+    # "fr=Polly.Lea:fr-FR,..." over the defaults of remedy.voice.speech.
+    voices: str
+    prompts_url: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     production: bool
     public_url: str
@@ -87,6 +100,7 @@ class Settings:
     draft_resume_days: int
     prepared_pins: int
     asks: AskSettings
+    voice: VoiceSettings
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -138,6 +152,13 @@ class Settings:
                 reply_window=timedelta(hours=int(config["REMEDY_ASK_HOURS"])),
                 answer_window=timedelta(hours=int(config["REMEDY_ANSWER_HOURS"])),
                 unlock_window=timedelta(minutes=int(config["REMEDY_UNLOCK_MINUTES"])),
+            ),
+            voice=VoiceSettings(
+                forward_to=str(config.get("REMEDY_VOICE_FORWARD_TO", "")),
+                office_hours=str(config.get("REMEDY_OFFICE_HOURS", "")),
+                timezone=str(config.get("BABEL_DEFAULT_TIMEZONE", "UTC")),
+                voices=str(config.get("REMEDY_VOICE_VOICES", "")),
+                prompts_url=str(config.get("REMEDY_VOICE_PROMPTS_URL", "")),
             ),
         )
 

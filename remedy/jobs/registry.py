@@ -18,11 +18,17 @@ from remedy.messaging.periodic import PERIODIC_JOBS_KEY, PeriodicJob
 from remedy.sms.inbox import process_pending
 from remedy.sms.media import fetch_pending_media
 from remedy.sms.upkeep import periodic as tidy_conversations
+from remedy.voice.calls import forget_old_calls
+from remedy.voice.recordings import fetch_recordings
 
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # Deadlines also open the follow-up check-ins that fell due.
     PeriodicJob("deadlines", run_deadlines),
     PeriodicJob("inbound_media", fetch_pending_media),
+    # Call recordings: fetched from Twilio, kept encrypted, deleted at Twilio.
+    PeriodicJob("call_recordings", fetch_recordings),
+    # Calls Twilio never said were over end, and forget the PIN they could read again.
+    PeriodicJob("calls", forget_old_calls),
     # Silent SMS drafts get one reminder, then expire (kept); stored PINs are masked.
     PeriodicJob("conversations", tidy_conversations),
     # PIN hashes ahead of time, so filing by SMS never waits for Argon2id.

@@ -6,6 +6,7 @@ from remedy.models.appeal import Appeal, AppealResult
 from remedy.models.ask import Ask, AskKind
 from remedy.models.attachment import Attachment
 from remedy.models.audit_event import AuditChainHead, AuditEvent
+from remedy.models.call import Call, CallRecording, RecordingPurpose, RecordingStatus
 from remedy.models.check_in import Answer, CheckIn, CheckInPurpose, CheckInResponse
 from remedy.models.conversation import Conversation
 from remedy.models.grievance import Category, Channel, Grievance, Outcome, ReprisalRisk
@@ -45,6 +46,8 @@ __all__ = [
     "Attachment",
     "AuditChainHead",
     "AuditEvent",
+    "Call",
+    "CallRecording",
     "Category",
     "Channel",
     "CheckIn",
@@ -78,6 +81,8 @@ __all__ = [
     "PlaceTerm",
     "PreparedPin",
     "RateLimitCounter",
+    "RecordingPurpose",
+    "RecordingStatus",
     "Referral",
     "ReferralMechanism",
     "RemedyAction",

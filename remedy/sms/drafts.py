@@ -41,8 +41,6 @@ def reminder_after() -> timedelta | None:
 def fire(conversation: Conversation, trigger: str, now: datetime) -> None:
     """Move the conversation on; an ended one frees its number for the next, a reopened
     one takes it back. An expiring draft remembers its step, to go on from it later."""
-    if CONVERSATION.choose(trigger, conversation) is None:
-        raise AssertionError(f"{trigger} from {conversation.state}")
     if trigger == "expire" and conversation.state != "resume_offered":
         # At the language menu after LANG, the question it came from is the step.
         conversation.resume_state = (
@@ -50,7 +48,7 @@ def fire(conversation: Conversation, trigger: str, now: datetime) -> None:
             if conversation.state == "language" and conversation.resume_state
             else conversation.state
         )
-    CONVERSATION.machine.events[trigger].trigger(conversation)
+    CONVERSATION.advance(conversation, trigger)
     if CONVERSATION.state(conversation.state).ended:
         conversation.ended_at = now
         conversation.open_key = None

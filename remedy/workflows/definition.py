@@ -122,6 +122,13 @@ class Workflow:
                 return candidate
         return None
 
+    def advance(self, subject: Any, trigger: str) -> None:
+        """Fire ``trigger`` on ``subject`` (a conversation, a call): the caller has decided
+        it is the step to take, so a trigger the state does not offer is a bug."""
+        if self.choose(trigger, subject) is None:
+            raise AssertionError(f"{self.name}.{trigger} from {subject.state}")
+        self.machine.events[trigger].trigger(subject)
+
     def _machine_kwargs(self) -> dict[str, Any]:
         return {
             "states": [str(state.name) for state in self.states],  # names, never Enum members
