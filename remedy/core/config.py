@@ -174,6 +174,9 @@ def load_config(
         "REMEDY_UNLOCK_MINUTES": int(env.get("REMEDY_UNLOCK_MINUTES", "60")),
         # PINs the worker keeps hashed ahead of time, so filing never waits for Argon2id.
         "REMEDY_PREPARED_PINS": int(env.get("REMEDY_PREPARED_PINS", "50")),
+        # Days a case's personal data is kept after it ends: one number, or one per outcome
+        # ("1826,not_remedied=3650"); checked at start-up (remedy.identity.retention).
+        "REMEDY_RETENTION_DAYS": env.get("REMEDY_RETENTION_DAYS", "1826"),
     }
 
 

@@ -87,6 +87,8 @@ class Settings:
     draft_resume_days: int
     prepared_pins: int
     asks: AskSettings
+    # ``REMEDY_RETENTION_DAYS`` as written; ``remedy.identity.retention`` reads it.
+    retention_days: str
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -139,6 +141,7 @@ class Settings:
                 answer_window=timedelta(hours=int(config["REMEDY_ANSWER_HOURS"])),
                 unlock_window=timedelta(minutes=int(config["REMEDY_UNLOCK_MINUTES"])),
             ),
+            retention_days=str(config["REMEDY_RETENTION_DAYS"]),
         )
 
 
