@@ -17,7 +17,7 @@ it holds no personal data, and its chain still verifies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import (
     ColumnElement,
@@ -42,8 +42,14 @@ from remedy.models.conversation import Conversation
 from remedy.models.data_key import destroy_keys, new_subject_key
 from remedy.models.grievance import Grievance
 from remedy.models.grievance_person import GrievancePerson
+from remedy.models.inbound_message import InboundMessage
 from remedy.models.involvement_track import InvolvementTrack
-from remedy.models.outbox_message import MessageStatus, OutboxMessage
+from remedy.models.outbox_message import (
+    MessageStatus,
+    OutboxMessage,
+    draft_reminder_prefix,
+    reply_key,
+)
 from remedy.models.person import Person
 from remedy.models.queue import PlaceTerm
 from remedy.models.types import EncryptedBytes, _Encrypted, utcnow
@@ -71,6 +77,9 @@ class _Links:
     # Only of the people erased with the case: another case may still need the others.
     phone_hashes: list[str]
     person_ids: list[int]
+    # Replies and reminders sent before the case existed, known by their outbox keys.
+    outbox_keys: list[str] = field(default_factory=list)
+    outbox_prefixes: list[str] = field(default_factory=list)
 
     def condition(self, table: Table) -> ColumnElement[bool]:
         columns = table.c
@@ -87,6 +96,9 @@ class _Links:
         ):
             if name in columns and ids:
                 found.append(columns[name].in_(ids))
+        if "dedupe_key" in columns:
+            found.append(columns.dedupe_key.in_(self.outbox_keys))
+            found += [columns.dedupe_key.startswith(prefix) for prefix in self.outbox_prefixes]
         return or_(*found) if found else false()
 
 
@@ -203,6 +215,14 @@ def erase_case(actor: Actor, grievance: Grievance, basis: str) -> Erasure:
             Conversation.phone_hash.in_(links.phone_hashes), Conversation.open_key.is_(None)
         )
     ).all()
+    inbound = select(InboundMessage.id).where(
+        or_(
+            InboundMessage.conversation_id.in_(links.conversation_ids),
+            InboundMessage.phone_hash.in_(links.phone_hashes),
+        )
+    )
+    links.outbox_keys = [reply_key(found) for found in db.session.scalars(inbound)]
+    links.outbox_prefixes = [draft_reminder_prefix(found) for found in links.conversation_ids]
     db.session.execute(
         update(OutboxMessage)
         .where(
