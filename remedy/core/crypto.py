@@ -177,5 +177,11 @@ def subject_key_id_of(blob: bytes) -> bytes | None:
 
 def tombstone(key_id: bytes) -> bytes:
     """A value that names a subject key but holds nothing: what erasure leaves in a
-    column that may not be empty. It reads as erased once the key is destroyed."""
+    column that may not be empty. It reads as erased, without a key."""
     return SUBJECT_FORMAT_VERSION + key_id + bytes(NONCE_LENGTH + TAG_LENGTH)
+
+
+def is_tombstone(blob: bytes) -> bool:
+    return len(blob) == 1 + SUBJECT_KEY_ID_LENGTH + NONCE_LENGTH + TAG_LENGTH and not any(
+        blob[1 + SUBJECT_KEY_ID_LENGTH :]
+    )

@@ -17,7 +17,7 @@ from sqlalchemy import DateTime, Enum, LargeBinary
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from remedy.core.crypto import Keyring, SubjectKey, subject_key_id_of
+from remedy.core.crypto import Keyring, SubjectKey, is_tombstone, subject_key_id_of
 
 # The largest id an integer primary key holds (PostgreSQL's integer): a larger number in
 # a URL or a form names no row, and must be refused before it reaches the database.
@@ -122,7 +122,8 @@ class _Encrypted(TypeDecorator[Any]):
         # Imported here: the data keys' own column is one of these types.
         from remedy.models.data_key import subject_key
 
-        key = subject_key(key_id)
+        # A tombstone is erased whatever a cache still holds (another process erased it).
+        key = None if is_tombstone(blob) else subject_key(key_id)
         if key is None:
             return self._erased()
         return self._from_bytes(key.decrypt(blob, self.context))
