@@ -88,7 +88,54 @@ def upgrade():
         )
 
 
+def _unseal_subject_values():
+    """Before data_keys goes: every value under a subject key back under the master key
+    (a value whose key was destroyed stays erased: NULL, or an empty value)."""
+    from flask import current_app
+
+    from remedy.core.crypto import SubjectKey, is_tombstone, subject_key_id_of
+
+    bind = op.get_bind()
+    ring = current_app.extensions["remedy.keyring"]
+    keys = {}
+    for key_id, wrapped in bind.execute(sa.text("SELECT id, key FROM data_keys")):
+        raw = bytes.fromhex(key_id)
+        keys[raw] = (
+            SubjectKey(raw, ring.decrypt(bytes(wrapped), "data_keys.key")) if wrapped else None
+        )
+    if not keys:
+        return
+    inspector = sa.inspect(bind)
+    for table_name in inspector.get_table_names():
+        if table_name == 'data_keys':
+            continue
+        columns = inspector.get_columns(table_name)
+        binary = [c for c in columns if isinstance(c['type'], sa.LargeBinary)]
+        primary = inspector.get_pk_constraint(table_name)['constrained_columns']
+        if not binary or len(primary) != 1:
+            continue
+        table = sa.table(table_name, sa.column(primary[0]), *(sa.column(c['name'], sa.LargeBinary) for c in binary))
+        for row in bind.execute(sa.select(table)).mappings().all():
+            values = {}
+            for column in binary:
+                blob = row[column['name']]
+                key_id = subject_key_id_of(bytes(blob)) if blob is not None else None
+                if key_id is None:
+                    continue
+                context = f"{table_name}.{column['name']}"
+                key = keys.get(key_id)
+                if key is not None and not is_tombstone(bytes(blob)):
+                    values[column['name']] = ring.encrypt(key.decrypt(bytes(blob), context), context)
+                else:
+                    values[column['name']] = None if column['nullable'] else ring.encrypt(b"", context)
+            if values:
+                bind.execute(
+                    table.update().where(table.c[primary[0]] == row[primary[0]]).values(values)
+                )
+
+
 def downgrade():
+    _unseal_subject_values()
     with op.batch_alter_table('erasure_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_erasure_requests_grievance_id'))
     op.drop_table('erasure_requests')
