@@ -154,6 +154,14 @@ def _check_workflow_settings(app: Flask) -> None:
         with_overrides(POLICIES[name], app.config["REMEDY_DEADLINE_OVERRIDES"])
     except ValueError as exc:
         raise ConfigError(f"REMEDY_DEADLINE_OVERRIDES: {exc}.") from exc
+    from remedy.identity.retention import RetentionPolicyError, parse_policy
+
+    try:
+        parse_policy(str(app.config["REMEDY_RETENTION_DAYS"]))
+    except RetentionPolicyError as exc:
+        raise ConfigError(
+            f"{exc} Write days, or days per outcome: REMEDY_RETENTION_DAYS=1826,not_remedied=3650."
+        ) from exc
 
 
 def _prepare_instance(app: Flask) -> None:

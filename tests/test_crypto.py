@@ -19,13 +19,14 @@ from remedy import create_app
 from remedy.accounts import users as accounts
 from remedy.core.actors import OPERATOR
 from remedy.core.config import ConfigError
-from remedy.core.crypto import DataKey, DecryptionError, Keyring, generate_key
+from remedy.core.crypto import DataKey, DecryptionError, Keyring, generate_key, subject_key_id_of
 from remedy.core.extensions import db
 from remedy.filing.grievances import PersonDetails, add_attachment
 from remedy.identity.key_rotation import encrypted_columns
 from remedy.identity.people import find_person_by_phone, register_person
 from remedy.identity.place_index import matching_place
 from remedy.models import Attachment, AuditEvent, Grievance, Person, Role, User
+from remedy.models import DataKey as DataKeyRow
 from tests.db_tools import overwrite_bytes, stored_bytes
 from tests.support import PASSWORD, TEST_KEY, file_grievance
 from tests.support import test_overrides as settings_for
@@ -187,7 +188,11 @@ def test_any_text_survives_an_encrypted_column(app: Flask, name: str) -> None:
     assert db.session.get(Person, person.id).name == name
     stored = stored_bytes(Person.__table__.c.name, person.id)
     assert stored is not None
-    assert Keyring.key_id_of(stored) == OLD_ID
+    assert person.data_key_id is not None
+    assert subject_key_id_of(stored) == bytes.fromhex(person.data_key_id)
+    wrapped = stored_bytes(DataKeyRow.__table__.c.key, person.data_key_id)
+    assert wrapped is not None
+    assert Keyring.key_id_of(wrapped) == OLD_ID
 
 
 @DB_EXAMPLES
@@ -326,15 +331,24 @@ def expected(written: Written) -> dict[str, object]:
     return {name: getattr(written, name) for name in ENCRYPTED_FIELDS}
 
 
+SUBJECT = "subject key"
+
+
 def stored_key_ids() -> Counter[str]:
-    """How many stored values each key wrote, over every encrypted column of every table."""
+    """How many stored values each master key wrote, over every encrypted column of every
+    table; values under a person's or case's own key count as ``SUBJECT``."""
     found: Counter[str] = Counter()
     for _table, columns in encrypted_columns():
         for column in columns:
             values = db.session.scalars(
                 select(type_coerce(column, LargeBinary)).where(column.is_not(None))
             ).all()
-            found.update(Keyring.key_id_of(bytes(value)).hex() for value in values)
+            found.update(
+                Keyring.key_id_of(bytes(value)).hex()
+                if Keyring.is_master_blob(bytes(value))
+                else SUBJECT
+                for value in values
+            )
     return found
 
 
@@ -377,15 +391,15 @@ def test_rotation_reencrypts_every_value_under_the_new_key(
 ) -> None:
     with reopen(NEW_KEY, TEST_KEY) as new:
         before = stored_key_ids()
-        values = before[OLD_ID.hex()]
-        assert before == {OLD_ID.hex(): values}
-        assert values >= len(ENCRYPTED_FIELDS)
+        values, sealed = before[OLD_ID.hex()], before[SUBJECT]
+        assert before == {OLD_ID.hex(): values, SUBJECT: sealed}
+        assert sealed >= len(ENCRYPTED_FIELDS) - 2  # a staff account has no subject key
 
         output = keys_rotate(new)
 
         assert f"Re-encrypted {values} values" in output
         assert f"under key {NEW_ID.hex()}" in output
-        assert stored_key_ids() == {NEW_ID.hex(): values}
+        assert stored_key_ids() == {NEW_ID.hex(): values, SUBJECT: sealed}
         assert read_back(written) == expected(written)
 
 

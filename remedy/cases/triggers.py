@@ -119,14 +119,17 @@ def _enter(ctx: TriggerContext, dest: str) -> None:
         subject.outcome = STATE_OUTCOMES.get(dest)
         if isinstance(subject, InvolvementTrack):
             subject.ended_at = ctx.now
-        elif dest == IntakeState.RESOLVED:
-            grievance.resolved_at = ctx.now
+        else:
+            grievance.ended_at = ctx.now
+            if dest == IntakeState.RESOLVED:
+                grievance.resolved_at = ctx.now
     else:
         subject.outcome = None
         if isinstance(subject, InvolvementTrack):
             subject.ended_at = None
         else:
             grievance.resolved_at = None
+            grievance.ended_at = None
 
 
 def start_in(track: InvolvementTrack, state: str) -> None:

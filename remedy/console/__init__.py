@@ -3,6 +3,7 @@
 Importing the package registers every console route: the queue (``views``), the
 supervisor view (``supervisor``), the files of a case (``attachments``) and the case
 page (``case``, acted on through ``case_acting`` and ``case_plan``, with identity reveals,
+erasure requests (``erasure``),
 the approval of mandates waiting for the people's consent, ``mandates``, and the change
 of a case's reprisal risk, ``protection``, and its reprisal incident log,
 ``reprisal_incidents``).
@@ -13,6 +14,7 @@ from remedy.console import (
     case,
     case_acting,
     case_plan,
+    erasure,
     identity,
     mandates,
     protection,
@@ -26,6 +28,7 @@ __all__ = [
     "case",
     "case_acting",
     "case_plan",
+    "erasure",
     "identity",
     "mandates",
     "protection",

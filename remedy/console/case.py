@@ -26,6 +26,7 @@ from remedy.cases.referrals import directory
 from remedy.cases.sensitive import RESTRICTED_MARKER, may_read_contents
 from remedy.cases.timeline import ANSWER_LABELS, timeline
 from remedy.console import case_forms
+from remedy.console.case_erasure import erasure_context
 from remedy.console.queue import RISK_LABELS
 from remedy.console.views import STAFF, bp, current_actor
 from remedy.core.actors import Actor
@@ -245,6 +246,7 @@ def case_context(
         and identity_reveals.pending_request(actor, grievance) is None
         and reveal is None,
         "may_decide_reveal": lambda item: identity_reveals.may_decide(actor, item),
+        **erasure_context(actor, grievance),
         "pending_mandates": mandate_consent.awaiting_approval(actor, grievance),
         "may_change_risk": protection.may_change_reprisal_risk(actor, grievance),
         "risk_choices": [(risk.value, label) for risk, label in RISK_LABELS.items()],

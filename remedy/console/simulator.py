@@ -38,13 +38,12 @@ from remedy.core.extensions import db
 from remedy.identity.visibility import may_change
 from remedy.models.grievance import Channel
 from remedy.models.inbound_message import InboundMedia
-from remedy.models.outbox_message import OutboxMessage
+from remedy.models.outbox_message import OutboxMessage, reply_key
 from remedy.models.person import Person
 from remedy.models.user import Role
 from remedy.sms.drafts import unfinished_drafts
 from remedy.sms.inbound import MAX_MESSAGE, InboundText, phone_hashes, transcript
 from remedy.sms.inbox import accept, failed, process_pending, retry
-from remedy.sms.replies import reply_key
 from remedy.workflows.conversation import CONVERSATION
 
 bp = Blueprint("simulator", __name__, url_prefix="/console/simulator")

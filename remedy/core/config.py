@@ -182,6 +182,9 @@ def load_config(
         "REMEDY_VOICE_VOICES": env.get("REMEDY_VOICE_VOICES", "").strip(),
         # Where recorded prompts are served from (default: this app, from instance/voice).
         "REMEDY_VOICE_PROMPTS_URL": env.get("REMEDY_VOICE_PROMPTS_URL", "").strip().rstrip("/"),
+        # Days a case's personal data is kept after it ends: one number, or one per outcome
+        # ("1826,not_remedied=3650"); checked at start-up (remedy.identity.retention).
+        "REMEDY_RETENTION_DAYS": env.get("REMEDY_RETENTION_DAYS", "1826"),
     }
 
 

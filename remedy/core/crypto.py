@@ -5,6 +5,12 @@ Every encrypted value is stored as ``version | key id | nonce | ciphertext+tag``
 written under an older key; the column name is bound in as associated data, so
 a ciphertext copied into another column does not decrypt.
 
+A person's or a case's personal values may instead be sealed under a subject key of its
+own (``SubjectKey``: ``subject version | 16-byte key id | nonce | ciphertext+tag``), kept
+wrapped under the master key in ``data_keys``. Destroying that key erases every value
+sealed under it at once, wherever the value lies (crypto-shredding); the different
+version byte keeps subject key ids apart from master key ids.
+
 Phone numbers are also stored as an HMAC under a key derived from the same
 secret, so a person can be found by number without decrypting every row.
 """
@@ -24,8 +30,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 FORMAT_VERSION = b"\x01"
+SUBJECT_FORMAT_VERSION = b"\x02"
 KEY_ID_LENGTH = 4
+SUBJECT_KEY_ID_LENGTH = 16
 NONCE_LENGTH = 12
+TAG_LENGTH = 16
 
 
 class InvalidKeyError(ValueError):
@@ -112,6 +121,10 @@ class Keyring:
     def key_id_of(blob: bytes) -> bytes:
         return blob[1 : 1 + KEY_ID_LENGTH]
 
+    @staticmethod
+    def is_master_blob(blob: bytes) -> bool:
+        return blob[:1] == FORMAT_VERSION
+
     def lookup_hash(self, value: str, key: DataKey | None = None) -> str:
         """Keyed hash of a normalised value (an E.164 number) for equality look-ups."""
         used = key or self.current
@@ -120,3 +133,55 @@ class Keyring:
     def lookup_hashes(self, value: str) -> list[str]:
         """The value's hash under every known key: finds rows not yet rotated."""
         return [self.lookup_hash(value, key) for key in self.keys]
+
+
+@dataclass(frozen=True)
+class SubjectKey:
+    """The random key of one person or one case: destroyed, their values are gone."""
+
+    key_id: bytes
+    secret: bytes = field(repr=False)
+
+    @classmethod
+    def generate(cls) -> SubjectKey:
+        return cls(os.urandom(SUBJECT_KEY_ID_LENGTH), os.urandom(32))
+
+    @property
+    def name(self) -> str:
+        """The key id as stored in ``data_keys.id``."""
+        return self.key_id.hex()
+
+    def encrypt(self, plaintext: bytes, context: str) -> bytes:
+        nonce = os.urandom(NONCE_LENGTH)
+        sealed = AESGCM(self.secret).encrypt(nonce, plaintext, context.encode())
+        return SUBJECT_FORMAT_VERSION + self.key_id + nonce + sealed
+
+    def decrypt(self, blob: bytes, context: str) -> bytes:
+        if subject_key_id_of(blob) != self.key_id:
+            raise DecryptionError("not sealed under this subject key")
+        start = 1 + SUBJECT_KEY_ID_LENGTH
+        try:
+            return AESGCM(self.secret).decrypt(
+                blob[start : start + NONCE_LENGTH], blob[start + NONCE_LENGTH :], context.encode()
+            )
+        except InvalidTag as exc:
+            raise DecryptionError("ciphertext failed authentication") from exc
+
+
+def subject_key_id_of(blob: bytes) -> bytes | None:
+    """The subject key a value was sealed under; None for a value under the master key."""
+    if blob[:1] != SUBJECT_FORMAT_VERSION or len(blob) < 1 + SUBJECT_KEY_ID_LENGTH:
+        return None
+    return blob[1 : 1 + SUBJECT_KEY_ID_LENGTH]
+
+
+def tombstone(key_id: bytes) -> bytes:
+    """A value that names a subject key but holds nothing: what erasure leaves in a
+    column that may not be empty. It reads as erased, without a key."""
+    return SUBJECT_FORMAT_VERSION + key_id + bytes(NONCE_LENGTH + TAG_LENGTH)
+
+
+def is_tombstone(blob: bytes) -> bool:
+    return len(blob) == 1 + SUBJECT_KEY_ID_LENGTH + NONCE_LENGTH + TAG_LENGTH and not any(
+        blob[1 + SUBJECT_KEY_ID_LENGTH :]
+    )

@@ -101,6 +101,8 @@ class Settings:
     prepared_pins: int
     asks: AskSettings
     voice: VoiceSettings
+    # ``REMEDY_RETENTION_DAYS`` as written; ``remedy.identity.retention`` reads it.
+    retention_days: str
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -160,6 +162,7 @@ class Settings:
                 voices=str(config.get("REMEDY_VOICE_VOICES", "")),
                 prompts_url=str(config.get("REMEDY_VOICE_PROMPTS_URL", "")),
             ),
+            retention_days=str(config["REMEDY_RETENTION_DAYS"]),
         )
 
 

@@ -1,4 +1,8 @@
-"""Re-encrypt personal data under the current key, so an old key can be retired."""
+"""Re-encrypt personal data under the current key, so an old key can be retired.
+
+Subject keys (``data_keys.key``) are values like any other here: re-wrapped under the
+new key. What they seal is left alone, so rotation costs one write per person and case.
+"""
 
 from __future__ import annotations
 
@@ -54,7 +58,11 @@ def _rotate_table(table: Table, columns: list[Column[bytes]]) -> int:
                 values = {}
                 for column in columns:
                     blob = row._mapping[column.name]
-                    if blob is None or ring.key_id_of(bytes(blob)) == current:
+                    # Values under a subject key need nothing: their key, in data_keys,
+                    # is one of the values re-encrypted here.
+                    if blob is None or not ring.is_master_blob(bytes(blob)):
+                        continue
+                    if ring.key_id_of(bytes(blob)) == current:
                         continue
                     # Only _Encrypted columns are passed here; Column[bytes] does not say so.
                     context = column.type.context  # type: ignore[attr-defined]

@@ -8,11 +8,14 @@ which the factory fills from this table.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 
 from remedy.access.prepared_pins import fill_pins
 from remedy.access.rate_limits import prune_counters
 from remedy.cases.deadlines import run_deadlines
+from remedy.identity.retention import retention_job
 from remedy.messaging.inbox import INBOX_DRAIN_KEY
 from remedy.messaging.periodic import PERIODIC_JOBS_KEY, PeriodicJob
 from remedy.sms.inbox import process_pending
@@ -35,6 +38,8 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("prepared_pins", fill_pins),
     # Rate-limit counters of windows that have ended.
     PeriodicJob("rate_limits", prune_counters),
+    # Cases past REMEDY_RETENTION_DAYS lose their personal data (crypto-shredding).
+    PeriodicJob("retention", retention_job, every=timedelta(days=1)),
 )
 
 

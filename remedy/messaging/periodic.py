@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 class PeriodicJob:
     name: str
     run: Callable[[], object]
+    # How often it runs, when not every REMEDY_JOBS_INTERVAL_SECONDS (retention: daily).
+    every: timedelta | None = None
 
 
 # Where the app factory puts the periodic jobs this deployment runs (``remedy.jobs``).
@@ -67,7 +69,7 @@ def run_due_jobs(
     """Run each job whose turn this worker takes; a failing job is logged, not raised.
     ``ran`` counts the jobs run."""
     for job in jobs:
-        if stop.is_set() or not take_turn(f"job:{job.name}", clock(), interval):
+        if stop.is_set() or not take_turn(f"job:{job.name}", clock(), job.every or interval):
             continue
         started = time.monotonic()
         try:

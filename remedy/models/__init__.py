@@ -1,5 +1,6 @@
 """The data model, one concept per module; importing this package registers every table."""
 
+from remedy.models import personal_keys  # noqa: F401  (seals personal values on flush)
 from remedy.models.added_information import AddedInformation
 from remedy.models.api_token import ApiToken
 from remedy.models.appeal import Appeal, AppealResult
@@ -9,6 +10,8 @@ from remedy.models.audit_event import AuditChainHead, AuditEvent
 from remedy.models.call import Call, CallRecording, RecordingPurpose, RecordingStatus
 from remedy.models.check_in import Answer, CheckIn, CheckInPurpose, CheckInResponse
 from remedy.models.conversation import Conversation
+from remedy.models.data_key import DataKey
+from remedy.models.erasure_request import ErasureRequest, ErasureStatus
 from remedy.models.grievance import Category, Channel, Grievance, Outcome, ReprisalRisk
 from remedy.models.grievance_person import GrievancePerson, PersonRole
 from remedy.models.identity_reveal import IdentityReveal, RevealStatus
@@ -55,6 +58,9 @@ __all__ = [
     "CheckInResponse",
     "ConsentMethod",
     "Conversation",
+    "DataKey",
+    "ErasureRequest",
+    "ErasureStatus",
     "Grievance",
     "GrievancePerson",
     "IdentityReveal",

@@ -177,6 +177,12 @@ class Grievance(Model):
     # Its tracks' kinds, states and organisations as tags (",kind:cause,state:planning,org:3,"),
     # kept in step like next_due_at: the queue filters on them without a join.
     track_tags: Mapped[str | None] = mapped_column(Text)
+    # When it entered an ended state (None while open): retention counts from here.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The subject key sealing what was written about the case; destroyed at erasure.
+    data_key_id: Mapped[str | None] = mapped_column(String(32))
+    # When its personal data was erased (retention or a request): only facts remain.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     people: Mapped[list[GrievancePerson]] = relationship(

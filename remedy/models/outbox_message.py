@@ -42,6 +42,20 @@ SENDABLE_CHANNELS = (MessageChannel.SMS, MessageChannel.WHATSAPP)
 PIN_RESET_CODE_TEMPLATE = "pin_reset_code"
 # The SMS conversation's replies (``remedy.sms.replies``); the one giving a new PIN is secret.
 REPLY_TEMPLATE = "sms_reply"
+
+
+# Messages to a phone before its case exists are found again by their keys: erasure
+# clears the replies and reminders of a case's conversations (remedy.identity.erasure).
+def reply_key(inbound_id: int) -> str:
+    """The one reply to an inbound message."""
+    return f"sms-reply:{inbound_id}"
+
+
+def draft_reminder_prefix(conversation_id: int) -> str:
+    """What every reminder of a silent conversation's draft starts with."""
+    return f"draft_reminder:{conversation_id}:"
+
+
 PIN_REPLY_TEMPLATE = "sms_reply_pin"
 # The answer to a STOP word the provider did not act on itself (ARRET, BAJA...): the one
 # message sent to a number that has just opted out, so the person knows it worked.

@@ -34,6 +34,9 @@ class Person(Model):
     # or WhatsApp message goes to them meanwhile; their messages wait on the web status page.
     phone_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The subject key sealing name and phone (``remedy.models.data_key``); destroyed at erasure.
+    data_key_id: Mapped[str | None] = mapped_column(String(32))
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.pseudonym}>"

@@ -1,4 +1,10 @@
-"""Column types shared by the models: UTC datetimes and encrypted values."""
+"""Column types shared by the models: UTC datetimes and encrypted values.
+
+An encrypted value is sealed under the master keyring, unless it is marked ``Personal``
+(``personal(value, key)``, done for every write by ``remedy.models.personal_keys``):
+then it is sealed under that person's or case's own subject key. Reading a value whose
+subject key was destroyed gives ``ERASED`` (an empty text) or empty bytes, never an error.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from sqlalchemy import DateTime, Enum, LargeBinary
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from remedy.core.crypto import Keyring
+from remedy.core.crypto import Keyring, SubjectKey, is_tombstone, subject_key_id_of
 
 # The largest id an integer primary key holds (PostgreSQL's integer): a larger number in
 # a URL or a form names no row, and must be refused before it reaches the database.
@@ -25,6 +31,37 @@ def utcnow() -> datetime:
 def keyring() -> Keyring:
     ring: Keyring = current_app.extensions["remedy.keyring"]
     return ring
+
+
+class PersonalText(str):
+    """A text to seal under a subject key rather than the master key."""
+
+    subject_key: SubjectKey
+
+
+class PersonalBytes(bytes):
+    """Bytes (an attachment) to seal under a subject key."""
+
+    subject_key: SubjectKey
+
+
+class Erased(str):
+    """What an erased value reads as: empty, and recognisable by views."""
+
+
+ERASED = Erased("")
+
+
+def personal(value: str | bytes, key: SubjectKey) -> PersonalText | PersonalBytes:
+    marked: PersonalText | PersonalBytes = (
+        PersonalText(value) if isinstance(value, str) else PersonalBytes(value)
+    )
+    marked.subject_key = key
+    return marked
+
+
+def is_erased(value: object) -> bool:
+    return isinstance(value, Erased)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -64,15 +101,32 @@ class _Encrypted(TypeDecorator[Any]):
     def _from_bytes(self, value: bytes) -> Any:
         raise NotImplementedError
 
+    def _erased(self) -> Any:
+        raise NotImplementedError
+
     def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
         if value is None:
             return None
+        subject_key: SubjectKey | None = getattr(value, "subject_key", None)
+        if subject_key is not None:
+            return subject_key.encrypt(self._to_bytes(value), self.context)
         return keyring().encrypt(self._to_bytes(value), self.context)
 
     def process_result_value(self, value: bytes | None, dialect: Dialect) -> Any:
         if value is None:
             return None
-        return self._from_bytes(keyring().decrypt(bytes(value), self.context))
+        blob = bytes(value)
+        key_id = subject_key_id_of(blob)
+        if key_id is None:
+            return self._from_bytes(keyring().decrypt(blob, self.context))
+        # Imported here: the data keys' own column is one of these types.
+        from remedy.models.data_key import subject_key
+
+        # A tombstone is erased whatever a cache still holds (another process erased it).
+        key = None if is_tombstone(blob) else subject_key(key_id)
+        if key is None:
+            return self._erased()
+        return self._from_bytes(key.decrypt(blob, self.context))
 
 
 class EncryptedText(_Encrypted):
@@ -86,6 +140,9 @@ class EncryptedText(_Encrypted):
     def _from_bytes(self, value: bytes) -> str:
         return value.decode("utf-8")
 
+    def _erased(self) -> Erased:
+        return ERASED
+
 
 class EncryptedBytes(_Encrypted):
     """Attachments: photos, recordings, documents."""
@@ -97,6 +154,9 @@ class EncryptedBytes(_Encrypted):
 
     def _from_bytes(self, value: bytes) -> bytes:
         return value
+
+    def _erased(self) -> bytes:
+        return b""
 
 
 def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:

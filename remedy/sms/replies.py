@@ -27,6 +27,7 @@ from remedy.models.outbox_message import (
     MessageChannel,
     MessageStatus,
     OutboxMessage,
+    reply_key,
 )
 from remedy.models.person import Person
 from remedy.models.types import utcnow
@@ -34,10 +35,6 @@ from remedy.sms.turn import Turn
 
 # How long a provisional reply waits for the turn that queued it to finish.
 PROVISIONAL_HOLD = timedelta(minutes=1)
-
-
-def reply_key(inbound_id: int) -> str:
-    return f"sms-reply:{inbound_id}"
 
 
 def settle(turn: Turn, reply: str, final: bool) -> None:

@@ -24,6 +24,7 @@ from remedy.models.outbox_message import (
     MessageChannel,
     MessageStatus,
     OutboxMessage,
+    draft_reminder_prefix,
 )
 from remedy.models.person import Person
 from remedy.models.types import keyring, utcnow
@@ -107,7 +108,8 @@ def _queue_reminder(conversation: Conversation) -> None:
     db.session.add(
         OutboxMessage(
             # One per silence, as a database rule: a silence is known by its last message.
-            dedupe_key=f"draft_reminder:{conversation.id}:{conversation.last_message_at.isoformat()}",
+            dedupe_key=draft_reminder_prefix(conversation.id)
+            + conversation.last_message_at.isoformat(),
             channel=MessageChannel(conversation.channel.value),
             address=conversation.phone,
             language=language,

@@ -33,9 +33,17 @@ from remedy.core.actors import Actor
 from remedy.core.extensions import db
 from remedy.filing.grievances import PersonDetails
 from remedy.identity import reveals as identity_reveals
-from remedy.models import Grievance, InvolvementTrack, Mandate, Organisation, Role, TrackKind
+from remedy.models import (
+    ErasureRequest,
+    Grievance,
+    InvolvementTrack,
+    Mandate,
+    Organisation,
+    Role,
+    TrackKind,
+)
 from remedy.models.attachment import Attachment
-from tests.console.case_support import console_for, new_user
+from tests.console.case_support import console_for, new_user, user_of
 from tests.support import csrf_token
 from tests.workflows.scenarios import Scenario
 
@@ -63,6 +71,8 @@ class Stage:
     planning: Grievance
     implementing: Grievance
     reveal_id: int
+    # An erasure request on the planning grievance, waiting for a second person.
+    erasure_id: int
     # The NGO's mandate on the planning grievance (in force: approving it is refused).
     mandate_id: int
     ngo: Organisation
@@ -101,6 +111,12 @@ def stage(scenario: Scenario) -> Stage:
         planning,
         IncidentReport("Guards came to her house.", date(2020, 1, 15), hold_contact=False),
     )
+    erasure = ErasureRequest(
+        grievance_id=planning.id,
+        requested_by_user_id=user_of(new_user("po3@example.org", Role.PROTECTION_OFFICER)).id,
+        reason="She asked at the office.",
+    )
+    db.session.add(erasure)
     attachment = Attachment(
         grievance_id=planning.id, content_type="image/jpeg", size=3, content=b"jpg"
     )
@@ -111,6 +127,7 @@ def stage(scenario: Scenario) -> Stage:
         planning=planning,
         implementing=implementing,
         reveal_id=reveal.id,
+        erasure_id=erasure.id,
         mandate_id=db.session.scalars(
             select(Mandate.id).where(Mandate.grievance_id == planning.id)
         ).one(),
@@ -235,6 +252,13 @@ ROUTES: dict[str, Call] = {
     "POST console.decide_reveal": Call(
         everyone(403, protection_officer=OK, supervisor=OK),
         lambda stage: {**planning(stage), "reveal_id": stage.reveal_id},
+    ),
+    # Erasure requests: protection officers ask (an open case is refused: 422), a second
+    # person decides.
+    "POST console.request_erasure": Call(everyone(403, protection_officer=OK), planning),
+    "POST console.decide_erasure": Call(
+        everyone(403, protection_officer=OK, supervisor=OK),
+        lambda stage: {**planning(stage), "request_id": stage.erasure_id},
     ),
     # The reprisal risk: the mechanism's protection officers and supervisors, at any stage.
     "POST console.change_reprisal_risk": Call(

@@ -26,10 +26,14 @@ from remedy.core.extensions import db
 from remedy.messaging.senders import build_sender
 from remedy.messaging.worker import Worker, WorkerSettings
 from remedy.models import AddedInformation, Conversation, Grievance, InboundMessage
-from remedy.models.outbox_message import PIN_REPLY_TEMPLATE, REPLY_TEMPLATE, OutboxMessage
+from remedy.models.outbox_message import (
+    PIN_REPLY_TEMPLATE,
+    REPLY_TEMPLATE,
+    OutboxMessage,
+    reply_key,
+)
 from remedy.models.types import keyring
 from remedy.sms.inbox import process_pending
-from remedy.sms.replies import reply_key
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio, fake_twilio
 
 PUBLIC_URL = "https://remedy.example.org"

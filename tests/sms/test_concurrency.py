@@ -18,8 +18,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from remedy.core.extensions import db
 from remedy.models import Conversation, Grievance, InboundMessage, OutboxMessage, PinLockout
+from remedy.models.outbox_message import reply_key
 from remedy.sms.inbox import process_pending
-from remedy.sms.replies import reply_key
 from tests.sms.conftest import NOT_A_REPLY, WEBHOOK, Phone, a_number, file_by_phone, signature
 
 # Concurrent requests on a live server, each with its own connection; row locks are PostgreSQL's.

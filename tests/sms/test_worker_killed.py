@@ -25,8 +25,7 @@ from sqlalchemy import Connection, select, text
 from remedy.core.extensions import db
 from remedy.models import Conversation, InboundMessage, OutboxMessage
 from remedy.models.inbound_message import InboxOutcome
-from remedy.models.outbox_message import MessageStatus
-from remedy.sms.replies import reply_key
+from remedy.models.outbox_message import MessageStatus, reply_key
 from tests.fake_twilio import FakeTwilio
 from tests.messaging.processes import postpone_jobs, start_worker, wait_until, worker_environ
 from tests.sms.conftest import PUBLIC_URL, Phone, a_number

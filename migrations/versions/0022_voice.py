@@ -1,6 +1,6 @@
 """The voice channel: calls (one per CallSid, a small workflow) and their recordings.
 
-Revision ID: 0023_voice
+Revision ID: 0022_voice
 Revises: 0021_reprisal_incidents
 Create Date: 2026-12-09 10:00:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0023_voice'
+revision = '0022_voice'
 down_revision = "0021_reprisal_incidents"
 branch_labels = None
 depends_on = None
