@@ -10,6 +10,7 @@ from remedy.models.check_in import Answer, CheckIn, CheckInPurpose, CheckInRespo
 from remedy.models.conversation import Conversation
 from remedy.models.grievance import Category, Channel, Grievance, Outcome, ReprisalRisk
 from remedy.models.grievance_person import GrievancePerson, PersonRole
+from remedy.models.identity_consent import ConsentAnswer, ConsentVia, IdentityConsent
 from remedy.models.identity_reveal import IdentityReveal, RevealStatus
 from remedy.models.inbound_message import InboundMedia, InboundMessage, MediaStatus
 from remedy.models.internal_note import InternalNote
@@ -49,10 +50,13 @@ __all__ = [
     "CheckIn",
     "CheckInPurpose",
     "CheckInResponse",
+    "ConsentAnswer",
     "ConsentMethod",
+    "ConsentVia",
     "Conversation",
     "Grievance",
     "GrievancePerson",
+    "IdentityConsent",
     "IdentityReveal",
     "InboundMedia",
     "InboundMessage",
