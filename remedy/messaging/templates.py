@@ -5,8 +5,8 @@ person can do now. ``DISCREET`` replaces all of them when reprisal risk is
 recorded or identity is withheld: it only says there is news and how to hear
 it with the PIN. Placeholders: ``reference``, ``date`` (next deadline) and, for
 some, ``reason``; ``remedy`` (the remedy in plain words), and the words to send,
-``appeal`` and ``no``, in the reader's language. ``PHONE_TEMPLATES`` replace some on a
-phone: there, the person answers by SMS.
+``appeal`` and ``no``, in the reader's language; ``organisation`` for the identity
+question. ``PHONE_TEMPLATES`` replace some on a phone: there, the person answers by SMS.
 """
 
 from __future__ import annotations
@@ -106,6 +106,10 @@ TEMPLATES: dict[str, LazyString] = {
         "file a new complaint."
     ),
     "delayed": _l("Case %(reference)s: we are late with your case. Sorry. We are working on it."),
+    "identity_consent": _l(
+        "Case %(reference)s: may %(organisation)s know who you are? Until you say yes, it "
+        "sees no name or number."
+    ),
 }
 
 # On a phone, the same steps say how to answer by SMS: the remedy itself and the numbers
@@ -127,6 +131,9 @@ PHONE_TEMPLATES: dict[str, LazyString] = {
     "resolved": _l(
         "Case %(reference)s is closed. Result: %(outcome)s. "
         "To appeal within %(appeal_days)s days, send %(appeal)s."
+    ),
+    "identity_consent": _l(
+        "Case %(reference)s: may %(organisation)s know who you are? Reply 1 yes, 2 no."
     ),
 }
 
