@@ -147,6 +147,24 @@ def record_answer(
     return consent
 
 
+def shown_to(actor: Actor, grievance: Grievance) -> list[IdentityConsent]:
+    """Each organisation's answer, for the mechanism's own staff; an organisation's staff
+    read only whether they see names (a no and no answer look alike to them)."""
+    if actor.kind is not ActorKind.STAFF or actor.organisation_id is not None:
+        return []
+    return consents_of(grievance)
+
+
+def hidden_from_organisation(actor: Actor, grievance: Grievance) -> bool:
+    """Staff of an organisation not served, on a case whose people have not said yes to it."""
+    return (
+        actor.kind is ActorKind.STAFF
+        and actor.organisation_id is not None
+        and not grievance.identity_withheld
+        and not organisation_may_know(grievance, actor.organisation_id)
+    )
+
+
 def may_record(actor: Actor) -> bool:
     """A protection officer of the mechanism records an answer given another way."""
     return (
