@@ -37,8 +37,11 @@ def create_org(name: str, kind: str, country: str | None, served: bool | None) -
         organisation = create_organisation(OPERATOR, name, OrganisationKind(kind), country, served)
     except InvalidInput as problem:
         raise click.ClickException(str(problem)) from problem
-    serves = "served" if organisation.served else "not served"
-    click.echo(f"Created organisation {organisation.id}: {organisation.name} ({kind}, {serves}).")
+    click.echo(f"Created organisation {organisation.id}: {organisation.name} ({kind}).")
+    if organisation.served:
+        click.echo("The mechanism serves it: the identity question at filing is about it.")
+    else:
+        click.echo("Not served: its staff see pseudonyms until the people agree.")
 
 
 @click.group(help="Staff and proxy accounts.")
