@@ -68,6 +68,7 @@ VALUES_PASSED: dict[str, frozenset[str]] = {
     "resolved": frozenset({"date", "outcome"}),
     "appeal_upheld": frozenset({"date", "reason"}),
     "appeal_overturned": frozenset({"date", "reason"}),
+    "identity_consent": frozenset({"date", "organisation"}),
 }
 STAFF_VALUES_PASSED = {
     "staff_disputed": frozenset(),
@@ -84,6 +85,7 @@ SAMPLE: dict[str, Any] = {
     "outcome": Outcome.PARTLY_REMEDIED,
     "state": "Screening",
     "appeal_days": 30,
+    "organisation": "Rift Haulage",
 }
 
 
@@ -168,6 +170,16 @@ def _classify(kind: TrackKind) -> Callable[[Case], object]:
         )
 
     return step
+
+
+def _classify_with_partner(case: Case) -> object:
+    """The company's track and its business partner's, which the mechanism does not serve."""
+    s = case.scenario
+    plans = [
+        intake.TrackPlan(s.company, TrackKind.CAUSE, "Assessed."),
+        intake.TrackPlan(s.partner, TrackKind.DIRECTLY_LINKED, "Hauls for us."),
+    ]
+    return intake.classify(s.handler, case.grievance, plans, intake.Severity(2, 2, 1))
 
 
 def _unconfirmed(case: Case) -> None:
@@ -278,6 +290,10 @@ PATHS: dict[str, list[Step]] = {
             told("referred", "resolved"),
             lambda c: tracks.refer(c.scenario.handler, c.track, c.scenario.court(), "A court."),
         ),
+    ],
+    "a partner's track, and the people asked about it": [
+        ACCEPT,
+        (told("classified", "identity_consent"), _classify_with_partner),
     ],
     "delayed, then withdrawn": [
         (told("delayed"), _overdue),
