@@ -13,22 +13,18 @@ came, only who gave it. See :mod:`remedy.identity.consents` for what the answer 
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from remedy.audit import log as audit
-from remedy.cases import asks
 from remedy.cases.notify import notify_people
 from remedy.cases.policy import holds_mandate, is_complainant
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import NotAllowed
-from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
 from remedy.identity.consents import consent_for, needs_asking, open_consent, record_answer
-from remedy.models.ask import Ask, AskKind
+from remedy.models.ask import Ask
 from remedy.models.grievance import Grievance
 from remedy.models.identity_consent import ConsentVia, IdentityConsent
 from remedy.models.involvement_track import InvolvementTrack
-from remedy.models.types import utcnow
 from remedy.workflows.definition import MandateScope
 
 CONSENT_TEMPLATE = "identity_consent"
@@ -65,29 +61,14 @@ def may_answer(actor: Actor, grievance: Grievance) -> bool:
 
 @transactional
 def answer(actor: Actor, consent: IdentityConsent, yes: bool, via: ConsentVia) -> IdentityConsent:
-    """The people's answer for one organisation; the questions still open on their phones
-    about it close, so a late reply cannot undo it by surprise."""
+    """The people's answer for one organisation, from whichever channel it came."""
     grievance = consent.grievance
     if not may_answer(actor, grievance):
         raise NotAllowed(_("Only the people of the case, or who acts for them, can answer."))
     if actor.kind is ActorKind.PROXY:
         via = ConsentVia.PROXY
     person_id = actor.person_id if actor.kind is ActorKind.COMPLAINANT else None
-    recorded = record_answer(actor, consent, yes, via, person_id=person_id)
-    _close_phone_asks(consent, via)
-    return recorded
-
-
-def _close_phone_asks(consent: IdentityConsent, via: ConsentVia) -> None:
-    now = utcnow()
-    query = select(Ask).where(
-        Ask.kind == AskKind.CONSENT,
-        Ask.grievance_id == consent.grievance_id,
-        Ask.closed_at.is_(None),
-        Ask.track.has(InvolvementTrack.organisation_id == consent.organisation_id),
-    )
-    for open_ask in db.session.scalars(query):
-        asks.close(open_ask, "answered" if via is ConsentVia.SMS else "answered elsewhere", now)
+    return record_answer(actor, consent, yes, via, person_id=person_id)
 
 
 def consent_of_ask(ask: Ask) -> IdentityConsent | None:

@@ -24,8 +24,10 @@ from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import ConflictError, InvalidInput, NotAllowed, NotFound
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
+from remedy.models.ask import Ask, AskKind
 from remedy.models.grievance import Grievance
 from remedy.models.identity_consent import ConsentAnswer, ConsentVia, IdentityConsent
+from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.organisation import Organisation
 from remedy.models.types import utcnow
 from remedy.models.user import Role
@@ -121,7 +123,8 @@ def record_answer(
     expected_version: int | None = None,
 ) -> IdentityConsent:
     """Write the answer and its trace. Callers check who may answer; the people may change
-    their mind, so a later answer replaces an earlier one."""
+    their mind, so a later answer replaces an earlier one. The question still open on
+    their phones closes, so a late reply cannot undo an answer given elsewhere."""
     if expected_version is not None and expected_version != consent.version:
         raise ConflictError("the answer changed since it was shown")
     before = consent.answer
@@ -131,6 +134,7 @@ def record_answer(
     consent.answered_by_person_id = person_id
     consent.answered_by_user_id = actor.user_id
     consent.note = _clean_note(note, required=via is ConsentVia.STAFF)
+    _close_phone_asks(consent, via)
     audit.record(
         actor,
         "identity.consent",
@@ -163,6 +167,18 @@ def hidden_from_organisation(actor: Actor, grievance: Grievance) -> bool:
         and not grievance.identity_withheld
         and not organisation_may_know(grievance, actor.organisation_id)
     )
+
+
+def _close_phone_asks(consent: IdentityConsent, via: ConsentVia) -> None:
+    query = select(Ask).where(
+        Ask.kind == AskKind.CONSENT,
+        Ask.grievance_id == consent.grievance_id,
+        Ask.closed_at.is_(None),
+        Ask.track.has(InvolvementTrack.organisation_id == consent.organisation_id),
+    )
+    for open_ask in db.session.scalars(query):
+        open_ask.closed_at = utcnow()
+        open_ask.outcome = "answered" if via is ConsentVia.SMS else "answered elsewhere"
 
 
 def may_record(actor: Actor) -> bool:

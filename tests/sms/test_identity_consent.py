@@ -14,13 +14,14 @@ from remedy.cases import intake
 from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
-from remedy.identity.consents import consent_for
+from remedy.identity.consents import consent_for, record_for_people
 from remedy.identity.visibility import may_see_identity
 from remedy.messaging import sms_texts
 from remedy.messaging.templates import DISCREET, PHONE_TEMPLATES
-from remedy.models import Grievance, MessageChannel, OutboxMessage, TrackKind
+from remedy.models import Grievance, MessageChannel, OutboxMessage, Role, TrackKind
 from remedy.models.identity_consent import ConsentAnswer, ConsentVia
 from remedy.sms.keywords import Keyword, primary
+from tests.console.case_support import new_user
 from tests.fake_twilio import FakeTwilio
 from tests.sms.conftest import NOT_A_REPLY, Phone, a_number, file_by_phone, rendered
 from tests.workflows.scenarios import Scenario
@@ -167,3 +168,18 @@ def test_no_question_is_sent_when_only_the_served_company_has_a_track(
 
     assert consent_texts(texting, grievance) == []
     assert consent_for(grievance, scenario.company.id) is None
+
+
+def test_an_answer_recorded_by_staff_closes_the_question_on_the_phone(
+    scenario: Scenario, texting: Phone
+) -> None:
+    grievance = partner_case(scenario, texting, "en")
+    consent = consent_for(grievance, scenario.partner.id)
+    assert consent is not None
+    officer = new_user("officer@example.org", Role.PROTECTION_OFFICER)
+    record_for_people(officer, consent, False, "Said no at the community meeting.")
+
+    texting.send("1")  # a late reply answers nothing now
+
+    assert answer_of(grievance, scenario) is ConsentAnswer.NO
+    assert not may_see_identity(scenario.partner_handler, grievance)
