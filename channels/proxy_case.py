@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -21,13 +21,15 @@ from channels.proxy_forms import (
     RequiredReasonForm,
     WithdrawForm,
 )
-from remedy.cases import check_ins, intake, representation, tracks
+from remedy.cases import check_ins, identity_consent, intake, representation, tracks
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.references import display
+from remedy.identity.consents import get_consent
 from remedy.identity.visibility import may_see_identity
 from remedy.models.check_in import Answer
 from remedy.models.grievance import Grievance
+from remedy.models.identity_consent import ConsentVia
 from remedy.models.types import utcnow
 from remedy.proxy import case_view as proxy_case
 from remedy.proxy.mandates import MANDATE_STATUS_LABELS, SCOPE_LABELS
@@ -147,6 +149,33 @@ def answer(actor: Actor, grievance: Grievance, check_in_id: int) -> _Action:
         form,
         f"check-in-{check_in.id}",
         person=check_in.person,
+    )
+
+
+@_case_action("/cases/<reference>/identity/<int:consent_id>", identity_consent.CONSENT_SCOPE)
+def identity(actor: Actor, grievance: Grievance, consent_id: int) -> _Action:
+    """May an organisation the mechanism does not serve know who the people are?"""
+    consent = get_consent(grievance, consent_id)
+    chosen = request.form.get("answer")
+    if chosen not in ("yes", "no"):
+        abort(400)
+    yes = chosen == "yes"
+    name = consent.organisation.name
+    done = (
+        _(
+            "Your answer is recorded: %(organisation)s may know who the people are.",
+            organisation=name,
+        )
+        if yes
+        else _(
+            "Your answer is recorded: %(organisation)s will see pseudonyms only.",
+            organisation=name,
+        )
+    )
+    return _Action(
+        lambda: identity_consent.answer(actor, consent, yes, ConsentVia.PROXY),
+        done,
+        ButtonForm(),
     )
 
 

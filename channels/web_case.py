@@ -1,6 +1,7 @@
 """Public pages of a case opened with its reference and PIN: what is happening, the
 answers the team asked for, who speaks for the people, and what the complainant may do
-(add information, answer a proposal or a check-in, appeal, withdraw; withdrawing a
+(add information, answer a proposal or a check-in, say whether an organisation may
+know who they are, appeal, withdraw; withdrawing a
 mandate is ``web_mandates``).
 """
 
@@ -20,6 +21,7 @@ from channels.web import bp, find_grievance, recall, remember, show_errors, sour
 from channels.web_filing import receipt_page
 from remedy.access.case_access import CaseNotFound, TooManyAttempts, open_case
 from remedy.cases import complainant_view, intake, tracks
+from remedy.cases import identity_consent as identity
 from remedy.cases.check_ins import answer_check_in
 from remedy.cases.representation import representatives
 from remedy.cases.status import case_status
@@ -28,6 +30,7 @@ from remedy.core.errors import InvalidInput, ServiceError
 from remedy.core.references import display, normalise
 from remedy.models.check_in import Answer
 from remedy.models.grievance import Grievance
+from remedy.models.identity_consent import ConsentVia
 from remedy.workflows.states import IntakeState
 
 FormT = TypeVar("FormT", bound=FlaskForm)
@@ -283,6 +286,40 @@ def question(grievance: Grievance, check_in_id: int) -> Response | tuple[str, in
         check_in=check_in,
         actions=[a for a in check_in.track.remedy_actions if a.is_active],
     )
+
+
+@bp.post("/case/<reference>/identity/<int:consent_id>")
+@case_view
+def identity_consent(grievance: Grievance, consent_id: int) -> Response:
+    """May this organisation know who you are? Two buttons, yes or no, no script needed."""
+    actor = complainant_view.complainant_of(grievance)
+    pending = complainant_view.case_actions(grievance, actor).consents
+    consent = next((c for c in pending if c.id == consent_id), None)
+    chosen = request.form.get("answer")
+    if consent is None or chosen not in ("yes", "no"):
+        abort(404 if consent is None else 400)
+    form = forms.ConfirmForm()
+    yes = chosen == "yes"
+    done = (
+        _(
+            "Thank you. %(organisation)s may now know who you are.",
+            organisation=consent.organisation.name,
+        )
+        if yes
+        else _(
+            "Thank you. %(organisation)s will not know who you are.",
+            organisation=consent.organisation.name,
+        )
+    )
+
+    def answer() -> object:
+        return identity.answer(actor, consent, yes, ConsentVia.WEB)
+
+    result = _act(grievance, form, answer, done, None)
+    if result is None:
+        flash(_("Please try again."), "error")
+        return redirect(_case_url(grievance))
+    return result
 
 
 @bp.route("/case/<reference>/appeal", methods=["GET", "POST"])

@@ -43,6 +43,27 @@ def test_the_country_is_optional(runner: FlaskCliRunner) -> None:
     assert organisation.country is None
 
 
+@pytest.mark.parametrize(
+    ("args", "served"),
+    [
+        (["--kind", "company"], True),
+        (["--kind", "business_partner"], False),
+        (["--kind", "company", "--not-served"], False),
+        (["--kind", "business_partner", "--served"], True),
+    ],
+)
+def test_a_company_is_served_unless_the_operator_says_otherwise(
+    runner: FlaskCliRunner, args: list[str], served: bool
+) -> None:
+    result = runner.invoke(args=["orgs", "create", "Simba Guarding Services", *args])
+
+    assert result.exit_code == 0, result.output
+    organisation = find_organisation("Simba Guarding Services")
+    assert organisation is not None
+    assert organisation.served is served
+    assert ("pseudonyms" in result.output) is not served
+
+
 @pytest.mark.parametrize("name", ["Acme Mining", "acme mining", "  ACME   Mining "])
 def test_orgs_create_refuses_a_name_already_taken(runner: FlaskCliRunner, name: str) -> None:
     make_organisation("Acme Mining")

@@ -21,8 +21,13 @@ def find_organisation(name: str) -> Organisation | None:
 
 @transactional
 def create_organisation(
-    actor: Actor, name: str, kind: OrganisationKind, country: str | None = None
+    actor: Actor,
+    name: str,
+    kind: OrganisationKind,
+    country: str | None = None,
+    served: bool | None = None,
 ) -> Organisation:
+    """``served``: the mechanism serves it (by default, a company is served and nobody else)."""
     name = " ".join(name.split())
     if not name or len(name) > 200:
         raise InvalidInput(_("An organisation needs a name of at most 200 characters."), "name")
@@ -30,7 +35,12 @@ def create_organisation(
         raise InvalidInput(_("An organisation with this name already exists."), "name")
     if country is not None and (len(country) != 2 or not country.isalpha()):
         raise InvalidInput(_("The country is a two-letter ISO code, such as KE."), "country")
-    organisation = Organisation(name=name, kind=kind, country=country.upper() if country else None)
+    organisation = Organisation(
+        name=name,
+        kind=kind,
+        country=country.upper() if country else None,
+        served=kind is OrganisationKind.COMPANY if served is None else served,
+    )
     db.session.add(organisation)
     db.session.flush()
     audit.record(
@@ -38,7 +48,7 @@ def create_organisation(
         "organisation.create",
         "organisation",
         organisation.id,
-        after={"kind": kind, "country": organisation.country},
+        after={"kind": kind, "country": organisation.country, "served": organisation.served},
     )
     return organisation
 
@@ -51,4 +61,22 @@ def vet_organisation(actor: Actor, organisation: Organisation) -> Organisation:
     if not organisation.is_vetted:
         organisation.is_vetted = True
         audit.record(actor, "organisation.vet", "organisation", organisation.id)
+    return organisation
+
+
+@transactional
+def set_served(actor: Actor, organisation: Organisation, served: bool) -> Organisation:
+    """Whether the mechanism serves it: the people's identity question at filing is about
+    the organisations it serves; every other one needs their answer of its own."""
+    if organisation.served != served:
+        before = organisation.served
+        organisation.served = served
+        audit.record(
+            actor,
+            "organisation.served",
+            "organisation",
+            organisation.id,
+            before={"served": before},
+            after={"served": served},
+        )
     return organisation

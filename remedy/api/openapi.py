@@ -169,7 +169,9 @@ def _paths() -> dict[str, dict[str, Any]]:
             "get": {
                 "summary": "One grievance, with the tracks the caller may see.",
                 "description": "Names and phone numbers appear only for callers who may see "
-                "the people's identity.",
+                "the people's identity: the mechanism's staff and those of an organisation it "
+                "serves, unless the people withheld it at filing; staff of any other "
+                "organisation only after the people said yes for that organisation.",
                 "operationId": "get_grievance",
                 "tags": ["grievances"],
                 "parameters": [REFERENCE],

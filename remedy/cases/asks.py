@@ -35,6 +35,7 @@ ASKING_TEMPLATES: dict[str, AskKind] = {
     "no_involvement": AskKind.APPEAL,
     "resolved": AskKind.APPEAL,
     "closed_unconfirmed": AskKind.REOPEN,
+    "identity_consent": AskKind.CONSENT,
 }
 
 

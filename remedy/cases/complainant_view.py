@@ -3,25 +3,30 @@
 In plain words and never more than is theirs: the steps of their case (no internal
 notes, no identity work, no staff names, no organisation names), the messages sent
 to them, and what waits for their answer now: a proposal to accept or decline, a
-question about a delivered remedy, an appeal or withdrawal the workflow allows.
+question about a delivered remedy, whether an organisation may know who they are (its
+name is shown there, the one place: they cannot answer without it), an appeal or
+withdrawal the workflow allows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
+from remedy.cases.identity_consent import may_answer
 from remedy.cases.triggers import allowed_transitions
 from remedy.core.actors import Actor
 from remedy.core.extensions import db
+from remedy.identity.consents import pending_consents
 from remedy.models.audit_event import AuditEvent
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
 from remedy.models.grievance_person import PersonRole
+from remedy.models.identity_consent import IdentityConsent
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.outbox_message import (
     MANDATE_CODE_TEMPLATE,
@@ -103,10 +108,12 @@ class CaseActions:
     withdraw: bool
     proposals: list[Proposal]
     questions: list[CheckIn]
+    # May this organisation know who you are: one question per organisation not served.
+    consents: list[IdentityConsent] = field(default_factory=list)
 
     @property
     def awaiting_answer(self) -> bool:
-        return bool(self.proposals or self.questions)
+        return bool(self.proposals or self.questions or self.consents)
 
 
 def complainant_of(grievance: Grievance) -> Actor:
@@ -210,4 +217,5 @@ def case_actions(grievance: Grievance, actor: Actor) -> CaseActions:
         withdraw="withdraw" in offered,
         proposals=proposals(grievance, actor),
         questions=open_questions(grievance),
+        consents=pending_consents(grievance) if may_answer(actor, grievance) else [],
     )

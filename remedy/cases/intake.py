@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from remedy.audit import log as audit
-from remedy.cases import check_in_rounds
+from remedy.cases import check_in_rounds, identity_consent
 from remedy.cases.policy import party_includes
 from remedy.cases.referrals import describe, get_mechanism, record_referral
 from remedy.cases.triggers import fire, policy_for, start_in
@@ -226,6 +226,9 @@ def classify(
                 "state": track.state,
             },
         )
+        # An organisation the mechanism does not serve sees pseudonyms until the people
+        # say it may know who they are.
+        identity_consent.ask_for_track(actor, track)
     return tracks
 
 

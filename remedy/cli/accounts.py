@@ -25,13 +25,23 @@ def orgs() -> None:
 @click.argument("name")
 @click.option("--kind", type=click.Choice([kind.value for kind in OrganisationKind]), required=True)
 @click.option("--country", default=None, help="ISO 3166 two-letter code, such as KE.")
+@click.option(
+    "--served/--not-served",
+    default=None,
+    help="Whether the mechanism serves it (default: companies are, others are not). Staff "
+    "of an organisation not served see pseudonyms until the people agree.",
+)
 @with_appcontext
-def create_org(name: str, kind: str, country: str | None) -> None:
+def create_org(name: str, kind: str, country: str | None, served: bool | None) -> None:
     try:
-        organisation = create_organisation(OPERATOR, name, OrganisationKind(kind), country)
+        organisation = create_organisation(OPERATOR, name, OrganisationKind(kind), country, served)
     except InvalidInput as problem:
         raise click.ClickException(str(problem)) from problem
     click.echo(f"Created organisation {organisation.id}: {organisation.name} ({kind}).")
+    if organisation.served:
+        click.echo("The mechanism serves it: the identity question at filing is about it.")
+    else:
+        click.echo("Not served: its staff see pseudonyms until the people agree.")
 
 
 @click.group(help="Staff and proxy accounts.")

@@ -33,6 +33,7 @@ from remedy.core.actors import Actor
 from remedy.core.errors import NotFound
 from remedy.core.extensions import db
 from remedy.core.references import display, normalise
+from remedy.identity import consents as identity_consents
 from remedy.identity import reveals as identity_reveals
 from remedy.identity.visibility import (
     get_visible_grievance,
@@ -247,6 +248,9 @@ def case_context(
         and reveal is None,
         "may_decide_reveal": lambda item: identity_reveals.may_decide(actor, item),
         **erasure_context(actor, grievance),
+        "consents": identity_consents.shown_to(actor, grievance),
+        "may_record_consent": identity_consents.may_record(actor) and may_change(actor),
+        "hidden_from_organisation": identity_consents.hidden_from_organisation(actor, grievance),
         "pending_mandates": mandate_consent.awaiting_approval(actor, grievance),
         "may_change_risk": protection.may_change_reprisal_risk(actor, grievance),
         "risk_choices": [(risk.value, label) for risk, label in RISK_LABELS.items()],

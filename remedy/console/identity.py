@@ -1,7 +1,8 @@
-"""Identity reveal requests in the console: ask with a reason, a second person decides.
+"""Identity in the console: reveal requests (ask with a reason, a second person decides)
+and the people's answers, per organisation, recorded when given another way.
 
-The rules live in :mod:`remedy.identity.reveals`; these views only read the
-form, call the service, and show the case again.
+The rules live in :mod:`remedy.identity.reveals` and :mod:`remedy.identity.consents`;
+these views only read the form, call the service, and show the case again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from remedy.console.views import NAV, NavLink, bp, current_actor
 from remedy.core.actors import Actor
 from remedy.core.errors import ConflictError, InvalidInput
 from remedy.core.references import display
+from remedy.identity import consents as identity_consents
 from remedy.identity import reveals as identity_reveals
 from remedy.models.grievance import Grievance
 from remedy.models.user import Role
@@ -60,6 +62,27 @@ def decide_reveal(reference: str, reveal_id: int) -> Response | tuple[str, int]:
         return _("Refused. The identity stays hidden.")
 
     return act(reference, f"reveal-{reveal_id}", run, f"#reveal-{reveal_id}")
+
+
+@bp.post(f"/grievances/<reference>/identity-consents/<{ROW_ID}:consent_id>")
+@roles_required(Role.PROTECTION_OFFICER)
+def record_consent(reference: str, consent_id: int) -> Response | tuple[str, int]:
+    """The people said yes or no to an organisation another way: in person, by letter."""
+
+    def run(actor: Actor, grievance: Grievance) -> str:
+        consent = identity_consents.get_consent(grievance, consent_id)
+        answer = request.form.get("answer")
+        if answer not in ("yes", "no"):
+            raise InvalidInput(_("Record yes or no."), "answer")
+        shown = request.form.get("consent_version", "")
+        if not shown.isdigit():
+            raise ConflictError("the answer changed since it was shown")
+        identity_consents.record_for_people(
+            actor, consent, answer == "yes", request.form.get("note", ""), int(shown)
+        )
+        return _("The people's answer is recorded.")
+
+    return act(reference, f"consent-{consent_id}", run, f"#consent-{consent_id}")
 
 
 @bp.route("/identity-reveals")

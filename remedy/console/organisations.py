@@ -3,7 +3,7 @@ others only once it is vetted here (DESIGN §5: credible proxies)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,7 +14,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from remedy.accounts.organisations import create_organisation, vet_organisation
+from remedy.accounts.organisations import create_organisation, set_served, vet_organisation
 from remedy.auth.forms import EmptyForm
 from remedy.auth.sessions import roles_required
 from remedy.console.views import NAV, NavLink, console_navigation
@@ -44,6 +44,18 @@ class OrganisationForm(FlaskForm):
         validators=[Optional(), Length(min=2, max=2)],
         render_kw={"autocomplete": "off"},
     )
+    served = SelectField(
+        _l("Does the mechanism serve it?"),
+        choices=[
+            SelectChoice("", _l("As its kind says: a company is served, others are not")),
+            SelectChoice("yes", _l("Yes: the identity question at filing is about it")),
+            SelectChoice("no", _l("No: its staff see pseudonyms until the people agree")),
+        ],
+        default="",
+    )
+
+
+SERVED_CHOICES = {"": None, "yes": True, "no": False}
 
 
 def _listing(form: OrganisationForm, status: int = 200) -> tuple[str, int]:
@@ -84,6 +96,7 @@ def create() -> Response | tuple[str, int]:
                 form.name.data,
                 OrganisationKind(form.kind.data),
                 form.country.data or None,
+                SERVED_CHOICES.get(form.served.data),
             )
         except InvalidInput as problem:
             field = getattr(form, problem.field or "", None)
@@ -113,4 +126,26 @@ def vet(organisation_id: int) -> Response | tuple[str, int]:
         ),
         "success",
     )
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<int:organisation_id>/served")
+@roles_required(Role.ADMIN)
+def served(organisation_id: int) -> Response | tuple[str, int]:
+    """Mark it served or not: who sees the people's names follows at once."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    now_served = request.form.get("served") == "yes"
+    set_served(Actor.for_user(current_user), organisation, now_served)
+    if now_served:
+        message = _("The mechanism serves %(name)s.", name=organisation.name)
+    else:
+        message = _(
+            "%(name)s is not served: its staff see pseudonyms until the people agree.",
+            name=organisation.name,
+        )
+    flash(message, "success")
     return redirect(url_for(".index"))

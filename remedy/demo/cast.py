@@ -15,11 +15,17 @@ from remedy.models.referral import MechanismKind
 from remedy.models.user import Role
 
 ORGANISATIONS = (
-    OrganisationSpec("kilima", "Kilima Gold Mines Ltd", OrganisationKind.COMPANY, "KE"),
+    OrganisationSpec(
+        "kilima", "Kilima Gold Mines Ltd", OrganisationKind.COMPANY, "KE", served=True
+    ),
     OrganisationSpec("simba", "Simba Guarding Services", OrganisationKind.BUSINESS_PARTNER, "KE"),
-    OrganisationSpec("northway", "Northway Apparel Ltd", OrganisationKind.COMPANY, "GB"),
+    OrganisationSpec(
+        "northway", "Northway Apparel Ltd", OrganisationKind.COMPANY, "GB", served=True
+    ),
     OrganisationSpec("atlas", "Atlas Confection SARL", OrganisationKind.BUSINESS_PARTNER, "MA"),
-    OrganisationSpec("verdeal", "Verdeal Fresh Produce S.A.S.", OrganisationKind.COMPANY, "CO"),
+    OrganisationSpec(
+        "verdeal", "Verdeal Fresh Produce S.A.S.", OrganisationKind.COMPANY, "CO", served=True
+    ),
     OrganisationSpec("almendros", "Finca Los Almendros", OrganisationKind.BUSINESS_PARTNER, "CO"),
     OrganisationSpec("ngo", "Sauti ya Jamii Community Network", OrganisationKind.NGO, "KE"),
     OrganisationSpec("panel", "Independent Oversight Panel", OrganisationKind.OVERSIGHT_BODY, None),

@@ -103,7 +103,9 @@ class _Seeder:
 
     def organisations(self) -> None:
         for spec in ORGANISATIONS:
-            organisation = create_organisation(OPERATOR, spec.name, spec.kind, spec.country)
+            organisation = create_organisation(
+                OPERATOR, spec.name, spec.kind, spec.country, spec.served
+            )
             self.orgs[spec.key] = organisation
             self.report.organisations.append(organisation)
         self.say(f"{len(ORGANISATIONS)} organisations.")

@@ -23,6 +23,9 @@ class OrganisationSpec:
     name: str
     kind: OrganisationKind
     country: str | None
+    # The mechanism serves it: the identity question at filing is about it. Partners (Simba
+    # above all, accused in the demo) see pseudonyms until the people say yes for them.
+    served: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,23 @@
   for, valid or not (history stays readable; acting needs a valid mandate, which
   the workflow guard checks at every action).
 - Identities (names, phone numbers) never appear in queues, exports or
-  statistics. On a case page they are shown to case workers, protection
-  officers and the involved organisation's staff only when the complainant did
-  not withhold them; a withheld identity is shown only through an approved,
-  time-limited reveal. Auditors never see identities; proxies see the people
-  they represent.
+  statistics. On a case page, in the API and in message addresses they are shown
+  to case workers and protection officers, by one rule (``may_see_identity``):
+
+  - the mechanism's own staff see them unless the people withheld their identity
+    at filing; a withheld identity only through an approved, time-limited reveal;
+  - staff of an organisation the mechanism serves (``Organisation.served``) see them
+    on its cases unless the people withheld them at filing (no reveal reaches them);
+  - staff of any other organisation with a track (a business partner, another
+    contributor, above all an accused one) see pseudonyms until the people answer
+    yes for that organisation (:mod:`remedy.identity.consents`); a no, or no answer,
+    keeps pseudonyms. The stricter of the two answers wins: identity withheld at
+    filing is withheld from every organisation, whatever was answered for one of
+    them. A partner works with the company it supplies and could pass on what it
+    knows, so a yes for it must not undo a no for the company; and the people are
+    not even asked then, since no yes could be honoured.
+
+  Auditors never see identities; proxies see the people they represent.
 
 Console, API and channels all ask here, so one rule decides everywhere.
 """
@@ -24,6 +36,7 @@ from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import NotFound
 from remedy.core.extensions import db
 from remedy.core.references import is_valid, normalise
+from remedy.identity.consents import organisation_may_know
 from remedy.identity.reveals import active_reveal
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
@@ -95,14 +108,19 @@ def visible_tracks(actor: Actor, grievance: Grievance) -> list[InvolvementTrack]
 
 
 def may_see_identity(actor: Actor, grievance: Grievance) -> bool:
-    """Names and phone numbers of the grievance's people, on a case page (never in lists)."""
+    """Names and phone numbers of the grievance's people, on a case page (never in lists):
+    the rule of the module's docstring."""
     if actor.kind is ActorKind.PROXY:
         return may_see_grievance(actor, grievance)
     if actor.kind is not ActorKind.STAFF or actor.role not in IDENTITY_ROLES:
         return False
+    if actor.organisation_id is not None:
+        return may_see_grievance(actor, grievance) and organisation_may_know(
+            grievance, actor.organisation_id
+        )
     if grievance.identity_withheld:
         return active_reveal(actor, grievance) is not None
-    return may_see_grievance(actor, grievance)
+    return True
 
 
 def may_change(actor: Actor) -> bool:

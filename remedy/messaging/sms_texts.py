@@ -114,6 +114,10 @@ MANDATE_CODE: LazyString = _l(
     "%(organisation)s asks to act for you again. If you agree, give them this code: "
     "%(code)s. If not, do not give it to anyone."
 )
+# The people answered whether an organisation may know who they are (its name is not
+# repeated: a reply may be read by someone else holding the phone).
+CONSENT_GIVEN: LazyString = _l("Thank you. We will tell them who you are.")
+CONSENT_REFUSED: LazyString = _l("Thank you. They will not know who you are.")
 
 # Every text a conversation can send, for the segment and alphabet tests.
 CONVERSATION_TEXTS: dict[str, LazyString] = {
@@ -161,6 +165,8 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "which_mandate": WHICH_MANDATE,
     "mandate_withdrawn": MANDATE_WITHDRAWN,
     "mandate_code": MANDATE_CODE,
+    "consent_given": CONSENT_GIVEN,
+    "consent_refused": CONSENT_REFUSED,
 }
 
 

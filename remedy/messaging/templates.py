@@ -5,8 +5,8 @@ person can do now. ``DISCREET`` replaces all of them when reprisal risk is
 recorded or identity is withheld: it only says there is news and how to hear
 it with the PIN. Placeholders: ``reference``, ``date`` (next deadline) and, for
 some, ``reason``; ``remedy`` (the remedy in plain words), and the words to send,
-``appeal`` and ``no``, in the reader's language. ``PHONE_TEMPLATES`` replace some on a
-phone: there, the person answers by SMS.
+``appeal`` and ``no``, in the reader's language; ``organisation`` for the identity
+question. ``PHONE_TEMPLATES`` replace some on a phone: there, the person answers by SMS.
 """
 
 from __future__ import annotations
@@ -115,14 +115,18 @@ TEMPLATES: dict[str, LazyString] = {
         "Case %(reference)s: we recorded what happened to you and are taking steps to "
         "protect you. An organisation that protects people can help: %(referral)s."
     ),
+    "identity_consent": _l(
+        "Case %(reference)s: may %(organisation)s know who you are? Until you say yes, it "
+        "sees no name or number."
+    ),
 }
 
-# On a phone, the same steps say how to answer by SMS: the remedy itself and the numbers
-# to reply, or the keyword of an appeal in the reader's language (``appeal``).
 # What the people are told after a reprisal incident: for them and the mechanism's team,
 # never for an organisation's staff (``remedy.cases.timeline``).
 PROTECTION_TEMPLATES = frozenset({"protection_taken", "protection_referred"})
 
+# On a phone, the same steps say how to answer by SMS: the remedy itself and the numbers
+# to reply, or the keyword of an appeal in the reader's language (``appeal``).
 PHONE_TEMPLATES: dict[str, LazyString] = {
     "remedy_proposed": _l(
         "Case %(reference)s: we propose: %(remedy)s Answer by %(date)s. "
@@ -140,6 +144,9 @@ PHONE_TEMPLATES: dict[str, LazyString] = {
     "resolved": _l(
         "Case %(reference)s is closed. Result: %(outcome)s. "
         "To appeal within %(appeal_days)s days, send %(appeal)s."
+    ),
+    "identity_consent": _l(
+        "Case %(reference)s: may %(organisation)s know who you are? Reply 1 yes, 2 no."
     ),
 }
 

@@ -14,6 +14,7 @@ from remedy.models.data_key import DataKey
 from remedy.models.erasure_request import ErasureRequest, ErasureStatus
 from remedy.models.grievance import Category, Channel, Grievance, Outcome, ReprisalRisk
 from remedy.models.grievance_person import GrievancePerson, PersonRole
+from remedy.models.identity_consent import ConsentAnswer, ConsentVia, IdentityConsent
 from remedy.models.identity_reveal import IdentityReveal, RevealStatus
 from remedy.models.inbound_message import InboundMedia, InboundMessage, MediaStatus
 from remedy.models.internal_note import InternalNote
@@ -56,13 +57,16 @@ __all__ = [
     "CheckIn",
     "CheckInPurpose",
     "CheckInResponse",
+    "ConsentAnswer",
     "ConsentMethod",
+    "ConsentVia",
     "Conversation",
     "DataKey",
     "ErasureRequest",
     "ErasureStatus",
     "Grievance",
     "GrievancePerson",
+    "IdentityConsent",
     "IdentityReveal",
     "InboundMedia",
     "InboundMessage",

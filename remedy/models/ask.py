@@ -36,7 +36,7 @@ class AskKind(enum.StrEnum):
     APPEAL_REASON = "appeal_reason"  # the reason of the appeal
     REOPEN = "reopen"  # closed without confirmation: a no word reopens
     WHICH_CASE = "which_case"  # an unclear message: about the case, or a new complaint?
-    CONSENT = "consent"  # room for a consent question
+    CONSENT = "consent"  # may an organisation know who you are: 1 yes, 2 no
     WITHDRAW_MANDATE = "withdraw_mandate"  # which organisation stops acting for the people
 
 

@@ -41,6 +41,10 @@ class Organisation(Model):
     country: Mapped[str | None] = mapped_column(String(2))
     # NGOs file for others only once an admin has vetted them.
     is_vetted: Mapped[bool] = mapped_column(default=False)
+    # The mechanism serves this organisation: the identity question at filing is about it.
+    # Any other organisation with a track sees pseudonyms until the people agree
+    # (``identity_consents``).
+    served: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

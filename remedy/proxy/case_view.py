@@ -8,12 +8,13 @@ module only explains a refusal in words the member can act on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask_babel import gettext as _
 
 from remedy.cases import representation
+from remedy.cases.identity_consent import may_answer
 from remedy.cases.policy import holds_mandate
 from remedy.cases.status import CaseStatus, case_status
 from remedy.cases.timeline import TimelineEntry, timeline
@@ -21,10 +22,12 @@ from remedy.cases.triggers import allowed_transitions, state_label
 from remedy.core.actors import Actor
 from remedy.core.errors import NotFound
 from remedy.core.extensions import db
+from remedy.identity.consents import pending_consents
 from remedy.identity.visibility import get_visible_grievance
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
 from remedy.models.grievance_person import GrievancePerson
+from remedy.models.identity_consent import IdentityConsent
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.mandate import Mandate
 from remedy.models.person import Person
@@ -60,6 +63,8 @@ class CaseView:
     history: list[TimelineEntry]
     # Why the organisation cannot act for the people now, if it cannot.
     blocked: str | None
+    # May an organisation the mechanism does not serve know who the people are?
+    consents: list[IdentityConsent] = field(default_factory=list)
 
 
 def open_case(actor: Actor, reference: str) -> Grievance:
@@ -160,4 +165,5 @@ def case_view(actor: Actor, grievance: Grievance) -> CaseView:
         blocked=representation.mandate_refusal(
             actor.organisation_id, grievance, MandateScope.FOLLOW
         ),
+        consents=pending_consents(grievance) if may_answer(actor, grievance) else [],
     )

@@ -3,8 +3,9 @@
 A message answers the newest open ask of its number that it fits: any text answers
 the team's question, 1 or 2 (or a yes or no word) a proposal, 1, 2 or 3 a check-in,
 a no word a closing without confirmation, the APPEAL keyword a decision that can be
-appealed. An ask the number's filing conversation has moved on from (the conversation
-spoke last) leaves the message to the conversation; a greeting answers nothing. A
+appealed, 1 or 2 (or a yes or no word) whether an organisation may know who they are.
+An ask the number's filing conversation has moved on from (the conversation spoke
+last) leaves the message to the conversation; a greeting answers nothing. A
 discreet case's ask is answered from the phone only while STATUS with the PIN has
 unlocked it.
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from remedy.cases import asks
+from remedy.cases import asks, identity_consent
 from remedy.cases.check_ins import answer_check_in, reopen_unconfirmed, tell_what_is_missing
 from remedy.cases.intake import provide_information
 from remedy.cases.phone_information import extend_information
@@ -31,6 +32,7 @@ from remedy.messaging import sms_texts
 from remedy.models.added_information import AddedInformation
 from remedy.models.ask import Ask, AskKind
 from remedy.models.check_in import Answer, CheckIn
+from remedy.models.identity_consent import ConsentVia
 from remedy.sms.appealing import answer_appeal, answer_appeal_reason
 from remedy.sms.asked_steps import actor_of, take
 from remedy.sms.keywords import choice, done, greeting_language, yes_no
@@ -214,8 +216,22 @@ def _reopen(turn: Turn, ask: Ask) -> str | None:
     return turn.say(sms_texts.REOPENED)
 
 
-def _not_yet(turn: Turn, ask: Ask) -> str | None:
-    return None
+# May an organisation know who you are ---------------------------------------------------
+
+
+def _consent(turn: Turn, ask: Ask) -> str | None:
+    said = yes_no(turn.body)
+    consent = identity_consent.consent_of_ask(ask)
+    if said is None or turn.message.media:
+        return None
+    if consent is None:
+        asks.close(ask, "closed", turn.now)
+        return None
+    actor = actor_of(ask)
+    if not take(turn, ask, lambda: identity_consent.answer(actor, consent, said, ConsentVia.SMS)):
+        return None
+    asks.close(ask, "answered", turn.now)
+    return turn.say(sms_texts.CONSENT_GIVEN if said else sms_texts.CONSENT_REFUSED)
 
 
 HANDLERS: dict[AskKind, Handler] = {
@@ -228,6 +244,6 @@ HANDLERS: dict[AskKind, Handler] = {
     AskKind.APPEAL_REASON: answer_appeal_reason,
     AskKind.REOPEN: _reopen,
     AskKind.WHICH_CASE: answer_which_case,
-    AskKind.CONSENT: _not_yet,
+    AskKind.CONSENT: _consent,
     AskKind.WITHDRAW_MANDATE: answer_which_mandate,
 }

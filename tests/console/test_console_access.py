@@ -33,6 +33,7 @@ from remedy.core.actors import Actor
 from remedy.core.extensions import db
 from remedy.filing.grievances import PersonDetails
 from remedy.identity import reveals as identity_reveals
+from remedy.identity.consents import consent_for
 from remedy.models import (
     ErasureRequest,
     Grievance,
@@ -80,6 +81,9 @@ class Stage:
     attachment_id: int
     # A reprisal incident on the planning grievance, its alert not acknowledged.
     incident_id: int
+    # A case with a partner track the people were asked about: its grievance and question.
+    asked: Grievance
+    consent_id: int
     actors: dict[str, Actor] = field(default_factory=dict)
 
     def company_track(self, grievance: Grievance) -> InvolvementTrack:
@@ -121,6 +125,9 @@ def stage(scenario: Scenario) -> Stage:
         grievance_id=planning.id, content_type="image/jpeg", size=3, content=b"jpg"
     )
     db.session.add(attachment)
+    asked, _tracks = scenario.in_remedy(TrackKind.CAUSE, TrackKind.DIRECTLY_LINKED)
+    consent = consent_for(asked, scenario.partner.id)
+    assert consent is not None
     db.session.commit()
     return Stage(
         screening=screening,
@@ -134,6 +141,8 @@ def stage(scenario: Scenario) -> Stage:
         ngo=scenario.ngo,
         attachment_id=attachment.id,
         incident_id=incident.id,
+        asked=asked,
+        consent_id=consent.id,
         actors={
             "admin": new_user("admin@example.org", Role.ADMIN),
             "supervisor": scenario.supervisor,
@@ -260,6 +269,11 @@ ROUTES: dict[str, Call] = {
         everyone(403, protection_officer=OK, supervisor=OK),
         lambda stage: {**planning(stage), "request_id": stage.erasure_id},
     ),
+    # The people's answer about an organisation, given another way: protection officers.
+    "POST console.record_consent": Call(
+        everyone(403, protection_officer=OK),
+        lambda stage: {"reference": stage.asked.reference, "consent_id": stage.consent_id},
+    ),
     # The reprisal risk: the mechanism's protection officers and supervisors, at any stage.
     "POST console.change_reprisal_risk": Call(
         everyone(403, protection_officer=OK, supervisor=OK),
@@ -286,6 +300,9 @@ ROUTES: dict[str, Call] = {
     "GET organisations.index": Call(everyone(403, admin=OK)),
     "POST organisations.create": Call(everyone(403, admin=OK)),
     "POST organisations.vet": Call(
+        everyone(403, admin=OK), lambda stage: {"organisation_id": stage.ngo.id}
+    ),
+    "POST organisations.served": Call(
         everyone(403, admin=OK), lambda stage: {"organisation_id": stage.ngo.id}
     ),
     # The SMS simulator: staff try conversations; read-only roles send nothing.

@@ -42,6 +42,7 @@ VALUES = {
     "reason": "The harm happened outside the sites of the company",
     "referral": "Kenya National Commission on Human Rights (+254 20 3969000)",
     "question": "Where exactly is the new fence?",
+    "organisation": "Verdeal Fresh Produce S.A.S.",
 }
 
 

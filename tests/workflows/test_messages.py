@@ -75,6 +75,7 @@ VALUES_PASSED: dict[str, frozenset[str]] = {
     "appeal_upheld": frozenset({"date", "reason"}),
     "appeal_overturned": frozenset({"date", "reason"}),
     "protection_referred": frozenset({"date", "referral"}),
+    "identity_consent": frozenset({"date", "organisation"}),
 }
 STAFF_VALUES_PASSED = {
     "staff_disputed": frozenset(),
@@ -91,6 +92,7 @@ SAMPLE: dict[str, Any] = {
     "outcome": Outcome.PARTLY_REMEDIED,
     "state": "Screening",
     "appeal_days": 30,
+    "organisation": "Rift Haulage",
 }
 
 
@@ -175,6 +177,16 @@ def _classify(kind: TrackKind) -> Callable[[Case], object]:
         )
 
     return step
+
+
+def _classify_with_partner(case: Case) -> object:
+    """The company's track and its business partner's, which the mechanism does not serve."""
+    s = case.scenario
+    plans = [
+        intake.TrackPlan(s.company, TrackKind.CAUSE, "Assessed."),
+        intake.TrackPlan(s.partner, TrackKind.DIRECTLY_LINKED, "Hauls for us."),
+    ]
+    return intake.classify(s.handler, case.grievance, plans, intake.Severity(2, 2, 1))
 
 
 def _unconfirmed(case: Case) -> None:
@@ -285,6 +297,10 @@ PATHS: dict[str, list[Step]] = {
             told("referred", "resolved"),
             lambda c: tracks.refer(c.scenario.handler, c.track, c.scenario.court(), "A court."),
         ),
+    ],
+    "a partner's track, and the people asked about it": [
+        ACCEPT,
+        (told("classified", "identity_consent"), _classify_with_partner),
     ],
     "delayed, then withdrawn": [
         (told("delayed"), _overdue),

@@ -424,7 +424,8 @@ def test_classifying_opens_one_track_per_organisation_in_the_workflow_of_its_kin
     actions = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.seq > head).order_by(AuditEvent.seq)
     ).all()
-    assert actions == ["intake.classify", "track.open", "track.open"]
+    # The partner is not served: the people are asked whether it may know who they are.
+    assert actions == ["intake.classify", "track.open", "track.open", "identity.consent_asked"]
 
 
 def test_withdrawing_ends_every_open_track_and_withdraws_the_open_questions(
