@@ -2,7 +2,8 @@
 lockout and limits as every channel), the status in plain words (``case_status``, as
 SMS and the web say it), then what the case waits for from the person, by keypad or a
 recording: a proposal (1 accept, 2 decline and say why), a check-in (1, 2, 3 and what is
-missing), the team's question, an appeal, a mandate withdrawn.
+missing), the team's question, an appeal, a mandate withdrawn, and whether an
+organisation the mechanism does not serve may know who they are (1 yes, 2 no).
 
 Each step goes through the same service as the web status page and SMS, as
 ``Actor.complainant`` with the caller's own person when their number is on file (mandate
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from flask_babel import force_locale
 
 from remedy.access.case_access import CaseNotFound, TooManyAttempts, open_case
-from remedy.cases import asks, complainant_view
+from remedy.cases import asks, complainant_view, identity_consent
 from remedy.cases.check_ins import answer_check_in, tell_what_is_missing
 from remedy.cases.intake import appeal, provide_information
 from remedy.cases.notify import answered_in_reply
@@ -32,6 +33,7 @@ from remedy.models.ask import AskKind
 from remedy.models.call import RecordingPurpose
 from remedy.models.check_in import Answer, CheckIn
 from remedy.models.grievance import Channel, Grievance
+from remedy.models.identity_consent import ConsentVia, IdentityConsent
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.proxy.mandates import withdraw_mandate_as_person
 from remedy.sms.turn import allowed
@@ -134,6 +136,8 @@ def _options(turn: CallTurn, grievance: Grievance) -> list[str]:
         found.append("appeal")
     if representatives(grievance, _speaker(turn, grievance)):
         found.append("withdraw_mandate")
+    if actions.consents:
+        found.append("answer_consent")
     return found
 
 
@@ -168,6 +172,9 @@ def answer_case_open(turn: CallTurn) -> None:
     elif chosen == "withdraw_mandate":
         speaking = representatives(grievance, _speaker(turn, grievance))
         turn.call.choices = ",".join(str(item.organisation_id) for item in speaking)
+    elif chosen == "answer_consent":
+        consents = complainant_view.case_actions(grievance, actor).consents
+        turn.call.choices = str(consents[0].id)
     turn.fire(chosen)
 
 
@@ -320,6 +327,36 @@ def answer_withdraw(turn: CallTurn) -> None:
     turn.fire("choose_organisation")
 
 
+# Whether an organisation may know who they are -------------------------------------------
+
+
+def _consent(turn: CallTurn) -> IdentityConsent:
+    consent = db.session.get(IdentityConsent, int(turn.call.choices or 0))
+    assert consent is not None
+    return consent
+
+
+def ask_consent(turn: CallTurn) -> None:
+    name = _consent(turn).organisation.name
+    turn.speech.prompt("consent_question", turn.speech.gather(turn.call.turn), organisation=name)
+
+
+def answer_consent(turn: CallTurn) -> None:
+    picked = turn.digit()
+    if picked not in (1, 2):
+        not_understood(turn)
+        return
+    consent, grievance = _consent(turn), _grievance(turn)
+    actor = _actor(turn, grievance)
+    if _take(
+        turn,
+        grievance,
+        lambda: identity_consent.answer(actor, consent, picked == 1, ConsentVia.VOICE),
+    ):
+        turn.speech.prompt("answered")
+    turn.fire("give_consent")
+
+
 STEPS: dict[str, Step] = {
     "case_reference": Step(ask_reference, answer_reference),
     "case_pin": Step(ask_pin, answer_pin),
@@ -331,4 +368,5 @@ STEPS: dict[str, Step] = {
     "question": recorded_answer(RecordingPurpose.QUESTION, "record_answer"),
     "appeal_reason": recorded_answer(RecordingPurpose.APPEAL_REASON, "give_appeal_reason"),
     "withdraw": Step(ask_withdraw, answer_withdraw),
+    "consent": Step(ask_consent, answer_consent),
 }

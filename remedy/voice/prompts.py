@@ -52,6 +52,11 @@ PROMPTS: dict[str, LazyString] = {
     "answer_question": _l("To answer our question, press %(digit)s."),
     "appeal": _l("To appeal the decision, press %(digit)s."),
     "withdraw_mandate": _l("To stop an organisation from acting for you, press %(digit)s."),
+    "answer_consent": _l("To say whether an organisation may know who you are, press %(digit)s."),
+    "consent_question": _l(
+        "May %(organisation)s know who you are? Until you say yes, it sees no name or "
+        "number. For yes, press 1. For no, press 2."
+    ),
     "proposal": _l("To accept the proposal, press 1. To decline it, press 2."),
     "proposed": _l("We propose: %(remedy)s."),
     "decline_reason": _l(

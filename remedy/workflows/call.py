@@ -53,6 +53,7 @@ STATES = (
     State("question", _l("Recording the answer to the team's question")),
     State("appeal_reason", _l("Recording why they appeal")),
     State("withdraw", _l("Choosing the organisation that stops acting for them")),
+    State("consent", _l("Answering whether an organisation may know who they are")),
     State("team_message", _l("Recording a message for the team")),
     State("forwarded", _l("Forwarded to the team"), ended=True),
     State("ended", _l("Ended"), ended=True),
@@ -149,6 +150,10 @@ TRANSITIONS = (
     transition("give_appeal_reason", "appeal_reason", "ended", PERSON, _l("Say why")),
     transition("withdraw_mandate", "case_open", "withdraw", PERSON, _l("Withdraw an organisation")),
     transition("choose_organisation", "withdraw", "ended", PERSON, _l("Choose which")),
+    transition(
+        "answer_consent", "case_open", "consent", PERSON, _l("Answer about an organisation")
+    ),
+    transition("give_consent", "consent", "ended", PERSON, _l("Press 1 yes or 2 no")),
     # Twilio says the call is over -----------------------------------------------------
     transition("hang_up", UNDER_WAY, "ended", SYSTEM, _l("The caller hung up")),
 )

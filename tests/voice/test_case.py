@@ -13,6 +13,7 @@ from remedy.cases.status import case_status
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
 from remedy.filing.grievances import PersonDetails
+from remedy.identity.consents import consent_for
 from remedy.models import (
     Answer,
     CallRecording,
@@ -22,6 +23,7 @@ from remedy.models import (
     RecordingPurpose,
     TrackKind,
 )
+from remedy.models.identity_consent import ConsentAnswer, ConsentVia
 from remedy.voice.recordings import fetch_recordings
 from tests.sms.conftest import added_to
 from tests.voice.conftest import Caller, said
@@ -212,3 +214,24 @@ def test_a_wrong_pin_is_told_like_every_channel_and_asks_again(
     assert said("no_case", "en") in caller.heard()
     assert said("enter_reference", "en") in caller.heard()
     assert the_call(caller).grievance_id is None
+
+
+def test_the_people_say_by_keypad_whether_a_partner_may_know_who_they_are(
+    scenario: Scenario, caller: Caller
+) -> None:
+    grievance, (_company, partner_track) = scenario.in_remedy(
+        TrackKind.CAUSE, TrackKind.CAUSE, **form(caller)
+    )
+    partner = partner_track.organisation.name
+
+    open_by_phone(caller, grievance)
+    assert said("answer_consent", "en", digit=1) in caller.heard()
+    caller.press("1")
+    assert said("consent_question", "en", organisation=partner) in caller.heard()
+    caller.press("1")
+
+    assert said("answered", "en") in caller.heard()
+    db.session.expire_all()
+    consent = consent_for(grievance, partner_track.organisation_id)
+    assert consent is not None
+    assert (consent.answer, consent.answered_via) == (ConsentAnswer.YES, ConsentVia.VOICE)
