@@ -67,6 +67,17 @@ def placed_for(fake: FakeTwilio, row: OutboxMessage) -> list[dict[str, Any]]:
     return [call for call in fake.calls if call["Url"].endswith(f"?outbox={row.id}")]
 
 
+def called(
+    scenario: Scenario, caller: Caller, fake: FakeTwilio
+) -> tuple[InvolvementTrack, OutboxMessage, dict[str, Any]]:
+    """A proposal made, and its call placed: the track, its message and the call."""
+    track = proposed(scenario, caller)
+    row = message(track.grievance)
+    deliver_outbox()
+    (placed,) = placed_for(fake, row)
+    return track, row, placed
+
+
 def time_passes(row: OutboxMessage) -> None:
     """The wait before the next try is over."""
     with atomic():
@@ -158,10 +169,7 @@ def test_a_wrong_pin_asks_the_pin_again_and_reads_nothing(
 def test_an_unanswered_call_is_tried_again_then_sent_by_sms(
     scenario: Scenario, caller: Caller, fake_twilio: FakeTwilio
 ) -> None:
-    track = proposed(scenario, caller)
-    row = message(track.grievance)
-    deliver_outbox()
-    (first,) = placed_for(fake_twilio, row)
+    track, row, first = called(scenario, caller, fake_twilio)
 
     before = utcnow()
     assert fake_twilio.post_call_status(first, "no-answer") == 204
@@ -202,10 +210,7 @@ def test_an_unanswered_call_is_tried_again_then_sent_by_sms(
 def test_busy_and_failed_calls_are_tried_again(
     scenario: Scenario, caller: Caller, fake_twilio: FakeTwilio, status: str, code: str
 ) -> None:
-    track = proposed(scenario, caller)
-    row = message(track.grievance)
-    deliver_outbox()
-    (placed,) = placed_for(fake_twilio, row)
+    track, row, placed = called(scenario, caller, fake_twilio)
 
     assert fake_twilio.post_call_status(placed, status) == 204
 
@@ -220,10 +225,7 @@ def test_a_call_answered_without_the_pin_is_tried_once_more(
     scenario: Scenario, caller: Caller, fake_twilio: FakeTwilio
 ) -> None:
     """Answered by someone else, or a voicemail: once more later, then the fallback."""
-    track = proposed(scenario, caller)
-    row = message(track.grievance)
-    deliver_outbox()
-    (first,) = placed_for(fake_twilio, row)
+    track, row, first = called(scenario, caller, fake_twilio)
     caller.answer(first)
     assert fake_twilio.post_call_status(first, "completed", duration=20) == 204
     assert message(track.grievance).error_code == "unheard"
@@ -293,10 +295,7 @@ def test_calls_wait_while_contact_is_held(
 def test_forged_status_callbacks_are_refused(
     scenario: Scenario, caller: Caller, fake_twilio: FakeTwilio
 ) -> None:
-    track = proposed(scenario, caller)
-    row = message(track.grievance)
-    deliver_outbox()
-    (placed,) = placed_for(fake_twilio, row)
+    track, _row, placed = called(scenario, caller, fake_twilio)
 
     assert fake_twilio.post_call_status(placed, "no-answer", token="forged-token") == 403
 
@@ -306,10 +305,7 @@ def test_forged_status_callbacks_are_refused(
 def test_a_retried_status_callback_changes_nothing(
     scenario: Scenario, caller: Caller, fake_twilio: FakeTwilio
 ) -> None:
-    track = proposed(scenario, caller)
-    row = message(track.grievance)
-    deliver_outbox()
-    (first,) = placed_for(fake_twilio, row)
+    track, row, first = called(scenario, caller, fake_twilio)
     assert fake_twilio.post_call_status(first, "no-answer") == 204
     after_first = message(track.grievance)
     due, attempts = after_first.available_at, after_first.attempts
@@ -328,4 +324,34 @@ def test_a_retried_status_callback_changes_nothing(
     time_passes(row)
     deliver_outbox()
     assert fake_twilio.post_call_status(first, "failed") == 204
+    assert message(track.grievance).status is MessageStatus.SENT
+
+
+def test_a_call_the_provider_refuses_for_good_is_sent_by_sms(
+    scenario: Scenario, caller: Caller, fake_twilio: FakeTwilio
+) -> None:
+    grievance = scenario.file(**by_voice(caller))
+    row = message(grievance, "acknowledged")
+    fake_twilio.fail_next(1, 400, 21211)  # not a valid number to call
+
+    deliver_outbox()
+
+    refused = message(grievance, "acknowledged")
+    assert (refused.status, refused.error_code) == (MessageStatus.FAILED, "by-sms")
+    assert placed_for(fake_twilio, row) == []
+    deliver_outbox()
+    (sms,) = fake_twilio.sent_to(caller.number)
+    assert sms["Body"] == refused.sms_body
+
+
+def test_a_forged_request_for_a_call_backs_twiml_is_refused(
+    scenario: Scenario, caller: Caller, fake_twilio: FakeTwilio
+) -> None:
+    track, _row, placed = called(scenario, caller, fake_twilio)
+    caller.outbound, caller.call_sid = True, placed["sid"]
+    path = placed["Url"].removeprefix("https://remedy.example.org")
+
+    response = caller.post(path, caller.params(), token="forged-token")
+
+    assert response.status_code == 403
     assert message(track.grievance).status is MessageStatus.SENT
