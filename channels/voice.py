@@ -3,10 +3,12 @@
 Every request must be signed by Twilio (``twilio_signature``, as for SMS), or it gets
 403 before anything is read. The incoming call (``POST /twilio/voice``) and the
 ``action`` of each prompt (``POST /twilio/voice/step?turn=N``) are answered with the
-TwiML of the call's next step (``remedy.voice.calls``); the recording and call status
-callbacks answer 204. This module only reads Twilio's parameters. Recorded prompts are
-served to Twilio from ``instance/voice`` (public audio, no signature: Twilio fetches
-``<Play>`` addresses without one).
+TwiML of the call's next step (``remedy.voice.calls``), and so is a call the mechanism
+placed, once answered (``POST /twilio/voice/outbound?outbox=N``); the recording and call
+status callbacks answer 204 (a call-back's status callback carries its outbox id too).
+This module only reads Twilio's parameters. Recorded prompts are served to Twilio
+from ``instance/voice`` (public audio, no signature: Twilio fetches ``<Play>``
+addresses without one).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from channels.twilio_signature import twilio_signature_required
 from remedy.core.extensions import csrf, limiter
 from remedy.core.settings import settings
+from remedy.messaging.senders import CALL_PATH
 from remedy.voice.calls import answer_call, call_ended
 from remedy.voice.prompts import PROMPTS
 from remedy.voice.recordings import recording_ready
@@ -39,7 +42,9 @@ def _sid(form: MultiDict[str, str], name: str, required: bool = True) -> str:
     return value
 
 
-def _request(turn: int | None) -> CallRequest:
+def _request(turn: int | None, person: str = "From") -> CallRequest:
+    """What Twilio posted; ``person``: the parameter with the person's number (``To`` on
+    a call the mechanism placed)."""
     form = request.form
     url = form.get("RecordingUrl", "").strip()
     if len(url) > MAX_URL or (url and not url.startswith(("https://", "http://"))):
@@ -50,7 +55,7 @@ def _request(turn: int | None) -> CallRequest:
         abort(400)
     return CallRequest(
         call_sid=_sid(form, "CallSid"),
-        caller=form.get("From", "").strip()[:32] or "anonymous",
+        caller=form.get(person, "").strip()[:32] or "anonymous",
         turn=turn,
         digits=digits,
         recording_sid=_sid(form, "RecordingSid", required=False),
@@ -68,6 +73,21 @@ def _twiml(text: str) -> Response:
 def incoming() -> Response:
     """A call comes in: the language menu, or the main menu for a known number."""
     return _twiml(answer_call(_request(None)))
+
+
+@bp.post(CALL_PATH.removeprefix(VOICE_PATH))
+@twilio_signature_required
+def outbound() -> Response:
+    """A call the mechanism placed (a call-back) is answered: its first TwiML."""
+    return _twiml(answer_call(_request(None, person="To"), _outbox_id(required=True)))
+
+
+def _outbox_id(required: bool = False) -> int | None:
+    """The outbox message a call the mechanism placed carries (its URLs name it)."""
+    outbox_id = request.args.get("outbox", type=int)
+    if (outbox_id is None and required) or (outbox_id is not None and outbox_id < 1):
+        abort(400)
+    return outbox_id
 
 
 @bp.post("/step")
@@ -91,8 +111,10 @@ def recording() -> tuple[str, int]:
 @bp.post("/status")
 @twilio_signature_required
 def status() -> tuple[str, int]:
-    """Twilio's call status callback: a call that is over ends."""
-    call_ended(_sid(request.form, "CallSid"), request.form.get("CallStatus", ""))
+    """Twilio's call status callback: a call that is over ends; for a call the mechanism
+    placed, its message is heard, tried again or sent by SMS."""
+    status = request.form.get("CallStatus", "").strip()[:32]
+    call_ended(_sid(request.form, "CallSid"), status, _outbox_id())
     return "", 204
 
 

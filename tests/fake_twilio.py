@@ -7,6 +7,12 @@ Twilio-shaped JSON, ``sid`` "SM" + 32 hex, status ``queued``, or ``accepted`` th
 Messaging Service), records every message it accepts, and posts status callbacks
 signed exactly as Twilio signs them (``X-Twilio-Signature``).
 
+It also answers ``POST .../Calls.json`` as Twilio's Calls API does (``To``, ``From``,
+``Url``, ``StatusCallback``, ``StatusCallbackEvent``...; 201, ``sid`` "CA" + 32 hex,
+status ``queued``), records every call it accepts, and lets a test drive it as Twilio
+would: ``post_call_status`` posts the call's signed status callback (``no-answer``,
+``busy``, ``failed``, ``completed``).
+
 It can be told to refuse the next N requests, or every request to one number, with an
 HTTP status and a Twilio error code; to hold its answer back (the message is accepted
 first, as when Twilio is slow to answer); and to post callbacks by itself.
@@ -41,6 +47,7 @@ AUTH_TOKEN = "fake-twilio-auth-token-0123456789"
 SMS_FROM = "+15005550006"
 WHATSAPP_FROM = "whatsapp:+14155238886"
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Messages\.json$")
+CALLS_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Calls\.json$")
 RECORDING_PATH = re.compile(
     r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Recordings/(?P<sid>RE[0-9a-f]{32})"
     r"(?P<ext>\.mp3|\.wav|\.json)?$"
@@ -80,6 +87,8 @@ class FakeTwilio:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.messages: list[dict[str, Any]] = []
+        # Every call placed through the Calls API, oldest first, as dicts.
+        self.calls: list[dict[str, Any]] = []
         self.requests = 0
         self.callbacks: list[tuple[str, dict[str, str], int]] = []
         # Recordings of calls (sid -> MP3 bytes), as the Recordings API serves them; the
@@ -175,6 +184,7 @@ class FakeTwilio:
             self._next.clear()
             self._for.clear()
             self.messages.clear()
+            self.calls.clear()
             self.callbacks.clear()
             self.requests = 0
 
@@ -227,6 +237,46 @@ class FakeTwilio:
         answer = self.deliver(url, params, headers)
         self.callbacks.append((url, params, answer))
         return answer
+
+    def post_call_status(
+        self, call: dict[str, Any] | str, status: str, duration: int = 0, token: str | None = None
+    ) -> int:
+        """Post a call's signed status callback, as Twilio does when it ends; the HTTP status.
+        ``token``: sign with another auth token (a forgery)."""
+        if isinstance(call, str):
+            call = next(c for c in self.calls if c["sid"] == call)
+        url = call["StatusCallback"]
+        assert url, "the call had no StatusCallback"
+        params = {
+            "AccountSid": self.account_sid,
+            "ApiVersion": "2010-04-01",
+            "CallSid": call["sid"],
+            "CallStatus": status,
+            "Direction": "outbound-api",
+            "To": call["To"],
+            "From": call["From"],
+            "CallDuration": str(duration),
+            "Timestamp": formatdate(usegmt=True),
+            "CallbackSource": "call-progress-events",
+            "SequenceNumber": "0",
+        }
+        signed_with = RequestValidator(token) if token is not None else None
+        sign = (
+            str(signed_with.compute_signature(url, params))
+            if signed_with is not None
+            else self.signature(url, params)
+        )
+        headers = {
+            "X-Twilio-Signature": sign,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "User-Agent": "TwilioProxy/1.1",
+        }
+        answer = self.deliver(url, params, headers)
+        self.callbacks.append((url, params, answer))
+        return answer
+
+    def calls_to(self, to: str) -> list[dict[str, Any]]:
+        return [call for call in self.calls if call["To"] == to]
 
     def _auto_callbacks(self, message: dict[str, Any]) -> None:
         time.sleep(self.auto_status_delay)
@@ -338,11 +388,71 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
+    def _place_call(self, form: dict[str, list[str]]) -> None:
+        """The Calls API: the call is queued; the test then drives its status callback."""
+        fake = self.owner
+
+        def one(name: str) -> str:
+            return form.get(name, [""])[0]
+
+        to, sender = one("To"), one("From")
+        rule = fake._rule_for(to)
+        if rule is not None and rule.status:
+            self._error(rule.status, rule.code, rule.message)
+            return
+        if not to:
+            self._error(400, 21201, "No 'To' number is specified")
+            return
+        if not sender:
+            self._error(400, 21213, "No 'From' number is specified")
+            return
+        if not one("Url") and not one("Twiml"):
+            self._error(400, 21205, "Url parameter is required.")
+            return
+        sid = "CA" + secrets.token_hex(16)
+        call = {
+            "sid": sid,
+            "To": to,
+            "From": sender,
+            "Url": one("Url"),
+            "Method": one("Method") or "POST",
+            "StatusCallback": one("StatusCallback") or None,
+            "StatusCallbackEvent": form.get("StatusCallbackEvent", []),
+            "Timeout": one("Timeout") or None,
+            "params": {key: values[0] for key, values in form.items()},
+            "received_at": time.time(),
+        }
+        fake.calls.append(call)
+        now = formatdate(usegmt=True)
+        self._answer(
+            201,
+            {
+                "account_sid": fake.account_sid,
+                "api_version": "2010-04-01",
+                "date_created": now,
+                "date_updated": now,
+                "direction": "outbound-api",
+                "from": sender,
+                "to": to,
+                "sid": sid,
+                "status": "queued",
+                "uri": f"/2010-04-01/Accounts/{fake.account_sid}/Calls/{sid}.json",
+            },
+        )
+
     def do_POST(self) -> None:
         fake = self.owner
         length = int(self.headers.get("Content-Length") or 0)
         form = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
-        match = MESSAGES_PATH.match(self.path.split("?")[0])
+        path = self.path.split("?")[0]
+        calls = CALLS_PATH.match(path)
+        if calls:
+            if not self._authorised(calls["account"]):
+                self._error(401, 20003, "Authenticate")
+                return
+            self._place_call(form)
+            return
+        match = MESSAGES_PATH.match(path)
         if not match:
             self._error(404, 20404, "The requested resource was not found")
             return

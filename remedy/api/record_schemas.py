@@ -98,7 +98,9 @@ class MessageOut(ApiSchema):
         required=True,
         metadata={
             "description": "Where the message stands: queued (waiting or being sent), sent "
-            "(the provider took it), delivered, read (WhatsApp), failed (see "
+            "(the provider took it, or a call was placed), delivered, read (WhatsApp), "
+            "heard (a call: the PIN typed and the words read), answered (a call back "
+            "after a missed call), failed (see "
             "delivery_reason), web (only on the status page behind the PIN: the person "
             "gets no SMS, for instance after STOP) or console (an alert for the team)."
         },

@@ -1,7 +1,7 @@
 """A hold on all contact with the people's phones, placed after a reprisal incident.
 
 Someone feared may hold or read the person's phone, so while a case is held nothing about
-it goes to the people's phones: its SMS and WhatsApp messages are still written to the
+it goes to the people's phones: its SMS, WhatsApp messages and calls are still written to the
 outbox, as every message is, but the worker does not claim them (``messaging.claims``),
 no ask is opened for them (a reply from a phone in the wrong hands must not answer a
 proposal), and follow-up check-ins that fall due wait. The web status page still works
@@ -36,6 +36,7 @@ from remedy.models.internal_note import InternalNote
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.outbox_message import (
     SENDABLE_CHANNELS,
+    MessageChannel,
     MessageStatus,
     OutboxMessage,
 )
@@ -164,14 +165,15 @@ def _open_its_ask(message: OutboxMessage, grievance: Grievance) -> None:
             .order_by(CheckIn.id.desc())
             .limit(1)
         )
-    # A discreet phone was sent only that there is news: STATUS with the PIN shows the words.
-    held_text = (
-        db.session.scalar(
+    # A discreet phone was sent only that there is news: STATUS with the PIN shows the words
+    # (a call's own words are whole: they are read once the PIN is typed).
+    held_text = None
+    if grievance.discreet_messages and message.channel is MessageChannel.VOICE:
+        held_text = message.body
+    elif grievance.discreet_messages:
+        held_text = db.session.scalar(
             select(OutboxMessage.body).where(
                 OutboxMessage.dedupe_key == f"{message.dedupe_key}:web"
             )
         )
-        if grievance.discreet_messages
-        else None
-    )
     asked_by(message.template, message, person, grievance, track, check_in, held_text)

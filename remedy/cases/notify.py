@@ -1,10 +1,11 @@
 """Queue the messages a workflow step owes people: exactly one per recipient per event.
 
 Recipients are the grievance's people who receive messages, each on their own
-channel (their phone by SMS or WhatsApp when they consented to contact, else
-the web status page), plus proxy organisations whose valid mandate says they
-receive messages. The outbox row's ``dedupe_key`` is unique, so a second
-message for the same recipient and event cannot be written.
+channel (their phone by SMS or WhatsApp when they consented to contact, a call when
+they filed by phone call and may be called back, else the web status page), plus
+proxy organisations whose valid mandate says they receive messages. The outbox row's
+``dedupe_key`` is unique, so a second message for the same recipient and event cannot
+be written.
 
 A message to a phone that asks something (a question, a proposal, a check-in, an
 appeal offered) opens an ask for that number (:mod:`remedy.cases.asks`), so the SMS
@@ -123,7 +124,7 @@ def recipients(grievance: Grievance) -> list[Recipient]:
         key = f"p{person.id}"
         web_only = _web_only(grievance, person, asked)
         if web_only is None:
-            channel = MessageChannel.WHATSAPP if asked is Channel.WHATSAPP else MessageChannel.SMS
+            channel = _phone_channel(asked)
             found.append(Recipient(key, channel, language, person.phone, person))
         else:
             found.append(Recipient(key, MessageChannel.WEB, language, None, person, None, web_only))
@@ -141,17 +142,26 @@ def recipients(grievance: Grievance) -> list[Recipient]:
     return found
 
 
+def _phone_channel(asked: Channel) -> MessageChannel:
+    if asked is Channel.VOICE:
+        return MessageChannel.VOICE
+    return MessageChannel.WHATSAPP if asked is Channel.WHATSAPP else MessageChannel.SMS
+
+
 def _web_only(grievance: Grievance, person: Person, asked: Channel) -> WebOnly | None:
     """Why the person's messages cannot go to their phone; None when they can."""
     if not person.phone:
         return WebOnly.NO_PHONE
+    if asked is Channel.VOICE and "voice" in settings().channels:
+        # Called back (``remedy.voice.callbacks``): STOP ends texts, not calls.
+        return None if grievance.contact_consent else WebOnly.NO_CONSENT
     # Someone who sent STOP gets no SMS or WhatsApp message until START.
     if person.phone_opted_out_at is not None:
         return WebOnly.OPTED_OUT
     if not grievance.contact_consent:
         return WebOnly.NO_CONSENT
-    # Someone who asked for a call hears from the team by phone; written messages wait
-    # for them on the web status page.
+    # Someone who asked for a call, where this mechanism places no calls (the voice
+    # channel is off): their messages wait on the web status page.
     if asked is Channel.VOICE:
         return WebOnly.ASKED_FOR_CALL
     return None
@@ -250,7 +260,10 @@ def _queue(
             recipient.key, MessageChannel.WEB, recipient.language, person=recipient.person
         )
     phone = recipient.channel in PHONE_CHANNELS
-    discreet = grievance.discreet_messages and phone
+    # A call reads nothing before the PIN is typed: its words are whole, and kept in SMS
+    # wording too (discreet when the case is) for the SMS sent if no call is heard.
+    call = recipient.channel is MessageChannel.VOICE
+    discreet = grievance.discreet_messages and phone and not call
     if discreet:
         # The phone only hears that there is news; the words themselves (a reason, where
         # else to turn) wait on the status page behind the PIN, never lost.
@@ -278,7 +291,12 @@ def _queue(
         address=recipient.address,
         language=recipient.language,
         template=template_key,
-        body=render(template_key, recipient.language, discreet, base, phone=phone),
+        body=render(template_key, recipient.language, discreet, base, phone=phone and not call),
+        sms_body=(
+            render(template_key, recipient.language, grievance.discreet_messages, base, True)
+            if call
+            else None
+        ),
         status=MessageStatus.PENDING if phone else MessageStatus.STORED,
     )
     db.session.add(message)
@@ -288,7 +306,7 @@ def _queue(
         # A discreet phone keeps the words, encrypted, for STATUS with the PIN to show.
         held = (
             render(template_key, recipient.language, False, base, phone=True)
-            if discreet and template_key in ASKING_TEMPLATES
+            if grievance.discreet_messages and template_key in ASKING_TEMPLATES
             else None
         )
         asked_by(template_key, message, recipient.person, grievance, track, check_in, held)

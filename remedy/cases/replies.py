@@ -70,7 +70,17 @@ class ReplyPreview:
 BY_PHONE: dict[MessageChannel, LazyString] = {
     MessageChannel.SMS: _l("by SMS"),
     MessageChannel.WHATSAPP: _l("by WhatsApp"),
+    MessageChannel.VOICE: _l("by a phone call, once they type their PIN"),
 }
+
+
+def _discreet_on(grievance: Grievance, channel: MessageChannel) -> bool:
+    """A discreet case's texts only say there is news; a call reads nothing before the PIN."""
+    return (
+        grievance.discreet_messages
+        and channel in PHONE_CHANNELS
+        and channel is not MessageChannel.VOICE
+    )
 
 
 @dataclass(frozen=True)
@@ -112,7 +122,7 @@ def reach(grievance: Grievance) -> list[Reach]:
         else:
             organisation = db.session.get(Organisation, recipient.organisation_id)
             who = organisation.name if organisation is not None else "–"
-        discreet = grievance.discreet_messages and recipient.channel in PHONE_CHANNELS
+        discreet = _discreet_on(grievance, recipient.channel)
         found.append(
             Reach(
                 who,
@@ -189,7 +199,12 @@ def preview(grievance: Grievance, body: str | None, template: str | None) -> Rep
 
 
 def _row(
-    grievance: Grievance, recipient: Recipient, key: str, channel: MessageChannel, body: str
+    grievance: Grievance,
+    recipient: Recipient,
+    key: str,
+    channel: MessageChannel,
+    body: str,
+    sms_body: str | None = None,
 ) -> OutboxMessage:
     phone = channel in PHONE_CHANNELS
     message = OutboxMessage(
@@ -202,6 +217,7 @@ def _row(
         language=recipient.language,
         template=TEMPLATE_NAME,
         body=body,
+        sms_body=sms_body,
         status=MessageStatus.PENDING if phone else MessageStatus.STORED,
     )
     db.session.add(message)
@@ -236,7 +252,11 @@ def send_reply(
     for recipient in people:
         words = text or canned(str(template), recipient.language, grievance)
         key = f"r{event.seq}:{recipient.key}"
-        if grievance.discreet_messages and recipient.channel in PHONE_CHANNELS:
+        if recipient.channel is MessageChannel.VOICE:
+            # Read once the PIN is typed; an SMS if no call is heard (discreet if the case is).
+            texted = _discreet_text(recipient.language) if grievance.discreet_messages else words
+            written.append(_row(grievance, recipient, key, recipient.channel, words, texted))
+        elif _discreet_on(grievance, recipient.channel):
             notice = _discreet_text(recipient.language)
             written.append(_row(grievance, recipient, key, recipient.channel, notice))
             written.append(_row(grievance, recipient, f"{key}:web", MessageChannel.WEB, words))

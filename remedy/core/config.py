@@ -182,6 +182,11 @@ def load_config(
         "REMEDY_VOICE_VOICES": env.get("REMEDY_VOICE_VOICES", "").strip(),
         # Where recorded prompts are served from (default: this app, from instance/voice).
         "REMEDY_VOICE_PROMPTS_URL": env.get("REMEDY_VOICE_PROMPTS_URL", "").strip().rstrip("/"),
+        # Call-backs (docs/voice.md): the waits before each call is tried again, and the
+        # missed-call call-back, at most once per number in so many minutes.
+        "REMEDY_VOICE_RETRIES": _waits(env, "REMEDY_VOICE_RETRIES", "15m,2h"),
+        "REMEDY_VOICE_CALLBACK": _switch(env, "REMEDY_VOICE_CALLBACK"),
+        "REMEDY_VOICE_CALLBACK_MINUTES": int(_number(env, "REMEDY_VOICE_CALLBACK_MINUTES", 10, 1)),
         # Days a case's personal data is kept after it ends: one number, or one per outcome
         # ("1826,not_remedied=3650"); checked at start-up (remedy.identity.retention).
         "REMEDY_RETENTION_DAYS": env.get("REMEDY_RETENTION_DAYS", "1826"),
@@ -200,6 +205,28 @@ def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum:g}.")
     return value
+
+
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _waits(env: Mapping[str, str], name: str, default: str) -> tuple[float, ...]:
+    """ "15m,2h": seconds to wait before each retry (empty: no retry)."""
+    raw = env.get(name, default).strip()
+    waits = []
+    for item in filter(None, (part.strip().lower() for part in raw.split(","))):
+        number, unit = item[:-1], item[-1]
+        if unit not in UNITS or not number.isdigit():
+            raise ConfigError(f"{name}={raw!r}: write waits like 15m,2h (s, m, h or d).")
+        waits.append(float(int(number) * UNITS[unit]))
+    return tuple(waits)
+
+
+def _switch(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "off").strip().lower() or "off"
+    if raw not in ("on", "off"):
+        raise ConfigError(f"{name}={raw!r}: write on or off.")
+    return raw == "on"
 
 
 def outbox_settings(env: Mapping[str, str]) -> dict[str, Any]:
@@ -226,6 +253,8 @@ def outbox_settings(env: Mapping[str, str]) -> dict[str, Any]:
     return {
         "REMEDY_SENDER": sender,
         "TWILIO_WHATSAPP_FROM": env.get("TWILIO_WHATSAPP_FROM", "").strip(),
+        # The number call-backs come from (default: TWILIO_FROM when it is a number).
+        "TWILIO_VOICE_FROM": env.get("TWILIO_VOICE_FROM", "").strip(),
         "REMEDY_SEND_TIMEOUT_SECONDS": timeout,
         "REMEDY_SEND_RATE": _number(env, "REMEDY_SEND_RATE", 10, 0),
         "REMEDY_OUTBOX_LEASE_SECONDS": lease,

@@ -67,6 +67,12 @@ class VoiceSettings:
     # "fr=Polly.Lea:fr-FR,..." over the defaults of remedy.voice.speech.
     voices: str
     prompts_url: str
+    # Call-backs: the waits before each new try of an unheard call (``remedy.voice``).
+    retries: tuple[timedelta, ...]
+    # REMEDY_VOICE_CALLBACK: a known number's call is rejected and called back.
+    missed_call_callback: bool
+    # At most one missed-call call-back per number in this time.
+    callback_every: timedelta
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,6 +167,14 @@ class Settings:
                 timezone=str(config.get("BABEL_DEFAULT_TIMEZONE", "UTC")),
                 voices=str(config.get("REMEDY_VOICE_VOICES", "")),
                 prompts_url=str(config.get("REMEDY_VOICE_PROMPTS_URL", "")),
+                retries=tuple(
+                    timedelta(seconds=float(wait))
+                    for wait in config.get("REMEDY_VOICE_RETRIES", (900.0, 7200.0))
+                ),
+                missed_call_callback=bool(config.get("REMEDY_VOICE_CALLBACK", False)),
+                callback_every=timedelta(
+                    minutes=int(config.get("REMEDY_VOICE_CALLBACK_MINUTES", 10))
+                ),
             ),
             retention_days=str(config["REMEDY_RETENTION_DAYS"]),
         )

@@ -8,8 +8,8 @@ LOCKED`` select (a materialized CTE, so it runs once), which re-checks each row 
 locks it: workers take different rows without waiting. SQLite drops that clause; the
 statement runs under its single write lock, and its WHERE also repeats the due
 condition, so a row is never claimed twice there either. Due means ``pending`` and
-``available_at`` passed, or ``sending`` with an expired lease (its worker died). Only
-SMS and WhatsApp are claimed: voice messages wait for the voice channel. A message about
+``available_at`` passed, or ``sending`` with an expired lease (its worker died). SMS,
+WhatsApp and calls are claimed; web and console messages are never sent. A message about
 a case whose contact is on hold (``grievances.contact_held_since``, after a reprisal
 incident) is not due: it waits until the hold is lifted (``remedy.cases.contact_hold``).
 
@@ -35,6 +35,7 @@ from remedy.models.grievance import Grievance
 from remedy.models.outbox_message import (
     OPT_OUT_REPLY_TEMPLATE,
     SENDABLE_CHANNELS,
+    MessageChannel,
     MessageStatus,
     OutboxMessage,
 )
@@ -193,7 +194,10 @@ def load(worker_id: str, ids: Sequence[int]) -> list[Outgoing]:
             row.body,
             row.template,
             row.attempts,
-            opted_out=row.phone_opted_out_at is not None and row.template != OPT_OUT_REPLY_TEMPLATE,
+            # STOP ends texts; a person who asked to be called is still called.
+            opted_out=row.phone_opted_out_at is not None
+            and row.template != OPT_OUT_REPLY_TEMPLATE
+            and row.channel is not MessageChannel.VOICE,
         )
         for row in rows
     ]

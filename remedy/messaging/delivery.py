@@ -32,10 +32,11 @@ from sqlalchemy import (
 
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import durable
+from remedy.messaging.call_outcomes import give_up_calling_by_id
 from remedy.messaging.opt_outs import ReportedBy, record_opt_out
 from remedy.messaging.senders import OPTED_OUT, WHATSAPP_WINDOW_CLOSED, describe
 from remedy.models.outbox_message import (
-    SENDABLE_CHANNELS,
+    TEXT_CHANNELS,
     MessageChannel,
     MessageStatus,
     OutboxMessage,
@@ -117,7 +118,8 @@ def record_delivery_status(
 def _apply(outbox_id: int, sid: str, status: str, error_code: str | None) -> bool | None:
     """True when applied, False when ignored, None when the row changed under us."""
     row = db.session.execute(_STATUS_ROW, {"outbox_id": outbox_id}).first()
-    if row is None or row.channel not in SENDABLE_CHANNELS or status not in RANK:
+    if row is None or row.channel not in TEXT_CHANNELS or status not in RANK:
+        # Calls have their own status callback (``call_outcomes``).
         logger.info("outbox %s: status callback for no sendable message ignored", outbox_id)
         return False
     if row.provider_id is None:
@@ -193,6 +195,9 @@ def after_failure(
     outbox_id: int, channel: MessageChannel, error_code: str | None, now: datetime
 ) -> None:
     """What a definite failure leads to, in the same transaction as recording it."""
+    if channel is MessageChannel.VOICE:
+        give_up_calling_by_id(outbox_id, now)
+        return
     if error_code == OPTED_OUT:
         mark_opted_out(outbox_id, now)
     if channel is MessageChannel.WHATSAPP and error_code == WHATSAPP_WINDOW_CLOSED:

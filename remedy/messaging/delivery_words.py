@@ -25,6 +25,10 @@ class Delivery(enum.StrEnum):
     SENT = "sent"
     DELIVERED = "delivered"
     READ = "read"
+    # A call: the person typed the PIN and heard the words (or, called back after a
+    # missed call, answered).
+    HEARD = "heard"
+    ANSWERED = "answered"
     FAILED = "failed"
     WEB = "web"
     CONSOLE = "console"
@@ -39,6 +43,8 @@ DELIVERY_LABELS: dict[Delivery, LazyString] = {
     Delivery.SENT: _l("sent"),
     Delivery.DELIVERED: _l("delivered"),
     Delivery.READ: _l("read"),
+    Delivery.HEARD: _l("heard on a call"),
+    Delivery.ANSWERED: _l("call answered"),
     Delivery.FAILED: _l("failed"),
     Delivery.WEB: _l("on the status page (web)"),
     Delivery.CONSOLE: _l("shown in the console"),
@@ -76,6 +82,14 @@ REASONS: dict[str, LazyString] = {
     "sms-not-configured": _l("no SMS sender is configured"),
     "whatsapp-not-configured": _l("no WhatsApp sender is configured"),
     "network": _l("the provider could not be reached"),
+    # Calls (``remedy.messaging.call_outcomes``).
+    "no-answer": _l("nobody answered the call"),
+    "busy": _l("the line was busy"),
+    "call-failed": _l("the call did not go through"),
+    "unheard": _l("the call was answered, but nobody typed the PIN"),
+    "by-sms": _l("nobody heard the calls: sent by SMS instead"),
+    "not-heard": _l("nobody heard the calls: on the status page only"),
+    "voice-not-configured": _l("no number to call from is configured"),
     # Held while contact was on hold after a reprisal incident, then dropped by decision.
     "held": _l("held to protect the people, then not sent"),
 }
@@ -113,6 +127,8 @@ def delivery_of(message: OutboxMessage) -> DeliveryView:
     status = _BY_STATUS.get(message.status, Delivery.QUEUED)
     if status is Delivery.DELIVERED and message.provider_status == "read":
         status = Delivery.READ
+    elif status is Delivery.DELIVERED and message.channel is MessageChannel.VOICE:
+        status = Delivery.HEARD if message.provider_status == "heard" else Delivery.ANSWERED
     why = None
     if status is Delivery.FAILED:
         why = reason(message.error_code) or _("the provider gave no reason")

@@ -1,7 +1,9 @@
 """Senders hand one outbox message to a provider; the worker decides what happens next.
 
 ``twilio`` uses the official client (SMS and WhatsApp, a number or a Messaging Service,
-any Twilio-compatible API through ``TWILIO_API_BASE_URL``, always with a timeout).
+any Twilio-compatible API through ``TWILIO_API_BASE_URL``, always with a timeout); a
+message on the voice channel is placed as a call through the Calls API, its TwiML and
+status callback at our addresses (``CALL_PATH``, ``CALL_STATUS_PATH``).
 ``log`` is the default without Twilio credentials: it marks messages sent without any
 network, so they show in the SMS simulator, and logs only the outbox id and template.
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -34,6 +36,13 @@ WHATSAPP_PREFIX = "whatsapp:"
 # Twilio error codes the worker acts on.
 OPTED_OUT = "21610"
 WHATSAPP_WINDOW_CLOSED = "63016"
+
+# A call the mechanism places: Twilio fetches its TwiML here once it is answered, and posts
+# its final status (completed, busy, no-answer, failed) there; both carry the outbox id.
+CALL_PATH = "/twilio/voice/outbound"
+CALL_STATUS_PATH = "/twilio/voice/status"
+# Seconds a call rings before Twilio calls it unanswered.
+RING_SECONDS = 30
 
 # Fixed words for the codes seen most, stored with the code in ``last_error``. The
 # provider's own message is never stored or logged: it may quote the phone number.
@@ -199,9 +208,13 @@ class TwilioSender:
         public_url: str,
         timeout: float,
         api_base_url: str = "",
+        voice_from: str = "",
     ) -> None:
         self.sms_from = sms_from.strip()
         self.whatsapp_from = whatsapp_from.strip()
+        # Calls come from a number: TWILIO_VOICE_FROM, or TWILIO_FROM when it is one.
+        default_voice = "" if self.sms_from.startswith("MG") else self.sms_from
+        self.voice_from = voice_from.strip() or default_voice
         self.public_url = public_url.rstrip("/")
         self.client = rest_client(account_sid, auth_token, timeout, api_base_url)
 
@@ -232,6 +245,9 @@ class TwilioSender:
         return {"to": to, "from_": sender}
 
     def rate_key(self, message: Outgoing) -> str | None:
+        if message.channel is MessageChannel.VOICE:
+            # Twilio limits calls per second apart from messages.
+            return f"twilio-calls:{self.voice_from}" if self.voice_from else None
         try:
             route = self._route(message)
         except SendFailure:
@@ -242,14 +258,42 @@ class TwilioSender:
         return f"{self.public_url}/twilio/status?outbox={outbox_id}"
 
     def send(self, message: Outgoing) -> Accepted:
+        if message.channel is MessageChannel.VOICE:
+            return self._handed(message, lambda: self._call(message))
         route = self._route(message)
-        try:
-            created = self.client.messages.create(
+        return self._handed(
+            message,
+            lambda: self.client.messages.create(
                 body=message.body,
                 status_callback=self.status_callback(message.id),
                 attempt=message.attempt,
                 **route,
+            ),
+        )
+
+    def _call(self, message: Outgoing) -> Any:
+        """A call to the person: Twilio fetches our TwiML once it is answered."""
+        if not self.voice_from:
+            raise SendFailure(
+                "no number to call from (TWILIO_VOICE_FROM)",
+                retry=False,
+                code="voice-not-configured",
             )
+        return self.client.calls.create(
+            to=message.address,
+            from_=self.voice_from,
+            url=f"{self.public_url}{CALL_PATH}?outbox={message.id}",
+            method="POST",
+            status_callback=f"{self.public_url}{CALL_STATUS_PATH}?outbox={message.id}",
+            status_callback_method="POST",
+            status_callback_event=["completed"],
+            timeout=RING_SECONDS,
+        )
+
+    def _handed(self, message: Outgoing, create: Callable[[], Any]) -> Accepted:
+        """What the provider said of ``create``; a :class:`SendFailure` for a refusal."""
+        try:
+            created = create()
         except (TwilioRestException, TwilioServiceException) as error:
             raise _failure(error.status, error.code, message.channel) from None
         except requests.Timeout:
@@ -288,5 +332,6 @@ def build_sender(config: Mapping[str, Any]) -> Sender:
             public_url=config["REMEDY_PUBLIC_URL"],
             timeout=config["REMEDY_SEND_TIMEOUT_SECONDS"],
             api_base_url=config["TWILIO_API_BASE_URL"],
+            voice_from=config.get("TWILIO_VOICE_FROM", ""),
         )
     return LogSender()

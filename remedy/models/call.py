@@ -6,6 +6,7 @@ case opened with reference and PIN. Each step the call takes advances ``turn``; 
 last step's key (turn and input, as a keyed hash: a PIN is among the inputs) and its
 TwiML are kept, so a retried webhook gets the same answer and changes nothing twice.
 That TwiML may read back a new PIN: it is encrypted, and forgotten when the call ends.
+A call the mechanism placed (a call-back through the outbox) names its outbox message.
 
 A ``CallRecording`` is what a ``<Record>`` made, kept at Twilio until the worker fetches
 it (only from Twilio's hosts), stores it as an encrypted attachment of its grievance (or
@@ -52,6 +53,10 @@ class Call(Model):
     # The ask the caller is answering, and the organisations offered for a withdrawal.
     ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="SET NULL"))
     choices: Mapped[str | None] = mapped_column(String(200))
+    # A call the mechanism placed (a call-back): the outbox message it carries.
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL"), index=True
+    )
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

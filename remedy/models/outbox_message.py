@@ -25,7 +25,8 @@ from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 class MessageChannel(enum.StrEnum):
     SMS = "sms"
     WHATSAPP = "whatsapp"
-    # Queued like the others, but nothing sends voice messages yet: workers leave them pending.
+    # A call to the person's phone (``remedy.voice.callbacks``): the words are read once
+    # the PIN is typed; unanswered, retried, then sent by SMS when the person allows it.
     VOICE = "voice"
     # Shown on the web status page when the person checks the case with the PIN.
     WEB = "web"
@@ -33,8 +34,11 @@ class MessageChannel(enum.StrEnum):
     CONSOLE = "console"
 
 
-# What the outbox worker sends.
-SENDABLE_CHANNELS = (MessageChannel.SMS, MessageChannel.WHATSAPP)
+# What the outbox worker sends: texts through the Messages API, calls through the Calls API.
+TEXT_CHANNELS = (MessageChannel.SMS, MessageChannel.WHATSAPP)
+SENDABLE_CHANNELS = (*TEXT_CHANNELS, MessageChannel.VOICE)
+# A call back to a known number that rang the mechanism (``remedy.voice.missed_call``).
+MISSED_CALL_TEMPLATE = "missed_call"
 
 
 # Messages that carry a secret meant for the person's phone alone (a PIN-reset code): staff
@@ -102,6 +106,9 @@ class OutboxMessage(Model):
     language: Mapped[str] = mapped_column(String(8))
     template: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(EncryptedText("outbox_messages.body"))
+    # A call's words as the SMS would have said them (SMS wording, discreet when the case
+    # is): what the SMS fallback sends when no call was heard.
+    sms_body: Mapped[str | None] = mapped_column(EncryptedText("outbox_messages.sms_body"))
     status: Mapped[MessageStatus] = mapped_column(
         enum_column(MessageStatus, "status"), default=MessageStatus.PENDING
     )

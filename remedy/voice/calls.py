@@ -5,7 +5,10 @@ or the recording made. Each answer is one unit of work: the call (found by ``Cal
 locked) answers the request, moves on, and keeps the request's key and its TwiML. A
 retried request (the same turn, keys and recording) gets that TwiML back and changes
 nothing; a request from a prompt the call has moved on from gets the current prompt.
-Twilio's status callback ends the call, which forgets the PIN it could read again.
+Twilio's status callback ends the call, which forgets the PIN it could read again. A
+call the mechanism placed (``remedy.voice.callbacks``) starts from its outbox message;
+with the missed-call call-back on, a known number's call is rejected and called back
+(``remedy.voice.missed_call``).
 """
 
 from __future__ import annotations
@@ -13,16 +16,26 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from twilio.twiml.voice_response import VoiceResponse
 
 from remedy.core.extensions import db
 from remedy.core.settings import settings
 from remedy.core.unit_of_work import atomic, transactional
+from remedy.messaging.call_outcomes import record_call_outcome
 from remedy.models.call import Call
 from remedy.models.types import keyring, utcnow
 from remedy.voice import case, complaint
+from remedy.voice.callbacks import start_call_back
+from remedy.voice.missed_call import called_back_instead
 from remedy.voice.turn import CallRequest, CallTurn, Step
 from remedy.workflows.call import CALL
 
+# A call-back that is no call of ours hangs up; a known number's call is rejected when
+# it is called back instead (free for the caller).
+_HANG_UP, _REJECT = VoiceResponse(), VoiceResponse()
+_HANG_UP.hangup()
+_REJECT.reject()
+HANG_UP, REJECT = str(_HANG_UP), str(_REJECT)
 STEPS: dict[str, Step] = {**complaint.STEPS, **case.STEPS}
 # A call silent this long is over, whatever Twilio said (Twilio ends calls after 4 hours).
 CALL_OVER_AFTER = timedelta(hours=4)
@@ -61,11 +74,20 @@ def _new_call(request: CallRequest) -> tuple[Call, CallTurn]:
 
 
 @transactional
-def answer_call(request: CallRequest) -> str:
-    """The TwiML for this request of the call."""
+def answer_call(request: CallRequest, outbox_id: int | None = None) -> str:
+    """The TwiML for this request of the call; ``outbox_id``: a call the mechanism placed
+    (a call-back), answered."""
     call = _find(request.call_sid)
     if call is None:
-        call, turn = _new_call(request)
+        if outbox_id is not None:
+            started = start_call_back(request, outbox_id)
+            if started is None:
+                return HANG_UP  # no call of ours: nothing to say
+            turn = started
+        elif called_back_instead(request, utcnow()):
+            return REJECT
+        else:
+            call, turn = _new_call(request)
         _advance(turn, answered=False)
         return _kept(turn, request)
     if call.last_key == _key(request) and call.last_twiml is not None:
@@ -95,12 +117,16 @@ def _kept(turn: CallTurn, request: CallRequest) -> str:
 
 
 @transactional
-def call_ended(call_sid: str, status: str) -> None:
-    """Twilio's status callback: a call that is over ends, and forgets the PIN and TwiML."""
+def call_ended(call_sid: str, status: str, outbox_id: int | None = None) -> None:
+    """Twilio's status callback: a call that is over ends, and forgets the PIN and TwiML;
+    a call the mechanism placed also says what became of its message (tried again,
+    or sent by SMS: ``call_outcomes``)."""
+    now = utcnow()
     call = _find(call_sid)
-    if call is None or status not in ENDED_STATUSES:
-        return
-    _end(call, utcnow())
+    if call is not None and status in ENDED_STATUSES:
+        _end(call, now)
+    if outbox_id is not None:
+        record_call_outcome(outbox_id, call_sid, status, settings().voice.retries, now)
 
 
 def _end(call: Call, now: datetime) -> None:

@@ -1,5 +1,6 @@
 """ "Hear about my case": the reference and PIN by keypad through ``open_case`` (the same
-lockout and limits as every channel), the status in plain words (``case_status``, as
+lockout and limits as every channel; a call-back knows the case and asks only the PIN,
+then reads its news, ``remedy.voice.callbacks``), the status in plain words (``case_status``, as
 SMS and the web say it), then what the case waits for from the person, by keypad or a
 recording: a proposal (1 accept, 2 decline and say why), a check-in (1, 2, 3 and what is
 missing), the team's question, an appeal, a mandate withdrawn, and whether an
@@ -37,6 +38,7 @@ from remedy.models.identity_consent import ConsentVia, IdentityConsent
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.proxy.mandates import withdraw_mandate_as_person
 from remedy.sms.turn import allowed
+from remedy.voice.callbacks import read_news
 from remedy.voice.prompts import TOLD_IN_RECORDING
 from remedy.voice.turn import CallTurn, Step, not_understood, recording_prompt
 from remedy.workflows.states import IntakeState
@@ -109,13 +111,15 @@ def answer_pin(turn: CallTurn) -> None:
     except CaseNotFound:
         turn.speech.prompt("no_case")
         call.grievance_id = None
-        turn.fire("give_pin")  # back to the case number
+        turn.fire("give_pin")  # back to the case number (a call-back: to the PIN)
         return
     except TooManyAttempts:
         turn.speech.prompt("too_many")
         turn.fire("finish")
         return
     call.grievance_id = grievance.id
+    if call.outbox_id is not None:
+        read_news(turn)  # a call-back: its words first, then the case
     turn.fire("give_pin")
 
 

@@ -16,6 +16,11 @@ PROMPTS: dict[str, LazyString] = {
     # Translators: said in each language's own voice; name YOUR language ("Pour continuer
     # en français, appuyez sur %(digit)s.").
     "language_option": _l("To continue in English, press %(digit)s."),
+    # A call-back: said before anything else, as someone else may have answered.
+    "callback_news": _l(
+        "Hello. This is the grievance mechanism, calling with news about your case."
+    ),
+    "called_back": _l("Hello. This is the grievance mechanism, calling you back."),
     "main_menu": _l(
         "To make a complaint, press 1. To hear about your case, press 2. To speak to "
         "someone, press 3. For another language, press 9."

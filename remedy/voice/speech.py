@@ -20,13 +20,14 @@ from flask_babel import force_locale
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from remedy.core.settings import settings
+from remedy.messaging.senders import CALL_STATUS_PATH
 from remedy.voice.prompts import PROMPTS
 
 # The channel's addresses (``channels/voice.py`` routes them; TwiML names them).
 VOICE_PATH = "/twilio/voice"
 STEP_PATH = f"{VOICE_PATH}/step"
 RECORDING_PATH = f"{VOICE_PATH}/recording"
-STATUS_PATH = f"{VOICE_PATH}/status"
+STATUS_PATH = CALL_STATUS_PATH  # also the status callback of the calls the worker places
 PROMPTS_PATH = f"{VOICE_PATH}/prompts"
 RECORD_SECONDS = 180
 GATHER_SECONDS = 8

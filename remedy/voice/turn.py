@@ -28,7 +28,9 @@ class CallRequest:
     """What Twilio posted, as the call takes it."""
 
     call_sid: str
-    caller: str  # E.164, or Twilio's word for a hidden number ("anonymous")
+    # The person: E.164, or Twilio's word for a hidden number ("anonymous"); ``To`` of a
+    # call the mechanism placed.
+    caller: str
     turn: int | None = None  # None: the incoming call itself
     digits: str = ""
     recording_sid: str = ""
@@ -56,9 +58,12 @@ class CallTurn:
 
     @cached_property
     def e164(self) -> str | None:
-        """The caller's number when it is one (hidden numbers are not)."""
-        caller = self.request.caller
-        return caller if caller.startswith("+") and caller[1:].isdigit() else None
+        """The person's number when it is one: who called, or whom the mechanism called
+        back (Twilio's ``From`` is then ours). Hidden numbers are not."""
+        number = self.call.phone
+        if not isinstance(number, str):
+            return None
+        return number if number.startswith("+") and number[1:].isdigit() else None
 
     @cached_property
     def hashes(self) -> list[str]:

@@ -5,7 +5,9 @@ to the next prompt. A number known from an earlier case starts at the main menu 
 back to the language menu). A complaint is two recordings (what happened, where) and
 three questions by keypad; the last answer files the grievance and the reference and
 PIN are read back. "Hear about my case" takes the reference and the PIN by keypad, reads
-the status and offers what the case waits for from the person. An answer the caller
+the status and offers what the case waits for from the person. A call the mechanism
+places (a call-back) starts at the PIN, the case known from its message, and reads the
+news once the PIN is typed; after a missed call, at the main menu. An answer the caller
 cannot make (a wrong key, silence) repeats the prompt: the state stays the same, as it
 does when the reference and PIN are read again.
 """
@@ -70,6 +72,19 @@ def _not_opened(call: Any) -> bool:
     return not _opened(call)
 
 
+def _called_back(call: Any) -> bool:
+    """A call the mechanism placed with news: it knows the case, and asks only the PIN."""
+    return getattr(call, "outbox_id", None) is not None
+
+
+def _wrong_pin_called_back(call: Any) -> bool:
+    return _not_opened(call) and _called_back(call)
+
+
+def _wrong_pin_called_in(call: Any) -> bool:
+    return _not_opened(call) and not _called_back(call)
+
+
 def _in_office_hours(call: Any) -> bool:
     return bool(getattr(call, "in_office_hours", False))
 
@@ -128,7 +143,15 @@ TRANSITIONS = (
         "case_reference",
         PERSON,
         _l("Type a wrong PIN: again"),
-        route=_not_opened,
+        route=_wrong_pin_called_in,
+    ),
+    transition(
+        "give_pin",
+        "case_pin",
+        "case_pin",
+        PERSON,
+        _l("Type a wrong PIN on a call-back: the PIN again"),
+        route=_wrong_pin_called_back,
     ),
     transition("answer_proposal", "case_open", "proposal", PERSON, _l("Answer the proposal")),
     transition("accept_proposal", "proposal", "ended", PERSON, _l("Accept the proposal")),
@@ -154,6 +177,21 @@ TRANSITIONS = (
         "answer_consent", "case_open", "consent", PERSON, _l("Answer about an organisation")
     ),
     transition("give_consent", "consent", "ended", PERSON, _l("Press 1 yes or 2 no")),
+    # Calls the mechanism places (call-backs) --------------------------------------------
+    transition(
+        "call_with_news",
+        "language",
+        "case_pin",
+        SYSTEM,
+        _l("A call-back with news: the PIN first, then the news and the case"),
+    ),
+    transition(
+        "call_back",
+        "language",
+        "main_menu",
+        SYSTEM,
+        _l("A call-back after a missed call: the main menu"),
+    ),
     # Twilio says the call is over -----------------------------------------------------
     transition("hang_up", UNDER_WAY, "ended", SYSTEM, _l("The caller hung up")),
 )

@@ -234,11 +234,6 @@ WEB_ONLY: list[tuple[str, dict[str, Any], str]] = [
         "only on the status page (web): they did not agree to be contacted on their phone",
     ),
     (
-        "asked for calls",
-        {"contact_channel": Channel.VOICE},
-        "only on the status page (web): they asked to be called, not written to",
-    ),
-    (
         "no phone",
         {"complainant": PersonDetails("Amina", None, "en")},
         "only on the status page (web): no phone number is recorded",
@@ -317,6 +312,31 @@ def test_when_everyone_gets_it_by_phone_the_composer_says_so_and_nothing_more(
     said = text_of(handler.html(grievance))
     assert "The reply is on its way to 2 phones." in said
     assert "nothing by phone" not in said
+
+
+def test_a_reply_to_someone_who_asked_to_be_called_goes_by_a_call(
+    handler: Console, scenario: Scenario
+) -> None:
+    """Read once the PIN is typed, even on a discreet case; its SMS fallback is discreet."""
+    grievance = scenario.file(contact_channel=Channel.VOICE, reprisal_risk=ReprisalRisk.HIGH)
+    person = person_of(grievance)
+
+    assert reply_reach(handler, grievance) == (
+        f"{person.pseudonym}: by a phone call, once they type their PIN"
+    )
+    handler.post(grievance, "/replies", {"body": "We visit on Monday.", "action": "send"})
+
+    (call,) = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.grievance_id == grievance.id,
+            OutboxMessage.channel == MessageChannel.VOICE,
+            OutboxMessage.template == replies.TEMPLATE_NAME,
+        )
+    ).all()
+    assert call.body == "We visit on Monday."
+    assert call.sms_body is not None
+    assert "We visit" not in call.sms_body
+    assert "The reply is on its way to 1 phone." in text_of(handler.html(grievance))
 
 
 # Every language ----------------------------------------------------------------------

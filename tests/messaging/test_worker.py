@@ -65,10 +65,10 @@ def test_a_turn_handles_a_few_inbound_messages_then_sends_their_replies(
     assert len(fake_twilio.messages) == len(replies) == 6
 
 
-def test_only_due_sms_and_whatsapp_are_claimed(
+def test_only_due_texts_and_calls_are_claimed(
     fake_twilio: FakeTwilio, make_worker: MakeWorker, clock: Clock
 ) -> None:
-    """Voice messages wait for the voice channel; web and console ones are never sent."""
+    """Voice messages are placed as calls; web and console ones are never sent."""
     later = queue(available_at=clock.now + timedelta(minutes=5))
     voice = queue(MessageChannel.VOICE)
     web = queue(MessageChannel.WEB, address=None)
@@ -78,9 +78,11 @@ def test_only_due_sms_and_whatsapp_are_claimed(
     make_worker().drain()
 
     assert [m["To"] for m in fake_twilio.messages] == ["whatsapp:" + NUMBER]
+    assert [call["To"] for call in fake_twilio.calls] == [NUMBER]
+    assert fake_twilio.calls[0]["Url"].endswith(f"/twilio/voice/outbound?outbox={voice}")
     assert row(whatsapp).status is MessageStatus.SENT
     assert row(later).status is MessageStatus.PENDING
-    assert row(voice).status is MessageStatus.PENDING
+    assert row(voice).status is MessageStatus.SENT
     assert row(web).status is MessageStatus.STORED
     assert row(console).status is MessageStatus.STORED
 

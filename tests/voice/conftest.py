@@ -20,7 +20,7 @@ from werkzeug.test import TestResponse
 from remedy.voice.prompts import PROMPTS
 from remedy.voice.speech import RECORDING_PATH, STATUS_PATH, VOICE_PATH
 from tests.fake_twilio import ACCOUNT_SID, FakeTwilio, fake_twilio
-from tests.sms.conftest import SERVICE_NUMBER, sends_to_twilio, signature
+from tests.sms.conftest import PUBLIC_URL, SERVICE_NUMBER, sends_to_twilio, signature
 
 __all__ = ["fake_twilio", "sends_to_twilio"]
 _numbers = itertools.count(1)
@@ -53,15 +53,18 @@ class Caller:
     twiml: ET.Element | None = None
     last: tuple[str, dict[str, str]] | None = None
     raw: str = ""  # the last TwiML, as sent
+    # A call the mechanism placed (a call-back): From is ours, To the person's.
+    outbound: bool = False
 
     def params(self, **extra: str) -> dict[str, str]:
+        ours, theirs = SERVICE_NUMBER, self.number
         return {
             "CallSid": self.call_sid,
             "AccountSid": ACCOUNT_SID,
-            "From": self.number,
-            "To": SERVICE_NUMBER,
+            "From": ours if self.outbound else theirs,
+            "To": theirs if self.outbound else ours,
             "CallStatus": "in-progress",
-            "Direction": "inbound",
+            "Direction": "outbound-api" if self.outbound else "inbound",
             "ApiVersion": "2010-04-01",
             **extra,
         }
@@ -82,6 +85,16 @@ class Caller:
     def call(self) -> ET.Element:
         """The phone rings at the service's number."""
         return self._step(VOICE_PATH, self.params(CallStatus="ringing"))
+
+    def answer(self, placed: dict[str, Any]) -> ET.Element:
+        """The mechanism's call (as the fake Twilio took it) rings, and the person answers:
+        Twilio fetches the call's ``Url``."""
+        assert placed["To"] == self.number
+        self.outbound = True
+        self.call_sid = placed["sid"]
+        url = placed["Url"]
+        assert url.startswith(PUBLIC_URL + "/"), url
+        return self._step(url.removeprefix(PUBLIC_URL), self.params())
 
     def _action(self, verb: str) -> str:
         assert self.twiml is not None, "call() first"
@@ -149,6 +162,23 @@ class Caller:
     def text(self) -> str:
         assert self.twiml is not None
         return ET.tostring(self.twiml, encoding="unicode")
+
+
+@pytest.fixture
+def callbacks_to_app(fake_twilio: FakeTwilio, client: FlaskClient) -> FakeTwilio:
+    """The fake posts its signed status callbacks to the app (through the test client)."""
+
+    def deliver(url: str, params: dict[str, str], headers: dict[str, str]) -> int:
+        assert url.startswith(PUBLIC_URL + "/"), url
+        response = client.post(
+            url.removeprefix(PUBLIC_URL),
+            data=params,
+            headers={"X-Twilio-Signature": headers["X-Twilio-Signature"]},
+        )
+        return response.status_code
+
+    fake_twilio.deliver = deliver
+    return fake_twilio
 
 
 @pytest.fixture

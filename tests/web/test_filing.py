@@ -280,8 +280,8 @@ def test_the_company_may_be_allowed_to_know_who_filed(visitor: WebVisitor) -> No
     [
         ("sms", Channel.SMS, MessageChannel.SMS),
         ("whatsapp", Channel.WHATSAPP, MessageChannel.WHATSAPP),
-        # The team phones; written messages wait on the status page.
-        ("call", Channel.VOICE, MessageChannel.WEB),
+        # The mechanism calls: the words are read once the PIN is typed.
+        ("call", Channel.VOICE, MessageChannel.VOICE),
     ],
 )
 def test_messages_go_the_way_the_person_chose(
