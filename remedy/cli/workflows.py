@@ -36,7 +36,7 @@ DOC_LANGUAGE = "en"
 
 
 @contextmanager
-def _in_doc_language() -> Iterator[None]:
+def in_doc_language() -> Iterator[None]:
     with force_locale(DOC_LANGUAGE):
         yield
 
@@ -51,7 +51,7 @@ def workflows() -> None:
 
 def diagram_text(workflow: Workflow) -> str:
     """What ``workflows diagram NAME`` prints (ends with one newline)."""
-    with _in_doc_language():
+    with in_doc_language():
         return workflow.diagram().rstrip("\n") + "\n"
 
 
@@ -264,7 +264,7 @@ def permission_table() -> str:
 def generated_sections() -> dict[str, str]:
     """Every generated part of docs/workflows.md, by marker name."""
     sections: dict[str, str] = {}
-    with _in_doc_language():
+    with in_doc_language():
         for workflow in WORKFLOWS.values():
             sections[f"{workflow.name}.states"] = state_table(workflow)
             sections[f"{workflow.name}.diagram"] = f"```mermaid\n{diagram_text(workflow)}```\n"
