@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Response, request, send_file
+from flask import request, send_file
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from remedy.auth.sessions import roles_required
 from remedy.console.case import find_case
