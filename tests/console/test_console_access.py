@@ -326,6 +326,11 @@ ROUTES: dict[str, Call] = {
     "POST simulator.send": Call(
         everyone(OK, auditor=403, admin=403, proxy_member=403, company_staff=403)
     ),
+    # Its voice mode: the same people; a post with an empty form is refused for its content.
+    "GET simulator.voice_page": Call({**STAFF_READ, "company_staff": 403}),
+    "POST simulator.voice_step": Call(
+        everyone(OK, auditor=403, admin=403, proxy_member=403, company_staff=403)
+    ),
     # Inbound messages that failed: supervisors of the mechanism retry them.
     "POST simulator.retry_message": Call(
         everyone(403, supervisor=OK), lambda stage: {"message_id": 1}
