@@ -200,10 +200,12 @@ def prepare_requests(
         (folder / f"phone-{thread}.txt").write_text("".join(lines))
 
 
-def run_wrk(port: int, folder: Path, threads: int, seconds: float) -> tuple[dict[str, int], float]:
-    """wrk's summary and its CPU seconds (user and system)."""
+def run_wrk(
+    port: int, folder: Path, threads: int, seconds: float, script: str = LUA
+) -> tuple[dict[str, int], float]:
+    """wrk's summary and its CPU seconds (user and system); ``script`` hands out requests."""
     lua = folder / "phones.lua"
-    lua.write_text(LUA)
+    lua.write_text(script)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     finished = subprocess.run(  # noqa: S603
         [
