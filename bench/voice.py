@@ -81,42 +81,6 @@ SCRIPT = (
 TWIML_STEPS = 1 + len(SCRIPT)
 REQUESTS_PER_CALL = TWIML_STEPS + sum(recorded for _k, _d, recorded in SCRIPT)
 
-LUA = r"""
--- One connection per thread: a thread is one caller after another, each request
--- waiting for the previous answer, as Twilio posts a call's steps.
-local counter = 0
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-end
-function init(args)
-  prepared = {}
-  local headers = {
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Connection"] = "close",
-  }
-  for line in io.lines(args[1] .. "/phone-" .. id .. ".txt") do
-    local path, signature, body = line:match("^(%S+)\t(%S+)\t(.*)$")
-    headers["X-Twilio-Signature"] = signature
-    prepared[#prepared + 1] = wrk.format("POST", path, headers, body)
-  end
-  position = 0
-end
-function request()
-  position = position + 1
-  return prepared[position]
-end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "RESULT {\"requests\": %d, \"duration_us\": %d, \"p50\": %d, \"p95\": %d, " ..
-    "\"p99\": %d, \"max\": %d, \"connect\": %d, \"read\": %d, \"write\": %d, " ..
-    "\"status\": %d, \"timeout\": %d}\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout))
-end
-"""
-
 
 def _params(call_sid: str, number: str, **extra: str) -> dict[str, str]:
     return {
@@ -174,9 +138,9 @@ def measure(port: int, args: argparse.Namespace, server: int, folder: Path) -> M
     prepare(warm, args.concurrency, per_thread(args.warm_up), 1)
     prepare(timed, args.concurrency, per_thread(args.duration), 1_000_000)
     if args.warm_up:
-        run_wrk(port, warm, args.concurrency, args.warm_up, LUA)
+        run_wrk(port, warm, args.concurrency, args.warm_up)
     cpu_before = cpu_seconds(server)
-    summary, client_cpu = run_wrk(port, timed, args.concurrency, args.duration, LUA)
+    summary, client_cpu = run_wrk(port, timed, args.concurrency, args.duration)
     server_cpu = cpu_seconds(server) - cpu_before
     requests = summary["requests"]
     failures = sum(summary[k] for k in ("connect", "read", "write", "status", "timeout"))

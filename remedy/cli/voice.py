@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from remedy.cli.workflows import diagram_text, in_doc_language, refresh, stale_sections
+from remedy.cli.workflows import diagram_text, in_doc_language, keep_in_step
 from remedy.core.config import PROJECT_ROOT
 from remedy.voice.inventory import PromptCopy, language_voices, prompt_copies, prompts_folder
 from remedy.workflows.call import CALL, RECORDING_STATES
@@ -140,26 +140,8 @@ def generated_sections() -> dict[str, str]:
 def docs(check: bool, write: bool, path: Path) -> None:
     """Check or refresh the generated parts of docs/voice.md (the call's diagram and
     steps, the prompt files); without an option, print them."""
-    if check and write:
-        raise click.UsageError("Choose --check or --write, not both.")
     sections = generated_sections()
     if not (check or write):
         for name, body in sections.items():
             click.echo(f"<!-- BEGIN GENERATED: {name} -->\n{body}<!-- END GENERATED: {name} -->")
-        return
-    text = path.read_text(encoding="utf-8")
-    if check:
-        stale = stale_sections(text, sections)
-        if stale:
-            click.echo(
-                f"{path}: stale generated parts: {', '.join(stale)}. "
-                "Run `flask --app wsgi voice docs --write`.",
-                err=True,
-            )
-            raise SystemExit(1)
-        click.echo(f"{path}: every generated part is up to date.")
-        return
-    updated = refresh(text, sections)
-    if updated != text:
-        path.write_text(updated, encoding="utf-8")
-    click.echo(f"{path}: generated parts written.")
+    keep_in_step(path, sections, check, write, "voice docs")

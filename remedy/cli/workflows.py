@@ -322,11 +322,19 @@ def refresh(text: str, sections: dict[str, str] | None = None) -> str:
 def docs(check: bool, write: bool, path: Path) -> None:
     """Print the generated parts of docs/workflows.md (state, deadline, permission tables
     and diagrams), each between its markers; or check or refresh them in place."""
-    if check and write:
-        raise click.UsageError("Choose --check or --write, not both.")
     sections = generated_sections()
     if not (check or write):
         click.echo("\n\n".join(_block(name, body) for name, body in sections.items()))
+    keep_in_step(path, sections, check, write, "workflows docs")
+
+
+def keep_in_step(
+    path: Path, sections: dict[str, str], check: bool, write: bool, command: str
+) -> None:
+    """``--check`` (exit 1 naming what is stale) or ``--write`` a doc's generated parts."""
+    if check and write:
+        raise click.UsageError("Choose --check or --write, not both.")
+    if not (check or write):
         return
     text = path.read_text(encoding="utf-8")
     if check:
@@ -334,7 +342,7 @@ def docs(check: bool, write: bool, path: Path) -> None:
         if stale:
             click.echo(
                 f"{path}: stale generated parts: {', '.join(stale)}. "
-                "Run `flask --app wsgi workflows docs --write`.",
+                f"Run `flask --app wsgi {command} --write`.",
                 err=True,
             )
             raise SystemExit(1)
