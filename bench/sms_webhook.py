@@ -102,9 +102,9 @@ function init(args)
     ["Connection"] = "close",
   }
   for line in io.lines(args[1] .. "/phone-" .. id .. ".txt") do
-    local signature, body = line:match("^(%S+)\t(.*)$")
+    local path, signature, body = line:match("^(%S+)\t(%S+)\t(.*)$")
     headers["X-Twilio-Signature"] = signature
-    prepared[#prepared + 1] = wrk.format("POST", "/twilio/sms", headers, body)
+    prepared[#prepared + 1] = wrk.format("POST", path, headers, body)
   end
   position = 0
 end
@@ -184,7 +184,8 @@ def prepare_requests(
     script: tuple[tuple[str, str], ...],
 ) -> None:
     """Every request of a run, signed as Twilio signs them, before anything is timed:
-    ``phone-<thread>.txt`` holds whole conversations, one phone after another."""
+    ``phone-<thread>.txt`` holds whole conversations, one phone after another, a request
+    a line (path, signature, body; the form ``LUA`` reads, also for ``bench/voice.py``)."""
     folder.mkdir(parents=True, exist_ok=True)
     validator = RequestValidator(AUTH_TOKEN)
     phone = first_phone
@@ -196,7 +197,7 @@ def prepare_requests(
             for _kind, body in script:
                 params = message(number, body)
                 signature = validator.compute_signature(PUBLIC_URL + PATH, params)
-                lines.append(f"{signature}\t{urlencode(params)}\n")
+                lines.append(f"{PATH}\t{signature}\t{urlencode(params)}\n")
         (folder / f"phone-{thread}.txt").write_text("".join(lines))
 
 

@@ -108,6 +108,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     from remedy.auth import sessions
     from remedy.auth.views import bp as auth_bp
+    from remedy.console import simulator_voice  # noqa: F401 - its routes join the simulator's
     from remedy.console.organisations import bp as organisations_bp
     from remedy.console.simulator import bp as simulator_bp
     from remedy.console.views import bp as console_bp

@@ -16,6 +16,7 @@ from remedy.cli import (
     retention,
     setup,
     tokens,
+    voice,
     worker,
     workflows,
 )
@@ -35,6 +36,7 @@ def register_commands(app: Flask) -> None:
         receipts.receipts,
         demo.demo,
         tokens.tokens,
+        voice.voice,
     ):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_link)

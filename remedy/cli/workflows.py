@@ -36,7 +36,7 @@ DOC_LANGUAGE = "en"
 
 
 @contextmanager
-def _in_doc_language() -> Iterator[None]:
+def in_doc_language() -> Iterator[None]:
     with force_locale(DOC_LANGUAGE):
         yield
 
@@ -51,7 +51,7 @@ def workflows() -> None:
 
 def diagram_text(workflow: Workflow) -> str:
     """What ``workflows diagram NAME`` prints (ends with one newline)."""
-    with _in_doc_language():
+    with in_doc_language():
         return workflow.diagram().rstrip("\n") + "\n"
 
 
@@ -264,7 +264,7 @@ def permission_table() -> str:
 def generated_sections() -> dict[str, str]:
     """Every generated part of docs/workflows.md, by marker name."""
     sections: dict[str, str] = {}
-    with _in_doc_language():
+    with in_doc_language():
         for workflow in WORKFLOWS.values():
             sections[f"{workflow.name}.states"] = state_table(workflow)
             sections[f"{workflow.name}.diagram"] = f"```mermaid\n{diagram_text(workflow)}```\n"
@@ -322,11 +322,19 @@ def refresh(text: str, sections: dict[str, str] | None = None) -> str:
 def docs(check: bool, write: bool, path: Path) -> None:
     """Print the generated parts of docs/workflows.md (state, deadline, permission tables
     and diagrams), each between its markers; or check or refresh them in place."""
-    if check and write:
-        raise click.UsageError("Choose --check or --write, not both.")
     sections = generated_sections()
     if not (check or write):
         click.echo("\n\n".join(_block(name, body) for name, body in sections.items()))
+    keep_in_step(path, sections, check, write, "workflows docs")
+
+
+def keep_in_step(
+    path: Path, sections: dict[str, str], check: bool, write: bool, command: str
+) -> None:
+    """``--check`` (exit 1 naming what is stale) or ``--write`` a doc's generated parts."""
+    if check and write:
+        raise click.UsageError("Choose --check or --write, not both.")
+    if not (check or write):
         return
     text = path.read_text(encoding="utf-8")
     if check:
@@ -334,7 +342,7 @@ def docs(check: bool, write: bool, path: Path) -> None:
         if stale:
             click.echo(
                 f"{path}: stale generated parts: {', '.join(stale)}. "
-                "Run `flask --app wsgi workflows docs --write`.",
+                f"Run `flask --app wsgi {command} --write`.",
                 err=True,
             )
             raise SystemExit(1)

@@ -5,8 +5,8 @@ supervisor view (``supervisor``), the files of a case (``attachments``) and the 
 page (``case``, acted on through ``case_acting`` and ``case_plan``, with identity reveals,
 erasure requests (``erasure``),
 the approval of mandates waiting for the people's consent, ``mandates``, and the change
-of a case's reprisal risk, ``protection``, and its reprisal incident log,
-``reprisal_incidents``).
+of a case's reprisal risk, ``protection``, its call recordings, ``recordings``, and its
+reprisal incident log, ``reprisal_incidents``).
 """
 
 from remedy.console import (
@@ -18,6 +18,7 @@ from remedy.console import (
     identity,
     mandates,
     protection,
+    recordings,
     reprisal_incidents,
     supervisor,
     views,
@@ -32,6 +33,7 @@ __all__ = [
     "identity",
     "mandates",
     "protection",
+    "recordings",
     "reprisal_incidents",
     "supervisor",
     "views",

@@ -16,6 +16,7 @@ from remedy.console.views import STAFF, bp, current_actor
 from remedy.core.errors import NotAllowed, NotFound
 from remedy.core.extensions import db
 from remedy.models.attachment import Attachment
+from remedy.voice.transcripts import is_recording, may_hear
 
 
 @bp.route("/grievances/<reference>/attachments/<int:attachment_id>")
@@ -28,6 +29,9 @@ def attachment(reference: str, attachment_id: int) -> Response:
     found = db.session.get(Attachment, attachment_id)
     if found is None or found.grievance_id != grievance.id:
         raise NotFound(_("There is no such file."))
+    if is_recording(found.id) and not may_hear(actor, grievance):
+        # A voice can tell who speaks: the same rule as the player's.
+        raise NotAllowed(_("You may not listen to the recordings of this case."))
     response = Response(found.content, mimetype="application/octet-stream")
     response.headers["Content-Disposition"] = f'attachment; filename="file-{found.id}"'
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -52,6 +52,7 @@ from remedy.models.types import utcnow
 from remedy.models.user import Role
 from remedy.proxy import mandate_consent
 from remedy.queue import assignment
+from remedy.voice import transcripts
 from remedy.voice.recordings import pending_for as recordings_pending
 from remedy.workflows import workflow_for
 from remedy.workflows.definition import Workflow
@@ -229,6 +230,9 @@ def case_context(
         "attachments": attachments_of(grievance),
         # Call recordings still at Twilio: the worker has not fetched them yet.
         "recordings_pending": recordings_pending(grievance.id),
+        "recordings": transcripts.recordings_of(grievance) if contents else [],
+        "may_hear": transcripts.may_hear(actor, grievance),
+        "may_transcribe": transcripts.may_transcribe(actor, grievance),
         "actor": actor,
         "can_change": may_change(actor),
         "workflow": workflow,

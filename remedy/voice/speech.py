@@ -63,7 +63,10 @@ def _voices(configured: str) -> dict[str, Voice]:
 
 def voice_for(language: str) -> Voice:
     voices = _voices(settings().voice.voices)
-    return voices.get(language) or voices["en"]
+    voice = voices.get(language)
+    if voice is None:  # a language without any voice: the nearest is English's
+        return Voice(voices["en"].name, voices["en"].code, nearest=True)
+    return voice
 
 
 def recorded_prompt(language: str, name: str) -> str | None:

@@ -45,6 +45,7 @@ from remedy.models import (
 )
 from remedy.models.attachment import Attachment
 from tests.console.case_support import console_for, new_user, user_of
+from tests.console.test_recordings import recorded
 from tests.support import csrf_token
 from tests.workflows.scenarios import Scenario
 
@@ -79,6 +80,8 @@ class Stage:
     ngo: Organisation
     # A file sent with the planning grievance.
     attachment_id: int
+    # A call recording of the planning grievance, stored (its person withheld who they are).
+    recording_id: int
     # A reprisal incident on the planning grievance, its alert not acknowledged.
     incident_id: int
     # A case with a partner track the people were asked about: its grievance and question.
@@ -125,6 +128,7 @@ def stage(scenario: Scenario) -> Stage:
         grievance_id=planning.id, content_type="image/jpeg", size=3, content=b"jpg"
     )
     db.session.add(attachment)
+    recording_id = recorded(planning)
     asked, _tracks = scenario.in_remedy(TrackKind.CAUSE, TrackKind.DIRECTLY_LINKED)
     consent = consent_for(asked, scenario.partner.id)
     assert consent is not None
@@ -140,6 +144,7 @@ def stage(scenario: Scenario) -> Stage:
         ).one(),
         ngo=scenario.ngo,
         attachment_id=attachment.id,
+        recording_id=recording_id,
         incident_id=incident.id,
         asked=asked,
         consent_id=consent.id,
@@ -208,6 +213,16 @@ ROUTES: dict[str, Call] = {
     "GET console.case": Call(STAFF_READ, planning),
     "GET console.attachment": Call(
         STAFF_READ, lambda stage: {**planning(stage), "attachment_id": stage.attachment_id}
+    ),
+    # A call's recording: heard by who reads the case, but not by an organisation when the
+    # person withheld who they are (a voice can tell); typed out by the mechanism's workers.
+    "GET console.recording_audio": Call(
+        {**STAFF_READ, "company_staff": 403},
+        lambda stage: {**planning(stage), "recording_id": stage.recording_id},
+    ),
+    "POST console.recording_transcript": Call(
+        everyone(OK, auditor=403, admin=403, proxy_member=403, company_staff=403),
+        lambda stage: {**planning(stage), "recording_id": stage.recording_id},
     ),
     "POST console.assign": Call(CASE_WORK, planning),
     "POST console.case_trigger": Call(
@@ -311,6 +326,11 @@ ROUTES: dict[str, Call] = {
     "POST simulator.send": Call(
         everyone(OK, auditor=403, admin=403, proxy_member=403, company_staff=403)
     ),
+    # Its voice mode: the same people; a post with an empty form is refused for its content.
+    "GET simulator.voice_page": Call({**STAFF_READ, "company_staff": 403}),
+    "POST simulator.voice_step": Call(
+        everyone(OK, auditor=403, admin=403, proxy_member=403, company_staff=403)
+    ),
     # Inbound messages that failed: supervisors of the mechanism retry them.
     "POST simulator.retry_message": Call(
         everyone(403, supervisor=OK), lambda stage: {"message_id": 1}
@@ -398,7 +418,7 @@ def test_withheld_identities_reach_no_console_page(app: Flask, stage: Stage, rol
                     params = {**params, "reference": grievance.reference}
                 pages.append(url_for(rule.endpoint, **params))
     for path in dict.fromkeys(pages):
-        body = client.get(path).get_data(as_text=True)
+        body = client.get(path).get_data().decode("utf-8", "replace")  # audio files too
         for secret in (*NAMES, *PHONES, PHONES[0][4:], PHONES[1][4:]):
             assert secret not in body, f"{secret!r} shown to {role} on {path}"
 
