@@ -6,7 +6,7 @@ page (``case``, acted on through ``case_acting`` and ``case_plan``, with identit
 erasure requests (``erasure``),
 the approval of mandates waiting for the people's consent, ``mandates``, and the change
 of a case's reprisal risk, ``protection``, and its reprisal incident log,
-``reprisal_incidents``).
+``reprisal_incidents``, and triage at screening, ``triage``).
 """
 
 from remedy.console import (
@@ -20,6 +20,7 @@ from remedy.console import (
     protection,
     reprisal_incidents,
     supervisor,
+    triage,
     views,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "protection",
     "reprisal_incidents",
     "supervisor",
+    "triage",
     "views",
 ]
