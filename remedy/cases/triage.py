@@ -5,7 +5,8 @@ grievance's language and in English) only *suggest* flags; nothing is flagged un
 handler or supervisor confirms it, and a dismissed suggestion is not offered again.
 Confirmed flags and dismissals are audited. A severe or urgent case then runs by the
 policy's shorter deadlines (``JurisdictionPolicy.urgent``), the one it is in now
-included, and waits on the supervisor page until a supervisor names its senior reviewer.
+included; its supervisors are told, and it waits on the supervisor page until one of them
+names its senior reviewer.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask_babel import gettext as _
 
 from remedy.audit import log as audit
 from remedy.cases.intake import Severity, check_severity
+from remedy.cases.notify import notify_staff
 from remedy.cases.sensitive import may_read_contents
 from remedy.cases.triggers import policy_for
 from remedy.cases.urgency_words import WORDS
@@ -135,6 +137,7 @@ def triage(
         check_severity(severity)
     chosen = set(flags)
     before_flags = set(grievance.flags)
+    was_pressing = grievance.needs_senior_review
     dismissed = set(parse_flags(grievance.dismissed_flags))
     dismissed |= set(suggested_flags(actor, grievance)) - chosen
     before = {
@@ -153,7 +156,7 @@ def triage(
         grievance.severity_irremediability = severity.irremediability
     if grievance.needs_senior_review:
         _shorten_deadline(grievance)
-    audit.record(
+    event = audit.record(
         actor,
         "grievance.triage",
         "grievance",
@@ -171,6 +174,9 @@ def triage(
             "due_at": grievance.due_at.isoformat() if grievance.due_at else None,
         },
     )
+    if grievance.needs_senior_review and not was_pressing and grievance.reviewer_user_id is None:
+        # The supervisors hear at once; the supervisor page lists it until one is named.
+        notify_staff(grievance, "staff_senior_review", f"a{event.seq}")
     db.session.flush()
 
 

@@ -16,6 +16,7 @@ from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.extensions import db
 from remedy.models import AuditEvent, Grievance
 from remedy.models.grievance import Category, UrgencyFlag
+from remedy.models.outbox_message import OutboxMessage
 from remedy.workflows.deadlines import POLICIES
 from tests.console.case_support import console_for, text_of
 from tests.workflows.scenarios import Scenario
@@ -144,6 +145,14 @@ def test_the_supervisor_page_alerts_until_a_senior_reviewer_is_named(
     page = console.client.get("/console/supervisor").get_data(as_text=True)
     section = page.split('id="awaiting-reviewer"')[1].split("</section>")[0]
     assert urgent.reference in section
+    # Each supervisor of the mechanism was told, once, in the console.
+    told = db.session.scalars(
+        select(OutboxMessage.user_id).where(
+            OutboxMessage.grievance_id == urgent.id,
+            OutboxMessage.template == "staff_senior_review",
+        )
+    ).all()
+    assert set(told) == {user_id(scenario.supervisor), user_id(scenario.other_supervisor)}
     assert calm.reference not in section
 
     answer = console.post(
