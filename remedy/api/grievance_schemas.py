@@ -12,7 +12,7 @@ from remedy.filing.grievances import (
     MAX_LOCATION_LENGTH,
     MAX_PEOPLE_AFFECTED,
 )
-from remedy.models.grievance import Category, Channel, Outcome, ReprisalRisk
+from remedy.models.grievance import Category, Channel, Outcome, ReprisalRisk, UrgencyFlag
 from remedy.models.grievance_person import PersonRole
 from remedy.models.involvement_track import TrackKind
 from remedy.models.mandate import ConsentMethod
@@ -107,7 +107,10 @@ class GrievanceQuery(ApiSchema):
     )
     order = Enum(
         QueueOrder,
-        metadata={"description": "due (default: overdue first, then soonest due) or newest."},
+        metadata={
+            "description": "priority (default: urgent flags, then severity, then due), due "
+            "(overdue first, then soonest due) or newest."
+        },
     )
     after = fields.String(
         validate=length(500), metadata={"description": "The next_cursor of the previous page."}
@@ -197,6 +200,10 @@ class GrievanceSummaryOut(ApiSchema):
     due_at = fields.DateTime(allow_none=True, required=True)
     overdue = fields.Boolean(required=True)
     assignee_id = fields.Integer(allow_none=True, required=True)
+    urgency_flags = fields.List(
+        Enum(UrgencyFlag), required=True, metadata={"description": "Confirmed by a person."}
+    )
+    priority = fields.Integer(required=True)
     pseudonyms = fields.List(fields.String(), required=True)
     restricted = restricted_flag()
     tracks = fields.List(fields.Nested(QueueTrackOut), required=True)
@@ -224,6 +231,17 @@ class GrievanceOut(ApiSchema):
     severity_scale = fields.Integer(allow_none=True, required=True)
     severity_scope = fields.Integer(allow_none=True, required=True)
     severity_irremediability = fields.Integer(allow_none=True, required=True)
+    urgency_flags = fields.List(
+        Enum(UrgencyFlag), required=True, metadata={"description": "Confirmed by a person."}
+    )
+    suggested_flags = fields.List(
+        Enum(UrgencyFlag),
+        required=True,
+        metadata={"description": "Suggested by the category and words; for a person to confirm."},
+    )
+    reviewer_id = fields.Integer(
+        allow_none=True, required=True, metadata={"description": "The named senior reviewer."}
+    )
     reprisal_risk = Enum(ReprisalRisk, required=True)
     identity_withheld = fields.Boolean(required=True)
     discreet_messages = fields.Boolean(required=True)

@@ -34,6 +34,8 @@ from remedy.api.record_schemas import (
     MessageListOut,
     RemedyActionListOut,
     ReprisalRiskInput,
+    ReviewerInput,
+    TriageInput,
 )
 from remedy.api.schemas import ProblemOut
 from remedy.api.trigger_schemas import TriggerListOut
@@ -249,6 +251,32 @@ def _paths() -> dict[str, dict[str, Any]]:
             "tags": ["records"],
             "parameters": [REFERENCE, IF_MATCH],
             "requestBody": _body(ReprisalRiskInput),
+            "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+        }
+    }
+    paths[f"{grievance}/triage"] = {
+        "post": {
+            "summary": "Triage: confirm urgency flags and a provisional severity (the "
+            "mechanism's handlers and supervisors, before classification).",
+            "description": "Flags are only ever suggested (``suggested_flags``); this is a "
+            "person confirming them. Suggestions left out are dismissed. A severe or urgent "
+            "case runs by shorter deadlines. Audited.",
+            "operationId": "triage_grievance",
+            "tags": ["records"],
+            "parameters": [REFERENCE, IF_MATCH],
+            "requestBody": _body(TriageInput),
+            "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+        }
+    }
+    paths[f"{grievance}/reviewer"] = {
+        "post": {
+            "summary": "Name the senior reviewer (the mechanism's supervisors).",
+            "description": "The reviewer is an active supervisor of the mechanism, not the "
+            "handler the case is assigned to. Audited.",
+            "operationId": "name_reviewer",
+            "tags": ["records"],
+            "parameters": [REFERENCE, IF_MATCH],
+            "requestBody": _body(ReviewerInput),
             "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
         }
     }

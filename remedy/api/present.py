@@ -15,6 +15,7 @@ from sqlalchemy import and_, or_, select
 
 from remedy.cases.sensitive import may_read_contents
 from remedy.cases.timeline import audit_events_for, organisation_staff_messages, team_messages
+from remedy.cases.triage import may_triage, suggested_flags
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
 from remedy.identity.visibility import may_see_identity, visible_tracks
@@ -90,6 +91,8 @@ def queue_item(item: QueueItem) -> dict[str, Any]:
         "due_at": item.due_at,
         "overdue": item.overdue,
         "assignee_id": item.assignee_id,
+        "urgency_flags": list(item.urgency_flags),
+        "priority": item.priority,
         "pseudonyms": list(item.pseudonyms),
         "restricted": item.restricted,
         "tracks": [
@@ -144,6 +147,12 @@ def grievance_detail(actor: Actor, grievance: Grievance) -> dict[str, Any]:
         "severity_scale": grievance.severity_scale,
         "severity_scope": grievance.severity_scope,
         "severity_irremediability": grievance.severity_irremediability,
+        "urgency_flags": list(grievance.flags),
+        # Offered only to those who triage: a suggestion is theirs to confirm or dismiss.
+        "suggested_flags": list(suggested_flags(actor, grievance))
+        if may_triage(actor, grievance)
+        else [],
+        "reviewer_id": grievance.reviewer_user_id,
         "reprisal_risk": grievance.reprisal_risk,
         "identity_withheld": grievance.identity_withheld,
         "discreet_messages": grievance.discreet_messages,

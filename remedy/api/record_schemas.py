@@ -3,16 +3,17 @@ actions (and a delivery's evidence), messages and audit events."""
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from remedy.api.schemas import ApiSchema, Enum, between, list_of, text
 from remedy.cases.intake import MAX_TEXT
 from remedy.cases.protection import MAX_REASON
 from remedy.messaging.delivery_words import Delivery
 from remedy.models.check_in import Answer, CheckInPurpose
-from remedy.models.grievance import ReprisalRisk
+from remedy.models.grievance import ReprisalRisk, UrgencyFlag
 from remedy.models.leverage_action import LeverageStatus, LeverageType
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyType
+from remedy.models.types import MAX_ROW_ID
 
 # Input ---------------------------------------------------------------------------------
 
@@ -30,6 +31,30 @@ class DeliveryInput(ApiSchema):
 class ReprisalRiskInput(ApiSchema):
     risk = Enum(ReprisalRisk, required=True)
     reason = text(MAX_REASON, required=True)
+
+
+class SeverityInput(ApiSchema):
+    scale = fields.Integer(required=True, validate=between(1, 4))
+    scope = fields.Integer(required=True, validate=between(1, 4))
+    irremediability = fields.Integer(required=True, validate=between(1, 4))
+
+
+class TriageInput(ApiSchema):
+    flags = fields.List(
+        Enum(UrgencyFlag),
+        required=True,
+        validate=validate.Length(max=len(UrgencyFlag)),
+        metadata={
+            "description": "Every flag a person confirms; suggested ones left out are dismissed."
+        },
+    )
+    severity = fields.Nested(
+        SeverityInput, metadata={"description": "Provisional; left as it was when absent."}
+    )
+
+
+class ReviewerInput(ApiSchema):
+    reviewer_id = fields.Integer(required=True, validate=between(1, MAX_ROW_ID))
 
 
 # Output --------------------------------------------------------------------------------

@@ -31,10 +31,14 @@ from remedy.api.record_schemas import (
     MessageListOut,
     RemedyActionListOut,
     ReprisalRiskInput,
+    ReviewerInput,
+    TriageInput,
 )
 from remedy.api.trigger_fields import describe_fields
 from remedy.api.trigger_schemas import TriggerListOut
+from remedy.cases import triage
 from remedy.cases.check_ins import answer_check_in
+from remedy.cases.intake import Severity
 from remedy.cases.protection import change_reprisal_risk
 from remedy.cases.tracks import report_delivered
 from remedy.core.actors import ActorKind
@@ -122,7 +126,7 @@ def list_grievances() -> Response:
         unassigned=args.get("unassigned", False),
         awaiting_complainant=args.get(IntakeState.AWAITING_COMPLAINANT, False),
         text=args.get("q"),
-        order=args.get("order") or QueueOrder.DUE,
+        order=args.get("order") or QueueOrder.PRIORITY,
     )
     page = search_grievances(current_actor(), filters, args.get("after"), args["limit"])
     following = None
@@ -267,6 +271,28 @@ def change_risk(reference: str) -> Response:
     data = json_body(ReprisalRiskInput())
     _check_if_match(grievance)
     change_reprisal_risk(current_actor(), grievance, data["risk"], data["reason"])
+    return _detail(grievance)
+
+
+@bp.post("/grievances/<reference>/triage")
+def triage_grievance(reference: str) -> Response:
+    """A handler or supervisor confirms urgency flags and a provisional severity."""
+    grievance = _grievance(reference)
+    data = json_body(TriageInput())
+    _check_if_match(grievance)
+    given = data.get("severity")
+    severity = Severity(**given) if given else None
+    triage.triage(current_actor(), grievance, data["flags"], severity)
+    return _detail(grievance)
+
+
+@bp.post("/grievances/<reference>/reviewer")
+def name_reviewer(reference: str) -> Response:
+    """A supervisor names the senior reviewer of a severe or urgent case."""
+    grievance = _grievance(reference)
+    data = json_body(ReviewerInput())
+    _check_if_match(grievance)
+    triage.name_reviewer(current_actor(), grievance, data["reviewer_id"])
     return _detail(grievance)
 
 

@@ -149,7 +149,7 @@ class Severity:
     irremediability: int
 
 
-def _check_severity(severity: Severity) -> None:
+def check_severity(severity: Severity) -> None:
     for name in ("scale", "scope", "irremediability"):
         if not 1 <= getattr(severity, name) <= 4:
             raise InvalidInput(_("Severity is rated from 1 (low) to 4 (very high)."), name)
@@ -199,7 +199,7 @@ def classify(
     """Assessment done: one track per organisation, each running the workflow of its kind."""
     if len({plan.organisation.id for plan in plans}) != len(plans):
         raise InvalidInput(_("Each organisation gets one track."), "tracks")
-    _check_severity(severity)
+    check_severity(severity)
     fire(
         grievance,
         "classify",

@@ -112,7 +112,7 @@ def _enter(ctx: TriggerContext, dest: str) -> None:
     """Bookkeeping of the state just entered: deadline, end time, outcome."""
     subject, grievance = ctx.subject, ctx.grievance
     state = ctx.workflow.state(dest)
-    span = policy_for(grievance).deadline_for(state.deadline)
+    span = policy_for(grievance).deadline_for(state.deadline, grievance.needs_senior_review)
     subject.due_at = ctx.now + span if span else None
     subject.overdue_at = None
     if state.ended:

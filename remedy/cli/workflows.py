@@ -28,7 +28,7 @@ from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.user import Role
 from remedy.workflows import WORKFLOWS
-from remedy.workflows.deadlines import POLICIES
+from remedy.workflows.deadlines import POLICIES, JurisdictionPolicy
 from remedy.workflows.definition import Party, Transition, Workflow
 
 DOC_PATH = PROJECT_ROOT / "docs" / "workflows.md"
@@ -122,11 +122,22 @@ def state_table(workflow: Workflow) -> str:
 
 
 def _days(span: timedelta | None) -> str:
-    return "—" if span is None else f"{span.days} days"
+    if span is None:
+        return "—"
+    return f"{span.days} day" if span.days == 1 else f"{span.days} days"
+
+
+def _spans(policy: JurisdictionPolicy, key: str) -> str:
+    """The usual span, and the shorter one for severe or urgent cases if the policy sets one."""
+    usual, urgent = policy.deadline_for(key), policy.deadline_for(key, urgent=True)
+    if urgent is None or urgent == usual:
+        return _days(usual)
+    return f"{_days(usual)} (severe or urgent: {_days(urgent)})"
 
 
 def deadline_table() -> str:
-    """Each deadline key, its span under every shipped policy, and the states that use it."""
+    """Each deadline key, its span under every shipped policy (and the shorter one for severe
+    or urgent cases), and the states that use it."""
     names = list(POLICIES)
     lines = [
         "| key | " + " | ".join(f"`{name}`" for name in names) + " | states |",
@@ -140,7 +151,7 @@ def deadline_table() -> str:
             for state in workflow.states
             if state.deadline == key
         ]
-        spans = " | ".join(_days(POLICIES[name].deadlines.get(key)) for name in names)
+        spans = " | ".join(_spans(POLICIES[name], key) for name in names)
         lines.append(f"| `{key}` | {spans} | {_code(users)} |")
     feedback = " | ".join(_days(POLICIES[name].feedback_within) for name in names)
     lines.append(f"| substantive feedback from receipt | {feedback} | — |")

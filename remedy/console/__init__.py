@@ -5,8 +5,8 @@ supervisor view (``supervisor``), the files of a case (``attachments``) and the 
 page (``case``, acted on through ``case_acting`` and ``case_plan``, with identity reveals,
 erasure requests (``erasure``),
 the approval of mandates waiting for the people's consent, ``mandates``, and the change
-of a case's reprisal risk, ``protection``, its call recordings, ``recordings``, and its
-reprisal incident log, ``reprisal_incidents``).
+of a case's reprisal risk, ``protection``, its call recordings, ``recordings``, its
+reprisal incident log, ``reprisal_incidents``, and triage at screening, ``triage``).
 """
 
 from remedy.console import (
@@ -21,6 +21,7 @@ from remedy.console import (
     recordings,
     reprisal_incidents,
     supervisor,
+    triage,
     views,
 )
 
@@ -36,5 +37,6 @@ __all__ = [
     "recordings",
     "reprisal_incidents",
     "supervisor",
+    "triage",
     "views",
 ]

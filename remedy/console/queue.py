@@ -53,6 +53,7 @@ SEVERITY_LABELS: dict[int, LazyString] = {
     4: _l("Very high"),
 }
 ORDER_LABELS: dict[QueueOrder, LazyString] = {
+    QueueOrder.PRIORITY: _l("Urgent first, then severity, then deadline"),
     QueueOrder.DUE: _l("Overdue first, then next deadline"),
     QueueOrder.NEWEST: _l("Newest first"),
 }
@@ -63,7 +64,7 @@ VIEW_TITLES: dict[str | None, LazyString] = {
     SavedView.AWAITING.value: _l("Awaiting the complainant"),
 }
 VIEW_HINTS: dict[str | None, LazyString] = {
-    None: _l("Open grievances you may see, the most overdue first."),
+    None: _l("Open grievances you may see, the most urgent first."),
     SavedView.MINE.value: _l("Open grievances assigned to you."),
     SavedView.OVERDUE.value: _l("Open grievances with a deadline that has passed."),
     SavedView.AWAITING.value: _l(

@@ -1,4 +1,5 @@
-"""The supervisor view: reprisal alerts waiting, overdue work, open work per handler,
+"""The supervisor view: reprisal alerts waiting, severe or urgent cases with no senior
+reviewer named, overdue work, open work per handler,
 and time per stage.
 
 Supervisors and auditors read it; it changes nothing. The figures and their source
@@ -18,7 +19,7 @@ from remedy.console.queue import CHANNEL_LABELS, RISK_LABELS, SEVERITY_LABELS
 from remedy.console.views import SUPERVISION, bp, current_actor
 from remedy.core.errors import InvalidInput
 from remedy.core.references import display
-from remedy.queue.filters import SavedView, saved_view
+from remedy.queue.filters import OPEN_STATES, QueueFilters, SavedView, saved_view
 from remedy.queue.search import search_grievances
 from remedy.queue.workload import time_per_stage, workload
 
@@ -35,10 +36,15 @@ def supervisor() -> str:
         raise InvalidInput(_("Choose one of the options offered."), "days")
     days = int(days_text)
     overdue = search_grievances(actor, saved_view(actor, SavedView.OVERDUE), limit=OVERDUE_SHOWN)
+    # Severe or urgent, no senior reviewer yet: the most urgent first.
+    unreviewed = search_grievances(
+        actor, QueueFilters(states=OPEN_STATES, needs_reviewer=True), limit=OVERDUE_SHOWN
+    )
     return render_template(
         "console/supervisor.html",
         overdue=overdue,
         alerts=open_alerts(actor),
+        unreviewed=unreviewed,
         display=display,
         load=workload(actor),
         stages=time_per_stage(actor, timedelta(days=days)),

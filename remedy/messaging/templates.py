@@ -190,4 +190,8 @@ STAFF_TEMPLATES: dict[str, LazyString] = {
         "Case %(reference)s: the complainant did not answer your question in time. "
         "It is back in screening."
     ),
+    "staff_senior_review": _l(
+        "Case %(reference)s is severe or urgent and runs by shorter deadlines. "
+        "Name its senior reviewer."
+    ),
 }

@@ -107,7 +107,33 @@ OUTCOME_LABELS = {
 }
 
 
+class UrgencyFlag(enum.StrEnum):
+    """Set at screening by a person (suggested from words, never applied silently)."""
+
+    VIOLENCE = "violence"
+    SEXUAL_VIOLENCE = "sexual_violence"
+    CHILD = "child"
+    LIFE_OR_HEALTH = "life_or_health"
+    ONGOING = "ongoing"
+
+    @property
+    def label(self) -> str:
+        return str(URGENCY_LABELS[self])
+
+
+URGENCY_LABELS = {
+    UrgencyFlag.VIOLENCE: _l("Violence"),
+    UrgencyFlag.SEXUAL_VIOLENCE: _l("Sexual violence"),
+    UrgencyFlag.CHILD: _l("A child involved"),
+    UrgencyFlag.LIFE_OR_HEALTH: _l("Life or health at risk"),
+    UrgencyFlag.ONGOING: _l("Harm still going on"),
+}
+
 SEVERITY_RANGE = "BETWEEN 1 AND 4"
+# A factor rated this high or higher makes a case severe: shorter deadlines, a reviewer.
+SEVERE_FROM = 3
+# The queue's priority: any urgent flag outranks every severity (see priority_of).
+URGENT_RANK = 5
 
 
 class Grievance(Model):
@@ -183,6 +209,13 @@ class Grievance(Model):
     data_key_id: Mapped[str | None] = mapped_column(String(32))
     # When its personal data was erased (retention or a request): only facts remain.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Triage at screening: confirmed and dismissed urgency flags (",violence,child,"), the
+    # priority the queue sorts by (kept in step by remedy.models.queue), and the senior
+    # reviewer a supervisor named for a severe or urgent case.
+    urgency_flags: Mapped[str | None] = mapped_column(String(120))
+    dismissed_flags: Mapped[str | None] = mapped_column(String(120))
+    priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    reviewer_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
 
     people: Mapped[list[GrievancePerson]] = relationship(
@@ -192,6 +225,7 @@ class Grievance(Model):
         back_populates="grievance", order_by="InvolvementTrack.id", cascade="all, delete-orphan"
     )
     assigned_user: Mapped[User | None] = relationship(foreign_keys=[assigned_user_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_user_id])
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -215,5 +249,39 @@ class Grievance(Model):
         known = [part for part in parts if part is not None]
         return max(known) if known else None
 
+    @property
+    def flags(self) -> tuple[UrgencyFlag, ...]:
+        """The urgency flags a person confirmed."""
+        return parse_flags(self.urgency_flags)
+
+    @property
+    def is_urgent(self) -> bool:
+        return bool(self.flags)
+
+    @property
+    def is_severe(self) -> bool:
+        return (self.severity or 0) >= SEVERE_FROM
+
+    @property
+    def needs_senior_review(self) -> bool:
+        """Severe or urgent: shorter deadlines and a named senior reviewer."""
+        return self.is_urgent or self.is_severe
+
     def __repr__(self) -> str:
         return f"<Grievance {self.reference} {self.state}>"
+
+
+def parse_flags(stored: str | None) -> tuple[UrgencyFlag, ...]:
+    known = {flag.value for flag in UrgencyFlag}
+    return tuple(UrgencyFlag(v) for v in (stored or "").split(",") if v in known)
+
+
+def store_flags(flags: set[UrgencyFlag] | tuple[UrgencyFlag, ...]) -> str | None:
+    """Flags as stored, in the enum's order; None for none."""
+    chosen = [flag.value for flag in UrgencyFlag if flag in flags]
+    return f",{','.join(chosen)}," if chosen else None
+
+
+def priority_of(grievance: Grievance) -> int:
+    """Urgent flags first, then the highest severity factor (0 until rated)."""
+    return (URGENT_RANK if grievance.urgency_flags else 0) + (grievance.severity or 0)

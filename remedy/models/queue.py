@@ -7,7 +7,10 @@
   so filters on tracks read the grievance row instead of probing the tracks table once
   per row walked.
 
-Both are derived, and kept in step here, before every flush, from whatever changed a
+- ``Grievance.priority`` ranks urgent flags above every severity, then the severity
+  (``remedy.models.grievance.priority_of``): the queue's priority order sorts by it.
+
+All three are derived, and kept in step here, before every flush, from whatever changed a
 state, a deadline, an overdue flag or a track: no service has to remember them. (Bulk
 ``UPDATE`` statements bypass the ORM and so this hook: none touches these fields.)
 
@@ -31,7 +34,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from remedy.core.extensions import Model
 from remedy.models.audit_event import AuditEvent
-from remedy.models.grievance import Grievance
+from remedy.models.grievance import Grievance, priority_of
 from remedy.models.involvement_track import InvolvementTrack
 
 # Before substantive feedback is given, its promised date is a deadline too (services/deadlines).
@@ -44,7 +47,16 @@ OPEN_STATES = (
     "in_remedy",
     "under_review",
 )
-GRIEVANCE_FIELDS = ("state", "due_at", "overdue_at", "feedback_due_at")
+GRIEVANCE_FIELDS = (
+    "state",
+    "due_at",
+    "overdue_at",
+    "feedback_due_at",
+    "urgency_flags",
+    "severity_scale",
+    "severity_scope",
+    "severity_irremediability",
+)
 TRACK_FIELDS = ("state", "due_at", "overdue_at", "ended_at", "kind", "organisation_id")
 
 
@@ -86,6 +98,14 @@ Index(
 )
 # Every state in the default order.
 Index("ix_grievances_queue_due", Grievance.next_due_at, Grievance.id, postgresql_include=FILTERED)
+# Priority first (urgent flags, then severity), then the next deadline.
+Index(
+    "ix_grievances_queue_priority",
+    Grievance.priority.desc(),
+    Grievance.next_due_at,
+    Grievance.id,
+    postgresql_include=FILTERED,
+)
 # Newest first.
 Index(
     "ix_grievances_queue_received",
@@ -161,3 +181,6 @@ def _keep_queue_fields_in_step(session: Session, flush_context: Any, instances: 
             grievance.next_due_at = due
         if grievance.track_tags != tags:
             grievance.track_tags = tags
+        priority = priority_of(grievance)
+        if grievance.priority != priority:
+            grievance.priority = priority

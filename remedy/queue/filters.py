@@ -39,6 +39,7 @@ TRACK_STATES = tuple(
 
 
 class QueueOrder(enum.StrEnum):
+    PRIORITY = "priority"
     DUE = "due"
     NEWEST = "newest"
 
@@ -66,7 +67,9 @@ class QueueFilters:
     unassigned: bool = False
     awaiting_complainant: bool = False
     text: str | None = None
-    order: QueueOrder = QueueOrder.DUE
+    # Severe or urgent, and no senior reviewer named yet (the supervisor page's alert).
+    needs_reviewer: bool = False
+    order: QueueOrder = QueueOrder.PRIORITY
 
 
 # Who sees what -------------------------------------------------------------------------------
@@ -187,7 +190,7 @@ def filters_from_args(
         unassigned=unassigned,
         awaiting_complainant=base.awaiting_complainant or _flag(args, "awaiting"),
         text=text or None,
-        order=QueueOrder(order) if order else QueueOrder.DUE,
+        order=QueueOrder(order) if order else QueueOrder.PRIORITY,
     )
 
 

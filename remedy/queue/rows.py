@@ -13,7 +13,14 @@ from remedy.cases.sensitive import may_read_category
 from remedy.core.actors import Actor
 from remedy.core.extensions import db
 from remedy.core.references import display
-from remedy.models.grievance import Category, Channel, Grievance, ReprisalRisk
+from remedy.models.grievance import (
+    Category,
+    Channel,
+    Grievance,
+    ReprisalRisk,
+    UrgencyFlag,
+    parse_flags,
+)
 from remedy.models.grievance_person import GrievancePerson, PersonRole
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from remedy.models.organisation import Organisation
@@ -55,6 +62,8 @@ class QueueItem:
     assignee_label: str | None
     version: int
     pseudonyms: tuple[str, ...] = ()
+    urgency_flags: tuple[UrgencyFlag, ...] = ()
+    priority: int = 0
     tracks: tuple[QueueTrack, ...] = ()
     # A sensitive case the reader is not cleared for: shown with a marker.
     restricted: bool = False
@@ -104,6 +113,8 @@ def queue_items(actor: Actor, ids: Sequence[int], now: datetime) -> list[QueueIt
                 Grievance.category,
                 Grievance.assigned_user_id,
                 Grievance.version,
+                Grievance.urgency_flags,
+                Grievance.priority,
             ).where(Grievance.id.in_(ids))
         )
     }
@@ -179,6 +190,8 @@ def queue_items(actor: Actor, ids: Sequence[int], now: datetime) -> list[QueueIt
                 assignee_label=assignees.get(row.assigned_user_id),
                 version=row.version,
                 pseudonyms=tuple(pseudonyms.get(grievance_id, [])),
+                urgency_flags=parse_flags(row.urgency_flags),
+                priority=row.priority,
                 tracks=tuple(mine),
                 restricted=not may_read_category(actor, row.category),
             )

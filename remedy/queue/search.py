@@ -1,13 +1,15 @@
 """The team's queue: grievances an actor may see, filtered, searched and paged.
 
-Order. ``due`` (the default) puts the most overdue work first, then what is due
-soonest, then work with no deadline (ended, or no deadline in this jurisdiction);
-ties by id. It sorts by ``Grievance.next_due_at`` (the earliest deadline of the
-grievance or its open tracks, see ``remedy.models.queue``); for an organisation's
-staff, who see only their own track, by that track's deadline instead, so the order
-never reveals another organisation's work. ``newest`` sorts by when grievances were
-received. Severity and reprisal risk are shown and filtered on, not sorted by: an order
-that mixes the clock ("overdue now") with a stored column cannot walk an index.
+Order. ``priority`` (the default) puts urgent cases first (a confirmed urgency flag),
+then the more severe (the highest factor, provisional at screening or assessed), then
+runs as ``due`` within each rank: it sorts by ``Grievance.priority`` (kept in step by
+``remedy.models.queue``) descending, then the deadline, then id. ``due`` puts the most
+overdue work first, then what is due soonest, then work with no deadline (ended, or no
+deadline in this jurisdiction); ties by id. It sorts by ``Grievance.next_due_at`` (the
+earliest deadline of the grievance or its open tracks, see ``remedy.models.queue``); for
+an organisation's staff, who see only their own track, by that track's deadline instead,
+so the order never reveals another organisation's work. ``newest`` sorts by when grievances were
+received. Reprisal risk is shown and filtered on, not sorted by.
 
 Filters on tracks read the grievance's ``track_tags`` (what its tracks are), or, for an
 organisation's staff, their own joined track: never a probe of the tracks table per row.
@@ -33,7 +35,7 @@ from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
 from remedy.identity.visibility import visible_grievances
-from remedy.models.grievance import Grievance
+from remedy.models.grievance import SEVERE_FROM, Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.queue import track_tag
 from remedy.models.types import utcnow
@@ -118,6 +120,10 @@ def _conditions(actor: Actor, filters: QueueFilters, now: datetime) -> list[Colu
         found.append(Grievance.assigned_user_id.is_(None))
     if filters.text and filters.text.strip():
         found.append(text_condition(filters.text))
+    if filters.needs_reviewer:
+        # priority >= SEVERE_FROM: an urgent flag (rank 5 and up) or a factor rated high.
+        found.append(Grievance.priority >= SEVERE_FROM)
+        found.append(Grievance.reviewer_user_id.is_(None))
     return found
 
 
@@ -147,40 +153,62 @@ def scoped(actor: Actor, *columns: Any) -> Select[Any]:
     return query.where(visible_grievances(actor))
 
 
+Row = tuple[int, datetime | None, int]
+
+
+def _priority_ids(base: Select[Any], key: Any, after: Cursor | None, limit: int) -> list[Row]:
+    """Priority order: rank descending, then as the due order within a rank (deadline first,
+    NULLS LAST, then id). The cursor holds the last rank, deadline and id."""
+    rank = Grievance.priority
+    query = base.add_columns(rank)
+    if after is not None:
+        if after.key is not None:
+            later = or_(
+                key > after.key, and_(key == after.key, Grievance.id > after.id), key.is_(None)
+            )
+        else:
+            later = and_(key.is_(None), Grievance.id > after.id)
+        query = query.where(rank <= after.rank, or_(rank < after.rank, later))
+    query = query.order_by(rank.desc(), key.asc().nulls_last(), Grievance.id.asc()).limit(limit)
+    return [(row[0], row[1], row[2]) for row in db.session.execute(query)]
+
+
 def _page_ids(
     actor: Actor,
     filters: QueueFilters,
     after: Cursor | None,
     limit: int,
     now: datetime,
-) -> list[tuple[int, datetime | None]]:
-    """Ids and sort keys of the next ``limit`` rows after the cursor, in queue order."""
+) -> list[Row]:
+    """Ids, sort keys (and ranks) of the next ``limit`` rows after the cursor, in queue order."""
     key = _sort_key(actor, filters.order)
     base = scoped(actor, Grievance.id, key).where(*_conditions(actor, filters, now))
+    if filters.order is QueueOrder.PRIORITY:
+        return _priority_ids(base, key, after, limit)
     if filters.order is QueueOrder.NEWEST:
         query = base
         if after is not None:
             # key <= k narrows the index range; the rest breaks ties by id.
             query = query.where(key <= after.key, or_(key < after.key, Grievance.id < after.id))
         query = query.order_by(key.desc(), Grievance.id.desc()).limit(limit)
-        return [(row[0], row[1]) for row in db.session.execute(query)]
+        return [(row[0], row[1], 0) for row in db.session.execute(query)]
     # Due order: rows with a deadline first (ascending), then rows without one, by id. The
     # first page is one walk of the index in its own order (NULLS LAST); a later page is a
     # range scan of the dated rows after the cursor, then of the undated ones if needed.
     if after is None:
         first = base.order_by(key.asc().nulls_last(), Grievance.id.asc()).limit(limit)
-        return [(row[0], row[1]) for row in db.session.execute(first)]
-    rows: list[tuple[int, datetime | None]] = []
+        return [(row[0], row[1], 0) for row in db.session.execute(first)]
+    rows: list[Row] = []
     if after.key is not None:
         dated = base.where(key >= after.key, or_(key > after.key, Grievance.id > after.id))
         dated = dated.order_by(key.asc(), Grievance.id.asc()).limit(limit)
-        rows = [(row[0], row[1]) for row in db.session.execute(dated)]
+        rows = [(row[0], row[1], 0) for row in db.session.execute(dated)]
     if len(rows) < limit:
         undated = base.where(key.is_(None))
         if after.key is None:
             undated = undated.where(Grievance.id > after.id)
         undated = undated.order_by(Grievance.id.asc()).limit(limit - len(rows))
-        rows += [(row[0], None) for row in db.session.execute(undated)]
+        rows += [(row[0], None, 0) for row in db.session.execute(undated)]
     return rows
 
 
@@ -195,9 +223,9 @@ def search_grievances(
     rows = _page_ids(actor, filters, cursor, limit + 1, now)
     more = len(rows) > limit
     rows = rows[:limit]
-    items = queue_items(actor, [grievance_id for grievance_id, _key in rows], now)
+    items = queue_items(actor, [row[0] for row in rows], now)
     next_cursor = None
     if more and rows:
-        last_id, last_key = rows[-1]
-        next_cursor = Cursor(filters.order, last_key, last_id).encode()
+        last_id, last_key, last_rank = rows[-1]
+        next_cursor = Cursor(filters.order, last_key, last_id, last_rank).encode()
     return QueuePage(items, next_cursor)

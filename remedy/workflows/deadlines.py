@@ -2,12 +2,15 @@
 
 Every state with a ``deadline`` key in its workflow gets ``due_at = entered +
 policy[key]``. Ended states have no deadline, so nothing fires on ended work.
+
+A severe or urgent case (triage at screening) runs by the policy's ``urgent`` deadlines
+where it sets one: acknowledged within a day, screened within three, and so on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from flask_babel import LazyString
@@ -23,9 +26,17 @@ class JurisdictionPolicy:
     deadlines: Mapping[str, timedelta]
     # Substantive feedback to the complainant within this time of receipt, if the law says so.
     feedback_within: timedelta | None = None
+    # Shorter deadlines for severe or urgent cases; a key not listed keeps its usual one.
+    urgent: Mapping[str, timedelta] = field(default_factory=dict)
 
-    def deadline_for(self, key: str | None) -> timedelta | None:
-        return None if key is None else self.deadlines.get(key)
+    def deadline_for(self, key: str | None, urgent: bool = False) -> timedelta | None:
+        if key is None:
+            return None
+        usual = self.deadlines.get(key)
+        shorter = self.urgent.get(key) if urgent else None
+        if shorter is None or usual is None:
+            return usual
+        return min(usual, shorter)
 
 
 _COMMON = {
@@ -44,7 +55,15 @@ _COMMON = {
     "partner_remedy": 120 * DAY,
 }
 
-DEFAULT = JurisdictionPolicy("default", _l("Default"), _COMMON)
+# Severe or urgent: days, not weeks, until a person has looked and a plan exists.
+_URGENT = {
+    "acknowledge": 1 * DAY,
+    "screening": 3 * DAY,
+    "assessment": 10 * DAY,
+    "plan_remedy": 10 * DAY,
+}
+
+DEFAULT = JurisdictionPolicy("default", _l("Default"), _COMMON, urgent=_URGENT)
 
 # EU Directive 2019/1937, art. 9: acknowledge within 7 days, feedback within 3 months.
 EU_WHISTLEBLOWER = JurisdictionPolicy(
@@ -52,6 +71,7 @@ EU_WHISTLEBLOWER = JurisdictionPolicy(
     _l("EU whistle-blower directive"),
     {**_COMMON, "acknowledge": 7 * DAY, "screening": 21 * DAY, "assessment": 45 * DAY},
     feedback_within=90 * DAY,
+    urgent={**_URGENT, "assessment": 14 * DAY},
 )
 
 POLICIES: dict[str, JurisdictionPolicy] = {
@@ -70,4 +90,4 @@ def with_overrides(policy: JurisdictionPolicy, overrides: str) -> JurisdictionPo
         if key not in deadlines or not days.strip().isdigit():
             raise ValueError(f"deadline override {part.strip()!r}: use known_key=days")
         deadlines[key] = int(days) * DAY
-    return JurisdictionPolicy(policy.name, policy.label, deadlines, policy.feedback_within)
+    return replace(policy, deadlines=deadlines)

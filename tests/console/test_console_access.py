@@ -295,6 +295,14 @@ ROUTES: dict[str, Call] = {
         planning,
         {"risk": "high", "reason": "Threats since the complaint."},
     ),
+    # Triage at screening: the mechanism's handlers and supervisors (a company's staff do not
+    # see a case in screening); the senior reviewer is named by supervisors only.
+    "POST console.triage_case": Call(
+        everyone(403, handler=OK, supervisor=OK, company_staff=404),
+        lambda stage: {"reference": stage.screening.reference},
+        {"flag": "violence"},
+    ),
+    "POST console.name_reviewer": Call(everyone(403, supervisor=OK), planning, {"reviewer": "1"}),
     # Reprisal incidents: recorded by the same people; the hold (not on here: refused)
     # lifted by them too; the alert acknowledged by supervisors only.
     "POST console.record_reprisal_incident": Call(

@@ -107,7 +107,9 @@ def test_docs_check_fails_on_a_stale_copy_and_write_repairs_it(
     copy = tmp_path / "workflows.md"
     shutil.copyfile(DOC_PATH, copy)
     original = copy.read_text(encoding="utf-8")
-    copy.write_text(original.replace("| 7 days |", "| 8 days |", 1), encoding="utf-8")
+    copy.write_text(
+        original.replace("| `verify` | 21 days |", "| `verify` | 8 days |", 1), encoding="utf-8"
+    )
 
     checked = runner.invoke(args=["workflows", "docs", "--check", "--path", str(copy)])
     written = runner.invoke(args=["workflows", "docs", "--write", "--path", str(copy)])

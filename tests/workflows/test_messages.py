@@ -81,6 +81,7 @@ STAFF_VALUES_PASSED = {
     "staff_disputed": frozenset(),
     "staff_overdue": frozenset({"state"}),
     "staff_info_overdue": frozenset(),
+    "staff_senior_review": frozenset(),
 }
 SAMPLE: dict[str, Any] = {
     "reference": display("12345670"),
