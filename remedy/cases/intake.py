@@ -182,7 +182,9 @@ def _first_track_deadline(grievance: Grievance, plans: Sequence[TrackPlan]) -> d
     spans = []
     for plan in plans:
         workflow = WORKFLOWS[plan.kind.value]
-        span = policy.deadline_for(workflow.state(workflow.initial).deadline)
+        span = policy.deadline_for(
+            workflow.state(workflow.initial).deadline, grievance.needs_senior_review
+        )
         if span is not None:
             spans.append(span)
     return {"date": utcnow() + min(spans)} if spans else {}
@@ -200,6 +202,11 @@ def classify(
     if len({plan.organisation.id for plan in plans}) != len(plans):
         raise InvalidInput(_("Each organisation gets one track."), "tracks")
     check_severity(severity)
+    # The assessed severity first: a case found severe gets its tracks' shorter deadlines
+    # and tells the people the nearer date (a refusal below rolls it back).
+    grievance.severity_scale = severity.scale
+    grievance.severity_scope = severity.scope
+    grievance.severity_irremediability = severity.irremediability
     fire(
         grievance,
         "classify",
@@ -209,9 +216,6 @@ def classify(
         notify_values=_first_track_deadline(grievance, plans),
     )
     tracks = [open_track(actor, grievance, plan) for plan in plans]
-    grievance.severity_scale = severity.scale
-    grievance.severity_scope = severity.scope
-    grievance.severity_irremediability = severity.irremediability
     grievance.feedback_due_at = None
     db.session.flush()
     for track in tracks:

@@ -311,3 +311,18 @@ def test_eu_feedback_within_90_days_is_flagged_when_none_was_given(scenario: Sce
     assert answered.overdue_at is None
     assert rejected.overdue_at is None
     assert {m.grievance_id for m in outbox.new()} == {waiting.id}
+
+
+def test_a_case_assessed_as_severe_opens_its_tracks_with_the_shorter_deadlines(
+    scenario: Scenario,
+) -> None:
+    def first_track_span(severity: intake.Severity) -> timedelta:
+        grievance = scenario.in_assessment()
+        plan = intake.TrackPlan(scenario.company, TrackKind.CAUSE, "Assessed as cause.")
+        (track,) = intake.classify(scenario.handler, grievance, [plan], severity)
+        assert track.due_at is not None
+        return track.due_at - utcnow()
+
+    mild, severe = first_track_span(SEVERITY), first_track_span(intake.Severity(4, 2, 1))
+
+    assert severe < mild - DAY, "a severe case's first track is due sooner"
