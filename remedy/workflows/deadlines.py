@@ -42,6 +42,7 @@ _COMMON = {
     "engage": 60 * DAY,
     "escalate": 60 * DAY,
     "partner_remedy": 120 * DAY,
+    "contest_review": 21 * DAY,
 }
 
 DEFAULT = JurisdictionPolicy("default", _l("Default"), _COMMON)

@@ -22,6 +22,8 @@ class IntakeState(enum.StrEnum):
     NOT_ADMISSIBLE = "not_admissible"
     NO_INVOLVEMENT = "no_involvement"
     WITHDRAWN = "withdrawn"
+    # the people contest how the organisation is involved, on every track workflow
+    CLASSIFICATION_CONTESTED = "classification_contested"
 
 
 class TrackState(enum.StrEnum):
@@ -42,3 +44,5 @@ class TrackState(enum.StrEnum):
     UNCONFIRMED = "unconfirmed"
     REFERRED = "referred"
     WITHDRAWN = "withdrawn"
+    # the people contest how the organisation is involved, on every track workflow
+    CLASSIFICATION_CONTESTED = "classification_contested"
