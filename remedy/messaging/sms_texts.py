@@ -79,6 +79,15 @@ INVOLVED_LINKED: LazyString = _l(
 INVOLVED_LINKED_UNNAMED: LazyString = _l(
     "%(organisation)s is linked through a business partner: it must press the partner to act."
 )
+# Contesting how an organisation is involved (CONTEST and why, in one message).
+CONTEST_HOW: LazyString = _l(
+    "Send %(contest)s and why you disagree in one message, for example: %(contest)s "
+    "The company did it itself."
+)
+CONTEST_WHICH: LazyString = _l("Which company? Send %(contest)s, its number and why: %(choices)s")
+CONTEST_RECEIVED: LazyString = _l(
+    "Thank you. Someone who did not decide how the company is involved will review it."
+)
 CHECK_IN_THANKS: LazyString = _l("Thank you. We recorded your answer.")
 INFORMATION_THANKS: LazyString = _l(
     "Thank you. We added your message to your case and will tell you what happens next."
@@ -159,6 +168,9 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "involved_contribute": INVOLVED_CONTRIBUTE,
     "involved_linked": INVOLVED_LINKED,
     "involved_linked_unnamed": INVOLVED_LINKED_UNNAMED,
+    "contest_how": CONTEST_HOW,
+    "contest_which": CONTEST_WHICH,
+    "contest_received": CONTEST_RECEIVED,
     "check_in_thanks": CHECK_IN_THANKS,
     "information_thanks": INFORMATION_THANKS,
     "answer_added": ANSWER_ADDED,
@@ -207,6 +219,7 @@ SEGMENT_BUDGETS: dict[str, int] = {
     "involved_linked_unnamed": 2,
     # Organisations' names, one or several, and a code with what to do with it.
     "which_mandate": 2,
+    "contest_which": 2,
     "mandate_withdrawn": 2,
     "mandate_code": 2,
 }
