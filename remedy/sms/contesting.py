@@ -9,19 +9,14 @@ reply lists them) comes first: "CONTEST 2 The company drove the trucks itself".
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from remedy.cases import complainant_view
 from remedy.cases.contests import contest_classification
 from remedy.cases.notify import answered_in_reply
 from remedy.core.actors import Actor
-from remedy.core.extensions import db
 from remedy.messaging import sms_texts
-from remedy.models.grievance import Grievance
-from remedy.models.grievance_person import GrievancePerson
 from remedy.models.involvement_track import InvolvementTrack
-from remedy.models.person import Person
 from remedy.sms.keywords import Keyword, choice, parse_command
+from remedy.sms.own_cases import own_cases
 from remedy.sms.turn import Turn, allowed, autoflush
 from remedy.workflows.states import IntakeState
 
@@ -30,19 +25,7 @@ def contest_by_keyword(turn: Turn) -> str | None:
     command = parse_command(turn.body)
     if command is None or command.keyword is not Keyword.CONTEST:
         return None
-    found = db.session.execute(
-        select(Grievance, GrievancePerson.person_id)
-        .join(GrievancePerson, GrievancePerson.grievance_id == Grievance.id)
-        .join(Person, Person.id == GrievancePerson.person_id)
-        .where(
-            Person.phone_hash.in_(turn.hashes),
-            GrievancePerson.receives_messages.is_(True),
-            Grievance.discreet_messages.is_(False),
-            Grievance.state == IntakeState.IN_REMEDY,
-        )
-        .order_by(Grievance.updated_at.desc(), Grievance.id.desc())
-    ).all()
-    for grievance, person_id in found:
+    for grievance, person_id in own_cases(turn, (IntakeState.IN_REMEDY,)):
         actor = Actor.complainant(grievance.reference, person_id)
         with autoflush():
             open_tracks = complainant_view.contestable(grievance, actor)
