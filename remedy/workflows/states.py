@@ -22,8 +22,6 @@ class IntakeState(enum.StrEnum):
     NOT_ADMISSIBLE = "not_admissible"
     NO_INVOLVEMENT = "no_involvement"
     WITHDRAWN = "withdrawn"
-    # the people contest how the organisation is involved, on every track workflow
-    CLASSIFICATION_CONTESTED = "classification_contested"
 
 
 class TrackState(enum.StrEnum):
