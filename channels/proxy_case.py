@@ -21,7 +21,7 @@ from channels.proxy_forms import (
     RequiredReasonForm,
     WithdrawForm,
 )
-from remedy.cases import check_ins, identity_consent, intake, representation, tracks
+from remedy.cases import check_ins, contests, identity_consent, intake, representation, tracks
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.references import display
@@ -122,6 +122,18 @@ def accept(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
         lambda: tracks.accept_proposal(actor, track),
         _("You accepted the proposal for the people."),
         ButtonForm(),
+    )
+
+
+@_case_action("/cases/<reference>/tracks/<int:track_id>/contest", MandateScope.ANSWER_PROPOSALS)
+def contest(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
+    track = proxy_case.case_track(grievance, track_id)
+    form = RequiredReasonForm()
+    return _Action(
+        lambda: contests.contest_classification(actor, track, form.reason.data or ""),
+        _("You contested how this organisation is involved, for the people."),
+        form,
+        f"contest-{track_id}",
     )
 
 

@@ -20,7 +20,7 @@ from channels import web_forms as forms
 from channels.web import bp, find_grievance, recall, remember, show_errors, source
 from channels.web_filing import receipt_page
 from remedy.access.case_access import CaseNotFound, TooManyAttempts, open_case
-from remedy.cases import complainant_view, intake, tracks
+from remedy.cases import complainant_view, contests, intake, involvement, tracks
 from remedy.cases import identity_consent as identity
 from remedy.cases.check_ins import answer_check_in
 from remedy.cases.representation import representatives
@@ -114,12 +114,14 @@ def _case_url(grievance: Grievance, endpoint: str = "web.case", **values: Any) -
 @case_view
 def case(grievance: Grievance) -> str:
     actor = complainant_view.complainant_of(grievance)
+    actions = complainant_view.case_actions(grievance, actor)
     return render_template(
         "web/case.html",
         grievance=grievance,
         reference=display(grievance.reference),
         status=case_status(grievance),
         actions=complainant_view.case_actions(grievance, actor),
+        contestable={track.id for track in actions.contestable},
         steps=complainant_view.steps(grievance),
         messages=complainant_view.messages(grievance),
         speaking=representatives(grievance),
@@ -333,6 +335,29 @@ def appeal(grievance: Grievance) -> Response | tuple[str, int]:
         _("We received your appeal. Someone who did not take the decision will review it."),
         "reason",
         "web/appeal.html",
+    )
+
+
+@bp.route("/case/<reference>/contest/<int:track_id>", methods=["GET", "POST"])
+@case_view
+def contest(grievance: Grievance, track_id: int) -> Response | tuple[str, int]:
+    """Disagree with how one organisation is involved: a supervisor who did not decide
+    it reviews it."""
+    actor = complainant_view.complainant_of(grievance)
+    track = next(
+        (t for t in complainant_view.contestable(grievance, actor) if t.id == track_id), None
+    )
+    if track is None:
+        abort(404)
+    return case_form(
+        grievance,
+        None,
+        forms.ContestForm,
+        lambda actor, form: contests.contest_classification(actor, track, form.reason.data),
+        _("We received your disagreement. Someone who did not decide it will review it."),
+        "reason",
+        "web/contest.html",
+        involvement=involvement.sentence(track),
     )
 
 

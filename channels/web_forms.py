@@ -275,6 +275,15 @@ class CheckInForm(FlaskForm):
     )
 
 
+class ContestForm(FlaskForm):
+    reason = text(
+        _l("Why do you disagree with how this company is involved?"),
+        MAX_TEXT,
+        _l("Tell us why you disagree."),
+        kind=TextAreaField,
+    )
+
+
 class AppealForm(FlaskForm):
     reason = text(
         _l("Why do you disagree with the decision?"),

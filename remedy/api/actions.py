@@ -193,6 +193,13 @@ SUMMARIES: dict[str, str] = {
     "close_without_confirmation": (
         "Close without the people's confirmation, after the check-in window."
     ),
+    "contest_classification": (
+        "Contest how the organisation is involved (a proxy with a mandate), with a reason."
+    ),
+    "uphold_classification": (
+        "Uphold a contested classification, with a reason told to the people; a supervisor "
+        "of the mechanism who did not classify it. Reclassifying settles it too."
+    ),
 }
 
 

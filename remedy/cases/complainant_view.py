@@ -110,6 +110,8 @@ class CaseActions:
     questions: list[CheckIn]
     # May this organisation know who you are: one question per organisation not served.
     consents: list[IdentityConsent] = field(default_factory=list)
+    # Tracks whose classification the people may contest now.
+    contestable: list[InvolvementTrack] = field(default_factory=list)
 
     @property
     def awaiting_answer(self) -> bool:
@@ -209,6 +211,15 @@ def find_proposal(grievance: Grievance, actor: Actor, track_id: int) -> Proposal
     return next((p for p in proposals(grievance, actor) if p.track.id == track_id), None)
 
 
+def contestable(grievance: Grievance, actor: Actor) -> list[InvolvementTrack]:
+    """Open tracks whose classification this actor may contest now."""
+    return [
+        track
+        for track in grievance.tracks
+        if any(t.trigger == "contest_classification" for t in allowed_transitions(track, actor))
+    ]
+
+
 def case_actions(grievance: Grievance, actor: Actor) -> CaseActions:
     offered = {t.trigger for t in allowed_transitions(grievance, actor)}
     return CaseActions(
@@ -218,4 +229,5 @@ def case_actions(grievance: Grievance, actor: Actor) -> CaseActions:
         proposals=proposals(grievance, actor),
         questions=open_questions(grievance),
         consents=pending_consents(grievance) if may_answer(actor, grievance) else [],
+        contestable=contestable(grievance, actor),
     )

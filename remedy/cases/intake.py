@@ -140,6 +140,8 @@ class TrackPlan:
     organisation: Organisation
     kind: TrackKind
     rationale: str
+    # The rationale as the people are told it (optional: nothing is said without it).
+    explanation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,10 +170,16 @@ def open_track(actor: Actor, grievance: Grievance, plan: TrackPlan) -> Involveme
         grievance.tracks.append(track)
     track.kind = plan.kind
     track.rationale = rationale
+    track.explanation = _text(plan.explanation, "explanation") or None
     track.gap = None
     start_in(track, WORKFLOWS[plan.kind.value].initial)
     track.classifications.append(
-        TrackClassification(kind=plan.kind, rationale=rationale, decided_by=actor.id)
+        TrackClassification(
+            kind=plan.kind,
+            rationale=rationale,
+            explanation=track.explanation,
+            decided_by=actor.id,
+        )
     )
     return track
 

@@ -55,6 +55,7 @@ ACKNOWLEDGEMENTS = frozenset(
         "proposal_accepted",
         "proposal_declined",
         "appeal_received",
+        "classification_contested",
         "remedied",
         "partly_remedied",
         "disputed",

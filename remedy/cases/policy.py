@@ -146,6 +146,20 @@ def reclassify_refusal(actor: Actor, track: InvolvementTrack) -> ServiceError | 
         )
     if track.is_ended or track.grievance.state != IntakeState.IN_REMEDY:
         return TriggerRefused(_("Only an open track can be reclassified."), "trigger")
+    if track.state == TrackState.CLASSIFICATION_CONTESTED:
+        return contest_review_refusal(actor, track)
+    return None
+
+
+def contest_review_refusal(actor: Actor, track: InvolvementTrack) -> ServiceError | None:
+    """A contested classification: a mechanism supervisor who did not decide it reviews."""
+    if actor.role is not Role.SUPERVISOR or actor.organisation_id is not None:
+        return NotAllowed(_("A supervisor of the mechanism reviews a contested classification."))
+    decided = track.classifications[-1].decided_by if track.classifications else None
+    if decided == actor.id:
+        return NotAllowed(
+            _("A contested classification is reviewed by someone other than who decided it.")
+        )
     return None
 
 

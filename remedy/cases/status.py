@@ -3,8 +3,9 @@ what comes next and by when. The SMS STATUS reply, the voice status and the web
 status page all say the same thing, from here.
 
 Texts are short on purpose (an SMS carries a reference, these two sentences and
-a date within three segments) and never name the organisations or the people:
-the complainant may read them on a shared phone.
+a date within three segments) and never name the people. Organisations are named only
+in ``involvement`` (see :mod:`remedy.cases.involvement`), which every channel shows
+after the PIN only: the complainant may read it on a shared phone.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import datetime
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from remedy.cases.involvement import Involvement, involvements
 from remedy.models.grievance import Grievance, Outcome
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.workflows.states import IntakeState, TrackState
@@ -109,6 +111,8 @@ class CaseStatus:
     due_at: datetime | None
     awaits_you: bool
     outcome: Outcome | None
+    # How each organisation is involved, once tracks are open.
+    involvement: tuple[Involvement, ...] = ()
 
 
 def _track_in_focus(grievance: Grievance) -> InvolvementTrack | None:
@@ -143,4 +147,5 @@ def case_status(grievance: Grievance) -> CaseStatus:
         due_at=due_at,
         awaits_you=wording.awaits_you,
         outcome=grievance.outcome,
+        involvement=involvements(grievance),
     )

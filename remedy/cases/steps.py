@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from remedy.cases import intake, tracks
+from remedy.cases import contests, intake, tracks
 from remedy.cases.triggers import refusal, split
 from remedy.core.actors import Actor
 from remedy.models.grievance import Grievance
@@ -167,6 +167,16 @@ TRACK_STEPS: dict[str, Step[Any]] = _table(
         "close_without_confirmation",
         Reason,
         lambda a, t, i: tracks.close_without_confirmation(a, t, i.reason),
+    ),
+    Step(
+        "contest_classification",
+        Reason,
+        lambda a, t, i: contests.contest_classification(a, t, i.reason),
+    ),
+    Step(
+        "uphold_classification",
+        Reason,
+        lambda a, t, i: contests.uphold_classification(a, t, i.reason),
     ),
 )
 

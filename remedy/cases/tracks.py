@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from remedy.audit import log as audit
 from remedy.cases import check_in_rounds
 from remedy.cases.intake import MAX_TEXT, resolve_if_done
+from remedy.cases.notify import notify_people
 from remedy.cases.policy import (
     DELIVERING_STATES,
     delivery_refusal,
@@ -255,35 +256,56 @@ def refer(actor: Actor, track: InvolvementTrack, mechanism_id: int | None, reaso
 
 @transactional
 def close_without_confirmation(actor: Actor, track: InvolvementTrack, reason: str) -> None:
-    fire(track, "close_without_confirmation", actor, reason=_text(reason, "reason"))
+    reason = _text(reason, "reason")
+    fire(
+        track,
+        "close_without_confirmation",
+        actor,
+        reason=reason,
+        notify_values={"reason": reason},
+    )
     check_in_rounds.cancel_open_check_ins(track)
     check_in_rounds.schedule_follow_ups(track)
     resolve_if_done(track.grievance)
 
 
 @transactional
-def reclassify(actor: Actor, track: InvolvementTrack, kind: TrackKind, rationale: str) -> None:
+def reclassify(
+    actor: Actor,
+    track: InvolvementTrack,
+    kind: TrackKind,
+    rationale: str,
+    explanation: str | None = None,
+) -> None:
     """Another kind of involvement: the track restarts in that kind's workflow; history stays.
 
     Questions still open about the old plan are withdrawn: an answer could no longer count.
+    A contested classification is settled this way too, and the people are told.
     """
     refuse(reclassify_refusal(actor, track))
     if kind is track.kind:
         raise InvalidInput(_("Choose a different kind of involvement."), "kind")
     rationale = _text(rationale, "rationale")
     before = {"kind": track.kind, "state": track.state}
+    contested = track.state == TrackState.CLASSIFICATION_CONTESTED
     track.kind = kind
+    track.explanation = _text(explanation or "", "explanation", required=False) or None
     start_in(track, WORKFLOWS[kind.value].initial)
     check_in_rounds.cancel_open_check_ins(track)
     track.classifications.append(
-        TrackClassification(kind=kind, rationale=rationale, decided_by=actor.id)
+        TrackClassification(
+            kind=kind, rationale=rationale, explanation=track.explanation, decided_by=actor.id
+        )
     )
+    track.contested_state = track.contest_reason = None
     _touch(track)
-    audit.record(
+    event = audit.record(
         actor,
         "track.reclassify",
         "track",
         track.id,
         before=before,
-        after={"kind": kind, "state": track.state},
+        after={"kind": kind, "state": track.state, "contested": contested},
     )
+    if contested:
+        notify_people(track.grievance, "classification_changed", f"a{event.seq}", {}, track)

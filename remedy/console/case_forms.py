@@ -81,7 +81,9 @@ LEVERAGE_PLAN = FieldSpec("leverage", Widget.LEVERAGE_ACTIONS, _l("Leverage on t
 OPTIONAL_LEVERAGE = replace(LEVERAGE_PLAN, required=False)
 LEVERAGE = FieldSpec("leverage", Widget.LEVERAGE_ACTION, _l("Leverage action"))
 # The people's own steps (through a proxy with a mandate) are not taken from the console.
-PEOPLE_STEPS = frozenset({"withdraw", "appeal", "accept_proposal", "decline_proposal"})
+PEOPLE_STEPS = frozenset(
+    {"withdraw", "appeal", "accept_proposal", "decline_proposal", "contest_classification"}
+)
 CONSOLE_STEPS = frozenset({*steps.GRIEVANCE_STEPS, *steps.TRACK_STEPS} - PEOPLE_STEPS)
 
 SEVERITY_PARTS: dict[str, LazyString] = {
@@ -215,6 +217,10 @@ def classifiable_organisations() -> list[Organisation]:
     )
 
 
+# The staff rationale, and the people's own words for it (optional).
+WHY = ("rationale", "explanation")
+
+
 def track_plans(form: MultiDict[str, str]) -> list[intake.TrackPlan]:
     plans = []
     for index in range(ROWS):
@@ -226,7 +232,8 @@ def track_plans(form: MultiDict[str, str]) -> list[intake.TrackPlan]:
         if organisation is None or organisation.kind not in CLASSIFIABLE:
             raise InvalidInput(_("Choose one of the listed options."), f"{prefix}-organisation")
         kind = choice(TrackKind, _text(form, f"{prefix}-kind"), f"{prefix}-kind")
-        plans.append(intake.TrackPlan(organisation, kind, _text(form, f"{prefix}-rationale")))
+        rationale, explanation = (_text(form, f"{prefix}-{name}") for name in WHY)
+        plans.append(intake.TrackPlan(organisation, kind, rationale, explanation or None))
     return plans
 
 

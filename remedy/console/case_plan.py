@@ -83,7 +83,13 @@ def complete_leverage_action(reference: str, action_id: int) -> Response | tuple
 def reclassify_track(reference: str, track_id: int) -> Response | tuple[str, int]:
     def work(actor: Actor, track: InvolvementTrack) -> str:
         kind = case_forms.choice(TrackKind, request.form.get("kind", ""), "kind")
-        tracks.reclassify(actor, track, kind, request.form.get("rationale", ""))
+        tracks.reclassify(
+            actor,
+            track,
+            kind,
+            request.form.get("rationale", ""),
+            request.form.get("explanation") or None,
+        )
         return _("The track was reclassified.")
 
     return act_on_track(reference, track_id, "reclassify", work)

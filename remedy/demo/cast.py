@@ -7,6 +7,7 @@ are told in one module per kind of story.
 from __future__ import annotations
 
 from remedy.demo.cause_cases import CAUSE_CASES
+from remedy.demo.contested_cases import CONTESTED_CASES
 from remedy.demo.intake_cases import INTAKE_CASES
 from remedy.demo.linked_cases import LINKED_CASES
 from remedy.demo.specs import AccountSpec, CaseSpec, MechanismSpec, OrganisationSpec
@@ -120,4 +121,4 @@ MECHANISMS = (
 )
 
 # In the order they are seeded: intake first, then the tracks of each kind.
-CASES: tuple[CaseSpec, ...] = (*INTAKE_CASES, *CAUSE_CASES, *LINKED_CASES)
+CASES: tuple[CaseSpec, ...] = (*INTAKE_CASES, *CAUSE_CASES, *LINKED_CASES, *CONTESTED_CASES)

@@ -84,6 +84,8 @@ class Story:
     # A first delivery the people dispute, and the action added to put it right.
     dispute: str | None = None
     redo: Action | None = None
+    # The people contest the classification (``classification_contested``) with this reason.
+    contest: str = "We do not agree with how you see this company's part."
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,27 @@ STATUS_HOW: LazyString = _l(
 STATUS: LazyString = _l("Case %(reference)s: %(now)s %(next)s")
 STATUS_DUE: LazyString = _l("Case %(reference)s: %(now)s %(next)s Expected by %(date)s.")
 STATUS_OUTCOME: LazyString = _l("Case %(reference)s: %(now)s Result: %(outcome)s. %(next)s")
+# How each organisation is involved (UNGP 13, 19, 22), one line each after the status.
+INVOLVED_CAUSE: LazyString = _l("%(organisation)s caused this harm: it must stop it and repair it.")
+INVOLVED_CONTRIBUTE: LazyString = _l(
+    "%(organisation)s contributed to it: it must stop its part and help repair it."
+)
+INVOLVED_LINKED: LazyString = _l(
+    "%(organisation)s is linked through its business partner %(partner)s: "
+    "it must press %(partner)s to act."
+)
+INVOLVED_LINKED_UNNAMED: LazyString = _l(
+    "%(organisation)s is linked through a business partner: it must press the partner to act."
+)
+# Contesting how an organisation is involved (CONTEST and why, in one message).
+CONTEST_HOW: LazyString = _l(
+    "Send %(contest)s and why you disagree in one message, for example: %(contest)s "
+    "The company did it itself."
+)
+CONTEST_WHICH: LazyString = _l("Which company? Send %(contest)s, its number and why: %(choices)s")
+CONTEST_RECEIVED: LazyString = _l(
+    "Thank you. Someone who did not decide how the company is involved will review it."
+)
 CHECK_IN_THANKS: LazyString = _l("Thank you. We recorded your answer.")
 INFORMATION_THANKS: LazyString = _l(
     "Thank you. We added your message to your case and will tell you what happens next."
@@ -143,6 +164,13 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "status": STATUS,
     "status_due": STATUS_DUE,
     "status_outcome": STATUS_OUTCOME,
+    "involved_cause": INVOLVED_CAUSE,
+    "involved_contribute": INVOLVED_CONTRIBUTE,
+    "involved_linked": INVOLVED_LINKED,
+    "involved_linked_unnamed": INVOLVED_LINKED_UNNAMED,
+    "contest_how": CONTEST_HOW,
+    "contest_which": CONTEST_WHICH,
+    "contest_received": CONTEST_RECEIVED,
     "check_in_thanks": CHECK_IN_THANKS,
     "information_thanks": INFORMATION_THANKS,
     "answer_added": ANSWER_ADDED,
@@ -184,8 +212,14 @@ SEGMENT_BUDGETS: dict[str, int] = {
     "status": 3,
     "status_due": 3,
     "status_outcome": 3,
+    # An organisation's name (and its partner's) with what it must do: one line each.
+    "involved_cause": 2,
+    "involved_contribute": 2,
+    "involved_linked": 2,
+    "involved_linked_unnamed": 2,
     # Organisations' names, one or several, and a code with what to do with it.
     "which_mandate": 2,
+    "contest_which": 2,
     "mandate_withdrawn": 2,
     "mandate_code": 2,
 }

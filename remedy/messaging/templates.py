@@ -85,8 +85,20 @@ TEMPLATES: dict[str, LazyString] = {
         "Case %(reference)s: you said the remedy was not delivered. We are working on it again."
     ),
     "closed_unconfirmed": _l(
-        "Case %(reference)s: we closed this part without your confirmation, because we had no "
-        "answer. Reply %(no)s if the problem is not solved."
+        "Case %(reference)s: we closed this part without your confirmation. Why: %(reason)s. "
+        "Reply %(no)s if the problem is not solved."
+    ),
+    "classification_contested": _l(
+        "Case %(reference)s: you disagree with how we see a company's part. Someone who did "
+        "not decide it will review it by %(date)s."
+    ),
+    "classification_upheld": _l(
+        "Case %(reference)s: after review, we keep how we see the company's part. Why: "
+        "%(reason)s. You can still go to a court or another body."
+    ),
+    "classification_changed": _l(
+        "Case %(reference)s: we changed how we see a company's part. Open your case to see "
+        "what it must do now."
     ),
     "reopened": _l(
         "Case %(reference)s: you told us the problem came back. We are working on it again."
@@ -174,6 +186,8 @@ SEGMENT_BUDGETS: dict[str, int] = {
             "info_requested",
             "resolved",
             "protection_referred",
+            "closed_unconfirmed",
+            "classification_upheld",
         ),
         3,
     ),

@@ -1,6 +1,6 @@
 """The words people type on a phone, in the five shipped languages: one catalogue.
 
-Keywords (HELP, STATUS, STOP, START, LANG, APPEAL, WITHDRAW), greetings, yes, no and done
+Keywords (HELP, STATUS, STOP, START, LANG, APPEAL, WITHDRAW, CONTEST), greetings, yes, no and done
 words, language names, and :func:`fold`, the comparable form of a message. The SMS
 channel (:mod:`remedy.sms.keywords`) matches messages against them; the messages of
 the workflow steps (:mod:`remedy.cases.notify`) name them in the reader's language
@@ -24,6 +24,7 @@ class Keyword(enum.StrEnum):
     LANG = "lang"
     APPEAL = "appeal"
     WITHDRAW = "withdraw"
+    CONTEST = "contest"
 
 
 # The first word of each language is the one the texts tell people to send.
@@ -79,6 +80,14 @@ KEYWORDS: dict[Keyword, dict[str, tuple[str, ...]]] = {
         "es": ("RETIRAR", "REVOCAR"),
         "sw": ("ONDOA",),
         "ar": ("سحب", "اسحب"),
+    },
+    # Contest how an organisation is involved; the reason follows in the same message.
+    Keyword.CONTEST: {
+        "en": ("CONTEST", "DISAGREE"),
+        "fr": ("CONTESTER", "CONTESTE"),
+        "es": ("IMPUGNAR", "IMPUGNO"),
+        "sw": ("PINGA", "PINGAMIZI"),
+        "ar": ("اعتراض", "أعترض"),
     },
 }
 

@@ -53,6 +53,15 @@ class InvolvementTrack(Model):
     state: Mapped[str] = mapped_column(String(32), index=True)
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "track_outcome"))
     rationale: Mapped[str] = mapped_column(EncryptedText("involvement_tracks.rationale"))
+    # The rationale in words for the people (the staff rationale may name sources, staff
+    # findings): told on every channel beside how the organisation is involved.
+    explanation: Mapped[str | None] = mapped_column(EncryptedText("involvement_tracks.explanation"))
+    # While the people contest the classification: the state to go back to if upheld,
+    # and their reason.
+    contested_state: Mapped[str | None] = mapped_column(String(32))
+    contest_reason: Mapped[str | None] = mapped_column(
+        EncryptedText("involvement_tracks.contest_reason")
+    )
     # What is still missing when the people confirm a remedy only in part.
     gap: Mapped[str | None] = mapped_column(EncryptedText("involvement_tracks.gap"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -106,6 +115,9 @@ class TrackClassification(Model):
     )
     kind: Mapped[TrackKind] = mapped_column(enum_column(TrackKind, "classified_kind"))
     rationale: Mapped[str] = mapped_column(EncryptedText("track_classifications.rationale"))
+    explanation: Mapped[str | None] = mapped_column(
+        EncryptedText("track_classifications.explanation")
+    )
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

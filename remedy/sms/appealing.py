@@ -9,21 +9,17 @@ follow the keyword in the same message.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from remedy.cases import asks
 from remedy.cases.intake import appeal
 from remedy.cases.notify import answered_in_reply
 from remedy.cases.triggers import allowed_transitions
 from remedy.core.actors import Actor
-from remedy.core.extensions import db
 from remedy.messaging import sms_texts
 from remedy.models.ask import Ask, AskKind
 from remedy.models.grievance import Grievance
-from remedy.models.grievance_person import GrievancePerson
-from remedy.models.person import Person
 from remedy.sms.asked_steps import actor_of, take
 from remedy.sms.keywords import Keyword, parse_command
+from remedy.sms.own_cases import own_cases
 from remedy.sms.turn import Turn, allowed, autoflush
 from remedy.workflows.intake import DECIDED
 
@@ -61,19 +57,7 @@ def appeal_by_keyword(turn: Turn) -> str | None:
     reason = appeal_reason_in(turn)
     if reason is None:
         return None
-    found = db.session.execute(
-        select(Grievance, GrievancePerson.person_id)
-        .join(GrievancePerson, GrievancePerson.grievance_id == Grievance.id)
-        .join(Person, Person.id == GrievancePerson.person_id)
-        .where(
-            Person.phone_hash.in_(turn.hashes),
-            GrievancePerson.receives_messages.is_(True),
-            Grievance.discreet_messages.is_(False),
-            Grievance.state.in_(DECIDED),
-        )
-        .order_by(Grievance.updated_at.desc(), Grievance.id.desc())
-    ).all()
-    for grievance, person_id in found:
+    for grievance, person_id in own_cases(turn, DECIDED):
         if _offered(grievance, person_id):
             return _start(turn, grievance, person_id, reason, turn.phone_hash)
     return None

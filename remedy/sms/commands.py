@@ -102,6 +102,8 @@ def tell_status(turn: Turn, grievance: Grievance) -> str:
         else:
             text = sms_texts.STATUS
         told = str(text) % {**values, "next": status.next}
+        # One line per organisation, each within its own budget (sms_texts).
+        told = "\n".join((told, *(item.sentence for item in status.involvement)))
     pending = pending_step(turn, grievance)
     return f"{told}\n{pending}" if pending else told
 

@@ -51,6 +51,7 @@ from remedy.models.inbound_message import InboundMessage
 from remedy.sms.appealing import appeal_by_keyword
 from remedy.sms.asked import answer_ask
 from remedy.sms.commands import change_language, help_text, start, status, stop
+from remedy.sms.contesting import contest_by_keyword
 from remedy.sms.filing import begin, step
 from remedy.sms.inbound import MAX_MESSAGE, MEDIA_TYPES, InboundText, MediaItem
 from remedy.sms.keywords import Command, Keyword, fold, is_status, parse_command
@@ -89,7 +90,15 @@ def handle(inbound: InboundMessage, settle: Callable[[Turn, str, bool], None]) -
 
 def respond(turn: Turn) -> str:
     """The reply to one message, from the first of the handlers that takes it."""
-    handlers = (_refused, keep_unseen, _keyword, answer_ask, appeal_by_keyword, ask_which_case)
+    handlers = (
+        _refused,
+        keep_unseen,
+        _keyword,
+        answer_ask,
+        appeal_by_keyword,
+        contest_by_keyword,
+        ask_which_case,
+    )
     for handler in handlers:
         reply = handler(turn)
         if reply is not None:  # an empty reply (nothing said back) is a reply too

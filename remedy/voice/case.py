@@ -150,6 +150,8 @@ def ask_case_open(turn: CallTurn) -> None:
     with force_locale(turn.language):
         status = case_status(grievance)
         turn.speech.say(f"{status.now} {status.next}")
+        for item in status.involvement:
+            turn.speech.say(" ".join(filter(None, (item.sentence, item.explanation))))
     options = _options(turn, grievance)
     turn.call.choices = ",".join(options)
     if not options:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from remedy.workflows import guards
+from remedy.workflows.contesting import contesting_states, contesting_transitions
 from remedy.workflows.definition import MandateScope, Party, State, Workflow, transition
 from remedy.workflows.states import TrackState
 from remedy.workflows.verification import verification_states, verification_transitions
 
 TEAM, COMPLAINANT, SYSTEM = Party.TEAM, Party.COMPLAINANT, Party.SYSTEM
-OPEN = ("planning", "proposed", "dialogue", "implementing", "verifying")
+WORK = ("planning", "proposed", "dialogue", "implementing", "verifying")
+OPEN = (*WORK, "classification_contested")
 
 STATES = (
     State(TrackState.PLANNING, _l("Planning the remedy"), deadline="plan_remedy"),
@@ -19,6 +21,7 @@ STATES = (
     State(TrackState.DIALOGUE, _l("In dialogue"), deadline="dialogue"),
     State(TrackState.IMPLEMENTING, _l("Implementing"), deadline="implement"),
     *verification_states(),
+    *contesting_states(),
 )
 
 # fmt: off
@@ -35,6 +38,7 @@ TRANSITIONS = (
     transition("start_verification", "implementing", "verifying", SYSTEM, _l("Start verification"),
                guards=(guards.every_remedy_action_delivered,), notify="check_in"),
     *verification_transitions("implementing", OPEN),
+    *contesting_transitions(WORK),
 )
 # fmt: on
 

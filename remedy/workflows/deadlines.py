@@ -53,6 +53,7 @@ _COMMON = {
     "engage": 60 * DAY,
     "escalate": 60 * DAY,
     "partner_remedy": 120 * DAY,
+    "contest_review": 21 * DAY,
 }
 
 # Severe or urgent: days, not weeks, until a person has looked and a plan exists.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from remedy.workflows import guards
+from remedy.workflows.contesting import contesting_states, contesting_transitions
 from remedy.workflows.definition import Party, State, Workflow, transition
 from remedy.workflows.states import TrackState
 from remedy.workflows.verification import (
@@ -19,7 +20,8 @@ from remedy.workflows.verification import (
 )
 
 TEAM, SUPERVISOR, SYSTEM = Party.TEAM, Party.SUPERVISOR, Party.SYSTEM
-OPEN = ("engaging", "escalated", "partner_remedying", "verifying")
+WORK = ("engaging", "escalated", "partner_remedying", "verifying")
+OPEN = (*WORK, "classification_contested")
 
 STATES = (
     State(TrackState.ENGAGING, _l("Engaging the partner"), deadline="engage"),
@@ -27,6 +29,7 @@ STATES = (
     State(TrackState.PARTNER_REMEDYING, _l("Partner remedying"), deadline="partner_remedy"),
     *verification_states(),
     State(TrackState.RELATIONSHIP_ENDED, _l("Relationship ended"), ended=True),
+    *contesting_states(),
 )
 
 # fmt: off
@@ -47,6 +50,7 @@ TRANSITIONS = (
                _l("Start verification"), guards=(guards.every_remedy_action_delivered,),
                notify="check_in"),
     *verification_transitions("engaging", OPEN, (*REMEDY_ENDINGS, "relationship_ended")),
+    *contesting_transitions(WORK),
 )
 # fmt: on
 

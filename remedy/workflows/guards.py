@@ -49,6 +49,24 @@ def appealed_from(*states: str) -> Callable[[Any], bool]:
     return route
 
 
+def reviewer_did_not_classify(ctx: TriggerContext) -> Refusal:
+    """A contested classification is reviewed by someone other than who decided it."""
+    classifications = ctx.on_track.classifications
+    if classifications and classifications[-1].decided_by == ctx.actor.id:
+        return _l("A contested classification is reviewed by someone other than who decided it.")
+    return None
+
+
+def contested_in(state: str) -> Callable[[Any], bool]:
+    """Route for uphold_classification: back to where the people contested."""
+
+    def route(track: Any) -> bool:
+        return bool(track.contested_state == state)
+
+    route.__name__ = f"contested_in_{state}"
+    return route
+
+
 def has_remedy_actions(ctx: TriggerContext) -> Refusal:
     if any(action.is_active for action in ctx.on_track.remedy_actions):
         return None

@@ -42,3 +42,5 @@ class TrackState(enum.StrEnum):
     UNCONFIRMED = "unconfirmed"
     REFERRED = "referred"
     WITHDRAWN = "withdrawn"
+    # the people contest how the organisation is involved, on every track workflow
+    CLASSIFICATION_CONTESTED = "classification_contested"

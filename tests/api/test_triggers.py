@@ -276,7 +276,12 @@ def test_a_whole_case_through_the_api(cast: Cast, api_for: Callable[[Actor], Api
     )
     assert proposed.status_code == 200, proposed.get_json()
 
-    assert set(offered(proxy, f"{track_path}/triggers")) == {"accept_proposal", "decline_proposal"}
+    # The people may also contest how the organisation is involved, while the track is open.
+    assert set(offered(proxy, f"{track_path}/triggers")) == {
+        "accept_proposal",
+        "decline_proposal",
+        "contest_classification",
+    }
     assert proxy.post(f"{track_path}/triggers/accept_proposal").status_code == 200
 
     (action,) = team.get(f"{base}/remedy-actions").get_json()["items"]

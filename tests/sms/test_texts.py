@@ -108,6 +108,8 @@ def conversation_values(language: str) -> dict[str, str]:
         "code": "123456",
         # Organisations' names as the directory holds them: one, and a list of three.
         "organisation": "Friends of the River Association",
+        # A directly linked organisation's business partner, as leverage actions name it.
+        "partner": "Rift Valley Haulage Ltd",
         "choices": "1 Friends of the River, 2 Haki Watch, 3 Kituo cha Sheria",
         **{keyword.value: primary(keyword, language) for keyword in Keyword},
     }

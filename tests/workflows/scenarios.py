@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from remedy.accounts import users as accounts
 from remedy.accounts.organisations import create_organisation
-from remedy.cases import check_ins, intake, tracks
+from remedy.cases import check_ins, contests, intake, tracks
 from remedy.cases.referrals import directory
 from remedy.core.actors import OPERATOR, SYSTEM, Actor
 from remedy.core.extensions import db
@@ -257,6 +257,9 @@ class Scenario:
             ),
             "withdrawn": lambda: intake.withdraw(
                 self.complainant(track.grievance), track.grievance
+            ),
+            "classification_contested": lambda: contests.contest_classification(
+                self.complainant(track.grievance), track, "The company itself built the fence."
             ),
         }
         paths[state]()

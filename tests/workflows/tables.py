@@ -59,6 +59,7 @@ from remedy.models import (
 from remedy.models.types import utcnow
 from remedy.proxy import mandates
 from remedy.workflows.definition import MandateScope, Party, Transition, Workflow
+from remedy.workflows.states import TrackState
 from tests.conftest import TestDatabases, backend_overrides
 from tests.support import PASSWORD, test_overrides
 from tests.workflows.scenarios import Scenario
@@ -67,6 +68,8 @@ Subject = Grievance | InvolvementTrack
 
 TRACK_KINDS = {kind.value: kind for kind in TrackKind}
 DECIDED = ("not_admissible", "no_involvement", "resolved")
+# States whose steps are routed by where the case came from.
+ROUTED_STATES = ("under_review", "classification_contested")
 
 # What the messages say, as the services would pass it to the engine.
 MESSAGE_VALUES = {
@@ -180,10 +183,17 @@ def first_transition(workflow: Workflow, trigger: str) -> Transition:
 
 
 def appealed_from(transition: Transition) -> str:
-    """For uphold and overturn: an appealed decision that makes the engine take this route."""
+    """For routed steps (uphold and overturn an appeal, uphold a classification): the
+    appealed decision, or the state a classification was contested in, that makes the
+    engine take this route."""
     if transition.route is None:
         return "resolved"
-    return next(d for d in DECIDED if transition.route(SimpleNamespace(appealed_state=d)))
+    candidates = (*DECIDED, *(str(state) for state in TrackState))
+    return next(
+        d
+        for d in candidates
+        if transition.route(SimpleNamespace(appealed_state=d, contested_state=d))
+    )
 
 
 # The stage ----------------------------------------------------------------------------------
@@ -302,7 +312,7 @@ class Stage:
 
     def subject(self, workflow: str, state: str, appealed: str = "resolved") -> Subject:
         """A ready subject in ``state``, built once and shared by checks that leave no trace."""
-        key = (workflow, state, appealed if state == "under_review" else "")
+        key = (workflow, state, appealed if state in ROUTED_STATES else "")
         if key not in self.built:
             built = self.build(workflow, state, appealed)
             self.built[key] = (type(built), built.id)
@@ -324,6 +334,9 @@ class Stage:
             subject = self._grievance_in(state, appealed)
         else:
             subject = self._track_in(TRACK_KINDS[workflow], state)
+            if state == "classification_contested" and appealed != "resolved":
+                subject.contested_state = appealed  # as if contested there
+                db.session.commit()
         if ready:
             self._make_ready(subject)
         grievance = grievance_of(subject)

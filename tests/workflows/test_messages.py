@@ -22,7 +22,7 @@ from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
 from remedy import create_app
-from remedy.cases import check_ins, intake, notify, tracks
+from remedy.cases import check_ins, contests, intake, notify, tracks
 from remedy.cases.deadlines import run_deadlines
 from remedy.core.actors import Actor
 from remedy.core.config import LANGUAGES
@@ -76,6 +76,8 @@ VALUES_PASSED: dict[str, frozenset[str]] = {
     "appeal_overturned": frozenset({"date", "reason"}),
     "protection_referred": frozenset({"date", "referral"}),
     "identity_consent": frozenset({"date", "organisation"}),
+    "closed_unconfirmed": frozenset({"date", "reason"}),
+    "classification_upheld": frozenset({"date", "reason"}),
 }
 STAFF_VALUES_PASSED = {
     "staff_disputed": frozenset(),
@@ -297,6 +299,28 @@ PATHS: dict[str, list[Step]] = {
         (
             told("referred", "resolved"),
             lambda c: tracks.refer(c.scenario.handler, c.track, c.scenario.court(), "A court."),
+        ),
+    ],
+    "a classification contested, upheld, contested again and changed": [
+        ACCEPT,
+        (told("classified"), _classify(TrackKind.DIRECTLY_LINKED)),
+        (
+            told("classification_contested"),
+            lambda c: contests.contest_classification(c.person(), c.track, "They built it."),
+        ),
+        (
+            told("classification_upheld"),
+            lambda c: contests.uphold_classification(c.scenario.supervisor, c.track, "Records."),
+        ),
+        (
+            told("classification_contested"),
+            lambda c: contests.contest_classification(c.person(), c.track, "Still them."),
+        ),
+        (
+            told("classification_changed"),
+            lambda c: tracks.reclassify(
+                c.scenario.supervisor, c.track, TrackKind.CAUSE, "Their own trucks."
+            ),
         ),
     ],
     "a partner's track, and the people asked about it": [

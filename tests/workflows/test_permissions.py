@@ -84,6 +84,8 @@ REMEDY_TRACK = {
     "close_without_confirmation": MECHANISM_SUPERVISORS,
     "reopen": PEOPLE,
     "withdraw": SYSTEM,
+    "contest_classification": PEOPLE,
+    "uphold_classification": MECHANISM_SUPERVISORS,
 }
 EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "intake": {
@@ -117,6 +119,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         "close_without_confirmation": MECHANISM_SUPERVISORS,
         "reopen": PEOPLE,
         "withdraw": SYSTEM,
+        "contest_classification": PEOPLE,
+        "uphold_classification": MECHANISM_SUPERVISORS,
     },
 }
 # The scope a proxy's mandate needs for each of the people's steps.
@@ -130,6 +134,7 @@ SCOPES = {
     "confirm_partly": MandateScope.ANSWER_CHECK_INS,
     "dispute": MandateScope.ANSWER_CHECK_INS,
     "reopen": MandateScope.ANSWER_CHECK_INS,
+    "contest_classification": MandateScope.ANSWER_PROPOSALS,
 }
 
 
