@@ -98,6 +98,10 @@ TRACK_WORDING: dict[str, Wording] = {
         _l("The business partner is carrying out a remedy."),
         _l("We will ask you if it arrived."),
     ),
+    TrackState.CLASSIFICATION_CONTESTED: Wording(
+        _l("You asked us to look again at how the company is involved."),
+        _l("A supervisor who did not decide it will answer you."),
+    ),
 }
 
 IN_REMEDY = Wording(_l("The remedy work goes on."), _l("We will tell you when it is done."))

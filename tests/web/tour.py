@@ -123,6 +123,7 @@ def walk(client: FlaskClient, scenario: Scenario, language: str) -> list[Visited
     tour.get("answer: list", f"/case/{reference}/answer")
     tour.get("case", f"/case/{reference}")
     tour.get("case: proposal", f"/case/{reference}/proposal/{track.id}")
+    tour.get("case: contest", f"/case/{reference}/contest/{track.id}")
     tour.get("case: information", f"/case/{reference}/information")
     tour.get("case: receipt", f"/case/{reference}/receipt")
     tour.get("case: withdraw", f"/case/{reference}/withdraw")
