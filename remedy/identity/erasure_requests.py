@@ -19,10 +19,11 @@ from sqlalchemy import select
 
 from remedy.audit import log as audit
 from remedy.core.actors import Actor, ActorKind
-from remedy.core.errors import ConflictError, InvalidInput, NotAllowed, NotFound
+from remedy.core.errors import InvalidInput, NotAllowed, NotFound
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
 from remedy.identity.erasure import erase_case
+from remedy.identity.second_person import refuse_unless_second_person
 from remedy.models.erasure_request import ErasureRequest, ErasureStatus
 from remedy.models.grievance import Grievance
 from remedy.models.types import utcnow
@@ -119,14 +120,7 @@ def decide_erasure(
     expected_version: int | None = None,
 ) -> ErasureRequest:
     """Approve (the case is erased now) or refuse; a request is decided once."""
-    if expected_version is not None and expected_version != request.version:
-        raise ConflictError("the request changed since it was shown")
-    if request.status is not ErasureStatus.PENDING:
-        raise InvalidInput(_("This request was already decided."), "decision")
-    if actor.staff_user_id == request.requested_by_user_id:
-        raise NotAllowed(_("A second person must decide on your own request."))
-    if not may_decide(actor, request):
-        raise NotAllowed(_("Only another protection officer or a mechanism supervisor can decide."))
+    refuse_unless_second_person(actor, request, ErasureStatus.PENDING, may_decide, expected_version)
     request.status = ErasureStatus.APPROVED if approve else ErasureStatus.REFUSED
     request.decided_by_user_id = actor.staff_user_id
     request.decision_note = _clean(note, "note", required=False)

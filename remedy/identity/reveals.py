@@ -19,10 +19,11 @@ from sqlalchemy import select
 
 from remedy.audit import log as audit
 from remedy.core.actors import Actor, ActorKind
-from remedy.core.errors import ConflictError, InvalidInput, NotAllowed, NotFound
+from remedy.core.errors import InvalidInput, NotAllowed, NotFound
 from remedy.core.extensions import db
 from remedy.core.settings import settings
 from remedy.core.unit_of_work import transactional
+from remedy.identity.second_person import refuse_unless_second_person
 from remedy.models.grievance import Grievance
 from remedy.models.identity_reveal import IdentityReveal, RevealStatus
 from remedy.models.types import utcnow
@@ -119,14 +120,7 @@ def decide_reveal(
     expected_version: int | None = None,
 ) -> IdentityReveal:
     """Approve (the reveal starts now) or refuse; a request is decided once."""
-    if expected_version is not None and expected_version != reveal.version:
-        raise ConflictError("the request changed since it was shown")
-    if reveal.status is not RevealStatus.PENDING:
-        raise InvalidInput(_("This request was already decided."), "decision")
-    if actor.staff_user_id == reveal.requested_by_user_id:
-        raise NotAllowed(_("A second person must decide on your own request."))
-    if not may_decide(actor, reveal):
-        raise NotAllowed(_("Only another protection officer or a mechanism supervisor can decide."))
+    refuse_unless_second_person(actor, reveal, RevealStatus.PENDING, may_decide, expected_version)
     now = utcnow()
     reveal.status = RevealStatus.APPROVED if approve else RevealStatus.REFUSED
     reveal.decided_by_user_id = actor.staff_user_id
