@@ -80,6 +80,7 @@ class RecordingPurpose(enum.StrEnum):
     DECLINE_REASON = "decline_reason"
     MISSING = "missing"  # what is missing, after a check-in
     APPEAL_REASON = "appeal_reason"
+    CONTEST_REASON = "contest_reason"  # why they contest how an organisation is involved
     MESSAGE = "message"  # "speak to someone" outside office hours
 
 

@@ -3,8 +3,9 @@ lockout and limits as every channel; a call-back knows the case and asks only th
 then reads its news, ``remedy.voice.callbacks``), the status in plain words (``case_status``, as
 SMS and the web say it), then what the case waits for from the person, by keypad or a
 recording: a proposal (1 accept, 2 decline and say why), a check-in (1, 2, 3 and what is
-missing), the team's question, an appeal, a mandate withdrawn, and whether an
-organisation the mechanism does not serve may know who they are (1 yes, 2 no).
+missing), the team's question, an appeal, a mandate withdrawn, whether an
+organisation the mechanism does not serve may know who they are (1 yes, 2 no), and
+contesting how an organisation is involved (``remedy.voice.contesting``).
 
 Each step goes through the same service as the web status page and SMS, as
 ``Actor.complainant`` with the caller's own person when their number is on file (mandate
@@ -47,13 +48,13 @@ REFERENCE_DIGITS, PIN_DIGITS = 8, 6
 CHECK_IN_ANSWERS = {1: Answer.YES, 2: Answer.PARTLY, 3: Answer.NO}
 
 
-def _grievance(turn: CallTurn) -> Grievance:
+def grievance_of(turn: CallTurn) -> Grievance:
     grievance = db.session.get(Grievance, turn.call.grievance_id)
     assert grievance is not None, "a case step without an opened case"
     return grievance
 
 
-def _speaker(turn: CallTurn, grievance: Grievance) -> int | None:
+def speaker_of(turn: CallTurn, grievance: Grievance) -> int | None:
     """The caller's own person in the case, when the number is on file."""
     hashes = set(turn.hashes)
     return next(
@@ -61,20 +62,20 @@ def _speaker(turn: CallTurn, grievance: Grievance) -> int | None:
     )
 
 
-def _actor(turn: CallTurn, grievance: Grievance) -> Actor:
-    return Actor.complainant(grievance.reference, _speaker(turn, grievance))
+def actor_of(turn: CallTurn, grievance: Grievance) -> Actor:
+    return Actor.complainant(grievance.reference, speaker_of(turn, grievance))
 
 
-def _take(turn: CallTurn, grievance: Grievance, step: Callable[[], object]) -> bool:
+def take(turn: CallTurn, grievance: Grievance, step: Callable[[], object]) -> bool:
     """Run the step as the caller; the spoken thanks is their one acknowledgement."""
-    with answered_in_reply(_speaker(turn, grievance)):
+    with answered_in_reply(speaker_of(turn, grievance)):
         done = allowed(step)
     if not done:
         turn.speech.prompt("step_closed")
     return done
 
 
-def _told() -> str:
+def told() -> str:
     with force_locale(settings().default_language):
         return str(TOLD_IN_RECORDING)
 
@@ -128,7 +129,8 @@ def answer_pin(turn: CallTurn) -> None:
 
 def _options(turn: CallTurn, grievance: Grievance) -> list[str]:
     """What the caller can do now, as the workflow allows it: the call's triggers."""
-    actions = complainant_view.case_actions(grievance, _actor(turn, grievance))
+    actor = actor_of(turn, grievance)
+    actions = complainant_view.case_actions(grievance, actor)
     found = []
     if actions.proposals:
         found.append("answer_proposal")
@@ -138,15 +140,17 @@ def _options(turn: CallTurn, grievance: Grievance) -> list[str]:
         found.append("answer_question")
     if actions.appeal:
         found.append("appeal")
-    if representatives(grievance, _speaker(turn, grievance)):
+    if representatives(grievance, speaker_of(turn, grievance)):
         found.append("withdraw_mandate")
     if actions.consents:
         found.append("answer_consent")
+    if complainant_view.contestable(grievance, actor):
+        found.append("contest")
     return found
 
 
 def ask_case_open(turn: CallTurn) -> None:
-    grievance = _grievance(turn)
+    grievance = grievance_of(turn)
     with force_locale(turn.language):
         status = case_status(grievance)
         turn.speech.say(f"{status.now} {status.next}")
@@ -169,18 +173,21 @@ def answer_case_open(turn: CallTurn) -> None:
         turn.fire("finish")
         return
     chosen = options[picked - 1]
-    grievance = _grievance(turn)
-    actor = _actor(turn, grievance)
+    grievance = grievance_of(turn)
+    actor = actor_of(turn, grievance)
     if chosen == "answer_proposal":
         turn.call.choices = str(complainant_view.proposals(grievance, actor)[0].track.id)
     elif chosen == "answer_check_in":
         turn.call.choices = str(complainant_view.open_questions(grievance)[0].id)
     elif chosen == "withdraw_mandate":
-        speaking = representatives(grievance, _speaker(turn, grievance))
+        speaking = representatives(grievance, speaker_of(turn, grievance))
         turn.call.choices = ",".join(str(item.organisation_id) for item in speaking)
     elif chosen == "answer_consent":
         consents = complainant_view.case_actions(grievance, actor).consents
         turn.call.choices = str(consents[0].id)
+    elif chosen == "contest":
+        contestable = complainant_view.contestable(grievance, actor)
+        turn.call.choices = ",".join(str(track.id) for track in contestable)
     turn.fire(chosen)
 
 
@@ -205,11 +212,11 @@ def answer_proposal(turn: CallTurn) -> None:
     if picked not in (1, 2):
         not_understood(turn)
         return
-    track, grievance = _track(turn), _grievance(turn)
+    track, grievance = _track(turn), grievance_of(turn)
     if picked == 2:
         turn.fire("decline_proposal")
         return
-    if _take(turn, grievance, lambda: accept_proposal(_actor(turn, grievance), track)):
+    if take(turn, grievance, lambda: accept_proposal(actor_of(turn, grievance), track)):
         asks.supersede(AskKind.PROPOSAL, turn.hashes, grievance.id, track, turn.now)
         turn.speech.prompt("accepted")
     turn.fire("accept_proposal")
@@ -219,8 +226,8 @@ def answer_decline_reason(turn: CallTurn) -> None:
     if turn.keep_recording(RecordingPurpose.DECLINE_REASON) is None:
         turn.speech.prompt("nothing_heard")
         return
-    track, grievance = _track(turn), _grievance(turn)
-    if _take(turn, grievance, lambda: decline_proposal(_actor(turn, grievance), track, _told())):
+    track, grievance = _track(turn), grievance_of(turn)
+    if take(turn, grievance, lambda: decline_proposal(actor_of(turn, grievance), track, told())):
         asks.supersede(AskKind.PROPOSAL, turn.hashes, grievance.id, track, turn.now)
         turn.speech.prompt("answered")
     turn.fire("give_decline_reason")
@@ -245,9 +252,9 @@ def answer_check_in_step(turn: CallTurn) -> None:
         not_understood(turn)
         return
     answer = CHECK_IN_ANSWERS[picked]
-    check_in, grievance = _check_in(turn), _grievance(turn)
-    actor = _actor(turn, grievance)
-    if not _take(turn, grievance, lambda: answer_check_in(actor, check_in, answer)):
+    check_in, grievance = _check_in(turn), grievance_of(turn)
+    actor = actor_of(turn, grievance)
+    if not take(turn, grievance, lambda: answer_check_in(actor, check_in, answer)):
         turn.fire("confirm_delivery")
         return
     asks.supersede(AskKind.CHECK_IN, turn.hashes, grievance.id, check_in.track, turn.now)
@@ -262,9 +269,9 @@ def answer_missing(turn: CallTurn) -> None:
     if turn.keep_recording(RecordingPurpose.MISSING) is None:
         turn.speech.prompt("nothing_heard")
         return
-    check_in, grievance = _check_in(turn), _grievance(turn)
-    actor = _actor(turn, grievance)
-    if _take(turn, grievance, lambda: tell_what_is_missing(actor, check_in, _told())):
+    check_in, grievance = _check_in(turn), grievance_of(turn)
+    actor = actor_of(turn, grievance)
+    if take(turn, grievance, lambda: tell_what_is_missing(actor, check_in, told())):
         turn.speech.prompt("answered")
     turn.fire("tell_missing")
 
@@ -284,9 +291,9 @@ def recorded_answer(purpose: RecordingPurpose, trigger: str) -> Step:
         if turn.keep_recording(purpose) is None:
             turn.speech.prompt("nothing_heard")
             return
-        grievance = _grievance(turn)
-        actor = _actor(turn, grievance)
-        if _take(turn, grievance, lambda: service(actor, grievance, _told())):
+        grievance = grievance_of(turn)
+        actor = actor_of(turn, grievance)
+        if take(turn, grievance, lambda: service(actor, grievance, told())):
             turn.speech.prompt("answered")
         turn.fire(trigger)
 
@@ -297,7 +304,7 @@ def recorded_answer(purpose: RecordingPurpose, trigger: str) -> Step:
 
 
 def ask_withdraw(turn: CallTurn) -> None:
-    grievance = _grievance(turn)
+    grievance = grievance_of(turn)
     names = {item.organisation_id: item.name for item in representatives(grievance)}
     gather = turn.speech.gather(turn.call.turn)
     for digit, organisation_id in enumerate(_listed(turn), 1):
@@ -315,14 +322,14 @@ def answer_withdraw(turn: CallTurn) -> None:
     if picked is None or not 1 <= picked <= len(listed):
         not_understood(turn)
         return
-    grievance = _grievance(turn)
-    person_id = _speaker(turn, grievance)
+    grievance = grievance_of(turn)
+    person_id = speaker_of(turn, grievance)
     wanted = listed[picked - 1]
     chosen = next(
         (item for item in representatives(grievance, person_id) if item.organisation_id == wanted),
         None,
     )
-    if chosen is not None and _take(
+    if chosen is not None and take(
         turn,
         grievance,
         lambda: withdraw_mandate_as_person(grievance, person_id, Channel.VOICE, wanted),
@@ -352,9 +359,9 @@ def answer_consent(turn: CallTurn) -> None:
     if picked not in (1, 2):
         not_understood(turn)
         return
-    consent, grievance = _consent(turn), _grievance(turn)
-    actor = _actor(turn, grievance)
-    if _take(
+    consent, grievance = _consent(turn), grievance_of(turn)
+    actor = actor_of(turn, grievance)
+    if take(
         turn,
         grievance,
         lambda: identity_consent.answer(actor, consent, picked == 1, ConsentVia.VOICE),

@@ -58,6 +58,7 @@ PROMPTS: dict[str, LazyString] = {
     "appeal": _l("To appeal the decision, press %(digit)s."),
     "withdraw_mandate": _l("To stop an organisation from acting for you, press %(digit)s."),
     "answer_consent": _l("To say whether an organisation may know who you are, press %(digit)s."),
+    "contest": _l("If you disagree with how an organisation is involved, press %(digit)s."),
     "consent_question": _l(
         "May %(organisation)s know who you are? Until you say yes, it sees no name or "
         "number. For yes, press 1. For no, press 2."
@@ -74,6 +75,14 @@ PROMPTS: dict[str, LazyString] = {
     ),
     "appeal_reason": _l(
         "After the beep, say why you appeal. Press the hash key when you are done."
+    ),
+    "contest_reason": _l(
+        "After the beep, say why you disagree with how it is involved. Press the hash key "
+        "when you are done."
+    ),
+    "contest_received": _l(
+        "Thank you. Someone who did not decide how the organisation is involved will "
+        "review it and tell you."
     ),
     "organisation": _l("For %(organisation)s, press %(digit)s."),
     "mandate_withdrawn": _l("%(organisation)s no longer acts for you in this case."),

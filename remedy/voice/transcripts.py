@@ -44,6 +44,7 @@ PURPOSES: dict[RecordingPurpose, LazyString] = {
     RecordingPurpose.DECLINE_REASON: _l("Why the proposal was declined"),
     RecordingPurpose.MISSING: _l("What is missing"),
     RecordingPurpose.APPEAL_REASON: _l("Why they appeal"),
+    RecordingPurpose.CONTEST_REASON: _l("Why they contest how an organisation is involved"),
     RecordingPurpose.MESSAGE: _l("Message for the team"),
 }
 

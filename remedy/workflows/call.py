@@ -31,6 +31,7 @@ RECORDING_STATES = frozenset(
         "decline_reason",
         "missing",
         "appeal_reason",
+        "contest_reason",
         "team_message",
     }
 )
@@ -56,6 +57,8 @@ STATES = (
     State("appeal_reason", _l("Recording why they appeal")),
     State("withdraw", _l("Choosing the organisation that stops acting for them")),
     State("consent", _l("Answering whether an organisation may know who they are")),
+    State("contest_which", _l("Choosing the organisation whose part they contest")),
+    State("contest_reason", _l("Recording why they contest how it is involved")),
     State("team_message", _l("Recording a message for the team")),
     State("forwarded", _l("Forwarded to the team"), ended=True),
     State("ended", _l("Ended"), ended=True),
@@ -83,6 +86,15 @@ def _wrong_pin_called_back(call: Any) -> bool:
 
 def _wrong_pin_called_in(call: Any) -> bool:
     return _not_opened(call) and not _called_back(call)
+
+
+def _several_choices(call: Any) -> bool:
+    """More than one organisation to choose from (the call's choices, comma-separated)."""
+    return "," in (getattr(call, "choices", None) or "")
+
+
+def _one_choice(call: Any) -> bool:
+    return not _several_choices(call)
 
 
 def _in_office_hours(call: Any) -> bool:
@@ -177,6 +189,24 @@ TRANSITIONS = (
         "answer_consent", "case_open", "consent", PERSON, _l("Answer about an organisation")
     ),
     transition("give_consent", "consent", "ended", PERSON, _l("Press 1 yes or 2 no")),
+    transition(
+        "contest",
+        "case_open",
+        "contest_which",
+        PERSON,
+        _l("Contest how an organisation is involved: choose which"),
+        route=_several_choices,
+    ),
+    transition(
+        "contest",
+        "case_open",
+        "contest_reason",
+        PERSON,
+        _l("Contest how the one organisation is involved"),
+        route=_one_choice,
+    ),
+    transition("choose_track", "contest_which", "contest_reason", PERSON, _l("Choose which")),
+    transition("give_contest_reason", "contest_reason", "ended", PERSON, _l("Say why")),
     # Calls the mechanism places (call-backs) --------------------------------------------
     transition(
         "call_with_news",
