@@ -66,6 +66,16 @@ class TrackPlanInput(ApiSchema):
     organisation_id = fields.Integer(required=True, validate=between(1, MAX_ROW_ID))
     kind = Enum(TrackKind, required=True)
     rationale = text(MAX_TEXT, required=True)
+    explanation = text(
+        MAX_TEXT,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "The rationale as the people are told it, in their language, on "
+            "every channel; the rationale itself stays with the team. Without it the people "
+            "hear only how the organisation is involved."
+        },
+    )
 
 
 class SeverityInput(ApiSchema):
@@ -123,7 +133,9 @@ def _plans(items: list[dict[str, Any]]) -> list[intake.TrackPlan]:
         organisation = db.session.get(Organisation, item["organisation_id"])
         if organisation is None:
             raise InvalidInput(_("There is no organisation with this number."), "tracks")
-        plans.append(intake.TrackPlan(organisation, item["kind"], item["rationale"]))
+        plans.append(
+            intake.TrackPlan(organisation, item["kind"], item["rationale"], item["explanation"])
+        )
     return plans
 
 

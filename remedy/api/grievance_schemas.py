@@ -149,6 +149,11 @@ class TrackOut(ApiSchema):
     state_label = fields.String(required=True)
     outcome = Enum(Outcome, allow_none=True, required=True)
     rationale = fields.String(required=True)
+    explanation = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The rationale as the people are told it; null if none."},
+    )
     gap = fields.String(
         allow_none=True,
         required=True,

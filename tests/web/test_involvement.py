@@ -145,3 +145,45 @@ def test_a_contest_settled_by_reclassifying_changes_what_the_page_says(
     name = escape(scenario.partner.name)
     assert f"{name} contributed to it: it must stop its part and help repair it." in html
     assert "They drove." in html
+
+
+def test_the_words_for_the_people_given_through_the_api_are_what_the_page_says(
+    visitor: WebVisitor, filed_case: FiledCase, scenario: Scenario, api_for: Callable[..., Api]
+) -> None:
+    case = filed_case()
+    team = api_for(scenario.handler)
+    base = f"/grievances/{case.reference}"
+    assert team.post(f"{base}/triggers/accept").status_code == 200
+    plan = {
+        "organisation_id": scenario.company.id,
+        "kind": "cause",
+        "rationale": "Staff notes: GPS logs.",
+        "explanation": EXPLANATION,
+    }
+    severity = {"scale": 2, "scope": 2, "irremediability": 1}
+
+    classified = team.post(f"{base}/triggers/classify", {"tracks": [plan], "severity": severity})
+
+    assert classified.status_code == 200, classified.get_json()
+    (track,) = classified.get_json()["tracks"]
+    assert (track["rationale"], track["explanation"]) == ("Staff notes: GPS logs.", EXPLANATION)
+    opened(visitor, case)
+    html = page_in(visitor, case, "en")
+    assert str(escape(EXPLANATION)) in html
+    assert "Staff notes" not in html
+
+
+def test_an_api_classification_without_words_for_the_people_says_only_the_involvement(
+    filed_case: FiledCase, scenario: Scenario, api_for: Callable[..., Api]
+) -> None:
+    case = filed_case()
+    team = api_for(scenario.handler)
+    base = f"/grievances/{case.reference}"
+    team.post(f"{base}/triggers/accept")
+    plan = {"organisation_id": scenario.company.id, "kind": "cause", "rationale": "Logs."}
+    severity = {"scale": 2, "scope": 2, "irremediability": 1}
+
+    classified = team.post(f"{base}/triggers/classify", {"tracks": [plan], "severity": severity})
+
+    (track,) = classified.get_json()["tracks"]
+    assert track["explanation"] is None
