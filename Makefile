@@ -70,8 +70,11 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
+# Bytecode is cached even where the environment says PYTHONDONTWRITEBYTECODE: each test
+# process would otherwise compile the app, its libraries and pytest's rewritten test
+# modules again (about 10 s of CPU a process, measured in docs/testing.md).
 pytest: $(VENV)/.dev-installed compile-translations browser-tools
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist $(TEST_DIST) $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(TEST_PROCESSES) --dist $(TEST_DIST) $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

@@ -14,8 +14,10 @@ Alembic migrations, and builds a second template from it that also holds the cas
   on PostgreSQL, or a database an earlier test used, given the template's contents back:
   see ``tests/postgres_reuse.py``), as every test did before the tiers.
 
-Locally PostgreSQL runs only the tests marked ``postgres`` (where the dialect matters);
-``CI=true`` or ``REMEDY_TEST_MATRIX=full`` runs every database test on both backends.
+Locally PostgreSQL runs only the tests marked ``postgres`` (where the dialect matters),
+and tests run once per language run in English, French and Arabic (``LOCAL_LANGUAGES``)
+but for those marked ``every_language``; ``CI=true`` or ``REMEDY_TEST_MATRIX=full`` runs
+every database test on both backends and every test in every language.
 """
 
 from __future__ import annotations
@@ -102,6 +104,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
+        "every_language: runs in every shipped language in local runs too, not only in the "
+        "full (CI) matrix (cheap checks of the catalogues and the SMS wordings)",
+    )
+    config.addinivalue_line(
+        "markers",
         "postgres: the dialect matters here: runs on PostgreSQL in local runs too, "
         "not only in the full (CI) matrix",
     )
@@ -128,18 +135,43 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             "matrix: local (PostgreSQL for tests marked `postgres` only; "
             "CI=true or REMEDY_TEST_MATRIX=full for every test on every backend)"
         )
-    return [databases, matrix, f"hypothesis profile: {HYPOTHESIS_PROFILE}"]
+    languages = (
+        "languages: every shipped language"
+        if FULL_MATRIX
+        else f"languages: {', '.join(sorted(LOCAL_LANGUAGES))} (but tests marked "
+        "`every_language`; CI=true or REMEDY_TEST_MATRIX=full for all)"
+    )
+    return [databases, matrix, languages, f"hypothesis profile: {HYPOTHESIS_PROFILE}"]
+
+
+# The local tier's languages: the source language, a Latin one with accents that must stay
+# GSM-7 in SMS, and the right-to-left one sent as UCS-2. The full matrix adds es and sw.
+LOCAL_LANGUAGES = frozenset({"en", "fr", "ar"})
+
+
+def _local_tier_skips(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return False
+    on_postgres = callspec.params.get("databases") == "postgresql"
+    if on_postgres and item.get_closest_marker("postgres") is None:
+        return True
+    language = callspec.params.get("language")
+    return (
+        isinstance(language, str)
+        and language not in LOCAL_LANGUAGES
+        and item.get_closest_marker("every_language") is None
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The local tier: PostgreSQL only for the tests marked ``postgres``."""
+    """The local tier: PostgreSQL only for the tests marked ``postgres``; tests run in each
+    language run in ``LOCAL_LANGUAGES`` only, but for those marked ``every_language``."""
     if FULL_MATRIX:
         return
     kept, deselected = [], []
     for item in items:
-        callspec = getattr(item, "callspec", None)
-        on_postgres = callspec is not None and callspec.params.get("databases") == "postgresql"
-        if on_postgres and item.get_closest_marker("postgres") is None:
+        if _local_tier_skips(item):
             deselected.append(item)
         else:
             kept.append(item)

@@ -15,6 +15,9 @@ from babel.messages.pofile import read_po
 from remedy.core.config import LANGUAGES, PROJECT_ROOT, TRANSLATIONS_PATH
 from remedy.core.i18n import compile_catalogues
 
+# Cheap checks of every catalogue: every language in local runs too.
+pytestmark = pytest.mark.every_language
+
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 
 

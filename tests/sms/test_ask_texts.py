@@ -20,6 +20,9 @@ from tests.sms.test_texts import MONTHS, REFERENCE, VALUES, check, longest_outco
 
 __all__ = ["texts_app"]
 
+# Cheap checks of every catalogue: every language in local runs too.
+pytestmark = pytest.mark.every_language
+
 # Segments a message may take: the proposal and the check-ins list the remedy.
 BUDGET = {"remedy_proposed": 5, "check_in": 5, "follow_up": 5}
 ACTIONS = (

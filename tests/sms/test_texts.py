@@ -34,6 +34,9 @@ from remedy.sms.filing import QUESTION_TEXT, language_menu
 from remedy.sms.keywords import Keyword, primary
 from tests.support import test_overrides as settings_for
 
+# Cheap checks of every catalogue: every language in local runs too.
+pytestmark = pytest.mark.every_language
+
 TEXT_BUDGETS = sms_texts.SEGMENT_BUDGETS
 REFERENCE = "1234 5678"
 MONTHS = [datetime(2026, month, 28, 12, tzinfo=UTC) for month in range(1, 13)]

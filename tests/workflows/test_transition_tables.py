@@ -50,6 +50,7 @@ from tests.workflows.tables import (
     last_message_id,
     messages_since,
     shared_app,
+    undone,
 )
 
 # How each ended state ends, independent of the engine's own map.
@@ -109,61 +110,62 @@ def stage(shared: Stage) -> Stage:
 def test_a_step_allowed_from_a_state_takes_the_case_to_the_next_one(
     stage: Stage, workflow: Workflow, source: str, transition: Transition
 ) -> None:
-    subject = stage.build(workflow.name, source, appealed_from(transition))
-    grievance = grievance_of(subject)
-    actor = stage.someone_who_may(transition, subject)
-    fields = stage.fields_for(transition)
-    owed = sorted(
-        [
-            (transition.notify, r.person.id if r.person else None, r.organisation_id)
-            for r in recipients(grievance)
-        ],
-        key=str,
-    )
-    assert len(owed) == 2, "the person and their proxy both hear about the case"
-    version, head, last_message = grievance.version, audit_head(), last_message_id()
-    started = utcnow()
-
-    fired = fire(subject, transition.trigger, actor, notify_values=MESSAGE_VALUES, **fields)
-    finished = utcnow()
-
-    assert fired == transition
-    dest = workflow.state(transition.dest)
-    assert subject.state == dest.name
-    span = POLICIES[grievance.jurisdiction].deadline_for(dest.deadline)
-    assert (span is None) == (dest.deadline is None), "the policy knows every deadline"
-    if span is None:
-        assert subject.due_at is None
-    else:
-        assert subject.due_at is not None
-        assert started + span <= subject.due_at <= finished + span
-    assert subject.outcome == (OUTCOMES[dest.name] if dest.ended else None)
-    if isinstance(subject, InvolvementTrack):
-        ended_at = subject.ended_at
-        assert (ended_at is not None) == dest.ended
-    else:
-        ended_at = subject.resolved_at
-        assert (ended_at is not None) == (dest.name == "resolved")
-    if ended_at is not None:
-        assert started <= ended_at <= finished
-    assert grievance.version == version + 1, "every step touches the grievance (conflicts)"
-
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.seq > head)).all()
-    assert [(e.action, e.actor_kind, e.before, e.after) for e in events] == [
-        (
-            f"{workflow.name}.{transition.trigger}",
-            actor.kind.value,
-            {"state": source},
-            {"state": dest.name, "fields": sorted(fields)},
+    subject = stage.subject(workflow.name, source, appealed_from(transition))
+    with undone():  # the subject stays in its state for the next step from it
+        grievance = grievance_of(subject)
+        actor = stage.someone_who_may(transition, subject)
+        fields = stage.fields_for(transition)
+        owed = sorted(
+            [
+                (transition.notify, r.person.id if r.person else None, r.organisation_id)
+                for r in recipients(grievance)
+            ],
+            key=str,
         )
-    ]
-    sent = sorted(
-        [(m.template, m.person_id, m.organisation_id) for m in messages_since(last_message)],
-        key=str,
-    )
-    assert sent == (owed if transition.notify else [])
-    assert all(m.grievance_id == grievance.id for m in messages_since(last_message))
-    assert verify_chain().ok
+        assert len(owed) == 2, "the person and their proxy both hear about the case"
+        version, head, last_message = grievance.version, audit_head(), last_message_id()
+        started = utcnow()
+
+        fired = fire(subject, transition.trigger, actor, notify_values=MESSAGE_VALUES, **fields)
+        finished = utcnow()
+
+        assert fired == transition
+        dest = workflow.state(transition.dest)
+        assert subject.state == dest.name
+        span = POLICIES[grievance.jurisdiction].deadline_for(dest.deadline)
+        assert (span is None) == (dest.deadline is None), "the policy knows every deadline"
+        if span is None:
+            assert subject.due_at is None
+        else:
+            assert subject.due_at is not None
+            assert started + span <= subject.due_at <= finished + span
+        assert subject.outcome == (OUTCOMES[dest.name] if dest.ended else None)
+        if isinstance(subject, InvolvementTrack):
+            ended_at = subject.ended_at
+            assert (ended_at is not None) == dest.ended
+        else:
+            ended_at = subject.resolved_at
+            assert (ended_at is not None) == (dest.name == "resolved")
+        if ended_at is not None:
+            assert started <= ended_at <= finished
+        assert grievance.version == version + 1, "every step touches the grievance (conflicts)"
+
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.seq > head)).all()
+        assert [(e.action, e.actor_kind, e.before, e.after) for e in events] == [
+            (
+                f"{workflow.name}.{transition.trigger}",
+                actor.kind.value,
+                {"state": source},
+                {"state": dest.name, "fields": sorted(fields)},
+            )
+        ]
+        sent = sorted(
+            [(m.template, m.person_id, m.organisation_id) for m in messages_since(last_message)],
+            key=str,
+        )
+        assert sent == (owed if transition.notify else [])
+        assert all(m.grievance_id == grievance.id for m in messages_since(last_message))
+        assert verify_chain().ok
 
 
 @pytest.mark.parametrize(("workflow", "state", "trigger"), _refused_pairs())
