@@ -16,7 +16,10 @@ Columns:
   and the partner's);
 - ``ngo``: messages to the NGO that holds the mandate (API only);
 - ``mandate``: the mandate's details in the audit log (API only; the audit log is the
-  mechanism's record, closed to proxies, who read their own mandates on the portal).
+  mechanism's record, closed to proxies, who read their own mandates on the portal);
+- ``risk``: the reprisal risk recorded (API only here; the console case page and queue
+  follow the same rule, ``tests/console/test_reprisal_risk.py``): never the organisations'
+  staff, whom the people may fear.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from flask.testing import FlaskClient
 from remedy.cases import intake
 from remedy.core.actors import Actor
 from remedy.core.references import display
-from remedy.models import Category, Grievance
+from remedy.models import Category, Grievance, ReprisalRisk
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from tests.api.conftest import Api, Cast, api_for, cast  # noqa: F401 (fixtures)
 from tests.console.case_support import console_for, text_of
@@ -44,22 +47,22 @@ pytestmark = pytest.mark.postgres
 Y, N = "yes", "no"
 PSEUDONYM = "pseudonym"
 NONE = "no case"  # the case does not exist for this reader: 404 on every surface
-COLUMNS = ("identity", "told", "file", "own", "other", "ngo", "mandate")
-API_COLUMNS = ("identity", "told", "own", "other", "ngo", "mandate")
+COLUMNS = ("identity", "told", "file", "own", "other", "ngo", "mandate", "risk")
+API_COLUMNS = ("identity", "told", "own", "other", "ngo", "mandate", "risk")
 PAGE_COLUMNS = ("identity", "told", "file")
 
 EXPECTED: dict[str, tuple[str, ...]] = {
-    # reader:             identity told file own other ngo mandate
-    "handler": (Y, N, N, Y, Y, Y, Y),
-    "cleared_handler": (Y, Y, Y, Y, Y, Y, Y),
-    "supervisor": (Y, N, N, Y, Y, Y, Y),
-    "protection_officer": (Y, N, N, Y, Y, Y, Y),
-    "auditor": (PSEUDONYM, N, N, Y, Y, Y, Y),
-    "admin": (PSEUDONYM, N, N, Y, Y, Y, Y),
-    "company_handler": (Y, N, N, Y, N, N, N),
-    "company_supervisor": (Y, N, N, Y, N, N, N),
-    "partner_handler": (PSEUDONYM, N, N, Y, N, N, N),
-    "proxy": (Y, N, N, Y, Y, Y, N),
+    # reader:             identity told file own other ngo mandate risk
+    "handler": (Y, N, N, Y, Y, Y, Y, Y),
+    "cleared_handler": (Y, Y, Y, Y, Y, Y, Y, Y),
+    "supervisor": (Y, N, N, Y, Y, Y, Y, Y),
+    "protection_officer": (Y, N, N, Y, Y, Y, Y, Y),
+    "auditor": (PSEUDONYM, N, N, Y, Y, Y, Y, Y),
+    "admin": (PSEUDONYM, N, N, Y, Y, Y, Y, Y),
+    "company_handler": (Y, N, N, Y, N, N, N, N),
+    "company_supervisor": (Y, N, N, Y, N, N, N, N),
+    "partner_handler": (PSEUDONYM, N, N, Y, N, N, N, N),
+    "proxy": (Y, N, N, Y, Y, Y, N, Y),
     "other_proxy": (NONE,) * len(COLUMNS),
 }
 PROXIES = frozenset({"proxy", "other_proxy"})
@@ -87,6 +90,7 @@ class JointCase:
 def joint_case(cast: Cast) -> JointCase:  # noqa: F811
     scenario = cast.scenario
     grievance = sensitive_case(scenario, Category.HEALTH)
+    grievance.reprisal_risk = ReprisalRisk.HIGH  # as the people said at filing
     intake.accept(scenario.handler, grievance)
     plans = [
         intake.TrackPlan(scenario.company, TrackKind.CAUSE, "The clinic's waste."),
@@ -156,6 +160,7 @@ def read_api(api: Api, case: JointCase, who: str) -> dict[str, str]:
         "other": yes(other.id in to_people),
         "ngo": yes(any(m["recipient"] == f"organisation:{case.ngo_id}" for m in messages)),
         "mandate": yes(any(event["action"].startswith("mandate.") for event in events)),
+        "risk": yes(body["reprisal_risk"] == ReprisalRisk.HIGH),
     }
 
 

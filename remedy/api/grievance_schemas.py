@@ -21,6 +21,8 @@ from remedy.models.types import MAX_ROW_ID
 from remedy.queue.filters import INTAKE_STATES, TRACK_STATES, QueueOrder
 from remedy.workflows.definition import MandateScope
 
+RISK_FOR_WHOM = "Null for the staff of the organisations involved: the people may fear them."
+
 MAX_PEOPLE_PER_FILING = 200
 
 
@@ -199,7 +201,12 @@ class GrievanceSummaryOut(ApiSchema):
     language = fields.String(required=True)
     category = Enum(Category, allow_none=True, required=True)
     severity = fields.Integer(allow_none=True, required=True)
-    reprisal_risk = Enum(ReprisalRisk, required=True)
+    reprisal_risk = Enum(
+        ReprisalRisk,
+        allow_none=True,
+        required=True,
+        metadata={"description": RISK_FOR_WHOM},
+    )
     identity_withheld = fields.Boolean(required=True)
     received_at = fields.DateTime(required=True)
     due_at = fields.DateTime(allow_none=True, required=True)
@@ -247,7 +254,12 @@ class GrievanceOut(ApiSchema):
     reviewer_id = fields.Integer(
         allow_none=True, required=True, metadata={"description": "The named senior reviewer."}
     )
-    reprisal_risk = Enum(ReprisalRisk, required=True)
+    reprisal_risk = Enum(
+        ReprisalRisk,
+        allow_none=True,
+        required=True,
+        metadata={"description": RISK_FOR_WHOM},
+    )
     identity_withheld = fields.Boolean(required=True)
     discreet_messages = fields.Boolean(required=True)
     contact_consent = fields.Boolean(required=True)

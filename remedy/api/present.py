@@ -18,7 +18,7 @@ from remedy.cases.timeline import audit_events_for, organisation_staff_messages,
 from remedy.cases.triage import may_triage, suggested_flags
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
-from remedy.identity.visibility import may_see_identity, visible_tracks
+from remedy.identity.visibility import may_see_identity, may_see_reprisal_risk, visible_tracks
 from remedy.messaging.delivery_words import delivery_of
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
@@ -154,7 +154,7 @@ def grievance_detail(actor: Actor, grievance: Grievance) -> dict[str, Any]:
         if may_triage(actor, grievance)
         else [],
         "reviewer_id": grievance.reviewer_user_id,
-        "reprisal_risk": grievance.reprisal_risk,
+        "reprisal_risk": grievance.reprisal_risk if may_see_reprisal_risk(actor) else None,
         "identity_withheld": grievance.identity_withheld,
         "discreet_messages": grievance.discreet_messages,
         "contact_consent": grievance.contact_consent,

@@ -40,6 +40,7 @@ from remedy.identity.visibility import (
     get_visible_grievance,
     may_change,
     may_see_identity,
+    may_see_reprisal_risk,
     visible_tracks,
 )
 from remedy.models.attachment import Attachment
@@ -259,6 +260,7 @@ def case_context(
         "hidden_from_organisation": identity_consents.hidden_from_organisation(actor, grievance),
         "pending_mandates": mandate_consent.awaiting_approval(actor, grievance),
         "may_change_risk": protection.may_change_reprisal_risk(actor, grievance),
+        "may_see_risk": may_see_reprisal_risk(actor),
         "risk_choices": [(risk.value, label) for risk, label in RISK_LABELS.items()],
         "incident_panel": incidents,
         "grievance_triggers": grievance_triggers,

@@ -16,7 +16,7 @@ from remedy.cases.incident_log import alerted_among
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
 from remedy.core.settings import settings
-from remedy.identity.visibility import may_change
+from remedy.identity.visibility import may_change, may_see_reprisal_risk
 from remedy.models.grievance import CATEGORY_TITLES, Channel, ReprisalRisk
 from remedy.models.involvement_track import TrackKind
 from remedy.models.user import Role
@@ -82,7 +82,10 @@ def _choices(actor: Actor) -> dict[str, Any]:
         "track_states": track_states,
         "track_kinds": [(kind.value, kind.label) for kind in TrackKind],
         "channels": [(channel.value, label) for channel, label in CHANNEL_LABELS.items()],
-        "risks": [(risk.value, label) for risk, label in RISK_LABELS.items()],
+        # No reprisal-risk filter for the organisations' staff: it would tell as much.
+        "risks": [(risk.value, label) for risk, label in RISK_LABELS.items()]
+        if may_see_reprisal_risk(actor)
+        else [],
         "severities": list(SEVERITY_LABELS.items()),
         "orders": [(order.value, label) for order, label in ORDER_LABELS.items()],
         "languages": list(settings().languages.items()),

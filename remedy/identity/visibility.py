@@ -51,6 +51,12 @@ def _is_mechanism_staff(actor: Actor) -> bool:
     return actor.kind is ActorKind.STAFF and actor.organisation_id is None
 
 
+def may_see_reprisal_risk(actor: Actor) -> bool:
+    """Everyone who reads a case but the staff of the organisations involved: the people
+    may fear them, and a risk level in their hands says who is afraid of what."""
+    return not (actor.kind is ActorKind.STAFF and actor.organisation_id is not None)
+
+
 def visible_grievances(actor: Actor) -> ColumnElement[bool]:
     """A where-clause for ``select(Grievance)`` that keeps what ``actor`` may see."""
     if _is_mechanism_staff(actor):

@@ -13,6 +13,7 @@ from remedy.cases.sensitive import may_read_category
 from remedy.core.actors import Actor
 from remedy.core.extensions import db
 from remedy.core.references import display
+from remedy.identity.visibility import may_see_reprisal_risk
 from remedy.models.grievance import (
     Category,
     Channel,
@@ -53,7 +54,7 @@ class QueueItem:
     due_at: datetime | None
     overdue: bool
     severity: int | None
-    reprisal_risk: ReprisalRisk
+    reprisal_risk: ReprisalRisk | None  # None: not for this reader (may_see_reprisal_risk)
     identity_withheld: bool
     channel: Channel
     language: str
@@ -91,6 +92,7 @@ def queue_items(actor: Actor, ids: Sequence[int], now: datetime) -> list[QueueIt
     if not ids:
         return []
     own = own_organisation(actor)
+    sees_risk = may_see_reprisal_risk(actor)
     intake_labels, track_labels = state_labels()
     grievances = {
         row.id: row
@@ -181,7 +183,7 @@ def queue_items(actor: Actor, ids: Sequence[int], now: datetime) -> list[QueueIt
                 due_at=due,
                 overdue=due is not None and due <= now,
                 severity=max(severities) if severities else None,
-                reprisal_risk=row.reprisal_risk,
+                reprisal_risk=row.reprisal_risk if sees_risk else None,
                 identity_withheld=row.identity_withheld,
                 channel=row.channel,
                 language=row.language,

@@ -34,7 +34,7 @@ from sqlalchemy.orm import aliased
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
-from remedy.identity.visibility import visible_grievances
+from remedy.identity.visibility import may_see_reprisal_risk, visible_grievances
 from remedy.models.grievance import SEVERE_FROM, Grievance
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.queue import track_tag
@@ -218,6 +218,12 @@ def search_grievances(
     """One page of the queue as ``actor`` may see it, and the cursor of the next page."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(_("Ask for between 1 and %(count)d rows.", count=MAX_LIMIT), "limit")
+    if filters.reprisal_risk and not may_see_reprisal_risk(actor):
+        # A filter would tell as much as the column: which cases someone fears for.
+        raise InvalidInput(
+            _("Only the mechanism's own staff see reprisal risk: remove this filter."),
+            "reprisal_risk",
+        )
     cursor = Cursor.decode(after, filters.order) if after else None
     now = utcnow()
     rows = _page_ids(actor, filters, cursor, limit + 1, now)

@@ -147,3 +147,28 @@ def test_a_stale_page_changes_nothing(app: Flask, scenario: Scenario, officer: A
     )
     assert answer.status_code == 409
     assert risk_events(grievance) == []
+
+
+def test_the_organisations_staff_see_no_reprisal_risk_on_the_case_or_in_the_queue(
+    app: Flask, scenario: Scenario
+) -> None:
+    grievance, _tracks = scenario.in_remedy(TrackKind.CAUSE)
+    grievance.reprisal_risk = ReprisalRisk.HIGH
+    db.session.commit()
+    company = console_for(app, scenario.company_handler)
+    team = console_for(app, scenario.handler)
+
+    case_page = text_of(company.html(grievance))
+    queue = company.client.get("/console/?risk=high")
+    plain_queue = text_of(company.client.get("/console/").get_data(as_text=True))
+
+    assert display(grievance.reference) in case_page
+    assert "Reprisal risk" not in case_page
+    assert display(grievance.reference) in plain_queue
+    assert "Reprisal risk" not in plain_queue  # neither the badge nor the filter
+    assert queue.status_code == 400
+    assert "own staff see reprisal risk: remove this filter" in text_of(
+        queue.get_data(as_text=True)
+    )
+    assert "Reprisal risk High" in text_of(team.html(grievance))
+    assert "Reprisal risk" in text_of(team.client.get("/console/").get_data(as_text=True))
