@@ -132,8 +132,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     from remedy.audit import receivers
     from remedy.jobs import registry
+    from remedy.webhooks import events as webhook_events
 
     receivers.connect()
+    webhook_events.connect()
     registry.init_app(app)
 
     from remedy.cli import register_commands

@@ -23,7 +23,8 @@ from flask.cli import with_appcontext
 
 from remedy.messaging.inbox import Waker
 from remedy.messaging.senders import build_sender
-from remedy.messaging.worker import Report, Worker, WorkerSettings
+from remedy.messaging.worker import Report, Worker
+from remedy.messaging.worker_settings import WorkerSettings
 
 
 def _summary(report: Report) -> str:
