@@ -6,7 +6,6 @@ category, place, severity, reprisal risk or incidents)."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from remedy.accounts.organisations import create_organisation
@@ -19,6 +18,7 @@ from remedy.models.grievance import Category, ReprisalRisk
 from remedy.models.identity_consent import ConsentVia
 from remedy.models.involvement_track import TrackKind
 from remedy.models.organisation import Organisation, OrganisationKind
+from remedy.models.types import utcnow
 from remedy.models.webhook import WebhookEvent
 from remedy.webhooks.payload import payload
 from tests.webhooks.conftest import Subscribe, deliveries
@@ -131,7 +131,7 @@ def test_what_the_case_is_about_never_leaves(
     record_incident(
         scenario.supervisor,
         grievance,
-        IncidentReport("Threatened at the gate.", date.today(), "The night guard"),
+        IncidentReport("Threatened at the gate.", utcnow().date(), "The night guard"),
     )
     scenario.propose(track)
 
