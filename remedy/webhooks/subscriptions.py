@@ -119,7 +119,7 @@ def rotate_secret(actor: Actor, subscription_id: int) -> IssuedSecret:
 
 @transactional
 def deactivate(actor: Actor, subscription_id: int) -> WebhookSubscription:
-    """No new deliveries; those still waiting are not sent (the claim skips them)."""
+    """No new deliveries; those still waiting fail when claimed, without a request."""
     subscription = get_subscription(subscription_id)
     if subscription.is_active:
         subscription.is_active = False

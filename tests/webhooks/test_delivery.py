@@ -4,6 +4,11 @@ the last attempt, 4xx failing at once, and the delivery log of every attempt."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from remedy.cases.triggers import fire
@@ -227,3 +232,31 @@ def test_a_change_that_is_refused_writes_no_delivery(
         fire(track, "verify_remedy", scenario.partner_handler)
 
     assert len(deliveries()) == before
+
+
+def documented_verify() -> Callable[..., bool]:
+    """The verification snippet of docs/webhooks.md, run as written."""
+    text = (Path(__file__).parents[2] / "docs" / "webhooks.md").read_text()
+    (snippet,) = [
+        block for block in re.findall(r"```python\n(.*?)```", text, re.S) if "def verify" in block
+    ]
+    namespace: dict[str, Any] = {}
+    exec(snippet, namespace)  # noqa: S102 - our own documentation
+    verify: Callable[..., bool] = namespace["verify"]
+    return verify
+
+
+def test_the_snippet_in_the_docs_verifies_a_real_delivery_and_refuses_a_forgery(
+    scenario: Scenario, subscribe: Subscribe, receiver: Receiver, worker: Worker
+) -> None:
+    issued = subscribe(scenario.company)
+    scenario.in_remedy(TrackKind.CAUSE)
+    worker.step()
+    (received,) = receiver.received
+    verify = documented_verify()
+
+    assert verify(issued.secret, received.headers, received.body)
+    assert not verify("whsec_another", received.headers, received.body)
+    assert not verify(issued.secret, received.headers, received.body.replace(b"}", b" }", 1))
+    stale = {**received.headers, "X-Remedy-Timestamp": "1000000000"}
+    assert not verify(issued.secret, stale, received.body)
