@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ import pytest
 from remedy.cases.triggers import fire
 from remedy.core.actors import OPERATOR
 from remedy.core.errors import ServiceError
+from remedy.messaging import webhook_claims
+from remedy.messaging.webhook_sender import Outcome, Posted
 from remedy.messaging.worker import Worker
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from remedy.models.webhook import DeliveryStatus, WebhookEvent
@@ -260,3 +263,28 @@ def test_the_snippet_in_the_docs_verifies_a_real_delivery_and_refuses_a_forgery(
     assert not verify(issued.secret, received.headers, received.body.replace(b"}", b" }", 1))
     stale = {**received.headers, "X-Remedy-Timestamp": "1000000000"}
     assert not verify(issued.secret, stale, received.body)
+
+
+def test_a_claimed_delivery_waits_for_its_lease_and_a_lost_claim_writes_nothing(
+    scenario: Scenario, subscribe: Subscribe, clock: Clock
+) -> None:
+    company_case(scenario, subscribe)
+    (delivery,) = deliveries()
+    now, lease = clock.now, timedelta(seconds=60)
+
+    assert webhook_claims.claim("worker-a", now, 5, now + lease, MAX_ATTEMPTS) == [delivery.id]
+    assert webhook_claims.claim("worker-b", now, 5, now + lease, MAX_ATTEMPTS) == []
+    later = now + lease + timedelta(seconds=1)  # worker A died: its lease ran out
+    assert webhook_claims.claim("worker-b", later, 5, later + lease, MAX_ATTEMPTS) == [delivery.id]
+
+    late = webhook_claims.record(
+        "worker-a", delivery.id, 1, Posted(Outcome.DELIVERED, 200), now, later, None
+    )
+    assert not late
+    (delivery,) = deliveries()
+    assert (delivery.status, delivery.claimed_by, delivery.attempts) == (
+        DeliveryStatus.SENDING,
+        "worker-b",
+        2,
+    )
+    assert attempts(delivery) == []
