@@ -33,6 +33,8 @@ def _summary(report: Report) -> str:
         f"to retry later {report.retrying}",
         f"failed {report.failed}",
     ]
+    if report.webhooks:
+        parts.append(f"webhook attempts {report.webhooks}")
     if report.superseded:
         parts.append(f"settled elsewhere {report.superseded}")
     if report.jobs:

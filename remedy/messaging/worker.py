@@ -72,6 +72,8 @@ class Report:
     # Outcomes another party wrote first: a status callback, or a worker after our lease.
     superseded: int = 0
     released: int = 0
+    # Webhook deliveries attempted (``remedy.webhooks.delivery``; their log says how each went).
+    webhooks: int = 0
     # How many times each periodic job ran.
     jobs: Counter[str] = field(default_factory=Counter)
 
@@ -172,7 +174,9 @@ class Worker:
         inbox, webhooks = self.inbox, self.webhooks
         turn = min(self.settings.batch_size, self.settings.inbox_turn)
         handled = inbox(turn) if inbox is not None else 0
-        handled += webhooks(self.id, self.clock(), turn) if webhooks is not None else 0
+        tried = webhooks(self.id, self.clock(), turn) if webhooks is not None else 0
+        self.report.webhooks += tried
+        handled += tried
         claimed = self.claim()
         if claimed:
             self.process(claimed)

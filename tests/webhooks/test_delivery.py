@@ -44,6 +44,7 @@ def test_a_state_change_reaches_the_receiver_signed_as_documented(
     worker.step()
 
     (received,) = receiver.received
+    assert worker.report.webhooks == 1
     assert received.verified
     assert received.headers["X-Remedy-Event"] == "track.state_changed"
     assert received.headers["X-Remedy-Delivery"] == str(delivery.id)
