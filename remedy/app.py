@@ -112,6 +112,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from remedy.console.organisations import bp as organisations_bp
     from remedy.console.simulator import bp as simulator_bp
     from remedy.console.views import bp as console_bp
+    from remedy.console.webhooks import bp as webhooks_bp
 
     sessions.init_app(app)
     errors.init_app(app)
@@ -119,6 +120,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(webhooks_bp)
     app.register_blueprint(simulator_bp)
     from remedy import api
 
@@ -132,8 +134,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     from remedy.audit import receivers
     from remedy.jobs import registry
+    from remedy.webhooks import events as webhook_events
 
     receivers.connect()
+    webhook_events.connect()
     registry.init_app(app)
 
     from remedy.cli import register_commands

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from remedy.core.errors import InvalidInput
 
 
 def printable_email(form: FlaskForm, field: Field) -> None:
@@ -51,3 +54,12 @@ class ChangePasswordForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+def show_refusal(form: FlaskForm, problem: InvalidInput) -> None:
+    """A service's refusal beside the field it names, or at the top of the page."""
+    field = getattr(form, problem.field or "", None)
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, str(problem)]
+    else:
+        flash(str(problem), "error")

@@ -23,6 +23,7 @@ from remedy.core.actors import SYSTEM, Actor
 from remedy.core.errors import ConflictError, NotAllowed, TriggerRefused
 from remedy.core.extensions import db
 from remedy.core.settings import settings
+from remedy.core.signals import state_changed
 from remedy.core.unit_of_work import atomic
 from remedy.models.grievance import Grievance, Outcome
 from remedy.models.involvement_track import InvolvementTrack
@@ -133,11 +134,15 @@ def _enter(ctx: TriggerContext, dest: str) -> None:
 
 
 def start_in(track: InvolvementTrack, state: str) -> None:
-    """Put a new (or restarted) track in its workflow's first state, with its deadline."""
+    """Put a new (or restarted) track in its workflow's first state, with its deadline;
+    signalled as a change (from no state at all, for a new track)."""
+    before = track.state
     track.state = state
     ctx = TriggerContext(workflow_for(track), track, track.grievance, track, SYSTEM, {})
     _enter(ctx, state)
     track.check_in_window_ends_at = None
+    if before != state:
+        state_changed.send(track, before=before, after=state)
 
 
 def fire(
@@ -184,6 +189,7 @@ def fire(
             before={"state": before},
             after={"state": transition.dest, "fields": sorted(fields)},
         )
+        state_changed.send(subject, before=before, after=transition.dest)
         if transition.notify:
             deadline = {"date": subject.due_at} if subject.due_at else {}
             values = {**deadline, **(notify_values or {})}

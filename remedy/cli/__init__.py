@@ -17,6 +17,7 @@ from remedy.cli import (
     setup,
     tokens,
     voice,
+    webhooks,
     worker,
     workflows,
 )
@@ -37,6 +38,7 @@ def register_commands(app: Flask) -> None:
         demo.demo,
         tokens.tokens,
         voice.voice,
+        webhooks.webhooks,
     ):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_link)

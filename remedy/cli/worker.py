@@ -23,7 +23,8 @@ from flask.cli import with_appcontext
 
 from remedy.messaging.inbox import Waker
 from remedy.messaging.senders import build_sender
-from remedy.messaging.worker import Report, Worker, WorkerSettings
+from remedy.messaging.worker import Report, Worker
+from remedy.messaging.worker_settings import WorkerSettings
 
 
 def _summary(report: Report) -> str:
@@ -32,6 +33,8 @@ def _summary(report: Report) -> str:
         f"to retry later {report.retrying}",
         f"failed {report.failed}",
     ]
+    if report.webhooks:
+        parts.append(f"webhook attempts {report.webhooks}")
     if report.superseded:
         parts.append(f"settled elsewhere {report.superseded}")
     if report.jobs:

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from remedy.accounts.organisations import create_organisation, set_served, vet_organisation
-from remedy.auth.forms import EmptyForm
+from remedy.auth.forms import EmptyForm, show_refusal
 from remedy.auth.sessions import roles_required
 from remedy.console.views import NAV, NavLink, console_navigation
 from remedy.core.actors import Actor
@@ -99,11 +99,7 @@ def create() -> Response | tuple[str, int]:
                 SERVED_CHOICES.get(form.served.data),
             )
         except InvalidInput as problem:
-            field = getattr(form, problem.field or "", None)
-            if field is not None:
-                field.errors = [*field.errors, str(problem)]
-            else:
-                flash(str(problem), "error")
+            show_refusal(form, problem)
         else:
             flash(_("%(name)s is added.", name=organisation.name), "success")
             return redirect(url_for(".index"))

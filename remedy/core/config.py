@@ -272,4 +272,12 @@ def outbox_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "REMEDY_INBOX_MAX_ATTEMPTS": int(_number(env, "REMEDY_INBOX_MAX_ATTEMPTS", 5, 1)),
         "REMEDY_INBOX_BACKOFF_SECONDS": _number(env, "REMEDY_INBOX_BACKOFF_SECONDS", 2, 0),
         "REMEDY_INBOX_POLL_SECONDS": _number(env, "REMEDY_INBOX_POLL_SECONDS", 0.2, 0.01),
+        # Outbound webhooks (docs/webhooks.md): each POST's timeout, the attempts before a
+        # delivery fails, and the first retry's wait (doubling, up to the maximum).
+        "REMEDY_WEBHOOK_TIMEOUT_SECONDS": _number(env, "REMEDY_WEBHOOK_TIMEOUT_SECONDS", 10, 0.1),
+        "REMEDY_WEBHOOK_MAX_ATTEMPTS": int(_number(env, "REMEDY_WEBHOOK_MAX_ATTEMPTS", 8, 1)),
+        "REMEDY_WEBHOOK_BACKOFF_SECONDS": _number(env, "REMEDY_WEBHOOK_BACKOFF_SECONDS", 30, 0),
+        "REMEDY_WEBHOOK_BACKOFF_MAX_SECONDS": _number(
+            env, "REMEDY_WEBHOOK_BACKOFF_MAX_SECONDS", 3600, 0
+        ),
     }

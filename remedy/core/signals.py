@@ -14,3 +14,8 @@ remedy_signals = Namespace()
 
 # sender: the Person who opted out; keyword ``reported_by``: "provider" or "person".
 person_opted_out = remedy_signals.signal("person-opted-out")
+
+# sender: the Grievance or InvolvementTrack whose state a workflow trigger just changed;
+# keywords ``before`` and ``after`` (state names). Sent inside the trigger's unit of work,
+# so what receivers write (webhook deliveries) commits with the change or not at all.
+state_changed = remedy_signals.signal("state-changed")

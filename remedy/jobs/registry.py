@@ -18,11 +18,13 @@ from remedy.cases.deadlines import run_deadlines
 from remedy.identity.retention import retention_job
 from remedy.messaging.inbox import INBOX_DRAIN_KEY
 from remedy.messaging.periodic import PERIODIC_JOBS_KEY, PeriodicJob
+from remedy.messaging.webhook_claims import WEBHOOK_DRAIN_KEY
 from remedy.sms.inbox import process_pending
 from remedy.sms.media import fetch_pending_media
 from remedy.sms.upkeep import periodic as tidy_conversations
 from remedy.voice.calls import forget_old_calls
 from remedy.voice.recordings import fetch_recordings
+from remedy.webhooks.delivery import deliver_due
 
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # Deadlines also open the follow-up check-ins that fell due.
@@ -47,3 +49,5 @@ def init_app(app: Flask) -> None:
     app.extensions[PERIODIC_JOBS_KEY] = PERIODIC_JOBS
     # Each turn of the worker's loop handles the inbox before sending.
     app.extensions[INBOX_DRAIN_KEY] = process_pending
+    # ... and posts due webhooks (``remedy.webhooks.delivery``).
+    app.extensions[WEBHOOK_DRAIN_KEY] = deliver_due

@@ -21,11 +21,12 @@ attempt uncounted.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, select, true, update
+from sqlalchemy import ColumnElement, Select, Table, exists, select, true, update
 
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
@@ -49,52 +50,71 @@ def claim(
     worker_id: str, now: datetime, size: int, lease_until: datetime, max_attempts: int
 ) -> list[int]:
     """Take up to ``size`` due messages for this worker, committed before any send."""
-    expired = (outbox.c.status == MessageStatus.SENDING) & (outbox.c.lease_expires_at <= now)
     due = (
         (outbox.c.status == MessageStatus.PENDING)
         & (outbox.c.available_at <= now)
         & outbox.c.channel.in_(SENDABLE_CHANNELS)
         & not_held()
     )
+    return claim_rows(outbox, due, worker_id, now, size, lease_until, max_attempts)
+
+
+def claim_rows(
+    table: Table,
+    due: ColumnElement[bool],
+    worker_id: str,
+    now: datetime,
+    size: int,
+    lease_until: datetime,
+    max_attempts: int,
+) -> list[int]:
+    """Claim rows of ``table`` (the outbox, or webhook deliveries: the same status, lease
+    and attempt columns): expired leases first, then ``due`` rows, committed at once."""
+    sending, failed = MessageStatus.SENDING.value, MessageStatus.FAILED.value
+    expired = (table.c.status == sending) & (table.c.lease_expires_at <= now)
     # PostgreSQL re-checks each row as SKIP LOCKED locks it, so the ids are still
     # claimable; SQLite runs the statement under its single write lock, and checks again.
     sqlite = db.session.get_bind().dialect.name == "sqlite"
     with atomic():
         # Claimed again and again by workers that died while sending it: give up.
-        exhausted = expired & (outbox.c.attempts >= max_attempts)
+        exhausted = expired & (table.c.attempts >= max_attempts)
+        lease_order = table.c.lease_expires_at
         db.session.execute(
-            update(outbox)
-            .where(outbox.c.id.in_(_lock(exhausted, size)), exhausted if sqlite else true())
+            update(table)
+            .where(
+                table.c.id.in_(lock_ids(table, exhausted, size, lease_order, "chosen_exhausted")),
+                exhausted if sqlite else true(),
+            )
             .values(
-                status=MessageStatus.FAILED,
+                status=failed,
                 claimed_by=None,
                 lease_expires_at=None,
                 last_error="gave up: no outcome recorded after the last attempt",
             )
         )
         claimable = (
-            (expired & (outbox.c.attempts < max_attempts), "lease"),
-            (due, "due"),
+            (expired & (table.c.attempts < max_attempts), lease_order, "chosen_lease"),
+            (due, table.c.available_at, "chosen_due"),
         )
         claimed: list[int] = []
-        for condition, order in claimable:
+        for condition, order, name in claimable:
             room = size - len(claimed)
             if room <= 0:
                 break
             claimed += (
                 db.session.execute(
-                    update(outbox)
+                    update(table)
                     .where(
-                        outbox.c.id.in_(_lock(condition, room, order)),
+                        table.c.id.in_(lock_ids(table, condition, room, order, name)),
                         condition if sqlite else true(),
                     )
                     .values(
-                        status=MessageStatus.SENDING,
+                        status=sending,
                         claimed_by=worker_id,
                         lease_expires_at=lease_until,
-                        attempts=outbox.c.attempts + 1,
+                        attempts=table.c.attempts + 1,
                     )
-                    .returning(outbox.c.id)
+                    .returning(table.c.id)
                 )
                 .scalars()
                 .all()
@@ -112,23 +132,31 @@ def not_held() -> ColumnElement[bool]:
     )
 
 
-def _lock(condition: ColumnElement[bool], limit: int, order: str = "due") -> Select[Any]:
+def lock_ids(
+    table: Table, condition: ColumnElement[bool], limit: int, order: ColumnElement[Any], name: str
+) -> Select[Any]:
     """The ids to take: oldest first, skipping rows another worker is taking (PostgreSQL).
 
     A materialized CTE, so PostgreSQL runs it exactly once: as a plain ``IN (subquery)``
     the planner may rescan it for every outer row, each rescan locking more rows.
     """
-    column = outbox.c.lease_expires_at if order == "lease" else outbox.c.available_at
     chosen = (
-        select(outbox.c.id)
+        select(table.c.id)
         .where(condition)
-        .order_by(column, outbox.c.id)
+        .order_by(order, table.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
-        .cte(f"chosen_{order}")
+        .cte(name)
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
     return select(chosen.c.id)
+
+
+def backoff_seconds(attempt: int, base: float, ceiling: float, rng: random.Random) -> float:
+    """Seconds before retry ``attempt + 1``: doubling, capped, half of it random."""
+    growth: int = 2 ** max(attempt - 1, 0)  # int ** int is typed Any (negative powers)
+    top = min(ceiling, base * growth)
+    return top / 2 + rng.uniform(0, top / 2)
 
 
 def held_by(worker_id: str, ids: Sequence[int]) -> ColumnElement[bool]:

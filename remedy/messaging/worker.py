@@ -41,7 +41,7 @@ import secrets
 import socket
 import threading
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -56,47 +56,12 @@ from remedy.messaging.delivery import after_failure, queue_sms_fallback, rows_ch
 from remedy.messaging.inbox import InboxDrain, Waker, app_inbox_drain
 from remedy.messaging.periodic import PeriodicJob
 from remedy.messaging.senders import Accepted, Outgoing, Sender, SendFailure
+from remedy.messaging.webhook_claims import WebhookDrain, app_webhook_drain
+from remedy.messaging.worker_settings import WorkerSettings
 from remedy.models.outbox_message import MessageStatus
 from remedy.models.types import utcnow
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class WorkerSettings:
-    batch_size: int = 50
-    lease: timedelta = timedelta(seconds=60)
-    max_attempts: int = 10
-    backoff: float = 5.0
-    backoff_max: float = 900.0
-    rate: float = 10.0
-    jobs_interval: timedelta = timedelta(seconds=60)
-    idle: float = 1.0
-    # Accepted messages whose outcomes are committed together (see ``Worker.flush``).
-    record_every: int = 20
-    # Inbound messages handled per turn before the outbox is claimed: each costs tens of
-    # milliseconds, and their replies wait until the turn sends them.
-    inbox_turn: int = 5
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> WorkerSettings:
-        return cls(
-            batch_size=config["REMEDY_OUTBOX_BATCH_SIZE"],
-            lease=timedelta(seconds=config["REMEDY_OUTBOX_LEASE_SECONDS"]),
-            max_attempts=config["REMEDY_OUTBOX_MAX_ATTEMPTS"],
-            backoff=config["REMEDY_OUTBOX_BACKOFF_SECONDS"],
-            backoff_max=config["REMEDY_OUTBOX_BACKOFF_MAX_SECONDS"],
-            rate=config["REMEDY_SEND_RATE"],
-            jobs_interval=timedelta(seconds=config["REMEDY_JOBS_INTERVAL_SECONDS"]),
-            idle=config["REMEDY_WORKER_IDLE_SECONDS"],
-        )
-
-    @property
-    def claim_size(self) -> int:
-        """A batch the sender's rate lets one worker finish well within a lease."""
-        if not self.rate:
-            return self.batch_size
-        return max(1, min(self.batch_size, int(self.rate * self.lease.total_seconds() / 4)))
 
 
 @dataclass
@@ -107,6 +72,8 @@ class Report:
     # Outcomes another party wrote first: a status callback, or a worker after our lease.
     superseded: int = 0
     released: int = 0
+    # Webhook deliveries attempted (``remedy.webhooks.delivery``; their log says how each went).
+    webhooks: int = 0
     # How many times each periodic job ran.
     jobs: Counter[str] = field(default_factory=Counter)
 
@@ -132,6 +99,7 @@ class Worker:
         rng: random.Random | None = None,
         inbox: InboxDrain | None = None,
         waker: Waker | None = None,
+        webhooks: WebhookDrain | None = None,
     ) -> None:
         self.sender = sender
         self.settings = settings
@@ -140,7 +108,7 @@ class Worker:
         self.clock = clock
         self.sleep = sleep or self.stop.wait
         self._jobs = jobs
-        self._inbox = inbox
+        self._inbox, self._webhooks = inbox, webhooks
         self.waker = waker
         self.rng = rng or random.Random()  # jitter, not secrets
         self.report = Report()
@@ -157,6 +125,11 @@ class Worker:
     def inbox(self) -> InboxDrain | None:
         """The inbox drain given, or else the app's."""
         return app_inbox_drain() if self._inbox is None else self._inbox
+
+    @property
+    def webhooks(self) -> WebhookDrain | None:
+        """The webhook drain given, or else the app's (``webhook_claims``)."""
+        return app_webhook_drain() if self._webhooks is None else self._webhooks
 
     # The loops ------------------------------------------------------------------------
 
@@ -196,11 +169,14 @@ class Worker:
             self.sleep(self.settings.idle)
 
     def step(self) -> int:
-        """Handle a few pending inbound messages, then claim one batch and send it (the
-        replies just queued among them); how many of both (0: nothing was due)."""
-        inbox = self.inbox
+        """Handle a few pending inbound messages and due webhooks, then claim one batch and
+        send it (the replies just queued among them); how many of all (0: nothing was due)."""
+        inbox, webhooks = self.inbox, self.webhooks
         turn = min(self.settings.batch_size, self.settings.inbox_turn)
         handled = inbox(turn) if inbox is not None else 0
+        tried = webhooks(self.id, self.clock(), turn) if webhooks is not None else 0
+        self.report.webhooks += tried
+        handled += tried
         claimed = self.claim()
         if claimed:
             self.process(claimed)
@@ -379,10 +355,10 @@ class Worker:
             self.report.retrying += 1
 
     def backoff(self, attempt: int) -> float:
-        """Seconds before retry ``attempt + 1``: doubling, capped, half of it random."""
-        growth: int = 2 ** max(attempt - 1, 0)  # int ** int is typed Any (negative powers)
-        ceiling = min(self.settings.backoff_max, self.settings.backoff * growth)
-        return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+        """Seconds before retry ``attempt + 1`` (``claims.backoff_seconds``)."""
+        return claims.backoff_seconds(
+            attempt, self.settings.backoff, self.settings.backoff_max, self.rng
+        )
 
     # Periodic jobs (``periodic``) -----------------------------------------------------
 

@@ -35,6 +35,13 @@ from remedy.models.reprisal_incident import ReprisalIncident
 from remedy.models.staff_session import StaffSession
 from remedy.models.user import Role, User
 from remedy.models.web_draft import WebDraft
+from remedy.models.webhook import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
 from remedy.models.worker_timer import WorkerTimer
 
 __all__ = [
@@ -62,6 +69,7 @@ __all__ = [
     "ConsentVia",
     "Conversation",
     "DataKey",
+    "DeliveryStatus",
     "ErasureRequest",
     "ErasureStatus",
     "Grievance",
@@ -106,5 +114,9 @@ __all__ = [
     "TrackKind",
     "User",
     "WebDraft",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
     "WorkerTimer",
 ]

@@ -29,7 +29,7 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from remedy.cases.reprisal_incidents import IncidentReport, record_incident
-from remedy.core.actors import Actor
+from remedy.core.actors import OPERATOR, Actor
 from remedy.core.extensions import db
 from remedy.filing.grievances import PersonDetails
 from remedy.identity import reveals as identity_reveals
@@ -44,6 +44,7 @@ from remedy.models import (
     TrackKind,
 )
 from remedy.models.attachment import Attachment
+from remedy.webhooks.subscriptions import add_subscription, list_subscriptions
 from tests.console.case_support import console_for, new_user, user_of
 from tests.console.test_recordings import recorded
 from tests.support import csrf_token
@@ -205,6 +206,16 @@ def leverage_action(stage: Stage) -> dict[str, Any]:
     return {**implementing(stage), "action_id": track.leverage_actions[0].id}
 
 
+def webhook(stage: Stage) -> dict[str, Any]:
+    """The NGO's webhook subscription, made the first time a route needs it."""
+    found = list_subscriptions(stage.ngo) or [
+        add_subscription(
+            OPERATOR, stage.ngo, "https://hooks.example.org/", ["track.state_changed"]
+        ).subscription
+    ]
+    return {"subscription_id": found[0].id}
+
+
 ROUTES: dict[str, Call] = {
     # The queue, the supervisor view (this module's owner).
     "GET console.home": Call(STAFF_READ),
@@ -328,6 +339,12 @@ ROUTES: dict[str, Call] = {
     "POST organisations.served": Call(
         everyone(403, admin=OK), lambda stage: {"organisation_id": stage.ngo.id}
     ),
+    # Webhooks: administrators only.
+    "GET webhooks.index": Call(everyone(403, admin=OK)),
+    "POST webhooks.create": Call(everyone(403, admin=OK)),
+    "POST webhooks.rotate": Call(everyone(403, admin=OK), webhook),
+    "POST webhooks.deactivate": Call(everyone(403, admin=OK), webhook),
+    "GET webhooks.log": Call(everyone(403, admin=OK), webhook),
     # The SMS simulator: staff try conversations; read-only roles send nothing.
     # Only the mechanism's own staff: the phones' screens show PINs.
     "GET simulator.page": Call({**STAFF_READ, "company_staff": 403}),

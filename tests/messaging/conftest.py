@@ -18,7 +18,8 @@ from remedy.core.extensions import db
 from remedy.messaging.inbox import InboxDrain
 from remedy.messaging.periodic import PeriodicJob
 from remedy.messaging.senders import Sender, build_sender
-from remedy.messaging.worker import Worker, WorkerSettings
+from remedy.messaging.worker import Worker
+from remedy.messaging.worker_settings import WorkerSettings
 from remedy.models.outbox_message import (
     SENDABLE_CHANNELS,
     MessageChannel,

@@ -21,7 +21,8 @@ from remedy.core.extensions import db
 from remedy.identity.people import register_person
 from remedy.messaging.periodic import PeriodicJob
 from remedy.messaging.senders import Accepted, LogSender, Outgoing, Sender
-from remedy.messaging.worker import Worker, WorkerSettings
+from remedy.messaging.worker import Worker
+from remedy.messaging.worker_settings import WorkerSettings
 from remedy.models.audit_event import AuditEvent
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from tests.fake_twilio import FakeTwilio

@@ -24,7 +24,8 @@ from werkzeug.test import TestResponse
 
 from remedy.core.extensions import db
 from remedy.messaging.senders import build_sender
-from remedy.messaging.worker import Worker, WorkerSettings
+from remedy.messaging.worker import Worker
+from remedy.messaging.worker_settings import WorkerSettings
 from remedy.models import AddedInformation, Conversation, Grievance, InboundMessage
 from remedy.models.outbox_message import (
     PIN_REPLY_TEMPLATE,

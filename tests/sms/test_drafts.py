@@ -13,7 +13,8 @@ from sqlalchemy import select
 from remedy.core.extensions import db
 from remedy.messaging import sms_texts
 from remedy.messaging.senders import build_sender
-from remedy.messaging.worker import Worker, WorkerSettings
+from remedy.messaging.worker import Worker
+from remedy.messaging.worker_settings import WorkerSettings
 from remedy.models import Person
 from remedy.models.outbox_message import OutboxMessage
 from remedy.models.types import utcnow

@@ -13,7 +13,8 @@ from flask_babel import force_locale
 from remedy.cases.notify import render
 from remedy.core.references import display
 from remedy.messaging.senders import build_sender
-from remedy.messaging.worker import Worker, WorkerSettings
+from remedy.messaging.worker import Worker
+from remedy.messaging.worker_settings import WorkerSettings
 from tests.fake_twilio import SMS_FROM, WHATSAPP_FROM, FakeTwilio
 from tests.sms.conftest import PUBLIC_URL, Phone, a_number, file_by_phone, not_replies
 

@@ -23,7 +23,8 @@ from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
 from remedy.messaging.senders import build_sender
-from remedy.messaging.worker import Worker, WorkerSettings
+from remedy.messaging.worker import Worker
+from remedy.messaging.worker_settings import WorkerSettings
 from remedy.models import Ask, Grievance, MessageStatus, OutboxMessage, Role, TrackKind
 from remedy.models.outbox_message import MessageChannel
 from remedy.models.referral import MechanismKind
