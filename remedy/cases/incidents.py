@@ -74,7 +74,7 @@ def incident_of(grievance: Grievance) -> Incident | None:
     return link.incident if link is not None else None
 
 
-def _refuse_unless_manager(actor: Actor) -> None:
+def refuse_unless_manager(actor: Actor) -> None:
     if not may_manage(actor):
         raise NotAllowed(_("You may not do this on this case."))
 
@@ -134,7 +134,7 @@ def create_incident(
     actor: Actor, grievance: Grievance, title: str | None, summary: str | None = None
 ) -> Incident:
     """A new incident, starting from one case."""
-    _refuse_unless_manager(actor)
+    refuse_unless_manager(actor)
     _refuse_if_linked(grievance)
     incident = Incident(
         title=_title(title), summary=_summary(summary), created_by_user_id=actor.user_id
@@ -149,7 +149,7 @@ def create_incident(
 @transactional
 def link_grievance(actor: Actor, incident: Incident, reference: str) -> Grievance:
     """Add the case with this reference (one the actor may see) to the incident."""
-    _refuse_unless_manager(actor)
+    refuse_unless_manager(actor)
     grievance = _case(actor, reference)
     _link(actor, incident, grievance)
     incident.updated_at = utcnow()  # bumps the incident's version
@@ -159,7 +159,7 @@ def link_grievance(actor: Actor, incident: Incident, reference: str) -> Grievanc
 @transactional
 def join_incident_of(actor: Actor, grievance: Grievance, reference: str) -> Incident:
     """Link this case to the incident the case with ``reference`` belongs to."""
-    _refuse_unless_manager(actor)
+    refuse_unless_manager(actor)
     other = _case(actor, reference)
     incident = incident_of(other)
     if incident is None:
@@ -176,7 +176,7 @@ def join_incident_of(actor: Actor, grievance: Grievance, reference: str) -> Inci
 
 @transactional
 def unlink_grievance(actor: Actor, incident: Incident, grievance_id: int) -> None:
-    _refuse_unless_manager(actor)
+    refuse_unless_manager(actor)
     link = next((item for item in incident.links if item.grievance_id == grievance_id), None)
     if link is None:
         raise NotFound(_("This case is not linked to the incident."))
@@ -191,7 +191,7 @@ def describe_incident(
     actor: Actor, incident: Incident, title: str | None, summary: str | None
 ) -> None:
     """Change the title and summary (the team's words, never the people's names)."""
-    _refuse_unless_manager(actor)
+    refuse_unless_manager(actor)
     incident.title = _title(title)
     incident.summary = _summary(summary)
     db.session.flush()

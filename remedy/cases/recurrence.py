@@ -12,8 +12,9 @@ place. Words too common to say "the same place" (``COMMON_WORDS``: "near", "vill
 "the" ...) are left out. A grievance without a category or a place is never grouped.
 
 Each alert is kept (category and term, never the word) so the same category and place
-alert once per window: the next grievance there within the window adds to the count
-the case page shows but sends nothing more.
+alert once per window: a later grievance of that category whose place shares a word with
+an alerted one sends nothing more within the window (its case page still suggests the
+others).
 """
 
 from __future__ import annotations
@@ -103,18 +104,20 @@ def check_recurrence(grievance: Grievance) -> list[RecurrenceAlert]:
             counts[term] = count
     if not counts:
         return []
-    heard = set(
-        db.session.scalars(
-            select(RecurrenceAlert.term).where(
-                RecurrenceAlert.category == grievance.category.value,
-                RecurrenceAlert.term.in_(counts),
-                RecurrenceAlert.raised_at >= utcnow() - rule.window,
-            )
+    # Heard already: an alert within the window about any word of this place (its
+    # neighbours share words, "Nyando bridge" and "the bridge at Nyando": one place).
+    heard = db.session.scalar(
+        select(RecurrenceAlert.id)
+        .where(
+            RecurrenceAlert.category == grievance.category.value,
+            RecurrenceAlert.term.in_(terms),
+            RecurrenceAlert.raised_at >= utcnow() - rule.window,
         )
+        .limit(1)
     )
-    new = {term: count for term, count in counts.items() if term not in heard}
-    if not new:
+    if heard is not None:
         return []
+    new = counts
     alerts = [
         RecurrenceAlert(
             category=grievance.category.value, term=term, grievance_id=grievance.id, count=count
