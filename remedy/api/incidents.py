@@ -16,7 +16,6 @@ from remedy.api.schemas import ApiSchema
 from remedy.cases import incident_view, incidents
 from remedy.core.actors import ActorKind
 from remedy.core.errors import NotAllowed
-from remedy.models.types import MAX_ROW_ID
 
 
 class IncidentTrackOut(ApiSchema):
@@ -39,7 +38,7 @@ class IncidentOut(ApiSchema):
     grievances = fields.List(fields.Nested(IncidentGrievanceOut), required=True)
 
 
-@bp.get(f"/incidents/<int(max={MAX_ROW_ID}):incident_id>")
+@bp.get("/incidents/<int:incident_id>")
 def get_incident(incident_id: int) -> Response:
     actor = current_actor()
     if actor.kind is not ActorKind.STAFF:
