@@ -185,3 +185,25 @@ def test_a_handler_removes_a_case_from_the_incident(app: Flask, scenario: Scenar
     assert response.status_code == 302
     assert incidents.incident_of(company_only) is None
     assert incidents.incident_of(both) is not None
+
+
+def test_a_handler_renames_the_incident_and_a_stale_page_changes_nothing(
+    app: Flask, scenario: Scenario
+) -> None:
+    first, _t = scenario.in_remedy()
+    incident = incidents.create_incident(scenario.handler, first, "Spill")
+    console = console_for(app, scenario.handler)
+    shown = incident.version
+    assert 'value="Spill"' in incident_page(console, incident.id).get_data(as_text=True)
+
+    renamed = post_on_incident(
+        console, incident.id, "", {"title": "Nyando river spill", "version": str(shown)}
+    )
+    stale = post_on_incident(
+        console, incident.id, "", {"title": "Something else", "version": str(shown)}
+    )
+
+    assert renamed.status_code == 302
+    assert stale.status_code == 409
+    db.session.expire_all()
+    assert incident.title == "Nyando river spill"
