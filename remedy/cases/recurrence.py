@@ -145,8 +145,9 @@ def check_recurrence(grievance: Grievance) -> list[RecurrenceAlert]:
 
 def similar_grievances(actor: Actor, grievance: Grievance) -> list[Grievance]:
     """Other grievances of the same category and place within the window, not yet linked
-    to an incident, that ``actor`` may see: what the case page suggests linking."""
-    if grievance.category is None or not grievance.location:
+    to an incident, that ``actor`` may see: what the case page suggests linking. Reads the
+    place's terms only: the place itself is not decrypted."""
+    if grievance.category is None:
         return []
     terms = _place_terms(grievance)
     if not terms:

@@ -106,12 +106,15 @@ def test_a_case_already_answered_is_reported_not_proposed_again(scenario: Scenar
     assert len(company_track(scenario, stage.on_web).remedy_actions) == 1
 
 
-def test_a_decision_reports_each_case(scenario: Scenario) -> None:
+def test_a_decision_for_an_organisation_without_tracks_is_refused_on_each_case(
+    scenario: Scenario,
+) -> None:
     stage = spill(scenario)
-    # The partner's track exists on none of them: nothing to escalate anywhere.
+
     report = incident_actions.decide_for_everyone(
         scenario.handler, stage.incident, scenario.partner.id, "escalate", "No answer in a month."
     )
 
     assert report.done == []
-    assert len(report.refused) == 3
+    assert [r.reference for r in report.refused] == [g.reference for g in stage.grievances]
+    assert {r.message for r in report.refused} == {"This case has no track for this organisation."}
