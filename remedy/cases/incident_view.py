@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
+
 from remedy.cases.incidents import incident_of, may_manage, visible_links
 from remedy.cases.recurrence import similar_grievances
-from remedy.core.actors import Actor
-from remedy.identity.visibility import visible_tracks
+from remedy.core.actors import Actor, ActorKind
+from remedy.core.extensions import db
+from remedy.identity.visibility import visible_grievances, visible_tracks
 from remedy.models.grievance import Grievance
-from remedy.models.incident import Incident
+from remedy.models.incident import Incident, IncidentGrievance
 from remedy.workflows import workflow_for
 
 
@@ -91,3 +94,24 @@ def case_panel(actor: Actor, grievance: Grievance) -> CasePanel:
     manager = may_manage(actor)
     similar = tuple(similar_grievances(actor, grievance)) if manager else ()
     return CasePanel(incident, manager, similar)
+
+
+LISTED = 100
+
+
+def listed_incidents(actor: Actor) -> list[tuple[Incident, int]]:
+    """The incidents with a linked case ``actor`` may see, newest first, with how many of
+    their cases the actor sees."""
+    if actor.kind is not ActorKind.STAFF:
+        return []
+    cases = func.count(IncidentGrievance.id)
+    query = (
+        select(Incident, cases)
+        .join(IncidentGrievance, IncidentGrievance.incident_id == Incident.id)
+        .join(Grievance, Grievance.id == IncidentGrievance.grievance_id)
+        .where(visible_grievances(actor))
+        .group_by(Incident.id)
+        .order_by(Incident.created_at.desc(), Incident.id.desc())
+        .limit(LISTED)
+    )
+    return [(incident, count) for incident, count in db.session.execute(query)]

@@ -20,7 +20,7 @@ others).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -165,3 +165,44 @@ def similar_grievances(actor: Actor, grievance: Grievance) -> list[Grievance]:
         .limit(SUGGESTIONS)
     )
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class RecurrenceRow:
+    """One alert on the supervisor page: the case that reached the threshold."""
+
+    reference: str
+    category: str
+    count: int
+    raised_at: datetime
+    linked: bool
+
+
+def recent_alerts(actor: Actor, limit: int = SUGGESTIONS) -> list[RecurrenceRow]:
+    """The alerts raised within the window on cases ``actor`` may see, newest first."""
+    raised = func.max(RecurrenceAlert.raised_at)
+    query = (
+        select(
+            Grievance.id,
+            Grievance.reference,
+            Grievance.category,
+            func.max(RecurrenceAlert.count),
+            raised,
+        )
+        .join(Grievance, Grievance.id == RecurrenceAlert.grievance_id)
+        .where(RecurrenceAlert.raised_at >= utcnow() - policy().window, visible_grievances(actor))
+        .group_by(Grievance.id, Grievance.reference, Grievance.category)
+        .order_by(raised.desc())
+        .limit(limit)
+    )
+    rows = db.session.execute(query).all()
+    ids = [row[0] for row in rows]
+    linked = set(
+        db.session.scalars(
+            select(IncidentGrievance.grievance_id).where(IncidentGrievance.grievance_id.in_(ids))
+        )
+    )
+    return [
+        RecurrenceRow(reference, category.label if category else "", count, when, gid in linked)
+        for gid, reference, category, count, when in rows
+    ]

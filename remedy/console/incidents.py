@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from remedy.auth.sessions import roles_required
@@ -22,7 +23,7 @@ from remedy.cases.referrals import directory
 from remedy.console import case_forms
 from remedy.console.case import FormState
 from remedy.console.case_acting import ROW_ID, act
-from remedy.console.views import STAFF, bp, current_actor
+from remedy.console.views import NAV, STAFF, NavLink, bp, current_actor
 from remedy.core.actors import Actor
 from remedy.core.errors import ConflictError, InvalidInput, ServiceError
 from remedy.core.extensions import db
@@ -34,6 +35,7 @@ from remedy.models.remedy_action import ActionOwner, RemedyType
 from remedy.models.user import Role
 
 MANAGERS = (Role.HANDLER, Role.SUPERVISOR)
+NAV.append(NavLink("incidents", _l("Incidents"), "console.incidents_list"))
 
 
 def _page(
@@ -94,6 +96,13 @@ def _organisation(actor: Actor, incident: Incident) -> int:
     if chosen not in allowed:
         raise InvalidInput(_("Choose one of the listed options."), "organisation")
     return int(chosen)
+
+
+@bp.get("/incidents")
+@roles_required(*STAFF)
+def incidents_list() -> str:
+    listed = incident_view.listed_incidents(current_actor())
+    return render_template("console/incidents.html", listed=listed)
 
 
 @bp.get(f"/incidents/<{ROW_ID}:incident_id>")

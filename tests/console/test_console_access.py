@@ -334,6 +334,7 @@ ROUTES: dict[str, Call] = {
     ),
     # Incidents: read by the staff who see one of its cases (a company through its own
     # case); linked, described and acted on by the mechanism's handlers and supervisors.
+    "GET console.incidents_list": Call(STAFF_READ),
     "GET console.incident": Call(STAFF_READ, linked_incident),
     "POST console.describe_incident": Call(INCIDENT_WORK, linked_incident),
     "POST console.link_to_incident": Call(INCIDENT_WORK, linked_incident),

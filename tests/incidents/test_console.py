@@ -207,3 +207,19 @@ def test_a_handler_renames_the_incident_and_a_stale_page_changes_nothing(
     assert stale.status_code == 409
     db.session.expire_all()
     assert incident.title == "Nyando river spill"
+
+
+def test_the_incidents_list_shows_what_each_reader_may_see(app: Flask, scenario: Scenario) -> None:
+    _shared(scenario)
+    alone, _t = scenario.in_remedy(TrackKind.CAUSE)
+    incidents.create_incident(scenario.handler, alone, "Dust from the quarry")
+
+    handler = text_of(console_for(app, scenario.handler).client.get("/console/incidents").text)
+    partner = text_of(
+        console_for(app, scenario.partner_handler).client.get("/console/incidents").text
+    )
+
+    assert "Spill · 2 cases" in handler
+    assert "Dust from the quarry · 1 case" in handler
+    assert "Spill · 1 case" in partner  # only the case with its own track
+    assert "Dust from the quarry" not in partner

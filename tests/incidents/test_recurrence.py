@@ -99,3 +99,17 @@ def test_the_case_page_suggests_linking_the_others(app: Flask, scenario: Scenari
     assert "Cases of the same kind at the same place lately" in page
     assert f"{second.reference[:4]} {second.reference[4:]}" in page
     assert f"{other_place.reference[:4]} {other_place.reference[4:]}" not in page
+
+
+def test_the_supervisor_page_lists_the_alert_until_the_window_ends(
+    app: Flask, scenario: Scenario
+) -> None:
+    for _ in range(3):
+        third = spilled(scenario)
+    page = console_for(app, scenario.supervisor).client.get("/console/supervisor")
+
+    text = text_of(page.get_data(as_text=True))
+    assert "Complaints that keep coming back" in text
+    assert f"{third.reference[:4]} {third.reference[4:]} · 3 grievances about Water" in text
+    # A company's supervisor sees only the cases of its own tracks: none here.
+    assert recurrence.recent_alerts(scenario.company_handler) == []
