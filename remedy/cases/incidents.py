@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from remedy.audit import log as audit
 from remedy.cases.policy import CASE_WORKERS
 from remedy.core.actors import Actor, ActorKind
-from remedy.core.errors import InvalidInput, NotAllowed, NotFound
+from remedy.core.errors import ConflictError, InvalidInput, NotAllowed, NotFound
 from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.core.unit_of_work import transactional
@@ -123,7 +124,10 @@ def _link(actor: Actor, incident: Incident, grievance: Grievance) -> None:
     incident.links.append(
         IncidentGrievance(grievance_id=grievance.id, linked_by_user_id=actor.user_id)
     )
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as crossed:  # linked elsewhere meanwhile: one incident per case
+        raise ConflictError("the case was linked to an incident meanwhile") from crossed
     audit.record(
         actor, "incident.link", "incident", incident.id, after={"grievance": grievance.reference}
     )
@@ -141,7 +145,8 @@ def create_incident(
     )
     db.session.add(incident)
     db.session.flush()
-    audit.record(actor, "incident.create", "incident", incident.id, after={"fields": ["title"]})
+    written = ["summary", "title"] if incident.summary else ["title"]
+    audit.record(actor, "incident.create", "incident", incident.id, after={"fields": written})
     _link(actor, incident, grievance)
     return incident
 
