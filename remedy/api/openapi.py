@@ -24,6 +24,7 @@ from remedy.api.grievance_schemas import (
     GrievancePageOut,
     GrievanceQuery,
 )
+from remedy.api.incidents import IncidentOut
 from remedy.api.problems import PROBLEM_JSON, PROBLEM_TYPES
 from remedy.api.record_schemas import (
     AuditEventListOut,
@@ -288,6 +289,17 @@ def _paths() -> dict[str, dict[str, Any]]:
             "parameters": [REFERENCE, _id("check_in_id", "The check-in's id."), IF_MATCH],
             "requestBody": _body(CheckInAnswerInput),
             "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+        }
+    }
+    paths[f"{PREFIX}/incidents/{{incident_id}}"] = {
+        "get": {
+            "summary": "An incident and its linked grievances (staff only).",
+            "description": "An organisation's staff see only the linked grievances they may "
+            "see, with their own tracks. No people are named.",
+            "operationId": "get_incident",
+            "tags": ["records"],
+            "parameters": [_id("incident_id", "The incident's id.")],
+            "responses": _responses(200, IncidentOut, 403, 404),
         }
     }
     public = {"security": [], "tags": ["documentation"]}

@@ -6,7 +6,8 @@ page (``case``, acted on through ``case_acting`` and ``case_plan``, with identit
 erasure requests (``erasure``),
 the approval of mandates waiting for the people's consent, ``mandates``, and the change
 of a case's reprisal risk, ``protection``, its call recordings, ``recordings``, its
-reprisal incident log, ``reprisal_incidents``, and triage at screening, ``triage``).
+reprisal incident log, ``reprisal_incidents``, and triage at screening, ``triage``), and
+the incidents that link grievances about one event (``incidents``).
 """
 
 from remedy.console import (
@@ -16,6 +17,7 @@ from remedy.console import (
     case_plan,
     erasure,
     identity,
+    incidents,
     mandates,
     protection,
     recordings,
@@ -32,6 +34,7 @@ __all__ = [
     "case_plan",
     "erasure",
     "identity",
+    "incidents",
     "mandates",
     "protection",
     "recordings",

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from remedy.auth.sessions import roles_required
-from remedy.cases import incident_log, notes, policy, protection, replies
+from remedy.cases import incident_log, incident_view, notes, policy, protection, replies
 from remedy.cases.referrals import directory
 from remedy.cases.sensitive import RESTRICTED_MARKER, may_read_contents
 from remedy.cases.timeline import ANSWER_LABELS, timeline
@@ -263,6 +263,8 @@ def case_context(
         "may_see_risk": may_see_reprisal_risk(actor),
         "risk_choices": [(risk.value, label) for risk, label in RISK_LABELS.items()],
         "incident_panel": incidents,
+        "linked_incident": incident_view.case_panel(actor, grievance),
+        "display": display,
         "grievance_triggers": grievance_triggers,
         "tracks": track_views,
         "referrals": referrals,

@@ -1,5 +1,5 @@
 """The supervisor view: reprisal alerts waiting, severe or urgent cases with no senior
-reviewer named, overdue work, open work per handler,
+reviewer named, complaints that keep coming back at one place, overdue work, open work per handler,
 and time per stage.
 
 Supervisors and auditors read it; it changes nothing. The figures and their source
@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from remedy.auth.sessions import roles_required
 from remedy.cases.incident_log import open_alerts
+from remedy.cases.recurrence import recent_alerts
 from remedy.console.queue import CHANNEL_LABELS, RISK_LABELS, SEVERITY_LABELS
 from remedy.console.views import SUPERVISION, bp, current_actor
 from remedy.core.errors import InvalidInput
@@ -45,6 +46,7 @@ def supervisor() -> str:
         overdue=overdue,
         alerts=open_alerts(actor),
         unreviewed=unreviewed,
+        recurring=recent_alerts(actor),
         display=display,
         load=workload(actor),
         stages=time_per_stage(actor, timedelta(days=days)),

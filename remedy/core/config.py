@@ -157,6 +157,10 @@ def load_config(
         "REMEDY_MONITORING_WINDOW": timedelta(
             days=int(env.get("REMEDY_MONITORING_WINDOW_DAYS", "120"))
         ),
+        # Recurrence alerts: supervisors hear when this many grievances of one category
+        # share a place word within this many days (``remedy.cases.recurrence``).
+        "REMEDY_RECURRENCE_THRESHOLD": int(env.get("REMEDY_RECURRENCE_THRESHOLD", "3")),
+        "REMEDY_RECURRENCE_WINDOW": timedelta(days=int(env.get("REMEDY_RECURRENCE_DAYS", "30"))),
         # How long an approved identity reveal shows the identity to the one who asked.
         "REMEDY_REVEAL_MINUTES": int(env.get("REMEDY_REVEAL_MINUTES", "30")),
         # An SMS or WhatsApp conversation left silent this long ends; its draft is kept.

@@ -100,6 +100,9 @@ class Settings:
     appeal_window: timedelta
     check_in_window: timedelta
     monitoring_window: timedelta
+    # Recurrence alerts: this many grievances of one category at one place within the window.
+    recurrence_threshold: int
+    recurrence_window: timedelta
     reveal_minutes: int
     conversation_hours: int
     draft_reminder_hours: int
@@ -151,6 +154,8 @@ class Settings:
             appeal_window=config["REMEDY_APPEAL_WINDOW"],
             check_in_window=config["REMEDY_CHECK_IN_WINDOW"],
             monitoring_window=config["REMEDY_MONITORING_WINDOW"],
+            recurrence_threshold=int(config.get("REMEDY_RECURRENCE_THRESHOLD", 3)),
+            recurrence_window=config.get("REMEDY_RECURRENCE_WINDOW", timedelta(days=30)),
             reveal_minutes=int(config["REMEDY_REVEAL_MINUTES"]),
             conversation_hours=int(config["REMEDY_CONVERSATION_HOURS"]),
             draft_reminder_hours=int(config["REMEDY_DRAFT_REMINDER_HOURS"]),

@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 from remedy.access.prepared_pins import take_pin
 from remedy.audit import log as audit
 from remedy.cases.intake import start_intake
+from remedy.cases.recurrence import check_recurrence
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
@@ -183,6 +184,7 @@ def record_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
         )
     db.session.flush()
     index_place(grievance, new=True)
+    check_recurrence(grievance)
     audit.record(
         actor,
         "grievance.submit",

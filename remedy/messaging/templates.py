@@ -208,4 +208,8 @@ STAFF_TEMPLATES: dict[str, LazyString] = {
         "Case %(reference)s is severe or urgent and runs by shorter deadlines. "
         "Name its senior reviewer."
     ),
+    "staff_recurrence": _l(
+        "Case %(reference)s makes %(count)d grievances about %(category)s at the same place "
+        "within %(days)d days. See its page to link them to one incident."
+    ),
 }

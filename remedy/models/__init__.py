@@ -17,6 +17,7 @@ from remedy.models.grievance_person import GrievancePerson, PersonRole
 from remedy.models.identity_consent import ConsentAnswer, ConsentVia, IdentityConsent
 from remedy.models.identity_reveal import IdentityReveal, RevealStatus
 from remedy.models.inbound_message import InboundMedia, InboundMessage, MediaStatus
+from remedy.models.incident import Incident, IncidentGrievance, RecurrenceAlert
 from remedy.models.internal_note import InternalNote
 from remedy.models.involvement_track import InvolvementTrack, TrackClassification, TrackKind
 from remedy.models.leverage_action import LeverageAction, LeverageStatus, LeverageType
@@ -78,6 +79,8 @@ __all__ = [
     "IdentityReveal",
     "InboundMedia",
     "InboundMessage",
+    "Incident",
+    "IncidentGrievance",
     "InternalNote",
     "InvolvementTrack",
     "LeverageAction",
@@ -101,6 +104,7 @@ __all__ = [
     "RateLimitCounter",
     "RecordingPurpose",
     "RecordingStatus",
+    "RecurrenceAlert",
     "Referral",
     "ReferralMechanism",
     "RemedyAction",

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from remedy.cases.incidents import create_incident
 from remedy.cases.reprisal_incidents import IncidentReport, record_incident
 from remedy.core.actors import OPERATOR, Actor
 from remedy.core.extensions import db
@@ -88,6 +89,8 @@ class Stage:
     # A case with a partner track the people were asked about: its grievance and question.
     asked: Grievance
     consent_id: int
+    # An incident the planning grievance is linked to.
+    linked_incident_id: int
     actors: dict[str, Actor] = field(default_factory=dict)
 
     def company_track(self, grievance: Grievance) -> InvolvementTrack:
@@ -133,6 +136,7 @@ def stage(scenario: Scenario) -> Stage:
     asked, _tracks = scenario.in_remedy(TrackKind.CAUSE, TrackKind.DIRECTLY_LINKED)
     consent = consent_for(asked, scenario.partner.id)
     assert consent is not None
+    linked = create_incident(scenario.handler, planning, "Fence across the path")
     db.session.commit()
     return Stage(
         screening=screening,
@@ -149,6 +153,7 @@ def stage(scenario: Scenario) -> Stage:
         incident_id=incident.id,
         asked=asked,
         consent_id=consent.id,
+        linked_incident_id=linked.id,
         actors={
             "admin": new_user("admin@example.org", Role.ADMIN),
             "supervisor": scenario.supervisor,
@@ -178,6 +183,14 @@ STAFF_READ = everyone(OK, proxy_member=403)
 # Posts to a grievance: handlers and supervisors work; protection officers pass the role
 # check but the workflow refuses them; auditors and administrators change nothing.
 CASE_WORK = everyone(OK, protection_officer=403, auditor=403, admin=403, proxy_member=403)
+
+
+# Incidents are the mechanism's own work: an organisation's handlers are refused.
+INCIDENT_WORK = {**CASE_WORK, "company_staff": 403}
+
+
+def linked_incident(stage: Stage) -> dict[str, Any]:
+    return {"incident_id": stage.linked_incident_id}
 
 
 def planning(stage: Stage) -> dict[str, Any]:
@@ -330,6 +343,20 @@ ROUTES: dict[str, Call] = {
         everyone(403, supervisor=OK),
         lambda stage: {**planning(stage), "incident_id": stage.incident_id},
     ),
+    # Incidents: read by the staff who see one of its cases (a company through its own
+    # case); linked, described and acted on by the mechanism's handlers and supervisors.
+    "GET console.incidents_list": Call(STAFF_READ),
+    "GET console.incident": Call(STAFF_READ, linked_incident),
+    "POST console.describe_incident": Call(INCIDENT_WORK, linked_incident),
+    "POST console.link_to_incident": Call(INCIDENT_WORK, linked_incident),
+    "POST console.unlink_from_incident": Call(
+        INCIDENT_WORK,
+        lambda stage: {**linked_incident(stage), "grievance_id": stage.planning.id},
+    ),
+    "POST console.propose_to_incident": Call(INCIDENT_WORK, linked_incident),
+    "POST console.decide_for_incident": Call(INCIDENT_WORK, linked_incident),
+    "POST console.start_incident": Call(INCIDENT_WORK, planning),
+    "POST console.join_incident": Call(INCIDENT_WORK, planning),
     # Organisations: administrators only.
     "GET organisations.index": Call(everyone(403, admin=OK)),
     "POST organisations.create": Call(everyone(403, admin=OK)),

@@ -84,6 +84,7 @@ STAFF_VALUES_PASSED = {
     "staff_overdue": frozenset({"state"}),
     "staff_info_overdue": frozenset(),
     "staff_senior_review": frozenset(),
+    "staff_recurrence": frozenset({"count", "days", "category"}),
 }
 SAMPLE: dict[str, Any] = {
     "reference": display("12345670"),
@@ -96,6 +97,9 @@ SAMPLE: dict[str, Any] = {
     "state": "Screening",
     "appeal_days": 30,
     "organisation": "Rift Haulage",
+    "count": 3,
+    "days": 30,
+    "category": "Water, air and environment",
 }
 
 
