@@ -38,6 +38,11 @@ def isolated(html: str, text: str) -> bool:
     return f'<bdi dir="ltr" class="ltr">{text}</bdi>' in html
 
 
+def to_the_contact_step(visitor: WebVisitor) -> None:
+    for step in ("what", "category", "where", "when", "who", "identity"):
+        visitor.answer(step)
+
+
 # Phone numbers ------------------------------------------------------------------------------
 
 
@@ -59,8 +64,7 @@ def test_a_number_in_arabic_indic_digits_is_the_same_number(visitor: WebVisitor)
 def test_a_number_that_cannot_be_used_is_refused_with_an_example_of_the_country(
     visitor: WebVisitor,
 ) -> None:
-    for step in ("what", "category", "where", "when", "who", "identity"):
-        visitor.answer(step)
+    to_the_contact_step(visitor)
 
     response = visitor.answer("contact", {"contact": "sms", "phone": "12"})
 
@@ -71,8 +75,7 @@ def test_a_number_that_cannot_be_used_is_refused_with_an_example_of_the_country(
 def test_the_phone_question_shows_the_local_and_the_international_form(
     visitor: WebVisitor,
 ) -> None:
-    for step in ("what", "category", "where", "when", "who", "identity"):
-        visitor.answer(step)
+    to_the_contact_step(visitor)
 
     html = visitor.get("/file/contact?lang=ar").text
 
@@ -220,8 +223,7 @@ def test_without_contact_points_no_page_promises_a_way_to_reach_the_team(
 def test_without_a_default_country_a_number_needs_its_country_code(
     visitor: WebVisitor,
 ) -> None:
-    for step in ("what", "category", "where", "when", "who", "identity"):
-        visitor.answer(step)
+    to_the_contact_step(visitor)
 
     response = visitor.answer("contact", {"contact": "sms", "phone": "0712 345 678"})
 
