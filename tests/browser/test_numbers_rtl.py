@@ -14,14 +14,15 @@ from tests.support import file_grievance
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 # Where each group of digits lands on the screen: measured from the text's own layout.
-GROUP_LEFT_EDGES = """element => {
+GROUP_LEFT_EDGES = """([element, shown]) => {
   const text = element.firstChild;
+  const at = text.data.indexOf(shown);
   const first = document.createRange();
-  first.setStart(text, 0);
-  first.setEnd(text, 4);
+  first.setStart(text, at);
+  first.setEnd(text, at + 4);
   const second = document.createRange();
-  second.setStart(text, 5);
-  second.setEnd(text, 9);
+  second.setStart(text, at + 5);
+  second.setEnd(text, at + 9);
   return [first.getBoundingClientRect().left, second.getBoundingClientRect().left];
 }"""
 
@@ -53,10 +54,16 @@ def test_the_case_number_reads_left_to_right_on_an_arabic_case_page(
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"**/case/{reference}")
 
-    shown = page.locator(".case-ref bdi.ltr")
-    assert shown.inner_text() == f"{reference[:4]} {reference[4:]}"
-    assert shown.evaluate("element => getComputedStyle(element).direction") == "ltr"
-    first, second = shown.evaluate(GROUP_LEFT_EDGES)
+    grouped = f"{reference[:4]} {reference[4:]}"
+    heading = page.locator(".case-ref bdi.ltr")
+    assert heading.inner_text() == grouped
+    assert heading.evaluate("element => getComputedStyle(element).direction") == "ltr"
+    first, second = page.evaluate(GROUP_LEFT_EDGES, [heading.element_handle(), grouped])
     assert first < second, "the first four digits stand on the left"
+    # The acknowledgement in the team's messages names it too, isolated by LRI ... PDI.
+    message = page.locator(".case-history .user-text bdi").first
+    assert grouped in message.inner_text()
+    first, second = page.evaluate(GROUP_LEFT_EDGES, [message.element_handle(), grouped])
+    assert first < second, "in the message too"
     page.screenshot(path=tmp_path / "case-arabic-390.png", full_page=True)
     assert (tmp_path / "case-arabic-390.png").stat().st_size > 0
