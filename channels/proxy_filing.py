@@ -15,6 +15,14 @@ from remedy.proxy.filing import MessageRecipients, ProxyFiling, file_on_behalf, 
 from remedy.workflows.definition import MandateScope
 
 
+def _people(form: FileForm, group: bool) -> list[PersonDetails]:
+    """The people as listed (a number refused names its line), or the one person."""
+    if group:
+        return parse_people(form.people.data or "")
+    details = PersonDetails(form.name.data or None, form.phone.data or None)
+    return [details] if details.name or details.phone else []
+
+
 @bp.route("/file", methods=["GET", "POST"])
 def file() -> str | tuple[str, int]:
     form = FileForm()
@@ -23,11 +31,11 @@ def file() -> str | tuple[str, int]:
         form.language.data = current_language()
     if form.validate_on_submit():
         group = form.for_whom.data == "group"
-        if group:
-            people = parse_people(form.people.data or "")
-        else:
-            details = PersonDetails(form.name.data or None, form.phone.data or None)
-            people = [details] if details.name or details.phone else []
+        try:
+            people = _people(form, group)
+        except InvalidInput as problem:
+            field_error(form, problem, {"people": "people", "phone": "people"})
+            return render_template("proxy/file.html", form=form), 400
         filing = ProxyFiling(
             description=form.description.data,
             language=form.language.data,

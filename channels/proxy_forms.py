@@ -22,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from remedy.core.config import LANGUAGES
+from remedy.core.numbers import digits_filter
 from remedy.filing.grievances import MAX_DESCRIPTION_LENGTH, MAX_LOCATION_LENGTH
 from remedy.models.check_in import Answer
 from remedy.models.grievance import CATEGORY_TITLES, ReprisalRisk
@@ -95,6 +96,7 @@ class FileForm(MandateFields):
     phone = StringField(
         _l("Their phone number (optional)"),
         validators=[Optional(), Length(max=40)],
+        filters=[digits_filter],
         render_kw={"type": "tel", "autocomplete": "off"},
     )
     people = TextAreaField(
@@ -155,6 +157,7 @@ class ConsentCodeForm(FlaskForm):
     code = StringField(
         _l("The code the people received"),
         validators=[DataRequired(message=_l("Enter the code.")), Length(max=20)],
+        filters=[digits_filter],
     )
 
 

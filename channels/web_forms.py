@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -25,6 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from remedy.cases.intake import MAX_TEXT
 from remedy.core.errors import InvalidInput
+from remedy.core.numbers import digits_filter
 from remedy.filing.grievances import (
     MAX_DESCRIPTION_LENGTH,
     MAX_LOCATION_LENGTH,
@@ -78,7 +81,8 @@ def text(
     """A text field of at most max_length characters; required gives the message when empty.
 
     Free text (what people write) must hold something besides spaces and no unusual
-    characters, and may otherwise stay empty; a code or number must only be given.
+    characters, and may otherwise stay empty; a code or number must only be given, and
+    its digits are read in any script (remedy.core.numbers).
     """
     validators: list[Any] = []
     if free:
@@ -88,7 +92,8 @@ def text(
     validators.append(Length(max=max_length))
     if free:
         validators.append(printable)
-    return kind(label, validators=validators, render_kw=render_kw)
+    filters = () if free else (digits_filter,)
+    return kind(label, validators=validators, filters=filters, render_kw=render_kw)
 
 
 def not_in_future(form: FlaskForm, field: Field) -> None:
@@ -156,7 +161,12 @@ class WhoForm(FlaskForm):
             return
         count = int(text) if text.isascii() and text.isdigit() else 0
         if not 2 <= count <= MAX_PEOPLE_AFFECTED:
-            raise ValidationError(_l("Give about how many people are affected (2 or more)."))
+            raise ValidationError(
+                _(
+                    "Give about how many people are affected (%(minimum)s or more).",
+                    minimum=format_decimal(2),
+                )
+            )
         field.data = count
 
 

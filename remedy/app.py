@@ -29,7 +29,9 @@ from remedy.core.i18n import (
     select_locale,
     text_direction,
 )
+from remedy.core.numbers import ltr_html
 from remedy.core.sqlite_file import prepare_sqlite_file
+from remedy.identity.phones import phone_example
 
 KNOWN_CHANNELS = ("web", "sms", "voice", "proxy")
 
@@ -184,6 +186,12 @@ def _load_channels(app: Flask) -> None:
 
 
 def _register_template_globals(app: Flask) -> None:
+    # Numbers read left to right on every page, and the ways to reach the team
+    # (remedy/templates/numbers.html).
+    app.add_template_filter(ltr_html, "ltr")
+    app.add_template_global(phone_example, "phone_example")
+    app.add_template_global(lambda: settings.settings().contacts, "contacts")
+
     @app.context_processor
     def language_context() -> dict[str, Any]:
         language = current_language()

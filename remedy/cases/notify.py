@@ -33,6 +33,7 @@ from sqlalchemy import select
 from remedy.cases.asks import ASKING_TEMPLATES, asked_by
 from remedy.cases.representation import mandates_receiving_messages
 from remedy.core.extensions import db
+from remedy.core.numbers import isolate_numbers
 from remedy.core.references import display
 from remedy.core.settings import settings
 from remedy.messaging.remedy_words import RemedyWords
@@ -193,7 +194,9 @@ def render(
     with force_locale(language):
         if discreet:
             return str(DISCREET)
-        shown = {key: _shown(value, language) for key, value in values.items()}
+        shown = isolate_numbers(
+            {key: _shown(value, language) for key, value in values.items()}, language
+        )
         for key in ENDS_A_SENTENCE & shown.keys():
             if isinstance(shown[key], str):
                 shown[key] = _without_full_stop(shown[key])

@@ -15,6 +15,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
+
 from remedy.core.crypto import generate_key
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -194,7 +196,28 @@ def load_config(
         # Days a case's personal data is kept after it ends: one number, or one per outcome
         # ("1826,not_remedied=3650"); checked at start-up (remedy.identity.retention).
         "REMEDY_RETENTION_DAYS": env.get("REMEDY_RETENTION_DAYS", "1826"),
+        # Numbers and contact points: see docs/operations.md.
+        "REMEDY_DEFAULT_COUNTRY": default_country(env),
+        **{
+            f"REMEDY_CONTACT_{name}": " ".join(env.get(f"REMEDY_CONTACT_{name}", "").split())
+            for name in CONTACT_POINTS
+        },
     }
+
+
+# The ways to reach the team shown to affected people, each optional.
+CONTACT_POINTS = ("SMS", "WHATSAPP", "VOICE", "EMAIL", "ADDRESS")
+
+
+def default_country(env: Mapping[str, str]) -> str:
+    """The ISO 3166 country of numbers written without their country code ("" : none)."""
+    raw = env.get("REMEDY_DEFAULT_COUNTRY", "").strip().upper()
+    if raw and raw not in phonenumbers.SUPPORTED_REGIONS:
+        raise ConfigError(
+            f"REMEDY_DEFAULT_COUNTRY={raw!r} is not a country code libphonenumber knows; "
+            "write a two-letter ISO 3166 code such as KE, or leave it empty."
+        )
+    return raw
 
 
 SENDERS = ("twilio", "log")

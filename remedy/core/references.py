@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import secrets
 
+from remedy.core.numbers import ascii_digits
+
 _DAMM = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
     (7, 0, 9, 2, 1, 5, 4, 8, 6, 3),
@@ -38,8 +40,9 @@ def is_valid(reference: str) -> bool:
 
 
 def normalise(text: str) -> str:
-    """Drop spaces and dashes people type between groups ("1234 5678")."""
-    return "".join(char for char in text if char not in " -.\u00a0")
+    """Drop spaces and dashes people type between groups ("1234 5678"), digits as 0-9
+    ("١٢٣٤ ٥٦٧٨"): a reference, a PIN or a code as it is compared."""
+    return "".join(char for char in ascii_digits(text) if char not in " -.\u00a0")
 
 
 def new_reference() -> str:

@@ -76,6 +76,21 @@ class VoiceSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ContactSettings:
+    """How affected people reach the team, as written by the operator ("" : not offered)."""
+
+    sms: str
+    whatsapp: str
+    voice: str
+    email: str
+    address: str
+
+    @property
+    def any(self) -> bool:
+        return any((self.sms, self.whatsapp, self.voice, self.email, self.address))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     production: bool
     public_url: str
@@ -112,6 +127,9 @@ class Settings:
     voice: VoiceSettings
     # ``REMEDY_RETENTION_DAYS`` as written; ``remedy.identity.retention`` reads it.
     retention_days: str
+    # ISO 3166 country of numbers written without a country code ("" : none).
+    default_country: str
+    contacts: ContactSettings
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -182,6 +200,14 @@ class Settings:
                 ),
             ),
             retention_days=str(config["REMEDY_RETENTION_DAYS"]),
+            default_country=str(config.get("REMEDY_DEFAULT_COUNTRY", "")),
+            contacts=ContactSettings(
+                sms=str(config.get("REMEDY_CONTACT_SMS", "")),
+                whatsapp=str(config.get("REMEDY_CONTACT_WHATSAPP", "")),
+                voice=str(config.get("REMEDY_CONTACT_VOICE", "")),
+                email=str(config.get("REMEDY_CONTACT_EMAIL", "")),
+                address=str(config.get("REMEDY_CONTACT_ADDRESS", "")),
+            ),
         )
 
 

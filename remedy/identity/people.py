@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import phonenumbers
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
 from remedy.core.settings import settings
+from remedy.identity.phones import normalise_phone
 from remedy.models.person import Person
 from remedy.models.types import keyring
 
+__all__ = ["MAX_NAME_LENGTH", "find_person_by_phone", "normalise_phone", "register_person"]
+
 MAX_NAME_LENGTH = 200
-
-
-def normalise_phone(text: str, region: str | None = None) -> str:
-    """E.164 form of a phone number, or :class:`InvalidInput` saying it is not one."""
-    candidate = text.strip().removeprefix("whatsapp:")
-    try:
-        number = phonenumbers.parse(candidate, region)
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidInput(_("This is not a phone number we can use."), "phone") from exc
-    if not phonenumbers.is_possible_number(number):
-        raise InvalidInput(_("This is not a phone number we can use."), "phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def find_person_by_phone(phone: str) -> Person | None:

@@ -25,6 +25,8 @@ from datetime import date, datetime
 from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
 
+from remedy.core.numbers import ltr_text
+from remedy.core.settings import ContactSettings
 from remedy.messaging.segments import is_gsm7
 
 # Languages whose texts must stay in GSM-7 (see the module docstring for the others).
@@ -139,6 +141,16 @@ MANDATE_CODE: LazyString = _l(
 # repeated: a reply may be read by someone else holding the phone).
 CONSENT_GIVEN: LazyString = _l("Thank you. We will tell them who you are.")
 CONSENT_REFUSED: LazyString = _l("Thank you. They will not know who you are.")
+# After HELP, when the operator set contact points (REMEDY_CONTACT_*): how to reach the
+# team, each way named as the web pages name it.
+CONTACT_TEAM: LazyString = _l("To reach the team: %(contacts)s.")
+CONTACT_LABELS: dict[str, LazyString] = {
+    "sms": _l("SMS"),
+    "whatsapp": _l("WhatsApp"),
+    "voice": _l("Phone call"),
+    "email": _l("Email"),
+    "address": _l("Address"),
+}
 
 # Every text a conversation can send, for the segment and alphabet tests.
 CONVERSATION_TEXTS: dict[str, LazyString] = {
@@ -195,6 +207,7 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "mandate_code": MANDATE_CODE,
     "consent_given": CONSENT_GIVEN,
     "consent_refused": CONSENT_REFUSED,
+    "contact_team": CONTACT_TEAM,
 }
 
 
@@ -208,6 +221,8 @@ SEGMENT_BUDGETS: dict[str, int] = {
     # Reference, PIN and how to use them, said once: worth a second segment.
     "filed": 2,
     "help": 2,
+    # Sent after HELP, in the same reply: numbers, an address and an email address.
+    "contact_team": 2,
     # The case's own words (its state, what comes next, a date or outcome).
     "status": 3,
     "status_due": 3,
@@ -235,3 +250,20 @@ def phone_date(value: date | datetime, language: str) -> str:
     if language in GSM7_LANGUAGES and not is_gsm7(shown):
         return format_date(value, "short")
     return str(shown)
+
+
+def contact_points(contacts: ContactSettings, language: str) -> str | None:
+    """The ways to reach the team in one line (numbers isolated left to right in a
+    right-to-left language), or None when the operator set none. Inside ``force_locale``."""
+    given = [
+        f"{CONTACT_LABELS[kind]} {value if kind == 'address' else ltr_text(value, language)}"
+        for kind, value in (
+            ("sms", contacts.sms),
+            ("whatsapp", contacts.whatsapp),
+            ("voice", contacts.voice),
+            ("email", contacts.email),
+            ("address", contacts.address),
+        )
+        if value
+    ]
+    return str(CONTACT_TEAM) % {"contacts": ", ".join(given)} if given else None

@@ -13,6 +13,8 @@ from __future__ import annotations
 import enum
 import unicodedata
 
+from remedy.core.numbers import ascii_digit
+
 LANGUAGE_ORDER = ("en", "fr", "es", "sw", "ar")
 
 
@@ -123,7 +125,7 @@ def fold(text: str) -> str:
         if category == "Mn" or char == _TATWEEL:
             continue  # accents, Arabic diacritics, elongation
         if category == "Nd":
-            kept.append(str(unicodedata.digit(char)))
+            kept.append(ascii_digit(char))
         elif category[0] in "LN":
             kept.append(char)
         else:

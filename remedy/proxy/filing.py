@@ -16,12 +16,14 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from remedy.cases.intake import start_intake
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput, NotAllowed
+from remedy.core.numbers import ascii_digits
 from remedy.core.unit_of_work import transactional
 from remedy.filing.grievances import (
     MAX_PEOPLE_AFFECTED,
@@ -30,6 +32,7 @@ from remedy.filing.grievances import (
     Submitted,
     record_grievance,
 )
+from remedy.identity.phones import normalise_phone
 from remedy.models.grievance import Category, Channel, ReprisalRisk
 from remedy.models.organisation import Organisation
 from remedy.models.types import utcnow
@@ -181,21 +184,35 @@ class ProxyFiling:
 def parse_people(text: str) -> list[PersonDetails]:
     """One person a line: a name, a phone number, or a name then a comma and a number.
 
-    The last comma-separated part counts as the number when it holds digits and only phone
-    characters; everything else is the name. Blank lines are skipped.
+    The last comma-separated part counts as the number when it holds digits (of any
+    script) and only phone characters; everything else is the name. Blank lines are
+    skipped. A number that cannot be used is refused with the line it is on, counted as
+    the person sees the list.
     """
     people = []
-    for raw in text.splitlines():
+    for line_number, raw in enumerate(text.splitlines(), start=1):
         line = " ".join(raw.split())
         if not line:
             continue
         name, _sep, last = line.rpartition(",")
-        candidate = last.strip() if _sep else line
+        candidate = ascii_digits(last.strip() if _sep else line)
         if _looks_like_phone(candidate):
-            people.append(PersonDetails(name=name.strip() or None, phone=candidate))
+            people.append(
+                PersonDetails(name=name.strip() or None, phone=_phone_on(line_number, candidate))
+            )
         else:
             people.append(PersonDetails(name=line))
     return people
+
+
+def _phone_on(line_number: int, candidate: str) -> str:
+    try:
+        return normalise_phone(candidate)
+    except InvalidInput as problem:
+        raise InvalidInput(
+            _("Line %(line)s: %(problem)s", line=format_decimal(line_number), problem=problem),
+            "people",
+        ) from problem
 
 
 def _looks_like_phone(text: str) -> bool:

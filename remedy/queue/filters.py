@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, or_, select
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
+from remedy.core.numbers import ascii_digits
 from remedy.core.settings import settings
 from remedy.models.grievance import Channel, ReprisalRisk
 from remedy.models.involvement_track import TrackKind
@@ -127,7 +128,7 @@ def _choices(args: QueryArgs, name: str, choices: Sequence[str]) -> tuple[str, .
 
 
 def _number(args: QueryArgs, name: str, low: int, high: int) -> int | None:
-    value = (args.get(name) or "").strip()
+    value = ascii_digits((args.get(name) or "").strip())
     if not value:
         return None
     if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:

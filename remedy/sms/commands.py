@@ -14,7 +14,9 @@ from remedy.access.case_access import NOT_FOUND_MESSAGE, CaseNotFound, TooManyAt
 from remedy.audit import log as audit
 from remedy.cases.status import case_status
 from remedy.core.actors import Actor, ActorKind
+from remedy.core.numbers import isolate_numbers
 from remedy.core.references import display
+from remedy.core.settings import settings
 from remedy.identity.people import register_person
 from remedy.messaging import sms_texts
 from remedy.messaging.opt_outs import ReportedBy, record_opt_out
@@ -27,12 +29,16 @@ from remedy.sms.turn import Turn, autoflush
 
 
 def help_text(turn: Turn) -> str:
-    return turn.say(
+    """How to use the number, then how to reach the team when the operator said how."""
+    told = turn.say(
         sms_texts.HELP,
         status=turn.keyword(Keyword.STATUS),
         lang=turn.keyword(Keyword.LANG),
         stop=turn.keyword(Keyword.STOP),
     )
+    with force_locale(turn.language):
+        reach = sms_texts.contact_points(settings().contacts, turn.language)
+    return f"{told}\n{reach}" if reach else told
 
 
 def stop(turn: Turn) -> str:
@@ -101,7 +107,7 @@ def tell_status(turn: Turn, grievance: Grievance) -> str:
             values["date"] = sms_texts.phone_date(status.due_at, turn.language)
         else:
             text = sms_texts.STATUS
-        told = str(text) % {**values, "next": status.next}
+        told = str(text) % isolate_numbers({**values, "next": status.next}, turn.language)
         # One line per organisation, each within its own budget (sms_texts).
         told = "\n".join((told, *(item.sentence for item in status.involvement)))
     pending = pending_step(turn, grievance)

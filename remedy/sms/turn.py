@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from remedy.core.errors import ConflictError, ServiceError
 from remedy.core.extensions import db
+from remedy.core.numbers import isolate_numbers
 from remedy.core.settings import settings
 from remedy.models.conversation import Conversation
 from remedy.models.grievance_person import GrievancePerson
@@ -132,7 +133,9 @@ class Turn:
     def say(self, *texts: LazyString, **values: Any) -> str:
         """The texts in the reader's language, one after another."""
         with force_locale(self.language):
-            shown = {key: str(value) for key, value in values.items()}
+            shown = isolate_numbers(
+                {key: str(value) for key, value in values.items()}, self.language
+            )
             return " ".join(str(text) % shown if shown else str(text) for text in texts)
 
     def keyword(self, keyword: Keyword) -> str:

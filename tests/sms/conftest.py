@@ -23,6 +23,7 @@ from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
 from remedy.core.extensions import db
+from remedy.core.numbers import isolate_numbers
 from remedy.messaging.senders import build_sender
 from remedy.messaging.worker import Worker
 from remedy.messaging.worker_settings import WorkerSettings
@@ -109,8 +110,9 @@ def deliver_outbox() -> None:
 
 
 def rendered(text: LazyString, language: str, **values: Any) -> str:
+    """The text as a phone reads it: numbers isolated left to right in Arabic (LRI, PDI)."""
     with force_locale(language):
-        return str(text) % values if values else str(text)
+        return str(text) % isolate_numbers(values, language) if values else str(text)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from remedy.access.case_access import NOT_FOUND_MESSAGE, TooManyAttempts
 from remedy.cases import intake
 from remedy.cases.status import case_status
+from remedy.core.numbers import ltr_text
 from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
 from remedy.messaging import sms_texts
@@ -41,7 +42,7 @@ def not_found(language: str = "en") -> str:
 def expected_status(grievance: Any, language: str) -> str:
     with force_locale(language):
         status = case_status(grievance)
-        reference = display(grievance.reference)
+        reference = ltr_text(display(grievance.reference), language)
         if status.outcome is not None:
             return str(sms_texts.STATUS_OUTCOME) % {
                 "reference": reference,

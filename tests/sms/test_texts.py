@@ -25,6 +25,7 @@ from remedy.access.case_access import NOT_FOUND_MESSAGE, TooManyAttempts
 from remedy.cases.notify import render
 from remedy.cases.status import IN_REMEDY, INTAKE_WORDING, TRACK_WORDING
 from remedy.core.config import LANGUAGES
+from remedy.core.numbers import isolate_numbers
 from remedy.messaging import sms_texts
 from remedy.messaging.segments import GSM7_BASIC, GSM7_EXTENSION, is_gsm7, segments
 from remedy.messaging.templates import DISCREET_BUDGET, TEMPLATES
@@ -105,6 +106,18 @@ def test_every_date_stays_in_the_alphabet_of_its_language(texts_app: Flask, lang
 
 
 def conversation_values(language: str) -> dict[str, str]:
+    """Values as a phone reads them: in Arabic, numbers come isolated (LRI ... PDI)."""
+    return isolate_numbers(
+        {
+            **_conversation_values(language),
+            "contacts": "SMS +254 700 000 001, WhatsApp +254 700 000 002, "
+            "Email help@remedy.example.org, P.O. Box 1234-00100 Nairobi",
+        },
+        language,
+    )
+
+
+def _conversation_values(language: str) -> dict[str, str]:
     return {
         "reference": REFERENCE,
         "pin": "123456",
