@@ -104,6 +104,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     assert rate_limits.SCHEME  # the database storage is registered before the limiter looks
+    rate_limits.init_app(app)
     limiter.init_app(app)
 
     from remedy.auth import sessions
