@@ -15,7 +15,7 @@ from remedy.accounts import users as account_service
 from remedy.accounts.clearance import set_sensitive_clearance
 from remedy.accounts.organisations import create_organisation, find_organisation
 from remedy.accounts.roster import AccountFilter, is_locked, list_accounts
-from remedy.core.actors import OPERATOR
+from remedy.core.actors import OPERATOR, Actor
 from remedy.core.errors import InvalidInput, ServiceError
 from remedy.models.organisation import OrganisationKind
 from remedy.models.user import Role, User
@@ -160,24 +160,36 @@ def _run(change: Callable[[], object]) -> None:
         raise click.ClickException(str(problem)) from problem
 
 
-@users.command("deactivate")
-@click.argument("email")
-@with_appcontext
-def deactivate_command(email: str) -> None:
-    """The account can no longer sign in; its sessions and API tokens end now."""
-    user = _account(email)
-    _run(lambda: lifecycle.deactivate_user(OPERATOR, user))
-    click.echo(f"{user.email} is deactivated: signed out everywhere, API tokens revoked.")
+def _one_step(name: str, change: Callable[[Actor, User], User], done: str, summary: str) -> None:
+    """A command that takes one account's email and makes one change to it."""
+
+    @users.command(name, help=summary)
+    @click.argument("email")
+    @with_appcontext
+    def command(email: str) -> None:
+        user = _account(email)
+        _run(lambda: change(OPERATOR, user))
+        click.echo(done.format(email=user.email))
 
 
-@users.command("reactivate")
-@click.argument("email")
-@with_appcontext
-def reactivate_command(email: str) -> None:
-    """The account may sign in again (its old API tokens stay revoked)."""
-    user = _account(email)
-    _run(lambda: lifecycle.reactivate_user(OPERATOR, user))
-    click.echo(f"{user.email} is active again.")
+_one_step(
+    "deactivate",
+    lifecycle.deactivate_user,
+    "{email} is deactivated: signed out everywhere, API tokens revoked.",
+    "The account can no longer sign in; its sessions and API tokens end now.",
+)
+_one_step(
+    "reactivate",
+    lifecycle.reactivate_user,
+    "{email} is active again.",
+    "The account may sign in again (its old API tokens stay revoked).",
+)
+_one_step(
+    "unlock",
+    lifecycle.unlock_user,
+    "{email} is unlocked.",
+    "End the lock after failed sign-ins, once you know it is the person asking.",
+)
 
 
 @users.command("set-role")

@@ -5,6 +5,8 @@ that take something away ask for a confirmation box first."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -135,16 +137,6 @@ def deactivate(user_id: int) -> Response | tuple[str, int]:
     )
 
 
-@bp.post("/<int:user_id>/reactivate")
-@roles_required(Role.ADMIN)
-def reactivate(user_id: int) -> Response | tuple[str, int]:
-    user = _account(user_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    lifecycle.reactivate_user(Actor.for_user(current_user), user)
-    return _done(user, _("%(email)s can sign in again.", email=user.email))
-
-
 @bp.post("/<int:user_id>/role")
 @roles_required(Role.ADMIN)
 def set_role(user_id: int) -> Response | tuple[str, int]:
@@ -161,14 +153,29 @@ def set_role(user_id: int) -> Response | tuple[str, int]:
     return _done(user, _("%(email)s is now: %(role)s.", email=user.email, role=user.role.label))
 
 
-@bp.post("/<int:user_id>/unlock")
-@roles_required(Role.ADMIN)
-def unlock(user_id: int) -> Response | tuple[str, int]:
+def _without_confirmation(
+    user_id: int, change: Callable[[Actor, User], User], done: str
+) -> Response:
+    """Changes that give back rather than take away: the button is the confirmation."""
     user = _account(user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    lifecycle.unlock_user(Actor.for_user(current_user), user)
-    return _done(user, _("%(email)s is unlocked.", email=user.email))
+    change(Actor.for_user(current_user), user)
+    return _done(user, done % {"email": user.email})
+
+
+@bp.post("/<int:user_id>/reactivate")
+@roles_required(Role.ADMIN)
+def reactivate(user_id: int) -> Response:
+    return _without_confirmation(
+        user_id, lifecycle.reactivate_user, _("%(email)s can sign in again.")
+    )
+
+
+@bp.post("/<int:user_id>/unlock")
+@roles_required(Role.ADMIN)
+def unlock(user_id: int) -> Response:
+    return _without_confirmation(user_id, lifecycle.unlock_user, _("%(email)s is unlocked."))
 
 
 @bp.post("/<int:user_id>/second-factor")
