@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pyotp
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from remedy.accounts import lifecycle, staff_sessions
 from remedy.accounts import tokens as api_tokens
@@ -22,7 +25,7 @@ from remedy.models.audit_event import AuditEvent
 from remedy.models.organisation import OrganisationKind
 from remedy.models.types import utcnow
 from remedy.models.user import Role, User
-from tests.support import PASSWORD, make_account, make_organisation
+from tests.support import PASSWORD, Account, make_account, make_organisation, submit_form
 
 
 def events(user: User) -> list[AuditEvent]:
@@ -205,14 +208,72 @@ def test_resetting_the_second_factor_sends_the_account_to_enrol_again(app: Flask
     session = staff_sessions.open_session(account.user.id)
     db.session.commit()
 
-    lifecycle.reset_second_factor(OPERATOR, account.user)
+    key = lifecycle.reset_second_factor(OPERATOR, account.user)
 
     user = account.user
     assert (user.has_second_factor, user.totp_secret, user.totp_last_step) == (False, None, None)
     assert staff_sessions.why_ended(session, user.id) is staff_sessions.SessionEnd.REVOKED
-    assert accounts.begin_enrolment(user)  # the next sign-in shows a new QR code
-    assert [event.action for event in events(user)] == ["user.reset_second_factor"]
-    assert lifecycle.enrolment_url().endswith("/sign-in")
+    assert lifecycle.enrolment_url(key).endswith(f"/sign-in/enrol/{key}")
+    assert user.enrolment_digest is not None
+    assert key not in user.enrolment_digest
+    (event,) = events(user)
+    assert event.action == "user.reset_second_factor"
+    assert key not in str(event.after)
+
+
+def enrolment_page(client: FlaskClient, account: Account, link: str | None) -> TestResponse:
+    """Open the link (when given), then the password step, then the enrolment page."""
+    if link is not None:
+        assert client.get(link).location == "/sign-in"
+    response = submit_form(
+        client, "/sign-in", {"email": account.user.email, "password": account.password}
+    )
+    assert response.location == "/sign-in/enrol"
+    return client.get("/sign-in/enrol")
+
+
+def test_after_a_reset_only_the_link_and_the_password_enrol(
+    app: Flask, client: FlaskClient
+) -> None:
+    account = make_account()
+    key = lifecycle.reset_second_factor(OPERATOR, account.user)
+    link = f"/sign-in/enrol/{key}"
+
+    without = enrolment_page(client, account, None)
+    wrong = enrolment_page(app.test_client(), account, "/sign-in/enrol/not-the-key")
+    with_link = enrolment_page(app.test_client(), account, link)
+
+    assert without.location == wrong.location == "/sign-in"
+    assert with_link.status_code == 200
+    assert "<svg" in with_link.get_data(as_text=True)
+
+
+def test_the_link_ends_after_its_lifetime_and_once_used(app: Flask, client: FlaskClient) -> None:
+    account = make_account()
+    key = lifecycle.reset_second_factor(OPERATOR, account.user)
+    account.user.enrolment_expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+
+    assert enrolment_page(client, account, f"/sign-in/enrol/{key}").location == "/sign-in"
+
+    account.user.enrolment_expires_at = utcnow() + timedelta(hours=1)
+    db.session.commit()
+    user = fresh_user(account.user.id)
+    secret = accounts.begin_enrolment(user)
+    accounts.complete_enrolment(user, pyotp.TOTP(secret).now())
+    assert (user.enrolment_digest, user.enrolment_expires_at) == (None, None)
+    assert lifecycle.may_enrol(user, key)  # no reset pending: nothing more is asked
+
+
+def fresh_user(user_id: int) -> User:
+    db.session.expire_all()
+    user = db.session.get(User, user_id)
+    assert user is not None
+    return user
+
+
+def test_a_new_account_enrols_with_its_password_as_before(app: Flask) -> None:
+    assert lifecycle.may_enrol(make_account(enrolled=False).user, None)
 
 
 # The list ----------------------------------------------------------------------------------

@@ -376,12 +376,15 @@ def test_users_reset_second_factor_prints_the_enrolment_link(
     result = runner.invoke(args=["users", "reset-second-factor", "handler@example.org"])
 
     assert result.exit_code == 0, result.output
-    link = next(word for word in result.output.split() if word.endswith("/sign-in"))
+    link = next(word for word in result.output.split() if "/sign-in/enrol/" in word)
+    assert "it works once, for 72 hours" in result.output
     path = "/" + link.split("/", 3)[3]
+    assert client.get(path).location == "/sign-in"
     response = submit_form(
-        client, path, {"email": "handler@example.org", "password": account.password}
+        client, "/sign-in", {"email": "handler@example.org", "password": account.password}
     )
     assert response.headers["Location"] == "/sign-in/enrol"
+    assert client.get("/sign-in/enrol").status_code == 200
 
 
 @pytest.mark.parametrize(

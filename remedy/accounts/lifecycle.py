@@ -13,6 +13,11 @@ serialised, and the second sees the first's change and is refused.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -25,7 +30,12 @@ from remedy.core.extensions import db
 from remedy.core.settings import settings
 from remedy.core.unit_of_work import transactional
 from remedy.models.organisation import OrganisationKind
+from remedy.models.types import utcnow
 from remedy.models.user import Role, User, new_session_token
+
+# How long the set-up link after a reset works: days enough to meet, or to call.
+ENROLMENT_LINK_LIFETIME = timedelta(hours=72)
+MAX_KEY_LENGTH = 100
 
 
 class LastAdministrator(InvalidInput):
@@ -141,20 +151,49 @@ def unlock_user(actor: Actor, user: User) -> User:
 
 
 @transactional
-def reset_second_factor(actor: Actor, user: User) -> User:
-    """A lost phone: forget the authenticator's secret and sign the account out
-    everywhere; at the next sign-in, after the password, it enrols a new authenticator,
-    as a new account does."""
+def reset_second_factor(actor: Actor, user: User) -> str:
+    """A lost phone: forget the authenticator's secret, sign the account out everywhere,
+    and return the key of a set-up link (see :func:`enrolment_url`). Only whoever holds the
+    link and the password enrols a new authenticator, within ``ENROLMENT_LINK_LIFETIME``:
+    a password that went with the phone is not enough."""
+    key = secrets.token_urlsafe(24)
     user.totp_secret = None
     user.totp_enrolled_at = None
     user.totp_last_step = None
+    user.enrolment_digest = _digest(key)
+    user.enrolment_expires_at = utcnow() + ENROLMENT_LINK_LIFETIME
     user.session_token = new_session_token()
     revoke_all(user.id)
-    audit.record(actor, "user.reset_second_factor", "user", user.id)
-    return user
+    audit.record(
+        actor,
+        "user.reset_second_factor",
+        "user",
+        user.id,
+        after={"link_expires_at": user.enrolment_expires_at},
+    )
+    return key
 
 
-def enrolment_url() -> str:
-    """Where the person sets up a new authenticator: sign in with the password, and the
-    next page shows the QR code (the same page as a new account's first sign-in)."""
-    return f"{settings().public_url}/sign-in"
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def enrolment_url(key: str) -> str:
+    """The set-up link to hand to the person (as ``flask setup-link`` does for the first
+    administrator): it opens the sign-in; after the password comes a new QR code."""
+    return f"{settings().public_url}/sign-in/enrol/{key}"
+
+
+def may_enrol(user: User, key: object) -> bool:
+    """Whether the account may enrol now: always when no reset asked for a link (a new
+    account), else only with the link's key, before it ends."""
+    if user.enrolment_digest is None:
+        return True
+    if not isinstance(key, str) or not key or len(key) > MAX_KEY_LENGTH:
+        return False
+    expires = user.enrolment_expires_at
+    return (
+        hmac.compare_digest(_digest(key), user.enrolment_digest)
+        and expires is not None
+        and expires > utcnow()
+    )

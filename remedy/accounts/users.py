@@ -214,6 +214,8 @@ def _finish_second_factor(user: User, code: str, *, enrolling: bool) -> User:
             user.last_sign_in_at = now
             if enrolling:
                 user.totp_enrolled_at = now
+                user.enrolment_digest = None  # a reset's set-up link is used up
+                user.enrolment_expires_at = None
                 audit.record(Actor.for_user(user), "user.enrol_second_factor", "user", user.id)
             audit.record(Actor.for_user(user), "user.sign_in", "user", user.id)
     if step is None:

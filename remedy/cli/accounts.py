@@ -219,9 +219,14 @@ def unlock_command(email: str) -> None:
 def reset_second_factor_command(email: str) -> None:
     """A lost phone: the account enrols a new authenticator app at its next sign-in."""
     user = _account(email)
-    _run(lambda: lifecycle.reset_second_factor(OPERATOR, user))
+    try:
+        key = lifecycle.reset_second_factor(OPERATOR, user)
+    except ServiceError as problem:
+        raise click.ClickException(str(problem)) from problem
+    hours = int(lifecycle.ENROLMENT_LINK_LIFETIME.total_seconds() // 3600)
     click.echo(f"{user.email}'s second factor is reset; every session is signed out.")
     click.echo("")
-    click.echo("Give the person this link. After their password, it shows a new QR code:")
-    click.echo(f"    {lifecycle.enrolment_url()}")
+    click.echo(f"Give the person this link (it works once, for {hours} hours). After their")
+    click.echo("password, it shows a new QR code for their authenticator app:")
+    click.echo(f"    {lifecycle.enrolment_url(key)}")
     click.echo("")

@@ -83,7 +83,12 @@ def _account(user_id: int) -> User:
     return user
 
 
-def _page(user: User, status: int = 200, role_form: RoleForm | None = None) -> tuple[str, int]:
+def _page(
+    user: User,
+    status: int = 200,
+    role_form: RoleForm | None = None,
+    enrolment_link: str | None = None,
+) -> tuple[str, int]:
     page = render_template(
         "console/user.html",
         account=user,
@@ -91,6 +96,8 @@ def _page(user: User, status: int = 200, role_form: RoleForm | None = None) -> t
         confirm_form=ConfirmForm(),
         role_form=role_form or RoleForm(role=user.role.value),
         button=EmptyForm(),
+        enrolment_link=enrolment_link,
+        link_hours=int(lifecycle.ENROLMENT_LINK_LIFETIME.total_seconds() // 3600),
     )
     return page, status
 
@@ -184,13 +191,6 @@ def reset_second_factor(user_id: int) -> Response | tuple[str, int]:
     user = _account(user_id)
     if not _confirmed():
         return _page(user, 400)
-    lifecycle.reset_second_factor(Actor.for_user(current_user), user)
-    return _done(
-        user,
-        _(
-            "The second factor of %(email)s is reset. Give the person this link: after "
-            "their password, it shows a new QR code. %(url)s",
-            email=user.email,
-            url=lifecycle.enrolment_url(),
-        ),
-    )
+    key = lifecycle.reset_second_factor(Actor.for_user(current_user), user)
+    # Shown on this page only, never flashed: a flash would carry the link in a cookie.
+    return _page(user, enrolment_link=lifecycle.enrolment_url(key))
