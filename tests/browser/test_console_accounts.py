@@ -1,6 +1,7 @@
 """An administrator manages accounts in a real browser without JavaScript: the list and
-its filters, an account's page, deactivating with the confirmation box, and vetting an NGO
-with its reason; every page passes the accessibility rules."""
+its filters, an account's page, deactivating with the confirmation box, a second factor
+reset and its set-up link, and vetting an NGO with its reason; every page passes the
+accessibility rules."""
 
 from __future__ import annotations
 
@@ -46,6 +47,10 @@ def test_an_administrator_deactivates_an_account_and_vets_an_ngo(
     page.get_by_label("Yes, deactivate handler@example.org").check()
     page.get_by_role("button", name="Deactivate the account").click()
     expect(page.locator(".flash-success")).to_contain_text("handler@example.org is deactivated")
+    page.get_by_label("Yes, reset the second factor of handler@example.org").check()
+    page.get_by_role("button", name="Reset the second factor").click()
+    expect(page.locator("#enrolment-link")).to_contain_text("/sign-in/enrol/")
+    assert_accessible(page)
     page.screenshot(path=tmp_path / "account.png", full_page=True)
 
     page.get_by_role("link", name="Organisations").click()
