@@ -106,6 +106,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     assert rate_limits.SCHEME  # the database storage is registered before the limiter looks
+    rate_limits.init_app(app)
     limiter.init_app(app)
 
     from remedy.auth import sessions
@@ -113,6 +114,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from remedy.console import simulator_voice  # noqa: F401 - its routes join the simulator's
     from remedy.console.organisations import bp as organisations_bp
     from remedy.console.simulator import bp as simulator_bp
+    from remedy.console.users import bp as users_bp
     from remedy.console.views import bp as console_bp
     from remedy.console.webhooks import bp as webhooks_bp
 
@@ -123,6 +125,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(console_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(users_bp)
     app.register_blueprint(simulator_bp)
     from remedy import api
 

@@ -288,9 +288,18 @@ def test_unknown_email_inactive_account_and_wrong_password_fail_alike(app: Flask
     too_long = failure_message("amina@example.org", "p" * 300)
     account.user.active = False
     db.session.commit()
-    inactive = failure_message("amina@example.org", PASSWORD)
+    inactive = failure_message("amina@example.org", "not the password at all")
 
     assert unknown_email == inactive == too_long == wrong_password
+
+
+def test_a_deactivated_account_is_told_so_only_with_its_password(app: Flask) -> None:
+    account = make_account("amina@example.org")
+    account.user.active = False
+    db.session.commit()
+
+    assert "deactivated" in failure_message("amina@example.org", PASSWORD)
+    assert "deactivated" not in failure_message("amina@example.org", "not the password at all")
 
 
 def test_a_hash_made_with_weaker_parameters_is_upgraded_at_sign_in(app: Flask) -> None:

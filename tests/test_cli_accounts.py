@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from click.testing import Result
 from flask import Flask
-from flask.testing import FlaskCliRunner
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from remedy.accounts import users as accounts
 from remedy.accounts.organisations import find_organisation
+from remedy.accounts.tokens import issue_token
+from remedy.core.actors import OPERATOR
+from remedy.core.extensions import db
 from remedy.models.organisation import OrganisationKind
+from remedy.models.types import utcnow
 from remedy.models.user import Role
-from tests.support import PASSWORD, IsolatedClient, make_account, make_organisation
+from tests.support import (
+    PASSWORD,
+    Account,
+    IsolatedClient,
+    make_account,
+    make_organisation,
+    submit_form,
+)
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def sign_in_failure(client: FlaskClient, account: Account) -> str:
+    """The page the password step answers with when it fails."""
+    response = submit_form(
+        client, "/sign-in", {"email": account.user.email, "password": account.password}
+    )
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
 
 
 def create_user(runner: FlaskCliRunner, *args: str, password: str = PASSWORD) -> Result:
@@ -242,4 +268,134 @@ def test_users_clearance_names_an_unknown_account(runner: FlaskCliRunner) -> Non
     result = runner.invoke(args=["users", "clearance", "nobody@example.org", "--sensitive"])
 
     assert result.exit_code != 0
+    assert "No account for 'nobody@example.org'." in result.output
+
+
+# The lifecycle of an account ----------------------------------------------------------
+
+
+def test_users_list_shows_role_organisation_state_sign_in_and_second_factor(
+    runner: FlaskCliRunner,
+) -> None:
+    ngo = make_organisation("Haki Watch", OrganisationKind.NGO)
+    make_account("member@haki.example", Role.PROXY_MEMBER, ngo, enrolled=False)
+    handler = make_account("handler@example.org")
+    handler.user.locked_until = utcnow() + timedelta(minutes=10)
+    db.session.commit()
+
+    result = runner.invoke(args=["users", "list"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "email\trole\torganisation\tstate\tlast sign-in\tsecond factor"
+    assert lines[1:] == [
+        "handler@example.org\thandler\t-\tactive, locked\tnever\tenrolled",
+        "member@haki.example\tproxy_member\tHaki Watch\tactive\tnever\tnot enrolled",
+    ]
+
+
+def test_users_list_filters_by_role_state_and_organisation(runner: FlaskCliRunner) -> None:
+    make_account("handler@example.org")
+    make_account("gone@example.org")
+    make_account("boss@example.org", Role.SUPERVISOR)
+    assert runner.invoke(args=["users", "deactivate", "gone@example.org"]).exit_code == 0
+
+    handlers = runner.invoke(args=["users", "list", "--role", "handler", "--active"])
+    inactive = runner.invoke(args=["users", "list", "--inactive"])
+    unknown = runner.invoke(args=["users", "list", "--org", "Nobody"])
+
+    assert "handler@example.org" in handlers.output
+    assert "gone@example.org" not in handlers.output
+    assert "boss@example.org" not in handlers.output
+    assert inactive.output.splitlines()[1:] == [
+        "gone@example.org\thandler\t-\tdeactivated\tnever\tenrolled"
+    ]
+    assert unknown.exit_code == 1
+
+
+def test_users_deactivate_ends_tokens_and_sign_in_then_reactivate(
+    runner: FlaskCliRunner, client: FlaskClient
+) -> None:
+    account = make_account("handler@example.org")
+    issued = issue_token(OPERATOR, account.user, "bot")
+
+    result = runner.invoke(args=["users", "deactivate", "handler@example.org"])
+
+    assert result.exit_code == 0, result.output
+    assert "signed out everywhere, API tokens revoked" in result.output
+    assert client.get("/api/v1/grievances", headers=bearer(issued.secret)).status_code == 401
+    assert "deactivated" in sign_in_failure(client, account)
+
+    result = runner.invoke(args=["users", "reactivate", "handler@example.org"])
+
+    assert result.exit_code == 0, result.output
+    assert accounts.check_password("handler@example.org", PASSWORD) == account.user
+
+
+def test_users_deactivate_keeps_the_last_administrator(runner: FlaskCliRunner) -> None:
+    make_account("admin@example.org", Role.ADMIN)
+
+    deactivated = runner.invoke(args=["users", "deactivate", "admin@example.org"])
+    demoted = runner.invoke(args=["users", "set-role", "admin@example.org", "handler"])
+
+    assert deactivated.exit_code == demoted.exit_code == 1
+    assert "last active administrator" in deactivated.output
+    assert "last active administrator" in demoted.output
+    user = accounts.find_user("admin@example.org")
+    assert user is not None
+    assert (user.active, user.role) == (True, Role.ADMIN)
+
+
+def test_users_set_role_changes_the_role(runner: FlaskCliRunner) -> None:
+    make_account("handler@example.org")
+
+    result = runner.invoke(args=["users", "set-role", "handler@example.org", "supervisor"])
+
+    assert result.exit_code == 0, result.output
+    user = accounts.find_user("handler@example.org")
+    assert user is not None
+    assert user.role is Role.SUPERVISOR
+
+
+def test_users_unlock_ends_a_lock(runner: FlaskCliRunner) -> None:
+    account = make_account("handler@example.org")
+    account.user.locked_until = utcnow() + timedelta(minutes=10)
+    db.session.commit()
+
+    result = runner.invoke(args=["users", "unlock", "handler@example.org"])
+
+    assert result.exit_code == 0, result.output
+    assert accounts.check_password("handler@example.org", PASSWORD) == account.user
+
+
+def test_users_reset_second_factor_prints_the_enrolment_link(
+    runner: FlaskCliRunner, client: FlaskClient
+) -> None:
+    account = make_account("handler@example.org")
+
+    result = runner.invoke(args=["users", "reset-second-factor", "handler@example.org"])
+
+    assert result.exit_code == 0, result.output
+    link = next(word for word in result.output.split() if "/sign-in/enrol/" in word)
+    assert "it works once, for 72 hours" in result.output
+    path = "/" + link.split("/", 3)[3]
+    assert client.get(path).location == "/sign-in"
+    response = submit_form(
+        client, "/sign-in", {"email": "handler@example.org", "password": account.password}
+    )
+    assert response.headers["Location"] == "/sign-in/enrol"
+    assert client.get("/sign-in/enrol").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["deactivate"], ["reactivate"], ["unlock"], ["reset-second-factor"], ["set-role"]],
+)
+def test_the_lifecycle_commands_name_an_unknown_account(
+    runner: FlaskCliRunner, command: list[str]
+) -> None:
+    extra = ["handler"] if command == ["set-role"] else []
+    result = runner.invoke(args=["users", *command, "nobody@example.org", *extra])
+
+    assert result.exit_code == 1
     assert "No account for 'nobody@example.org'." in result.output

@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import current_app
+from flask import Flask, Response, current_app
 from limits.storage import Storage
 from sqlalchemy import Connection, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -139,3 +139,21 @@ def prune_counters() -> int:
         return connection.execute(
             delete(counters).where(counters.c.expires_at <= time.time())
         ).rowcount
+
+
+# Statuses that ask the client to come back later (RFC 9110 §10.2.3).
+RETRY_STATUSES = frozenset({429, 503})
+
+
+def _retry_after_only_when_refused(response: Response) -> Response:
+    """Flask-Limiter sets ``Retry-After`` on every limited response, successes included;
+    a client that honours it would wait for nothing. Only a refusal keeps it."""
+    if response.status_code not in RETRY_STATUSES:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Before the limiter's own init_app: Flask runs after-request hooks in reverse order,
+    so this one runs after the limiter has added its headers."""
+    app.after_request(_retry_after_only_when_refused)

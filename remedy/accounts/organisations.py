@@ -11,6 +11,7 @@ from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
 from remedy.models.organisation import Organisation, OrganisationKind
+from remedy.models.types import utcnow
 
 
 def find_organisation(name: str) -> Organisation | None:
@@ -53,14 +54,35 @@ def create_organisation(
     return organisation
 
 
+MAX_VETTING_NOTE_LENGTH = 2000
+
+
 @transactional
-def vet_organisation(actor: Actor, organisation: Organisation) -> Organisation:
-    """An NGO files and answers for others (holds mandates) only once vetted."""
+def vet_organisation(actor: Actor, organisation: Organisation, note: str) -> Organisation:
+    """An NGO files and answers for others (holds mandates) only once vetted; ``note`` says
+    why (the reason, the evidence seen), since an inquiry later asks on what grounds."""
     if organisation.kind is not OrganisationKind.NGO:
         raise InvalidInput(_("Only NGOs are vetted to act for others."), "organisation")
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput(_("Say why you vet it: the reason and the evidence you saw."), "note")
+    if len(note) > MAX_VETTING_NOTE_LENGTH:
+        raise InvalidInput(
+            _("Please keep it under %(count)d characters.", count=MAX_VETTING_NOTE_LENGTH), "note"
+        )
     if not organisation.is_vetted:
         organisation.is_vetted = True
-        audit.record(actor, "organisation.vet", "organisation", organisation.id)
+        organisation.vetting_note = note
+        organisation.vetted_at = utcnow()
+        # The note itself stays out of the audit log (it may name people); its length and
+        # the moment are enough to show a reason was given.
+        audit.record(
+            actor,
+            "organisation.vet",
+            "organisation",
+            organisation.id,
+            after={"note_length": len(note), "vetted_at": organisation.vetted_at},
+        )
     return organisation
 
 

@@ -22,6 +22,7 @@ from remedy.audit import log as audit
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, NotFound, ServiceError
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.core.unit_of_work import durable, transactional
 from remedy.models.api_token import ApiToken
 from remedy.models.types import utcnow
@@ -64,13 +65,17 @@ def token_hash(secret: str) -> str:
 def issue_token(
     actor: Actor, user: User, name: str | None = None, lifetime: timedelta | None = None
 ) -> IssuedToken:
-    """A new token for ``user``; ``lifetime`` None means until revoked."""
+    """A new token for ``user``; ``lifetime`` None means the configured default
+    (``REMEDY_TOKEN_DAYS``, 90 days): a forgotten token should not work for ever. Tokens
+    issued before expiry was the default may have none; they keep working until revoked."""
     name = " ".join((name or "").split()) or "api"
     if len(name) > MAX_NAME_LENGTH:
         raise InvalidInput(
             _("Please keep it under %(count)d characters.", count=MAX_NAME_LENGTH), "name"
         )
-    if lifetime is not None and not timedelta(0) < lifetime <= MAX_LIFETIME:
+    if lifetime is None:
+        lifetime = settings().token_lifetime
+    if not timedelta(0) < lifetime <= MAX_LIFETIME:
         raise InvalidInput(_("A token lasts from 1 day to 10 years."), "expires")
     if not user.active:
         raise InvalidInput(_("This account is deactivated."), "user")
@@ -82,7 +87,7 @@ def issue_token(
         prefix=secret[:SHOWN_PREFIX_LENGTH],
         token_hash=token_hash(secret),
         created_at=now,
-        expires_at=now + lifetime if lifetime is not None else None,
+        expires_at=now + lifetime,
     )
     db.session.add(token)
     db.session.flush()
@@ -107,6 +112,19 @@ def list_tokens(user: User | None = None, include_revoked: bool = False) -> list
     if not include_revoked:
         query = query.where(ApiToken.revoked_at.is_(None))
     return list(db.session.scalars(query))
+
+
+def revoke_tokens_of(user: User) -> int:
+    """Revoke every token the account holds, at once (joins the caller's unit of work, which
+    audits why); returns how many were still usable."""
+    revoked = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    # An UPDATE returns a CursorResult, which has rowcount; execute() is typed as Result.
+    return int(revoked.rowcount)  # type: ignore[attr-defined]
 
 
 @transactional

@@ -147,16 +147,22 @@ def check_password(email: str, password: str) -> User:
     """First step of sign-in. Raises :class:`SignInFailed` without saying why."""
     user = find_user(email) if len(password) <= MAX_PASSWORD_LENGTH else None
     now = utcnow()
-    if user is None or not user.active:
+    if user is None:
         burn_time(password[:MAX_PASSWORD_LENGTH])
         raise _sign_in_failed()
     if _is_locked(user, now):
         burn_time(password)
         raise _sign_in_failed()
     if not verify_secret(user.password_hash, password):
-        with atomic():
-            _count_failure(user, now)
+        if user.active:
+            with atomic():
+                _count_failure(user, now)
         raise _sign_in_failed()
+    if not user.active:
+        # Told only to whoever knows the password: the public learns nothing from it.
+        raise SignInFailed(
+            _("This account is deactivated. Ask an administrator if you need it again.")
+        )
     if needs_rehash(user.password_hash):
         with atomic():
             user.password_hash = hash_secret(password)
@@ -208,6 +214,8 @@ def _finish_second_factor(user: User, code: str, *, enrolling: bool) -> User:
             user.last_sign_in_at = now
             if enrolling:
                 user.totp_enrolled_at = now
+                user.enrolment_digest = None  # a reset's set-up link is used up
+                user.enrolment_expires_at = None
                 audit.record(Actor.for_user(user), "user.enrol_second_factor", "user", user.id)
             audit.record(Actor.for_user(user), "user.sign_in", "user", user.id)
     if step is None:

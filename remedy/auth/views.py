@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from remedy.accounts import lifecycle
 from remedy.accounts import users as accounts
 from remedy.auth.forms import ChangePasswordForm, CodeForm, EmptyForm, FirstAdminForm, SignInForm
 from remedy.auth.sessions import (
@@ -35,6 +36,8 @@ from remedy.core.settings import settings
 from remedy.models.user import Role
 
 bp = Blueprint("auth", __name__)
+# The key of a set-up link after a second-factor reset, until the session starts.
+ENROLMENT_LINK_KEY = "enrolment_link"
 
 
 def _sign_in_limit() -> str:
@@ -110,6 +113,15 @@ def enrol() -> Response | str:
     user = pending_user()
     if user is None or user.has_second_factor:
         return redirect(url_for("auth.sign_in"))
+    if not lifecycle.may_enrol(user, session.get(ENROLMENT_LINK_KEY)):
+        flash(
+            _(
+                "Your second factor was reset. Open the set-up link your administrator "
+                "gave you, then sign in again."
+            ),
+            "error",
+        )
+        return redirect(url_for("auth.sign_in"))
     form = CodeForm()
     if form.validate_on_submit():
         try:
@@ -129,6 +141,17 @@ def enrol() -> Response | str:
     qr_svg = segno.make(uri, error="m").svg_inline(dark="#000", light="#fff", omitsize=True)
     spaced_secret = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     return render_template("auth/enrol.html", form=form, qr_svg=qr_svg, secret=spaced_secret)
+
+
+@bp.route("/sign-in/enrol/<key>")
+def enrolment_link(key: str) -> Response:
+    """The link an admin hands over after resetting a second factor: kept for the
+    enrolment step, which it unlocks once the password is right."""
+    if len(key) > lifecycle.MAX_KEY_LENGTH:
+        abort(404)
+    session[ENROLMENT_LINK_KEY] = key
+    flash(_("Sign in with your password; then set up your authenticator app again."), "info")
+    return redirect(url_for("auth.sign_in"))
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -1,19 +1,24 @@
-"""``flask orgs create``, ``flask users create`` and ``flask users clearance``."""
+"""``flask orgs create``; ``flask users create``, ``clearance``, and an account's lifecycle:
+``list``, ``deactivate``, ``reactivate``, ``set-role``, ``unlock``, ``reset-second-factor``."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from datetime import datetime
 
 import click
 from flask.cli import with_appcontext
 
+from remedy.accounts import lifecycle
 from remedy.accounts import users as account_service
 from remedy.accounts.clearance import set_sensitive_clearance
 from remedy.accounts.organisations import create_organisation, find_organisation
-from remedy.core.actors import OPERATOR
-from remedy.core.errors import InvalidInput
+from remedy.accounts.roster import AccountFilter, is_locked, list_accounts
+from remedy.core.actors import OPERATOR, Actor
+from remedy.core.errors import InvalidInput, ServiceError
 from remedy.models.organisation import OrganisationKind
-from remedy.models.user import Role
+from remedy.models.user import Role, User
 
 
 @click.group(help="Organisations: companies, business partners, NGOs, oversight bodies.")
@@ -102,3 +107,126 @@ def clearance_command(email: str, sensitive: bool) -> None:
         raise click.ClickException(str(problem)) from problem
     state = "cleared for" if sensitive else "not cleared for"
     click.echo(f"{user.email} is {state} sensitive cases.")
+
+
+# The lifecycle of an account ---------------------------------------------------------
+
+
+def _account(email: str) -> User:
+    user = account_service.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email!r}.")
+    return user
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+
+
+@users.command("list")
+@click.option("--role", type=click.Choice([role.value for role in Role]), default=None)
+@click.option("--active/--inactive", "active", default=None, help="Only active, or inactive.")
+@click.option("--org", "org_name", default=None, help="Only this organisation's accounts.")
+@with_appcontext
+def list_command(role: str | None, active: bool | None, org_name: str | None) -> None:
+    """One line per account: email, role, organisation, state, last sign-in, second factor."""
+    organisation_id = None
+    if org_name:
+        organisation = find_organisation(org_name)
+        if organisation is None:
+            raise click.ClickException(f"No organisation named {org_name!r}.")
+        organisation_id = organisation.id
+    found = list_accounts(AccountFilter(Role(role) if role else None, active, organisation_id))
+    if not found:
+        click.echo("No accounts.")
+        return
+    click.echo("email\trole\torganisation\tstate\tlast sign-in\tsecond factor")
+    for user in found:
+        state = "active" if user.active else "deactivated"
+        if is_locked(user):
+            state += ", locked"
+        click.echo(
+            f"{user.email}\t{user.role.value}\t"
+            f"{user.organisation.name if user.organisation else '-'}\t{state}\t"
+            f"{_when(user.last_sign_in_at)}\t"
+            f"{'enrolled' if user.has_second_factor else 'not enrolled'}"
+        )
+
+
+def _run(change: Callable[[], object]) -> None:
+    try:
+        change()
+    except ServiceError as problem:
+        raise click.ClickException(str(problem)) from problem
+
+
+def _one_step(name: str, change: Callable[[Actor, User], User], done: str, summary: str) -> None:
+    """A command that takes one account's email and makes one change to it."""
+
+    @users.command(name, help=summary)
+    @click.argument("email")
+    @with_appcontext
+    def command(email: str) -> None:
+        user = _account(email)
+        _run(lambda: change(OPERATOR, user))
+        click.echo(done.format(email=user.email))
+
+
+_one_step(
+    "deactivate",
+    lifecycle.deactivate_user,
+    "{email} is deactivated: signed out everywhere, API tokens revoked.",
+    "The account can no longer sign in; its sessions and API tokens end now.",
+)
+_one_step(
+    "reactivate",
+    lifecycle.reactivate_user,
+    "{email} is active again.",
+    "The account may sign in again (its old API tokens stay revoked).",
+)
+_one_step(
+    "unlock",
+    lifecycle.unlock_user,
+    "{email} is unlocked.",
+    "End the lock after failed sign-ins, once you know it is the person asking.",
+)
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice([role.value for role in Role]))
+@with_appcontext
+def set_role_command(email: str, role: str) -> None:
+    """Change the account's role; its sessions end so the new role applies at once."""
+    user = _account(email)
+    _run(lambda: lifecycle.set_role(OPERATOR, user, Role(role)))
+    click.echo(f"{user.email} is now {role}.")
+
+
+@users.command("unlock")
+@click.argument("email")
+@with_appcontext
+def unlock_command(email: str) -> None:
+    """End the lock after failed sign-ins, once you know it is the person asking."""
+    user = _account(email)
+    _run(lambda: lifecycle.unlock_user(OPERATOR, user))
+    click.echo(f"{user.email} is unlocked.")
+
+
+@users.command("reset-second-factor")
+@click.argument("email")
+@with_appcontext
+def reset_second_factor_command(email: str) -> None:
+    """A lost phone: the account enrols a new authenticator app at its next sign-in."""
+    user = _account(email)
+    try:
+        key = lifecycle.reset_second_factor(OPERATOR, user)
+    except ServiceError as problem:
+        raise click.ClickException(str(problem)) from problem
+    hours = int(lifecycle.ENROLMENT_LINK_LIFETIME.total_seconds() // 3600)
+    click.echo(f"{user.email}'s second factor is reset; every session is signed out.")
+    click.echo("")
+    click.echo(f"Give the person this link (it works once, for {hours} hours). After their")
+    click.echo("password, it shows a new QR code for their authenticator app:")
+    click.echo(f"    {lifecycle.enrolment_url(key)}")
+    click.echo("")

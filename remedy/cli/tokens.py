@@ -30,7 +30,7 @@ def _when(moment: datetime | None, never: str) -> str:
     "days",
     type=click.IntRange(1, 3650),
     default=None,
-    help="Days until the token expires (default: until revoked).",
+    help="Days until the token expires (default: REMEDY_TOKEN_DAYS, 90 days).",
 )
 @with_appcontext
 def create(email: str, name: str | None, days: int | None) -> None:
@@ -46,7 +46,7 @@ def create(email: str, name: str | None, days: int | None) -> None:
     token = issued.token
     click.echo(
         f"Created API token {token.id} ({token.prefix}…) for {user.email} "
-        f"({user.role.value}), expires: {_when(token.expires_at, 'never')}."
+        f"({user.role.value}), expires: {_when(token.expires_at, 'no expiry')}."
     )
     click.echo("Copy it now; it is not shown again:")
     click.echo(issued.secret)
@@ -71,7 +71,9 @@ def list_command(email: str | None, include_revoked: bool) -> None:
         state = f"revoked {_when(token.revoked_at, '')}" if token.revoked_at else "active"
         click.echo(
             f"{token.id}\t{token.prefix}…\t{token.user.email}\t{token.name}\t"
-            f"expires {_when(token.expires_at, 'never')}\t"
+            # Tokens issued before expiry was the default have none: told plainly, so an
+            # operator sees which ones to replace.
+            f"expires {_when(token.expires_at, 'no expiry')}\t"
             f"last used {_when(token.last_used_at, 'never')}\t{state}"
         )
 

@@ -58,7 +58,12 @@ class OrganisationForm(FlaskForm):
 SERVED_CHOICES = {"": None, "yes": True, "no": False}
 
 
-def _listing(form: OrganisationForm, status: int = 200) -> tuple[str, int]:
+def _listing(
+    form: OrganisationForm,
+    status: int = 200,
+    vet_failed: int | None = None,
+    vet_error: str = "",
+) -> tuple[str, int]:
     members = dict(
         db.session.execute(
             select(User.organisation_id, func.count(User.id))
@@ -75,6 +80,8 @@ def _listing(form: OrganisationForm, status: int = 200) -> tuple[str, int]:
         members=members,
         form=form,
         button=EmptyForm(),
+        vet_failed=vet_failed,
+        vet_error=vet_error,
     )
     return page, status
 
@@ -114,7 +121,12 @@ def vet(organisation_id: int) -> Response | tuple[str, int]:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    vet_organisation(Actor.for_user(current_user), organisation)
+    try:
+        vet_organisation(Actor.for_user(current_user), organisation, request.form.get("note", ""))
+    except InvalidInput as problem:
+        if problem.field != "note":
+            flash(str(problem), "error")
+        return _listing(OrganisationForm(), problem.status, organisation.id, str(problem))
     flash(
         _(
             "%(name)s is vetted: its members can now file and act for others.",

@@ -151,6 +151,8 @@ def load_config(
         "REMEDY_PIN_LOOKUP_RATE_LIMIT": env.get("REMEDY_PIN_LOOKUP_RATE_LIMIT", "20 per hour"),
         # JSON API requests per token (per address for requests without one).
         "REMEDY_API_RATE_LIMIT": env.get("REMEDY_API_RATE_LIMIT", "300 per minute"),
+        # Days a new API token lasts unless its creator says otherwise (at most ten years).
+        "REMEDY_TOKEN_LIFETIME": _token_lifetime(env),
         # Workflows: see docs/workflows.md.
         "REMEDY_JURISDICTION": env.get("REMEDY_JURISDICTION", "default"),
         "REMEDY_DEADLINE_OVERRIDES": env.get("REMEDY_DEADLINE_OVERRIDES", ""),
@@ -221,6 +223,13 @@ def default_country(env: Mapping[str, str]) -> str:
 
 
 SENDERS = ("twilio", "log")
+
+
+def _token_lifetime(env: Mapping[str, str]) -> timedelta:
+    days = _number(env, "REMEDY_TOKEN_DAYS", 90, 1)
+    if days > 3650:
+        raise ConfigError("REMEDY_TOKEN_DAYS must be at most 3650 (ten years).")
+    return timedelta(days=days)
 
 
 def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:

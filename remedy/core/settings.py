@@ -110,6 +110,8 @@ class Settings:
     sign_in_rate_limit: str
     pin_lookup_rate_limit: str
     api_rate_limit: str
+    # How long a new API token lasts when its creator does not say (REMEDY_TOKEN_DAYS).
+    token_lifetime: timedelta
     jurisdiction: str
     deadline_overrides: str
     appeal_window: timedelta
@@ -167,6 +169,7 @@ class Settings:
             sign_in_rate_limit=str(config["REMEDY_SIGN_IN_RATE_LIMIT"]),
             pin_lookup_rate_limit=str(config["REMEDY_PIN_LOOKUP_RATE_LIMIT"]),
             api_rate_limit=str(config["REMEDY_API_RATE_LIMIT"]),
+            token_lifetime=config["REMEDY_TOKEN_LIFETIME"],
             jurisdiction=str(config["REMEDY_JURISDICTION"]),
             deadline_overrides=str(config["REMEDY_DEADLINE_OVERRIDES"]),
             appeal_window=config["REMEDY_APPEAL_WINDOW"],

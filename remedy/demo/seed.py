@@ -127,7 +127,11 @@ class _Seeder:
                     organisation.name if organisation else None,
                 )
             )
-        vet_organisation(self.actors["admin"], self.orgs["ngo"])
+        vet_organisation(
+            self.actors["admin"],
+            self.orgs["ngo"],
+            "Demo: registration certificate and two years of field reports seen.",
+        )
         self.say(f"{len(ACCOUNTS)} accounts.")
 
     def mechanisms(self) -> None:

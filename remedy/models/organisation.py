@@ -10,7 +10,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from remedy.core.extensions import Model
-from remedy.models.types import UTCDateTime, enum_column, utcnow
+from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 
 class OrganisationKind(enum.StrEnum):
@@ -41,6 +41,9 @@ class Organisation(Model):
     country: Mapped[str | None] = mapped_column(String(2))
     # NGOs file for others only once an admin has vetted them.
     is_vetted: Mapped[bool] = mapped_column(default=False)
+    # Why the admin vetted it (the evidence seen), and when: an inquiry asks on what grounds.
+    vetting_note: Mapped[str | None] = mapped_column(EncryptedText("organisations.vetting_note"))
+    vetted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The mechanism serves this organisation: the identity question at filing is about it.
     # Any other organisation with a track sees pseudonyms until the people agree
     # (``identity_consents``).

@@ -40,6 +40,10 @@ class User(UserMixin, Model):
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last accepted TOTP time step: a code is never accepted twice.
     totp_last_step: Mapped[int | None] = mapped_column()
+    # After an admin reset the second factor: the SHA-256 of the set-up link's key, and when
+    # the link ends. Until enrolment, the password alone does not enrol a new authenticator.
+    enrolment_digest: Mapped[str | None] = mapped_column(String(64))
+    enrolment_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Changes on sign-out everywhere and on password change; ends other sessions.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)

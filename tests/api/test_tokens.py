@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from remedy.accounts import tokens as api_tokens
 from remedy.core.actors import OPERATOR
+from remedy.core.config import ConfigError, load_config
 from remedy.core.errors import InvalidInput, NotFound
 from remedy.core.extensions import db
 from remedy.models.api_token import ApiToken
@@ -135,6 +137,48 @@ def test_a_revoked_token_is_refused_at_once(client: FlaskClient, scenario: Scena
     assert_unauthorized(api.get("/grievances"))
 
 
+def test_a_token_lasts_90_days_unless_told_otherwise(scenario: Scenario) -> None:
+    issued = api_tokens.issue_token(OPERATOR, user_of(scenario.handler))
+
+    assert issued.token.expires_at is not None
+    assert timedelta(days=89) < issued.token.expires_at - utcnow() <= timedelta(days=90)
+
+
+class TestConfiguredLifetime:
+    @pytest.fixture
+    def app_overrides(self) -> dict[str, object]:
+        return {"REMEDY_TOKEN_LIFETIME": timedelta(days=7)}
+
+    def test_the_default_lifetime_is_configurable(self, scenario: Scenario) -> None:
+        issued = api_tokens.issue_token(OPERATOR, user_of(scenario.handler))
+
+        assert issued.token.expires_at is not None
+        assert timedelta(days=6) < issued.token.expires_at - utcnow() <= timedelta(days=7)
+
+
+def test_a_token_without_expiry_from_before_keeps_working(
+    client: FlaskClient, scenario: Scenario
+) -> None:
+    issued = api_tokens.issue_token(OPERATOR, user_of(scenario.handler))
+    issued.token.expires_at = None
+    db.session.commit()
+
+    assert Api(client, issued.secret).get("/grievances").status_code == 200
+
+
+def test_a_token_past_its_default_expiry_is_refused(
+    client: FlaskClient, scenario: Scenario
+) -> None:
+    issued = api_tokens.issue_token(OPERATOR, user_of(scenario.handler))
+    api = Api(client, issued.secret)
+    assert api.get("/grievances").status_code == 200
+    assert issued.token.expires_at is not None
+    issued.token.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+
+    assert_unauthorized(api.get("/grievances"))
+
+
 def test_an_expired_token_is_refused(client: FlaskClient, scenario: Scenario) -> None:
     issued = api_tokens.issue_token(OPERATOR, user_of(scenario.handler), None, timedelta(days=1))
     issued.token.expires_at = utcnow() - timedelta(seconds=1)
@@ -211,6 +255,17 @@ class TestRateLimit:
         assert int(refused.headers["Retry-After"]) > 0
         assert second.get("/grievances").status_code == 200
 
+    def test_a_success_carries_no_retry_after(
+        self, client: FlaskClient, scenario: Scenario
+    ) -> None:
+        api = Api(client, api_tokens.issue_token(OPERATOR, user_of(scenario.handler)).secret)
+
+        answered = api.get("/grievances")
+
+        assert answered.status_code == 200
+        assert "X-RateLimit-Remaining" in answered.headers  # the limit still applies
+        assert "Retry-After" not in answered.headers
+
 
 # The operator's commands --------------------------------------------------------------------
 
@@ -225,7 +280,7 @@ def test_tokens_create_prints_the_token_once_and_it_works(
     assert result.exit_code == 0, result.output
     secret = result.output.strip().splitlines()[-1]
     assert secret.startswith("rmd_")
-    assert "expires: never" in result.output
+    assert f"expires: {(utcnow() + timedelta(days=90)):%Y-%m-%d}" in result.output
     assert Api(client, secret).get("/grievances").status_code == 200
 
 
@@ -238,6 +293,19 @@ def test_tokens_create_with_an_expiry(runner: FlaskCliRunner, scenario: Scenario
     (token,) = api_tokens.list_tokens()
     assert token.expires_at is not None
     assert timedelta(days=29) < token.expires_at - utcnow() <= timedelta(days=30)
+
+
+def test_tokens_list_shows_a_token_without_expiry_as_such(
+    runner: FlaskCliRunner, scenario: Scenario
+) -> None:
+    """Tokens issued before expiry was the default keep working, and say they never end."""
+    issued = api_tokens.issue_token(OPERATOR, user_of(scenario.handler), "old bot")
+    issued.token.expires_at = None
+    db.session.commit()
+
+    result = runner.invoke(args=["tokens", "list"])
+
+    assert "expires no expiry" in result.output
 
 
 def test_tokens_create_for_an_unknown_account_fails(
@@ -278,3 +346,16 @@ def test_tokens_revoke_ends_the_token(
 def test_tokens_revoke_an_unknown_token_fails(runner: FlaskCliRunner, scenario: Scenario) -> None:
     result = runner.invoke(args=["tokens", "revoke", "42"])
     assert result.exit_code == 1
+
+
+@pytest.mark.parametrize(("value", "days"), [("", 90), ("30", 30), ("3650", 3650)])
+def test_the_default_lifetime_comes_from_token_days(tmp_path: Path, value: str, days: int) -> None:
+    config = load_config({"REMEDY_TOKEN_DAYS": value}, tmp_path)
+
+    assert config["REMEDY_TOKEN_LIFETIME"] == timedelta(days=days)
+
+
+@pytest.mark.parametrize("value", ["ninety", "0", "3651"])
+def test_an_unusable_token_lifetime_stops_start_up(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigError, match="REMEDY_TOKEN_DAYS"):
+        load_config({"REMEDY_TOKEN_DAYS": value}, tmp_path)

@@ -209,6 +209,10 @@ def implementing_track(stage: Stage) -> dict[str, Any]:
     return {**implementing(stage), "track_id": stage.company_track(stage.implementing).id}
 
 
+def the_handler(stage: Stage) -> dict[str, Any]:
+    return {"user_id": user_of(stage.actors["handler"]).id}
+
+
 def remedy_action(stage: Stage) -> dict[str, Any]:
     track = stage.company_track(stage.implementing)
     return {**implementing(stage), "action_id": track.remedy_actions[0].id}
@@ -372,6 +376,15 @@ ROUTES: dict[str, Call] = {
     "POST webhooks.rotate": Call(everyone(403, admin=OK), webhook),
     "POST webhooks.deactivate": Call(everyone(403, admin=OK), webhook),
     "GET webhooks.log": Call(everyone(403, admin=OK), webhook),
+    # Accounts: administrators only. Posts with an empty form: the confirmation box is
+    # missing (refused), or nothing to do for the handler's active, unlocked account.
+    "GET users.index": Call(everyone(403, admin=OK)),
+    "GET users.show": Call(everyone(403, admin=OK), the_handler),
+    "POST users.deactivate": Call(everyone(403, admin=OK), the_handler),
+    "POST users.reactivate": Call(everyone(403, admin=OK), the_handler),
+    "POST users.set_role": Call(everyone(403, admin=OK), the_handler),
+    "POST users.unlock": Call(everyone(403, admin=OK), the_handler),
+    "POST users.reset_second_factor": Call(everyone(403, admin=OK), the_handler),
     # The SMS simulator: staff try conversations; read-only roles send nothing.
     # Only the mechanism's own staff: the phones' screens show PINs.
     "GET simulator.page": Call({**STAFF_READ, "company_staff": 403}),

@@ -32,7 +32,7 @@ def portal(client: FlaskClient, member: Account) -> FlaskClient:
 @pytest.fixture
 def other_ngo(app: Flask) -> Organisation:
     ngo = create_organisation(OPERATOR, "Haki Watch", OrganisationKind.NGO, "KE")
-    return vet_organisation(OPERATOR, ngo)
+    return vet_organisation(OPERATOR, ngo, "Registration certificate seen.")
 
 
 @pytest.fixture

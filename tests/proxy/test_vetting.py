@@ -16,6 +16,7 @@ from tests.proxy.portal import count, filing
 from tests.support import Account, csrf_token, make_account, sign_in, submit_form
 
 PAGE = "/console/organisations/"
+REASON = "Registered in 2015 (certificate seen); two references from district officers."
 
 
 @pytest.fixture
@@ -56,15 +57,34 @@ def test_an_admin_adds_an_ngo_and_vets_it(admin_client: FlaskClient) -> None:
     assert "Not vetted yet" in listing
     assert "Vet Haki Watch" in listing
 
-    response = submit_form(admin_client, PAGE, {}, action=f"{PAGE}{ngo.id}/vet")
+    response = submit_form(admin_client, PAGE, {"note": REASON}, action=f"{PAGE}{ngo.id}/vet")
 
     assert response.status_code == 302
-    assert organisation("Haki Watch").is_vetted
+    vetted = organisation("Haki Watch")
+    assert (vetted.is_vetted, vetted.vetting_note) == (True, REASON)
+    assert vetted.vetted_at is not None
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "organisation.vet")
     ).one()
     assert (event.actor_kind, event.subject_id) == ("staff", str(ngo.id))
-    assert "Vet Haki Watch" not in admin_client.get(PAGE).get_data(as_text=True)
+    assert event.after == {"note_length": len(REASON), "vetted_at": event.after["vetted_at"]}
+    listing = admin_client.get(PAGE).get_data(as_text=True)
+    assert "Vet Haki Watch" not in listing
+    assert REASON in listing
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_vetting_without_a_reason_is_refused_beside_the_field(
+    admin_client: FlaskClient, unvetted: Organisation, note: str
+) -> None:
+    response = submit_form(admin_client, PAGE, {"note": note}, action=f"{PAGE}{unvetted.id}/vet")
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="vet-note-{unvetted.id}-error"' in page
+    assert "Say why you vet it" in page
+    assert not organisation("Sauti ya Jamii").is_vetted
+    assert count(AuditEvent, AuditEvent.action == "organisation.vet") == 0
 
 
 def test_a_duplicate_name_is_refused_beside_the_field(admin_client: FlaskClient) -> None:
@@ -133,7 +153,7 @@ def test_once_vetted_the_members_open_the_portal(
 ) -> None:
     admin_client = app.test_client()
     sign_in(admin_client, admin)
-    submit_form(admin_client, PAGE, {}, action=f"{PAGE}{unvetted.id}/vet")
+    submit_form(admin_client, PAGE, {"note": REASON}, action=f"{PAGE}{unvetted.id}/vet")
 
     response = unvetted_member.get("/proxy/")
 

@@ -32,7 +32,7 @@ WORDS = {"en": "WITHDRAW", "fr": "RETIRER", "es": "RETIRAR", "sw": "ONDOA", "ar"
 @pytest.fixture
 def haki(scenario: Scenario) -> Organisation:
     ngo = create_organisation(OPERATOR, "Haki Watch", OrganisationKind.NGO, "KE")
-    return vet_organisation(OPERATOR, ngo)
+    return vet_organisation(OPERATOR, ngo, "Registration certificate seen.")
 
 
 def mandate_for(organisation: Organisation, grievance: Grievance) -> None:

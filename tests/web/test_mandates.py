@@ -25,7 +25,7 @@ from tests.workflows.scenarios import Scenario
 @pytest.fixture
 def haki(scenario: Scenario) -> Organisation:
     ngo = create_organisation(OPERATOR, "Haki Watch", OrganisationKind.NGO, "KE")
-    return vet_organisation(OPERATOR, ngo)
+    return vet_organisation(OPERATOR, ngo, "Registration certificate seen.")
 
 
 @pytest.fixture

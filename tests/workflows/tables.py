@@ -224,7 +224,7 @@ class Stage:
 
         def ngo(name: str, email: str) -> tuple[Organisation, Actor]:
             organisation = create_organisation(OPERATOR, name, OrganisationKind.NGO, "KE")
-            vet_organisation(OPERATOR, organisation)
+            vet_organisation(OPERATOR, organisation, "Registration certificate seen.")
             return organisation, staff(email, Role.PROXY_MEMBER, organisation)
 
         lacking: dict[MandateScope, Organisation] = {}

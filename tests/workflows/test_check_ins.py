@@ -211,7 +211,7 @@ def test_the_question_put_to_a_proxy_is_answered_by_that_proxy_only(scenario: Sc
     grievance, (track,) = scenario.in_remedy(TrackKind.CAUSE, people=1)
     scenario.mandate(grievance)  # all scopes; the proxy receives messages, so it is asked too
     other_ngo = create_organisation(OPERATOR, "Voices of the Valley", OrganisationKind.NGO)
-    vet_organisation(OPERATOR, other_ngo)
+    vet_organisation(OPERATOR, other_ngo, "Registration certificate seen.")
     other_proxy = Actor.for_user(
         accounts.create_user(
             OPERATOR, "member@voices.example", PASSWORD, Role.PROXY_MEMBER, other_ngo
