@@ -56,6 +56,7 @@ ACKNOWLEDGEMENTS = frozenset(
         "proposal_declined",
         "appeal_received",
         "classification_contested",
+        "explanation_requested",
         "remedied",
         "partly_remedied",
         "disputed",

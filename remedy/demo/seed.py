@@ -28,7 +28,7 @@ from sqlalchemy import exists, select
 
 from remedy.accounts import users as accounts
 from remedy.accounts.organisations import create_organisation, vet_organisation
-from remedy.cases import check_ins, contests, intake, tracks
+from remedy.cases import check_ins, contests, explanations, intake, tracks
 from remedy.cases.referrals import add_mechanism
 from remedy.core.actors import OPERATOR, SYSTEM, Actor
 from remedy.core.errors import ServiceError
@@ -262,6 +262,10 @@ class _Seeder:
                 tracks.add_leverage_action(team, track, entry.plan())
             answerer = self.answerer(track.grievance, spec)
             contests.contest_classification(answerer, track, item.story.contest)
+            return
+        if item.state == "explanation_requested":
+            answerer = self.answerer(track.grievance, spec)
+            explanations.request_explanation(answerer, track, item.story.explain)
             return
         if item.kind is TrackKind.DIRECTLY_LINKED:
             self._linked(track, item)

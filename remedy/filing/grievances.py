@@ -20,7 +20,14 @@ from remedy.core.unit_of_work import transactional
 from remedy.identity.people import register_person
 from remedy.identity.place_index import index_place
 from remedy.models.attachment import Attachment
-from remedy.models.grievance import Category, Channel, Grievance, ReprisalRisk
+from remedy.models.grievance import (
+    MAX_EXTERNAL_REFERENCE_LENGTH,
+    Category,
+    Channel,
+    Grievance,
+    ProductUser,
+    ReprisalRisk,
+)
 from remedy.models.grievance_person import GrievancePerson, PersonRole
 from remedy.models.types import utcnow
 from remedy.workflows.states import IntakeState
@@ -70,6 +77,10 @@ class GrievanceForm:
     description: str
     location: str | None = None
     category: Category | None = None
+    # Technology harms: whether the person uses the product, and an account, content or
+    # flag id elsewhere (both optional).
+    product_user: ProductUser | None = None
+    external_reference: str | None = None
     harm_date: date | None = None
     people_affected: int = 1
     reprisal_risk: ReprisalRisk = ReprisalRisk.NONE
@@ -106,6 +117,7 @@ def _clean(form: GrievanceForm) -> None:
             _("Please keep it under %(count)d characters.", count=MAX_LOCATION_LENGTH),
             "location",
         )
+    form.external_reference = clean_external_reference(form.external_reference)
     if form.language not in settings().languages:
         raise InvalidInput(_("This language is not available."), "language")
     if form.harm_date is not None and form.harm_date > utcnow().date():
@@ -114,6 +126,24 @@ def _clean(form: GrievanceForm) -> None:
         raise InvalidInput(_("Choose how we may contact you."), "contact_channel")
     if not 1 <= form.people_affected <= MAX_PEOPLE_AFFECTED:
         raise InvalidInput(_("Give the number of people affected, at least 1."), "people_affected")
+
+
+def clean_external_reference(value: str | None) -> str | None:
+    """An account, content or flag id: one line of printable text, bounded; None if blank."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        return None
+    if len(cleaned) > MAX_EXTERNAL_REFERENCE_LENGTH:
+        raise InvalidInput(
+            _("Please keep it under %(count)d characters.", count=MAX_EXTERNAL_REFERENCE_LENGTH),
+            "external_reference",
+        )
+    if not cleaned.isprintable():
+        raise InvalidInput(
+            _("Give the account, content or flag id on one line, as it is shown."),
+            "external_reference",
+        )
+    return cleaned
 
 
 def _unused_reference() -> str:
@@ -146,6 +176,8 @@ def record_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
         description=form.description,
         location=form.location,
         category=form.category,
+        product_user=form.product_user,
+        external_reference=form.external_reference,
         harm_date=form.harm_date,
         people_affected=form.people_affected,
         reprisal_risk=form.reprisal_risk,
@@ -195,6 +227,8 @@ def record_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
             "people": len(grievance.people),
             "reprisal_risk": grievance.reprisal_risk,
             "identity_withheld": grievance.identity_withheld,
+            "product_user": grievance.product_user,
+            "external_reference": grievance.external_reference is not None,
         },
     )
     return Submitted(grievance, pin)
