@@ -6,7 +6,8 @@ page (``case``, acted on through ``case_acting`` and ``case_plan``, with identit
 erasure requests (``erasure``),
 the approval of mandates waiting for the people's consent, ``mandates``, and the change
 of a case's reprisal risk, ``protection``, its call recordings, ``recordings``, its
-reprisal incident log, ``reprisal_incidents``, and triage at screening, ``triage``).
+reprisal incident log, ``reprisal_incidents``, triage at screening, ``triage``, and the
+technology details, ``technology``).
 """
 
 from remedy.console import (
@@ -21,6 +22,7 @@ from remedy.console import (
     recordings,
     reprisal_incidents,
     supervisor,
+    technology,
     triage,
     views,
 )
@@ -37,6 +39,7 @@ __all__ = [
     "recordings",
     "reprisal_incidents",
     "supervisor",
+    "technology",
     "triage",
     "views",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 from remedy.access.prepared_pins import take_pin
 from remedy.audit import log as audit
 from remedy.cases.intake import start_intake
+from remedy.cases.technology import clean_external_reference
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
@@ -21,7 +22,6 @@ from remedy.identity.people import register_person
 from remedy.identity.place_index import index_place
 from remedy.models.attachment import Attachment
 from remedy.models.grievance import (
-    MAX_EXTERNAL_REFERENCE_LENGTH,
     Category,
     Channel,
     Grievance,
@@ -126,24 +126,6 @@ def _clean(form: GrievanceForm) -> None:
         raise InvalidInput(_("Choose how we may contact you."), "contact_channel")
     if not 1 <= form.people_affected <= MAX_PEOPLE_AFFECTED:
         raise InvalidInput(_("Give the number of people affected, at least 1."), "people_affected")
-
-
-def clean_external_reference(value: str | None) -> str | None:
-    """An account, content or flag id: one line of printable text, bounded; None if blank."""
-    cleaned = (value or "").strip()
-    if not cleaned:
-        return None
-    if len(cleaned) > MAX_EXTERNAL_REFERENCE_LENGTH:
-        raise InvalidInput(
-            _("Please keep it under %(count)d characters.", count=MAX_EXTERNAL_REFERENCE_LENGTH),
-            "external_reference",
-        )
-    if not cleaned.isprintable():
-        raise InvalidInput(
-            _("Give the account, content or flag id on one line, as it is shown."),
-            "external_reference",
-        )
-    return cleaned
 
 
 def _unused_reference() -> str:
