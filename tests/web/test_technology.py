@@ -86,7 +86,7 @@ def test_a_category_changed_from_the_review_asks_the_new_question_first(
     assert answered.location.endswith("/file/review")
 
 
-def test_an_external_reference_on_two_lines_is_refused(visitor: WebVisitor) -> None:
+def test_an_external_reference_too_long_is_refused(visitor: WebVisitor) -> None:
     visitor.answer("what")
     visitor.answer("category", {"category": "online_content"})
 
