@@ -88,5 +88,7 @@ def downgrade():
     op.execute(f"UPDATE grievances SET category = 'product' WHERE {_in('category', TECHNOLOGY)}")
     _replace_category_check(CATEGORIES)
     with op.batch_alter_table("grievances", schema=None) as batch_op:
+        # SQLite keeps a CHECK naming a dropped column when it copies the table: drop it first.
+        batch_op.drop_constraint(batch_op.f("ck_grievances_product_user"), type_="check")
         batch_op.drop_column("external_reference")
         batch_op.drop_column("product_user")
