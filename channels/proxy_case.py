@@ -17,11 +17,20 @@ from channels.proxy_forms import (
     ButtonForm,
     CheckInForm,
     ConsentCodeForm,
+    ExplainRequestForm,
     InformationForm,
     RequiredReasonForm,
     WithdrawForm,
 )
-from remedy.cases import check_ins, contests, identity_consent, intake, representation, tracks
+from remedy.cases import (
+    check_ins,
+    contests,
+    explanations,
+    identity_consent,
+    intake,
+    representation,
+    tracks,
+)
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.references import display
@@ -56,6 +65,7 @@ def render_case(
             CheckInForm=CheckInForm,
             WithdrawForm=WithdrawForm,
             ConsentCodeForm=ConsentCodeForm,
+            ExplainRequestForm=ExplainRequestForm,
         ),
         status,
     )
@@ -134,6 +144,18 @@ def contest(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
         _("You contested how this organisation is involved, for the people."),
         form,
         f"contest-{track_id}",
+    )
+
+
+@_case_action("/cases/<reference>/tracks/<int:track_id>/explain", MandateScope.ANSWER_PROPOSALS)
+def explain(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
+    track = proxy_case.case_track(grievance, track_id)
+    form = ExplainRequestForm()
+    return _Action(
+        lambda: explanations.request_explanation(actor, track, form.question.data),
+        _("You asked for an explanation of the automated decision, for the people."),
+        form,
+        f"explain-{track_id}",
     )
 
 

@@ -10,7 +10,7 @@ from remedy.core.errors import InvalidInput
 from remedy.core.i18n import current_language
 from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
-from remedy.models.grievance import Category, ReprisalRisk
+from remedy.models.grievance import Category, ProductUser, ReprisalRisk
 from remedy.proxy.filing import MessageRecipients, ProxyFiling, file_on_behalf, parse_people
 from remedy.workflows.definition import MandateScope
 
@@ -44,6 +44,8 @@ def file() -> str | tuple[str, int]:
             people=people,
             people_affected=form.people_affected.data if group else None,
             category=Category(form.category.data) if form.category.data else None,
+            product_user=ProductUser(form.product_user.data) if form.product_user.data else None,
+            external_reference=form.external_reference.data or None,
             location=form.location.data or None,
             harm_date=form.harm_date.data,
             identity_withheld=form.identity.data == "no",

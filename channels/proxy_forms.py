@@ -25,7 +25,12 @@ from remedy.core.config import LANGUAGES
 from remedy.core.numbers import digits_filter
 from remedy.filing.grievances import MAX_DESCRIPTION_LENGTH, MAX_LOCATION_LENGTH
 from remedy.models.check_in import Answer
-from remedy.models.grievance import CATEGORY_TITLES, ReprisalRisk
+from remedy.models.grievance import (
+    CATEGORY_TITLES,
+    MAX_EXTERNAL_REFERENCE_LENGTH,
+    PRODUCT_USER_LABELS,
+    ReprisalRisk,
+)
 from remedy.models.mandate import CONSENT_METHOD_LABELS, ConsentMethod
 from remedy.proxy import mandates
 from remedy.proxy.filing import RECIPIENT_LABELS
@@ -119,6 +124,15 @@ class FileForm(MandateFields):
         choices=[SelectChoice("", _l("Choose if you know")), *_choices(CATEGORY_TITLES)],
         validators=[Optional()],
     )
+    product_user = SelectField(
+        _l("Do they use the product or service? (technology harms)"),
+        choices=[SelectChoice("", _l("Not asked")), *_choices(PRODUCT_USER_LABELS)],
+        validators=[Optional()],
+    )
+    external_reference = StringField(
+        _l("An account, content or flag id (optional)"),
+        validators=[Optional(), Length(max=MAX_EXTERNAL_REFERENCE_LENGTH)],
+    )
     location = StringField(
         _l("Where did it happen? (optional)"),
         validators=[Optional(), Length(max=MAX_LOCATION_LENGTH)],
@@ -150,6 +164,13 @@ class RequiredReasonForm(FlaskForm):
     reason = TextAreaField(
         _l("Why?"),
         validators=[DataRequired(message=_l("Give the reason.")), Length(max=MAX_REASON)],
+    )
+
+
+class ExplainRequestForm(FlaskForm):
+    question = TextAreaField(
+        _l("What do the people want explained? (optional)"),
+        validators=[Optional(), Length(max=MAX_REASON)],
     )
 
 

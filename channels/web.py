@@ -12,7 +12,8 @@ filing, encrypted.
 
 This module is the blueprint and what its pages share (what the browser remembers,
 and for how long); the pages are ``web_filing`` (telling what happened),
-``web_case`` (a case opened with its PIN), ``web_mandates`` (who speaks for the
+``web_case`` (a case opened with its PIN), ``web_explain`` (asking why an automated
+decision was made), ``web_mandates`` (who speaks for the
 people, and withdrawing it) and ``web_pin`` (a lost PIN).
 """
 
@@ -34,7 +35,13 @@ from remedy.models.grievance import Category, Grievance
 
 bp = Blueprint("web", __name__, template_folder="templates")
 # The page groups: each registers its routes on ``bp`` when imported.
-PAGES = ("channels.web_filing", "channels.web_case", "channels.web_mandates", "channels.web_pin")
+PAGES = (
+    "channels.web_filing",
+    "channels.web_case",
+    "channels.web_explain",
+    "channels.web_mandates",
+    "channels.web_pin",
+)
 
 
 def _now() -> int:

@@ -122,6 +122,7 @@ def case(grievance: Grievance) -> str:
         status=case_status(grievance),
         actions=complainant_view.case_actions(grievance, actor),
         contestable={track.id for track in actions.contestable},
+        explainable={track.id for track in actions.explainable},
         steps=complainant_view.steps(grievance),
         messages=complainant_view.messages(grievance),
         speaking=representatives(grievance),

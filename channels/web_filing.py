@@ -6,6 +6,7 @@ shown for the minutes after filing.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from remedy.core.errors import InvalidInput
 from remedy.core.i18n import current_language
 from remedy.core.references import display
 from remedy.filing import drafts, receipts
-from remedy.models.grievance import CATEGORY_TITLES, Grievance
+from remedy.models.grievance import CATEGORY_TITLES, TECHNOLOGY_CATEGORIES, Grievance
 from remedy.models.types import keyring
 
 DRAFT_KEY = "web_draft"
@@ -40,11 +41,27 @@ class Step:
     # Answers the step stores, and whether the review needs them before filing.
     keys: tuple[str, ...]
     required: bool = True
+    # Whether the step is asked, given the answers so far (None: always).
+    asked_when: Callable[[dict[str, Any]], bool] | None = None
+
+    def is_asked(self, answers: dict[str, Any]) -> bool:
+        return self.asked_when is None or self.asked_when(answers)
+
+
+def _about_technology(answers: dict[str, Any]) -> bool:
+    return answers.get("category") in {category.value for category in TECHNOLOGY_CATEGORIES}
 
 
 STEPS = (
     Step("what", forms.WhatForm, _l("What happened?"), ("description",)),
     Step("category", forms.CategoryForm, _l("What is it about?"), ("category",)),
+    Step(
+        "technology",
+        forms.TechnologyForm,
+        _l("Do you use the product or service?"),
+        ("product_user", "external_reference"),
+        asked_when=_about_technology,
+    ),
     Step("where", forms.WhereForm, _l("Where did it happen?"), ("location",), False),
     Step("when", forms.WhenForm, _l("When did it happen?"), ("harm_date",), False),
     Step("who", forms.WhoForm, _l("Who is affected?"), ("affected", "people_affected")),
@@ -70,10 +87,20 @@ def _draft() -> drafts.Draft | None:
     return drafts.load_draft(session.get(DRAFT_KEY))
 
 
+def _answers(draft: drafts.Draft | None) -> dict[str, Any]:
+    return draft.answers if draft else {}
+
+
+def _asked(draft: drafts.Draft | None) -> list[Step]:
+    """The steps these answers call for: the technology question only for technology."""
+    answers = _answers(draft)
+    return [step for step in STEPS if step.is_asked(answers)]
+
+
 def _first_missing(draft: drafts.Draft | None) -> str | None:
     """The first step not answered yet (optional steps count once seen)."""
-    answers = draft.answers if draft else {}
-    for step in STEPS:
+    answers = _answers(draft)
+    for step in _asked(draft):
         if step.keys[0] not in answers:
             return step.name
     return None
@@ -84,18 +111,24 @@ def _step_url(name: str, from_review: bool = False) -> str:
     return url_for("web.file_step", step=name, **values)
 
 
-def _next_url(step: Step, from_review: bool) -> str:
-    index = STEP_NAMES.index(step.name)
-    if from_review or index + 1 == len(STEPS):
+def _next_url(step: Step, from_review: bool, draft: drafts.Draft | None) -> str:
+    asked = [item.name for item in _asked(draft)]
+    missing = _first_missing(draft)
+    if from_review:
+        # A changed answer may call for a question not asked before (the technology one).
+        return _step_url(missing, from_review=True) if missing else url_for("web.review")
+    index = asked.index(step.name)
+    if index + 1 == len(asked):
         return url_for("web.review")
-    return _step_url(STEP_NAMES[index + 1])
+    return _step_url(asked[index + 1])
 
 
-def _back_url(step: Step, from_review: bool) -> str:
-    index = STEP_NAMES.index(step.name)
+def _back_url(step: Step, from_review: bool, draft: drafts.Draft | None) -> str:
+    asked = [item.name for item in _asked(draft)]
     if from_review:
         return url_for("web.review")
-    return _step_url(STEP_NAMES[index - 1]) if index else url_for("web.home")
+    index = asked.index(step.name) if step.name in asked else 0
+    return _step_url(asked[index - 1]) if index else url_for("web.home")
 
 
 def _answers_of(step: Step, form: FlaskForm) -> dict[str, Any]:
@@ -126,13 +159,15 @@ def file_step(step: str) -> Response | tuple[str, int] | str:
     if current is None:
         abort(404)
     draft = _draft()
+    if not current.is_asked(_answers(draft)):
+        abort(404)
     missing = _first_missing(draft)
     index = STEP_NAMES.index(step)
     if missing is not None and STEP_NAMES.index(missing) < index:
         # Steps are taken in order: someone who skipped ahead (or whose draft expired)
         # goes back to the first question not answered.
         return redirect(_step_url(missing))
-    from_review = request.args.get("from") == "review" and missing is None
+    from_review = request.args.get("from") == "review" and missing in (None, step)
     form = current.form(data=_prefill(current, draft))
     if form.validate_on_submit():
         try:
@@ -140,16 +175,17 @@ def file_step(step: str) -> Response | tuple[str, int] | str:
         except InvalidInput as error:
             show_errors(form, error, current.keys[0])
         else:
-            return redirect(_next_url(current, from_review))
+            return redirect(_next_url(current, from_review, draft))
     status = 400 if form.errors else 200
+    asked = _asked(draft)
     page = render_template(
         "web/file_step.html",
         step=current,
-        number=index + 1,
-        total=len(STEPS) + 1,
+        number=asked.index(current) + 1,
+        total=len(asked) + 1,
         form=form,
         draft=draft,
-        back_url=_back_url(current, from_review),
+        back_url=_back_url(current, from_review, draft),
         action=_step_url(current.name, from_review),
         categories=list(CATEGORY_TITLES.items()),
     )
@@ -193,7 +229,7 @@ def review() -> Response | tuple[str, int] | str:
         form=form,
         answers=draft.answers,
         draft=draft,
-        steps=STEPS,
+        steps=_asked(draft),
         error_step=error_step,
         categories=dict(CATEGORY_TITLES),
         choices=_choice_labels(),
@@ -214,6 +250,7 @@ def _choice_labels() -> dict[str, dict[str, Any]]:
         "identity": dict(forms.IDENTITY_CHOICES),
         "contact": dict(forms.CONTACT_CHOICES),
         "reprisal": dict(forms.REPRISAL_CHOICES),
+        "product_user": dict(forms.PRODUCT_USER_CHOICES),
     }
 
 

@@ -34,7 +34,7 @@ from remedy.filing.grievances import (
     MAX_PEOPLE_AFFECTED,
 )
 from remedy.identity.people import MAX_NAME_LENGTH, normalise_phone
-from remedy.models.grievance import CATEGORY_TITLES
+from remedy.models.grievance import CATEGORY_TITLES, MAX_EXTERNAL_REFERENCE_LENGTH
 from remedy.models.types import utcnow
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
@@ -120,6 +120,26 @@ class CategoryForm(FlaskForm):
         _l("What is it about?"),
         [(member.value, title) for member, title in CATEGORY_TITLES.items()],
         _l("Choose the one closest to what happened."),
+    )
+
+
+PRODUCT_USER_CHOICES = [
+    ("yes", _l("Yes, I use it")),
+    ("no", _l("No, it affects me but I do not use it")),
+    ("unknown", _l("I do not know")),
+]
+
+
+class TechnologyForm(FlaskForm):
+    """Asked only when what happened is about technology (``TECHNOLOGY_CATEGORIES``)."""
+
+    product_user = Choice(
+        _l("Do you use the product or service?"),
+        PRODUCT_USER_CHOICES,
+        _l("Choose whether you use the product or service."),
+    )
+    external_reference = text(
+        _l("An account, post or report number (optional)"), MAX_EXTERNAL_REFERENCE_LENGTH
     )
 
 
@@ -290,6 +310,14 @@ class ContestForm(FlaskForm):
         _l("Why do you disagree with how this company is involved?"),
         MAX_TEXT,
         _l("Tell us why you disagree."),
+        kind=TextAreaField,
+    )
+
+
+class ExplainForm(FlaskForm):
+    question = text(
+        _l("What do you want explained? (optional)"),
+        MAX_TEXT,
         kind=TextAreaField,
     )
 

@@ -58,6 +58,18 @@ class InformationFields(ApiSchema):
     information = text(MAX_TEXT, required=True)
 
 
+class ExplanationRequestFields(ApiSchema):
+    question = text(
+        MAX_TEXT,
+        load_default="",
+        metadata={"description": "What the people want explained (optional)."},
+    )
+
+
+class ExplanationFields(ApiSchema):
+    explanation = text(MAX_TEXT, required=True)
+
+
 class ImpactFields(ApiSchema):
     impact_assessment = text(MAX_TEXT, required=True)
 
@@ -165,6 +177,11 @@ FORMATS: dict[type, tuple[type[Schema], Parse]] = {
         ImpactFields,
         lambda d: steps.ImpactAssessment(d["impact_assessment"]),
     ),
+    steps.ExplanationRequest: (
+        ExplanationRequestFields,
+        lambda d: steps.ExplanationRequest(d["question"]),
+    ),
+    steps.Explanation: (ExplanationFields, lambda d: steps.Explanation(d["explanation"])),
     steps.Classification: (
         ClassifyFields,
         lambda d: steps.Classification(_plans(d["tracks"]), intake.Severity(**d["severity"])),
@@ -211,6 +228,13 @@ SUMMARIES: dict[str, str] = {
     "uphold_classification": (
         "Uphold a contested classification, with a reason told to the people; a supervisor "
         "of the mechanism who did not classify it. Reclassifying settles it too."
+    ),
+    "request_explanation": (
+        "Ask for an explanation of the automated decision (a proxy with a mandate, or the "
+        "team); only on a grievance in the automated_decision category."
+    ),
+    "give_explanation": (
+        "Give the explanation of the automated decision; the people are told it in their language."
     ),
 }
 

@@ -31,6 +31,8 @@ def grievance_form(data: dict[str, Any]) -> GrievanceForm:
         description=data["description"],
         location=data.get("location"),
         category=data.get("category"),
+        product_user=data.get("product_user"),
+        external_reference=data.get("external_reference"),
         harm_date=data.get("harm_date"),
         people_affected=data.get("people_affected", 1),
         reprisal_risk=data["reprisal_risk"],

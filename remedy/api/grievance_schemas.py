@@ -12,7 +12,15 @@ from remedy.filing.grievances import (
     MAX_LOCATION_LENGTH,
     MAX_PEOPLE_AFFECTED,
 )
-from remedy.models.grievance import Category, Channel, Outcome, ReprisalRisk, UrgencyFlag
+from remedy.models.grievance import (
+    MAX_EXTERNAL_REFERENCE_LENGTH,
+    Category,
+    Channel,
+    Outcome,
+    ProductUser,
+    ReprisalRisk,
+    UrgencyFlag,
+)
 from remedy.models.grievance_person import PersonRole
 from remedy.models.involvement_track import TrackKind
 from remedy.models.mandate import ConsentMethod
@@ -55,6 +63,22 @@ class GrievanceInput(ApiSchema):
     language = fields.String(required=True, validate=validate.OneOf(list(LANGUAGES)))
     location = text(MAX_LOCATION_LENGTH, allow_none=True)
     category = Enum(Category, allow_none=True)
+    product_user = Enum(
+        ProductUser,
+        allow_none=True,
+        metadata={
+            "description": "Technology harms: whether the person uses the product or service "
+            "(yes), is affected without using it (no), or it is not known."
+        },
+    )
+    external_reference = text(
+        MAX_EXTERNAL_REFERENCE_LENGTH,
+        allow_none=True,
+        metadata={
+            "description": "An account, content or flag id in another system, on one line. "
+            "Encrypted at rest; read back only by those who may know who the people are."
+        },
+    )
     harm_date = fields.Date(allow_none=True)
     people_affected = fields.Integer(load_default=1, validate=between(1, MAX_PEOPLE_AFFECTED))
     reprisal_risk = Enum(ReprisalRisk, load_default=ReprisalRisk.NONE)
@@ -237,6 +261,12 @@ class GrievanceOut(ApiSchema):
     restricted = restricted_flag()
     location = fields.String(allow_none=True, required=True)
     category = Enum(Category, allow_none=True, required=True)
+    product_user = Enum(ProductUser, allow_none=True, required=True)
+    external_reference = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Null when the caller may not know who the people are."},
+    )
     harm_date = fields.Date(allow_none=True, required=True)
     people_affected = fields.Integer(required=True)
     severity = fields.Integer(allow_none=True, required=True)

@@ -142,6 +142,9 @@ def grievance_detail(actor: Actor, grievance: Grievance) -> dict[str, Any]:
         "restricted": not contents,
         "location": grievance.location,
         "category": grievance.category,
+        "product_user": grievance.product_user,
+        # An account id can name the person: only for those who may know who they are.
+        "external_reference": grievance.external_reference if identity else None,
         "harm_date": grievance.harm_date,
         "people_affected": grievance.people_affected,
         "severity": grievance.severity,

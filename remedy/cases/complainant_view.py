@@ -72,6 +72,8 @@ TRACK_STEPS: dict[str, LazyString] = {
     "partner_commits": _l("The business partner promised a remedy."),
     "escalate": _l("The company pressed its business partner harder."),
     "end_relationship": _l("The company ended its relationship with the business partner."),
+    "request_explanation": _l("An explanation of the automated decision was asked for."),
+    "give_explanation": _l("The automated decision was explained to you."),
 }
 OTHER_STEPS: dict[str, LazyString] = {
     "grievance.submit": _l("You told us what happened."),
@@ -112,6 +114,8 @@ class CaseActions:
     consents: list[IdentityConsent] = field(default_factory=list)
     # Tracks whose classification the people may contest now.
     contestable: list[InvolvementTrack] = field(default_factory=list)
+    # Tracks about an automated decision whose explanation the people may ask for now.
+    explainable: list[InvolvementTrack] = field(default_factory=list)
 
     @property
     def awaiting_answer(self) -> bool:
@@ -211,13 +215,22 @@ def find_proposal(grievance: Grievance, actor: Actor, track_id: int) -> Proposal
     return next((p for p in proposals(grievance, actor) if p.track.id == track_id), None)
 
 
-def contestable(grievance: Grievance, actor: Actor) -> list[InvolvementTrack]:
-    """Open tracks whose classification this actor may contest now."""
+def _offering(grievance: Grievance, actor: Actor, trigger: str) -> list[InvolvementTrack]:
     return [
         track
         for track in grievance.tracks
-        if any(t.trigger == "contest_classification" for t in allowed_transitions(track, actor))
+        if any(t.trigger == trigger for t in allowed_transitions(track, actor))
     ]
+
+
+def contestable(grievance: Grievance, actor: Actor) -> list[InvolvementTrack]:
+    """Open tracks whose classification this actor may contest now."""
+    return _offering(grievance, actor, "contest_classification")
+
+
+def explainable(grievance: Grievance, actor: Actor) -> list[InvolvementTrack]:
+    """Tracks whose automated decision this actor may ask to have explained now."""
+    return _offering(grievance, actor, "request_explanation")
 
 
 def case_actions(grievance: Grievance, actor: Actor) -> CaseActions:
@@ -230,4 +243,5 @@ def case_actions(grievance: Grievance, actor: Actor) -> CaseActions:
         questions=open_questions(grievance),
         consents=pending_consents(grievance) if may_answer(actor, grievance) else [],
         contestable=contestable(grievance, actor),
+        explainable=explainable(grievance, actor),
     )

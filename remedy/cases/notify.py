@@ -57,6 +57,7 @@ ACKNOWLEDGEMENTS = frozenset(
         "proposal_declined",
         "appeal_received",
         "classification_contested",
+        "explanation_requested",
         "remedied",
         "partly_remedied",
         "disputed",

@@ -102,6 +102,10 @@ TRACK_WORDING: dict[str, Wording] = {
         _l("You asked us to look again at how the company is involved."),
         _l("A supervisor who did not decide it will answer you."),
     ),
+    TrackState.EXPLANATION_REQUESTED: Wording(
+        _l("You asked why the automated decision was made."),
+        _l("We will explain it to you."),
+    ),
 }
 
 IN_REMEDY = Wording(_l("The remedy work goes on."), _l("We will tell you when it is done."))

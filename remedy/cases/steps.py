@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from remedy.cases import contests, intake, tracks
+from remedy.cases import contests, explanations, intake, tracks
 from remedy.cases.triggers import refusal, split
 from remedy.core.actors import Actor
 from remedy.models.grievance import Grievance
@@ -53,6 +53,18 @@ class Question:
 @dataclass(frozen=True)
 class Information:
     information: str
+
+
+@dataclass(frozen=True)
+class ExplanationRequest:
+    """What the people want explained, if they said (optional)."""
+
+    question: str = ""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    explanation: str
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,16 @@ TRACK_STEPS: dict[str, Step[Any]] = _table(
         "uphold_classification",
         Reason,
         lambda a, t, i: contests.uphold_classification(a, t, i.reason),
+    ),
+    Step(
+        "request_explanation",
+        ExplanationRequest,
+        lambda a, t, i: explanations.request_explanation(a, t, i.question),
+    ),
+    Step(
+        "give_explanation",
+        Explanation,
+        lambda a, t, i: explanations.give_explanation(a, t, i.explanation),
     ),
 )
 

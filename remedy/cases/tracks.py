@@ -298,6 +298,7 @@ def reclassify(
         )
     )
     track.contested_state = track.contest_reason = None
+    track.explanation_asked_in = None
     _touch(track)
     event = audit.record(
         actor,

@@ -6,8 +6,9 @@ page (``case``, acted on through ``case_acting`` and ``case_plan``, with identit
 erasure requests (``erasure``),
 the approval of mandates waiting for the people's consent, ``mandates``, and the change
 of a case's reprisal risk, ``protection``, its call recordings, ``recordings``, its
-reprisal incident log, ``reprisal_incidents``, and triage at screening, ``triage``), and
-the incidents that link grievances about one event (``incidents``).
+reprisal incident log, ``reprisal_incidents``, triage at screening, ``triage``, and the
+technology details, ``technology``), and the incidents that link grievances about one
+event (``incidents``).
 """
 
 from remedy.console import (
@@ -23,6 +24,7 @@ from remedy.console import (
     recordings,
     reprisal_incidents,
     supervisor,
+    technology,
     triage,
     views,
 )
@@ -40,6 +42,7 @@ __all__ = [
     "recordings",
     "reprisal_incidents",
     "supervisor",
+    "technology",
     "triage",
     "views",
 ]

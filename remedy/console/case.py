@@ -27,6 +27,7 @@ from remedy.cases.sensitive import RESTRICTED_MARKER, may_read_contents
 from remedy.cases.timeline import ANSWER_LABELS, timeline
 from remedy.console import case_forms
 from remedy.console.case_erasure import erasure_context
+from remedy.console.case_technology import technology_context
 from remedy.console.case_triage import triage_context
 from remedy.console.queue import RISK_LABELS
 from remedy.console.views import STAFF, bp, current_actor
@@ -255,6 +256,7 @@ def case_context(
         "may_decide_reveal": lambda item: identity_reveals.may_decide(actor, item),
         **erasure_context(actor, grievance),
         **triage_context(actor, grievance),
+        **technology_context(actor, grievance),
         "consents": identity_consents.shown_to(actor, grievance),
         "may_record_consent": identity_consents.may_record(actor) and may_change(actor),
         "hidden_from_organisation": identity_consents.hidden_from_organisation(actor, grievance),

@@ -71,6 +71,9 @@ DECLARED: dict[str, FieldSpec] = {
     "impact_assessment": FieldSpec(
         "impact_assessment", Widget.TEXT, _l("Assessment of the impacts of ending it")
     ),
+    "explanation": FieldSpec(
+        "explanation", Widget.TEXT, _l("Explanation of the decision, for the people")
+    ),
     "referral": FieldSpec("referral", Widget.REFERRAL, _l("Refer the complainant to")),
     "tracks": FieldSpec("tracks", Widget.TRACK_PLANS, _l("Organisations involved")),
 }
@@ -269,6 +272,8 @@ PARSERS: dict[type, Parse] = {
     steps.Question: lambda form: steps.Question(_text(form, "question")),
     steps.Information: lambda form: steps.Information(_text(form, "information")),
     steps.ImpactAssessment: lambda form: steps.ImpactAssessment(_text(form, "impact_assessment")),
+    steps.ExplanationRequest: lambda form: steps.ExplanationRequest(_text(form, "question")),
+    steps.Explanation: lambda form: steps.Explanation(_text(form, "explanation")),
     steps.Classification: lambda form: steps.Classification(track_plans(form), severity(form)),
     steps.Proposal: lambda form: steps.Proposal(remedy_actions(form), leverage_actions(form)),
     steps.Commitment: lambda form: steps.Commitment(remedy_actions(form)),

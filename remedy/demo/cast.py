@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from remedy.demo.cause_cases import CAUSE_CASES
 from remedy.demo.contested_cases import CONTESTED_CASES
+from remedy.demo.explained_cases import EXPLANATION_CASES
 from remedy.demo.intake_cases import INTAKE_CASES
 from remedy.demo.linked_cases import LINKED_CASES
 from remedy.demo.specs import AccountSpec, CaseSpec, MechanismSpec, OrganisationSpec
@@ -121,4 +122,10 @@ MECHANISMS = (
 )
 
 # In the order they are seeded: intake first, then the tracks of each kind.
-CASES: tuple[CaseSpec, ...] = (*INTAKE_CASES, *CAUSE_CASES, *LINKED_CASES, *CONTESTED_CASES)
+CASES: tuple[CaseSpec, ...] = (
+    *INTAKE_CASES,
+    *CAUSE_CASES,
+    *LINKED_CASES,
+    *CONTESTED_CASES,
+    *EXPLANATION_CASES,
+)

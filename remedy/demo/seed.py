@@ -28,7 +28,7 @@ from sqlalchemy import exists, select
 
 from remedy.accounts import users as accounts
 from remedy.accounts.organisations import create_organisation, vet_organisation
-from remedy.cases import check_ins, contests, intake, tracks
+from remedy.cases import check_ins, contests, explanations, intake, tracks
 from remedy.cases.referrals import add_mechanism
 from remedy.core.actors import OPERATOR, SYSTEM, Actor
 from remedy.core.errors import ServiceError
@@ -260,12 +260,15 @@ class _Seeder:
         """The shortest path to ``item.state``, as tests/workflows/scenarios.py takes it."""
         if item.state == "withdrawn":
             return  # the grievance's withdrawal ends the track
-        if item.state == "classification_contested":
+        if item.state in ("classification_contested", "explanation_requested"):
             team = self.team_for(track)
             for entry in item.leverage:
                 tracks.add_leverage_action(team, track, entry.plan())
             answerer = self.answerer(track.grievance, spec)
-            contests.contest_classification(answerer, track, item.story.contest)
+            if item.state == "explanation_requested":
+                explanations.request_explanation(answerer, track, item.story.explain)
+            else:
+                contests.contest_classification(answerer, track, item.story.contest)
             return
         if item.kind is TrackKind.DIRECTLY_LINKED:
             self._linked(track, item)

@@ -86,6 +86,8 @@ class Story:
     redo: Action | None = None
     # The people contest the classification (``classification_contested``) with this reason.
     contest: str = "We do not agree with how you see this company's part."
+    # The people ask why an automated decision was made (``explanation_requested``).
+    explain: str = "Why did the system decide this about me?"
 
 
 @dataclass(frozen=True)

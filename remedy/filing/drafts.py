@@ -32,7 +32,13 @@ from remedy.filing.grievances import (
     add_attachment,
     submit_grievance,
 )
-from remedy.models.grievance import Category, Channel, ReprisalRisk
+from remedy.models.grievance import (
+    TECHNOLOGY_CATEGORIES,
+    Category,
+    Channel,
+    ProductUser,
+    ReprisalRisk,
+)
 from remedy.models.types import utcnow
 from remedy.models.web_draft import WebDraft
 
@@ -130,12 +136,19 @@ def grievance_form(answers: dict[str, Any], language: str) -> GrievanceForm:
     contact = CONTACT_CHOICES.get(str(answers.get("contact", "none")))
     phone = answers.get("phone") or None
     harm_date = answers.get("harm_date")
+    category = Category(answers["category"]) if answers.get("category") else None
+    technology = category in TECHNOLOGY_CATEGORIES
     return GrievanceForm(
         channel=Channel.WEB,
         language=language,
         description=str(answers.get("description", "")),
         location=answers.get("location") or None,
-        category=Category(answers["category"]) if answers.get("category") else None,
+        category=category,
+        # Asked only about technology: an answer left from another category does not count.
+        product_user=ProductUser(answers["product_user"])
+        if technology and answers.get("product_user")
+        else None,
+        external_reference=answers.get("external_reference") if technology else None,
         harm_date=date.fromisoformat(harm_date) if harm_date else None,
         people_affected=int(answers.get("people_affected") or 1),
         reprisal_risk=ReprisalRisk(answers.get("reprisal", ReprisalRisk.NONE.value)),

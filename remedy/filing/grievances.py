@@ -12,6 +12,7 @@ from remedy.access.prepared_pins import take_pin
 from remedy.audit import log as audit
 from remedy.cases.intake import start_intake
 from remedy.cases.recurrence import check_recurrence
+from remedy.cases.technology import clean_external_reference
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
@@ -21,7 +22,13 @@ from remedy.core.unit_of_work import transactional
 from remedy.identity.people import register_person
 from remedy.identity.place_index import index_place
 from remedy.models.attachment import Attachment
-from remedy.models.grievance import Category, Channel, Grievance, ReprisalRisk
+from remedy.models.grievance import (
+    Category,
+    Channel,
+    Grievance,
+    ProductUser,
+    ReprisalRisk,
+)
 from remedy.models.grievance_person import GrievancePerson, PersonRole
 from remedy.models.types import utcnow
 from remedy.workflows.states import IntakeState
@@ -71,6 +78,10 @@ class GrievanceForm:
     description: str
     location: str | None = None
     category: Category | None = None
+    # Technology harms: whether the person uses the product, and an account, content or
+    # flag id elsewhere (both optional).
+    product_user: ProductUser | None = None
+    external_reference: str | None = None
     harm_date: date | None = None
     people_affected: int = 1
     reprisal_risk: ReprisalRisk = ReprisalRisk.NONE
@@ -107,6 +118,7 @@ def _clean(form: GrievanceForm) -> None:
             _("Please keep it under %(count)d characters.", count=MAX_LOCATION_LENGTH),
             "location",
         )
+    form.external_reference = clean_external_reference(form.external_reference)
     if form.language not in settings().languages:
         raise InvalidInput(_("This language is not available."), "language")
     if form.harm_date is not None and form.harm_date > utcnow().date():
@@ -147,6 +159,8 @@ def record_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
         description=form.description,
         location=form.location,
         category=form.category,
+        product_user=form.product_user,
+        external_reference=form.external_reference,
         harm_date=form.harm_date,
         people_affected=form.people_affected,
         reprisal_risk=form.reprisal_risk,
@@ -197,6 +211,8 @@ def record_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
             "people": len(grievance.people),
             "reprisal_risk": grievance.reprisal_risk,
             "identity_withheld": grievance.identity_withheld,
+            "product_user": grievance.product_user,
+            "external_reference": grievance.external_reference is not None,
         },
     )
     return Submitted(grievance, pin)

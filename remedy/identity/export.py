@@ -155,6 +155,8 @@ def _case(grievance: Grievance) -> dict[str, Any]:
         "description",
         "location",
         "category",
+        "product_user",
+        "external_reference",
         "harm_date",
         "people_affected",
         "identity_withheld",

@@ -90,6 +90,9 @@ CONTEST_WHICH: LazyString = _l("Which company? Send %(contest)s, its number and 
 CONTEST_RECEIVED: LazyString = _l(
     "Thank you. Someone who did not decide how the company is involved will review it."
 )
+# Asking why an automated decision was made (EXPLAIN, and what to explain if they like).
+EXPLAIN_WHICH: LazyString = _l("Which company? Send %(explain)s and its number: %(choices)s")
+EXPLAIN_RECEIVED: LazyString = _l("Thank you. The team will explain the decision to you.")
 CHECK_IN_THANKS: LazyString = _l("Thank you. We recorded your answer.")
 INFORMATION_THANKS: LazyString = _l(
     "Thank you. We added your message to your case and will tell you what happens next."
@@ -183,6 +186,8 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "contest_how": CONTEST_HOW,
     "contest_which": CONTEST_WHICH,
     "contest_received": CONTEST_RECEIVED,
+    "explain_which": EXPLAIN_WHICH,
+    "explain_received": EXPLAIN_RECEIVED,
     "check_in_thanks": CHECK_IN_THANKS,
     "information_thanks": INFORMATION_THANKS,
     "answer_added": ANSWER_ADDED,
@@ -235,6 +240,7 @@ SEGMENT_BUDGETS: dict[str, int] = {
     # Organisations' names, one or several, and a code with what to do with it.
     "which_mandate": 2,
     "contest_which": 2,
+    "explain_which": 2,
     "mandate_withdrawn": 2,
     "mandate_code": 2,
 }

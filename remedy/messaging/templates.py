@@ -100,6 +100,13 @@ TEMPLATES: dict[str, LazyString] = {
         "Case %(reference)s: we changed how we see a company's part. Open your case to see "
         "what it must do now."
     ),
+    "explanation_requested": _l(
+        "Case %(reference)s: an explanation of the automated decision was asked for. We will "
+        "give it by %(date)s."
+    ),
+    "explanation_given": _l(
+        "Case %(reference)s: why the automated decision was made: %(explanation)s"
+    ),
     "reopened": _l(
         "Case %(reference)s: you told us the problem came back. We are working on it again."
     ),
@@ -188,6 +195,7 @@ SEGMENT_BUDGETS: dict[str, int] = {
             "protection_referred",
             "closed_unconfirmed",
             "classification_upheld",
+            "explanation_given",
         ),
         3,
     ),

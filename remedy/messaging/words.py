@@ -1,7 +1,7 @@
 """The words people type on a phone, in the five shipped languages: one catalogue.
 
-Keywords (HELP, STATUS, STOP, START, LANG, APPEAL, WITHDRAW, CONTEST), greetings, yes, no and done
-words, language names, and :func:`fold`, the comparable form of a message. The SMS
+Keywords (HELP, STATUS, STOP, START, LANG, APPEAL, WITHDRAW, CONTEST, EXPLAIN), greetings,
+yes, no and done words, language names, and :func:`fold`, the comparable form of a message. The SMS
 channel (:mod:`remedy.sms.keywords`) matches messages against them; the messages of
 the workflow steps (:mod:`remedy.cases.notify`) name them in the reader's language
 ("send RECOURS", "reply NON"). The first word of each language is the one the texts
@@ -27,6 +27,7 @@ class Keyword(enum.StrEnum):
     APPEAL = "appeal"
     WITHDRAW = "withdraw"
     CONTEST = "contest"
+    EXPLAIN = "explain"
 
 
 # The first word of each language is the one the texts tell people to send.
@@ -90,6 +91,14 @@ KEYWORDS: dict[Keyword, dict[str, tuple[str, ...]]] = {
         "es": ("IMPUGNAR", "IMPUGNO"),
         "sw": ("PINGA", "PINGAMIZI"),
         "ar": ("اعتراض", "أعترض"),
+    },
+    # Ask why an automated decision was made; what to explain may follow.
+    Keyword.EXPLAIN: {
+        "en": ("EXPLAIN", "EXPLANATION"),
+        "fr": ("EXPLIQUER", "EXPLICATION"),
+        "es": ("EXPLICAR", "EXPLICACION"),
+        "sw": ("ELEZA", "MAELEZO"),
+        "ar": ("اشرح", "تفسير"),
     },
 }
 

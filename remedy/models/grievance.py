@@ -37,6 +37,11 @@ class Category(enum.StrEnum):
     DISCRIMINATION = "discrimination"
     SECURITY_FORCES = "security_forces"
     PRODUCT = "product"
+    # Harms particular to technology (UN B-Tech).
+    AUTOMATED_DECISION = "automated_decision"
+    PRIVACY = "privacy"
+    ONLINE_CONTENT = "online_content"
+    TECH_LABOUR = "tech_labour"
     SEXUAL_VIOLENCE = "sexual_violence"
     CHILDREN = "children"
     HEALTH = "health"
@@ -61,6 +66,10 @@ CATEGORY_TITLES = {
     Category.DISCRIMINATION: _l("Discrimination or harassment"),
     Category.SECURITY_FORCES: _l("Guards or security forces"),
     Category.PRODUCT: _l("A product or service"),
+    Category.AUTOMATED_DECISION: _l("A decision made by a computer or an algorithm"),
+    Category.PRIVACY: _l("Privacy and personal data"),
+    Category.ONLINE_CONTENT: _l("Online content and its moderation"),
+    Category.TECH_LABOUR: _l("Work making technology: devices, data, moderation"),
     Category.SEXUAL_VIOLENCE: _l("Sexual or gender-based violence"),
     Category.CHILDREN: _l("Children"),
     Category.HEALTH: _l("A health or medical matter"),
@@ -68,6 +77,33 @@ CATEGORY_TITLES = {
 }
 
 RESTRICTED_CATEGORIES = frozenset({Category.SEXUAL_VIOLENCE, Category.CHILDREN, Category.HEALTH})
+TECHNOLOGY_CATEGORIES = (
+    Category.AUTOMATED_DECISION,
+    Category.PRIVACY,
+    Category.ONLINE_CONTENT,
+    Category.TECH_LABOUR,
+)
+# An account, content or flag id in another system: bounded, one line.
+MAX_EXTERNAL_REFERENCE_LENGTH = 200
+
+
+class ProductUser(enum.StrEnum):
+    """Whether the person uses the product or service, or is affected without using it."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return str(PRODUCT_USER_LABELS[self])
+
+
+PRODUCT_USER_LABELS = {
+    ProductUser.YES: _l("Uses the product or service"),
+    ProductUser.NO: _l("Affected without using it"),
+    ProductUser.UNKNOWN: _l("Not known"),
+}
 
 
 class ReprisalRisk(enum.StrEnum):
@@ -158,6 +194,14 @@ class Grievance(Model):
     location: Mapped[str | None] = mapped_column(EncryptedText("grievances.location"))
     category: Mapped[Category | None] = mapped_column(enum_column(Category, "category"))
     harm_date: Mapped[date | None] = mapped_column()
+    # Technology harms: whether the person uses the product (None: not asked), and an
+    # account, content or flag id elsewhere, encrypted: an account id can name a person.
+    product_user: Mapped[ProductUser | None] = mapped_column(
+        enum_column(ProductUser, "product_user")
+    )
+    external_reference: Mapped[str | None] = mapped_column(
+        EncryptedText("grievances.external_reference")
+    )
     people_affected: Mapped[int] = mapped_column(default=1)
     # Severity (UNGP 14): 1 low to 4 very high; set in assessment.
     severity_scale: Mapped[int | None] = mapped_column(SmallInteger)

@@ -62,6 +62,16 @@ class InvolvementTrack(Model):
     contest_reason: Mapped[str | None] = mapped_column(
         EncryptedText("involvement_tracks.contest_reason")
     )
+    # An explanation of an automated decision (remedy.cases.explanations): the state it
+    # was asked for in (the track goes back there), what the people asked, and what the
+    # team explained.
+    explanation_asked_in: Mapped[str | None] = mapped_column(String(32))
+    explanation_question: Mapped[str | None] = mapped_column(
+        EncryptedText("involvement_tracks.explanation_question")
+    )
+    explanation_given: Mapped[str | None] = mapped_column(
+        EncryptedText("involvement_tracks.explanation_given")
+    )
     # What is still missing when the people confirm a remedy only in part.
     gap: Mapped[str | None] = mapped_column(EncryptedText("involvement_tracks.gap"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -38,7 +38,9 @@ from remedy.workflows.definition import MandateScope, Transition
 # What a member may do on a case page (the check-in answers go through check-ins, and
 # the verification triggers they fire are never offered on their own).
 GRIEVANCE_ACTIONS = frozenset({"withdraw", "appeal"})
-TRACK_ACTIONS = frozenset({"accept_proposal", "decline_proposal", "contest_classification"})
+TRACK_ACTIONS = frozenset(
+    {"accept_proposal", "decline_proposal", "contest_classification", "request_explanation"}
+)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from remedy.filing.grievances import (
     record_grievance,
 )
 from remedy.identity.phones import normalise_phone
-from remedy.models.grievance import Category, Channel, ReprisalRisk
+from remedy.models.grievance import Category, Channel, ProductUser, ReprisalRisk
 from remedy.models.organisation import Organisation
 from remedy.models.types import utcnow
 from remedy.models.user import Role
@@ -174,6 +174,8 @@ class ProxyFiling:
     people: list[PersonDetails] = field(default_factory=list)
     people_affected: int | None = None
     category: Category | None = None
+    product_user: ProductUser | None = None
+    external_reference: str | None = None
     location: str | None = None
     harm_date: date | None = None
     identity_withheld: bool = False
@@ -279,6 +281,8 @@ def file_on_behalf(actor: Actor, filing: ProxyFiling) -> Submitted:
         description=filing.description,
         location=filing.location,
         category=filing.category,
+        product_user=filing.product_user,
+        external_reference=filing.external_reference,
         harm_date=filing.harm_date,
         people_affected=count,
         reprisal_risk=filing.reprisal_risk,

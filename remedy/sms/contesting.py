@@ -16,21 +16,17 @@ from remedy.core.actors import Actor
 from remedy.messaging import sms_texts
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.sms.keywords import Keyword, choice, parse_command
-from remedy.sms.own_cases import own_cases
-from remedy.sms.turn import Turn, allowed, autoflush
-from remedy.workflows.states import IntakeState
+from remedy.sms.own_cases import own_tracks
+from remedy.sms.turn import Turn, allowed
 
 
 def contest_by_keyword(turn: Turn) -> str | None:
     command = parse_command(turn.body)
     if command is None or command.keyword is not Keyword.CONTEST:
         return None
-    for grievance, person_id in own_cases(turn, (IntakeState.IN_REMEDY,)):
-        actor = Actor.complainant(grievance.reference, person_id)
-        with autoflush():
-            open_tracks = complainant_view.contestable(grievance, actor)
-        if open_tracks:
-            return _contest(turn, actor, person_id, open_tracks)
+    found = own_tracks(turn, complainant_view.contestable)
+    if found is not None:
+        return _contest(turn, found.actor, found.person_id, found.tracks)
     return turn.say(sms_texts.STEP_CLOSED, status=turn.keyword(Keyword.STATUS))
 
 

@@ -52,6 +52,7 @@ from remedy.sms.appealing import appeal_by_keyword
 from remedy.sms.asked import answer_ask
 from remedy.sms.commands import change_language, help_text, start, status, stop
 from remedy.sms.contesting import contest_by_keyword
+from remedy.sms.explaining import explain_by_keyword
 from remedy.sms.filing import begin, step
 from remedy.sms.inbound import MAX_MESSAGE, MEDIA_TYPES, InboundText, MediaItem
 from remedy.sms.keywords import Command, Keyword, fold, is_status, parse_command
@@ -97,6 +98,7 @@ def respond(turn: Turn) -> str:
         answer_ask,
         appeal_by_keyword,
         contest_by_keyword,
+        explain_by_keyword,
         ask_which_case,
     )
     for handler in handlers:

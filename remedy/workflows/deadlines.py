@@ -54,6 +54,8 @@ _COMMON = {
     "escalate": 60 * DAY,
     "partner_remedy": 120 * DAY,
     "contest_review": 21 * DAY,
+    # An explanation of an automated decision, once the people ask for it.
+    "explanation": 30 * DAY,
 }
 
 # Severe or urgent: days, not weeks, until a person has looked and a plan exists.

@@ -13,6 +13,7 @@ from typing import Any, TypeAlias
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from remedy.models.grievance import Category
 from remedy.workflows.context import TriggerContext
 
 Refusal: TypeAlias = "LazyString | None"
@@ -64,6 +65,23 @@ def contested_in(state: str) -> Callable[[Any], bool]:
         return bool(track.contested_state == state)
 
     route.__name__ = f"contested_in_{state}"
+    return route
+
+
+def about_automated_decision(ctx: TriggerContext) -> Refusal:
+    """An explanation is owed for an automated or algorithmic decision only."""
+    if ctx.grievance.category is Category.AUTOMATED_DECISION:
+        return None
+    return _l("An explanation is asked for when the grievance is about an automated decision.")
+
+
+def explanation_asked_in(state: str) -> Callable[[Any], bool]:
+    """Route for give_explanation: back to where the explanation was asked for."""
+
+    def route(track: Any) -> bool:
+        return bool(track.explanation_asked_in == state)
+
+    route.__name__ = f"explanation_asked_in_{state}"
     return route
 
 

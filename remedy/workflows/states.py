@@ -44,3 +44,5 @@ class TrackState(enum.StrEnum):
     WITHDRAWN = "withdrawn"
     # the people contest how the organisation is involved, on every track workflow
     CLASSIFICATION_CONTESTED = "classification_contested"
+    # an explanation of an automated decision asked for, on every track workflow
+    EXPLANATION_REQUESTED = "explanation_requested"

@@ -47,6 +47,7 @@ VALUES = {
     "referral": "Kenya National Commission on Human Rights (+254 20 3969000)",
     "question": "Where exactly is the new fence?",
     "organisation": "Verdeal Fresh Produce S.A.S.",
+    "explanation": "The scoring software counted days without a badge scan as absences.",
 }
 
 

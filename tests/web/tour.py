@@ -23,7 +23,7 @@ from remedy.cases import intake
 from remedy.core.actors import OPERATOR
 from remedy.core.extensions import db
 from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
-from remedy.models.grievance import Channel, Grievance
+from remedy.models.grievance import Category, Channel, Grievance
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from remedy.models.outbox_message import OutboxMessage
 from tests.workflows.scenarios import Scenario
@@ -31,7 +31,8 @@ from tests.workflows.scenarios import Scenario
 TOUR_PHONE = "+254712000009"
 FILING = {
     "what": {"description": "The new fence blocks the path to the well."},
-    "category": {"category": "land"},
+    "category": {"category": "privacy"},
+    "technology": {"product_user": "no", "external_reference": "post 88121"},
     "where": {"location": "Kaptagat"},
     "when": {"harm_date": "2024-03-31"},
     "who": {"affected": "group", "people_affected": "40"},
@@ -76,7 +77,7 @@ class Tour:
         return self.client.post(path, data={**data, **tokens})
 
 
-def _case(scenario: Scenario, language: str) -> tuple[Grievance, str]:
+def _case(scenario: Scenario, language: str, **form: Any) -> tuple[Grievance, str]:
     submitted = submit_grievance(
         OPERATOR,
         GrievanceForm(
@@ -85,6 +86,7 @@ def _case(scenario: Scenario, language: str) -> tuple[Grievance, str]:
             description="The new fence blocks the path to the well.",
             complainant=PersonDetails("Amina", TOUR_PHONE, language),
             contact_consent=True,
+            **form,
         ),
     )
     return submitted.grievance, submitted.pin
@@ -135,6 +137,11 @@ def walk(client: FlaskClient, scenario: Scenario, language: str) -> list[Visited
     (question,) = scenario.open_check_ins(track)
     tour.post("/case", {"reference": grievance.reference, "pin": pin})
     tour.get("case: question", f"/case/{grievance.reference}/question/{question.id}")
+    # An automated decision to have explained.
+    grievance, pin = _case(scenario, language, category=Category.AUTOMATED_DECISION)
+    track = _track(scenario, grievance)
+    tour.post("/case", {"reference": grievance.reference, "pin": pin})
+    tour.get("case: explain", f"/case/{grievance.reference}/explain/{track.id}")
     # A decision to appeal.
     grievance, pin = _case(scenario, language)
     intake.reject(scenario.handler, grievance, "Outside our operations.", scenario.court())

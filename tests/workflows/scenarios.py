@@ -13,13 +13,14 @@ from datetime import timedelta
 
 from remedy.accounts import users as accounts
 from remedy.accounts.organisations import create_organisation
-from remedy.cases import check_ins, contests, intake, tracks
+from remedy.cases import check_ins, contests, explanations, intake, tracks
 from remedy.cases.referrals import directory
 from remedy.core.actors import OPERATOR, SYSTEM, Actor
 from remedy.core.extensions import db
 from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
 from remedy.models import (
     Answer,
+    Category,
     Channel,
     CheckIn,
     CheckInPurpose,
@@ -261,8 +262,18 @@ class Scenario:
             "classification_contested": lambda: contests.contest_classification(
                 self.complainant(track.grievance), track, "The company itself built the fence."
             ),
+            "explanation_requested": lambda: self.ask_explanation(track),
         }
         paths[state]()
+
+    def ask_explanation(self, track: InvolvementTrack) -> None:
+        """The people ask why; only a grievance about an automated decision allows it."""
+        if track.grievance.category is not Category.AUTOMATED_DECISION:
+            track.grievance.category = Category.AUTOMATED_DECISION
+            db.session.commit()
+        explanations.request_explanation(
+            self.complainant(track.grievance), track, "Why was the fence route chosen?"
+        )
 
     def _unconfirmed(self, track: InvolvementTrack) -> None:
         self.verify(track)

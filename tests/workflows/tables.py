@@ -45,6 +45,7 @@ from remedy.core.unit_of_work import atomic
 from remedy.models import (
     ActionStatus,
     AuditChainHead,
+    Category,
     ConsentMethod,
     Grievance,
     InvolvementTrack,
@@ -69,7 +70,7 @@ Subject = Grievance | InvolvementTrack
 TRACK_KINDS = {kind.value: kind for kind in TrackKind}
 DECIDED = ("not_admissible", "no_involvement", "resolved")
 # States whose steps are routed by where the case came from.
-ROUTED_STATES = ("under_review", "classification_contested")
+ROUTED_STATES = ("under_review", "classification_contested", "explanation_requested")
 
 # What the messages say, as the services would pass it to the engine.
 MESSAGE_VALUES = {
@@ -77,6 +78,7 @@ MESSAGE_VALUES = {
     "referral": "Environment and Land Court, Nakuru",
     "question": "Where exactly is the fence?",
     "outcome": "remedied",
+    "explanation": "The route scoring weighs distance to the road; nobody checked the well.",
 }
 # What each required field is given when a test fires a step that needs it.
 FIELD_VALUES: dict[str, object] = {
@@ -85,6 +87,7 @@ FIELD_VALUES: dict[str, object] = {
     "information": "Behind the school, since March.",
     "gap": "The water point is still missing.",
     "impact_assessment": "Forty jobs at risk; assessed with the workers' union.",
+    "explanation": "The route scoring weighs distance to the road; nobody checked the well.",
 }
 
 
@@ -192,7 +195,9 @@ def appealed_from(transition: Transition) -> str:
     return next(
         d
         for d in candidates
-        if transition.route(SimpleNamespace(appealed_state=d, contested_state=d))
+        if transition.route(
+            SimpleNamespace(appealed_state=d, contested_state=d, explanation_asked_in=d)
+        )
     )
 
 
@@ -337,6 +342,9 @@ class Stage:
             if state == "classification_contested" and appealed != "resolved":
                 subject.contested_state = appealed  # as if contested there
                 db.session.commit()
+            if state == "explanation_requested" and appealed != "resolved":
+                subject.explanation_asked_in = appealed  # as if asked there
+                db.session.commit()
         if ready:
             self._make_ready(subject)
         grievance = grievance_of(subject)
@@ -371,6 +379,10 @@ class Stage:
                     fire(track, "withdraw", SYSTEM)
             return
         track = subject
+        if track.grievance.category is not Category.AUTOMATED_DECISION:
+            # An explanation may be asked for: the grievance is about an automated decision.
+            track.grievance.category = Category.AUTOMATED_DECISION
+            db.session.commit()
         cessation = tracks.RemedyActionPlan(RemedyType.CESSATION, "Remove the fence.")
         leverage = tracks.LeveragePlan(LeverageType.RAISE_ISSUE, "Rift Haulage", "Raise it.")
         if track.state in ("planning", "engaging", "escalated"):

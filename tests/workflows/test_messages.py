@@ -22,7 +22,7 @@ from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
 from remedy import create_app
-from remedy.cases import check_ins, contests, intake, notify, tracks
+from remedy.cases import check_ins, contests, explanations, intake, notify, tracks
 from remedy.cases.deadlines import run_deadlines
 from remedy.core.actors import Actor
 from remedy.core.config import LANGUAGES
@@ -40,6 +40,7 @@ from remedy.messaging.templates import (
 from remedy.messaging.words import NO_WORDS, Keyword, first_word, primary
 from remedy.models import (
     Answer,
+    Category,
     Channel,
     CheckInPurpose,
     Grievance,
@@ -78,6 +79,7 @@ VALUES_PASSED: dict[str, frozenset[str]] = {
     "identity_consent": frozenset({"date", "organisation"}),
     "closed_unconfirmed": frozenset({"date", "reason"}),
     "classification_upheld": frozenset({"date", "reason"}),
+    "explanation_given": frozenset({"date", "explanation"}),
 }
 STAFF_VALUES_PASSED = {
     "staff_disputed": frozenset(),
@@ -100,6 +102,7 @@ SAMPLE: dict[str, Any] = {
     "count": 3,
     "days": 30,
     "category": "Water, air and environment",
+    "explanation": "The score counted days without a badge scan as absences.",
 }
 
 
@@ -194,6 +197,13 @@ def _classify_with_partner(case: Case) -> object:
         intake.TrackPlan(s.partner, TrackKind.DIRECTLY_LINKED, "Hauls for us."),
     ]
     return intake.classify(s.handler, case.grievance, plans, intake.Severity(2, 2, 1))
+
+
+def _ask_why(case: Case) -> None:
+    """The people ask why the automated decision was made (its category allows it)."""
+    case.grievance.category = Category.AUTOMATED_DECISION
+    db.session.commit()
+    explanations.request_explanation(case.person(), case.track, "Why was my pay cut?")
 
 
 def _unconfirmed(case: Case) -> None:
@@ -324,6 +334,17 @@ PATHS: dict[str, list[Step]] = {
             told("classification_changed"),
             lambda c: tracks.reclassify(
                 c.scenario.supervisor, c.track, TrackKind.CAUSE, "Their own trucks."
+            ),
+        ),
+    ],
+    "an automated decision explained": [
+        ACCEPT,
+        (told("classified"), _classify(TrackKind.CAUSE)),
+        (told("explanation_requested"), _ask_why),
+        (
+            told("explanation_given"),
+            lambda c: explanations.give_explanation(
+                c.scenario.handler, c.track, "Days without a badge scan counted as absences."
             ),
         ),
     ],

@@ -86,6 +86,8 @@ REMEDY_TRACK = {
     "withdraw": SYSTEM,
     "contest_classification": PEOPLE,
     "uphold_classification": MECHANISM_SUPERVISORS,
+    "request_explanation": PEOPLE | TRACK_TEAM,
+    "give_explanation": TRACK_TEAM,
 }
 EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "intake": {
@@ -121,6 +123,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         "withdraw": SYSTEM,
         "contest_classification": PEOPLE,
         "uphold_classification": MECHANISM_SUPERVISORS,
+        "request_explanation": PEOPLE | TRACK_TEAM,
+        "give_explanation": TRACK_TEAM,
     },
 }
 # The scope a proxy's mandate needs for each of the people's steps.
@@ -135,6 +139,7 @@ SCOPES = {
     "dispute": MandateScope.ANSWER_CHECK_INS,
     "reopen": MandateScope.ANSWER_CHECK_INS,
     "contest_classification": MandateScope.ANSWER_PROPOSALS,
+    "request_explanation": MandateScope.ANSWER_PROPOSALS,
 }
 
 
