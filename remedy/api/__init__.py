@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from remedy.api import openapi, views  # noqa: F401 - registers the routes on the blueprint
+from remedy.api import openapi, referrals, views  # noqa: F401 - registers the routes on the blueprint
 from remedy.api.base import bp
 from remedy.core.extensions import csrf
 

@@ -102,6 +102,10 @@ TRACK_WORDING: dict[str, Wording] = {
         _l("You asked us to look again at how the company is involved."),
         _l("A supervisor who did not decide it will answer you."),
     ),
+    TrackState.PARALLEL_PROCEEDINGS: Wording(
+        _l("A court or another public body is also handling this."),
+        _l("We wait for it, then we go on and tell you."),
+    ),
 }
 
 IN_REMEDY = Wording(_l("The remedy work goes on."), _l("We will tell you when it is done."))

@@ -6,7 +6,8 @@ page (``case``, acted on through ``case_acting`` and ``case_plan``, with identit
 erasure requests (``erasure``),
 the approval of mandates waiting for the people's consent, ``mandates``, and the change
 of a case's reprisal risk, ``protection``, its call recordings, ``recordings``, its
-reprisal incident log, ``reprisal_incidents``, and triage at screening, ``triage``).
+reprisal incident log, ``reprisal_incidents``, triage at screening, ``triage``, and
+hand-offs to other bodies with the State actors involved, ``handoffs``).
 """
 
 from remedy.console import (
@@ -15,6 +16,7 @@ from remedy.console import (
     case_acting,
     case_plan,
     erasure,
+    handoffs,
     identity,
     mandates,
     protection,
@@ -31,6 +33,7 @@ __all__ = [
     "case_acting",
     "case_plan",
     "erasure",
+    "handoffs",
     "identity",
     "mandates",
     "protection",

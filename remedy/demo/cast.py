@@ -10,6 +10,7 @@ from remedy.demo.cause_cases import CAUSE_CASES
 from remedy.demo.contested_cases import CONTESTED_CASES
 from remedy.demo.intake_cases import INTAKE_CASES
 from remedy.demo.linked_cases import LINKED_CASES
+from remedy.demo.proceedings_cases import PROCEEDINGS_CASES
 from remedy.demo.specs import AccountSpec, CaseSpec, MechanismSpec, OrganisationSpec
 from remedy.models.organisation import OrganisationKind
 from remedy.models.referral import MechanismKind
@@ -121,4 +122,10 @@ MECHANISMS = (
 )
 
 # In the order they are seeded: intake first, then the tracks of each kind.
-CASES: tuple[CaseSpec, ...] = (*INTAKE_CASES, *CAUSE_CASES, *LINKED_CASES, *CONTESTED_CASES)
+CASES: tuple[CaseSpec, ...] = (
+    *INTAKE_CASES,
+    *CAUSE_CASES,
+    *LINKED_CASES,
+    *CONTESTED_CASES,
+    *PROCEEDINGS_CASES,
+)

@@ -28,7 +28,7 @@ from sqlalchemy import exists, select
 
 from remedy.accounts import users as accounts
 from remedy.accounts.organisations import create_organisation, vet_organisation
-from remedy.cases import check_ins, contests, intake, tracks
+from remedy.cases import check_ins, contests, intake, proceedings, tracks
 from remedy.cases.referrals import add_mechanism
 from remedy.core.actors import OPERATOR, SYSTEM, Actor
 from remedy.core.errors import ServiceError
@@ -256,12 +256,19 @@ class _Seeder:
         """The shortest path to ``item.state``, as tests/workflows/scenarios.py takes it."""
         if item.state == "withdrawn":
             return  # the grievance's withdrawal ends the track
-        if item.state == "classification_contested":
+        if item.state in ("classification_contested", "parallel_proceedings"):
+            # Paused from its first state, with the leverage it already planned.
             team = self.team_for(track)
             for entry in item.leverage:
                 tracks.add_leverage_action(team, track, entry.plan())
-            answerer = self.answerer(track.grievance, spec)
-            contests.contest_classification(answerer, track, item.story.contest)
+            story = item.story
+            if item.state == "parallel_proceedings":
+                proceedings.enter_parallel_proceedings(
+                    team, track, story.proceedings, story.proceeding
+                )
+            else:
+                answerer = self.answerer(track.grievance, spec)
+                contests.contest_classification(answerer, track, story.contest)
             return
         if item.kind is TrackKind.DIRECTLY_LINKED:
             self._linked(track, item)

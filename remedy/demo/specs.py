@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from remedy.cases import tracks
 from remedy.models.grievance import Category, Channel, ReprisalRisk
-from remedy.models.involvement_track import TrackKind
+from remedy.models.involvement_track import ProceedingKind, TrackKind
 from remedy.models.leverage_action import LeverageType
 from remedy.models.organisation import OrganisationKind
 from remedy.models.referral import MechanismKind
@@ -86,6 +86,9 @@ class Story:
     redo: Action | None = None
     # The people contest the classification (``classification_contested``) with this reason.
     contest: str = "We do not agree with how you see this company's part."
+    # A court or an inspectorate took the matter up (``parallel_proceedings``): why.
+    proceedings: str = "A court took up the same facts; we wait for its decision."
+    proceeding: ProceedingKind = ProceedingKind.COURT
 
 
 @dataclass(frozen=True)

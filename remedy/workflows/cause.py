@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 from remedy.workflows import guards
 from remedy.workflows.contesting import contesting_states, contesting_transitions
 from remedy.workflows.definition import MandateScope, Party, State, Workflow, transition
+from remedy.workflows.proceedings import proceedings_states, proceedings_transitions
 from remedy.workflows.states import TrackState
 from remedy.workflows.verification import verification_states, verification_transitions
 
 TEAM, COMPLAINANT, SYSTEM = Party.TEAM, Party.COMPLAINANT, Party.SYSTEM
 WORK = ("planning", "proposed", "dialogue", "implementing", "verifying")
-OPEN = (*WORK, "classification_contested")
+OPEN = (*WORK, "classification_contested", "parallel_proceedings")
 
 STATES = (
     State(TrackState.PLANNING, _l("Planning the remedy"), deadline="plan_remedy"),
@@ -22,6 +23,7 @@ STATES = (
     State(TrackState.IMPLEMENTING, _l("Implementing"), deadline="implement"),
     *verification_states(),
     *contesting_states(),
+    *proceedings_states(),
 )
 
 # fmt: off
@@ -39,6 +41,7 @@ TRANSITIONS = (
                guards=(guards.every_remedy_action_delivered,), notify="check_in"),
     *verification_transitions("implementing", OPEN),
     *contesting_transitions(WORK),
+    *proceedings_transitions(WORK),
 )
 # fmt: on
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from remedy.workflows import guards
 from remedy.workflows.contesting import contesting_states, contesting_transitions
 from remedy.workflows.definition import Party, State, Workflow, transition
+from remedy.workflows.proceedings import proceedings_states, proceedings_transitions
 from remedy.workflows.states import TrackState
 from remedy.workflows.verification import (
     REMEDY_ENDINGS,
@@ -21,7 +22,7 @@ from remedy.workflows.verification import (
 
 TEAM, SUPERVISOR, SYSTEM = Party.TEAM, Party.SUPERVISOR, Party.SYSTEM
 WORK = ("engaging", "escalated", "partner_remedying", "verifying")
-OPEN = (*WORK, "classification_contested")
+OPEN = (*WORK, "classification_contested", "parallel_proceedings")
 
 STATES = (
     State(TrackState.ENGAGING, _l("Engaging the partner"), deadline="engage"),
@@ -30,6 +31,7 @@ STATES = (
     *verification_states(),
     State(TrackState.RELATIONSHIP_ENDED, _l("Relationship ended"), ended=True),
     *contesting_states(),
+    *proceedings_states(),
 )
 
 # fmt: off
@@ -51,6 +53,7 @@ TRANSITIONS = (
                notify="check_in"),
     *verification_transitions("engaging", OPEN, (*REMEDY_ENDINGS, "relationship_ended")),
     *contesting_transitions(WORK),
+    *proceedings_transitions(WORK),
 )
 # fmt: on
 

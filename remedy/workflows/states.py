@@ -44,3 +44,5 @@ class TrackState(enum.StrEnum):
     WITHDRAWN = "withdrawn"
     # the people contest how the organisation is involved, on every track workflow
     CLASSIFICATION_CONTESTED = "classification_contested"
+    # a court, an inspectorate or a National Contact Point is at work: deadlines pause
+    PARALLEL_PROCEEDINGS = "parallel_proceedings"

@@ -86,6 +86,8 @@ REMEDY_TRACK = {
     "withdraw": SYSTEM,
     "contest_classification": PEOPLE,
     "uphold_classification": MECHANISM_SUPERVISORS,
+    "enter_parallel_proceedings": TRACK_TEAM,
+    "resume_after_proceedings": TRACK_TEAM,
 }
 EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "intake": {
@@ -121,6 +123,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         "withdraw": SYSTEM,
         "contest_classification": PEOPLE,
         "uphold_classification": MECHANISM_SUPERVISORS,
+        "enter_parallel_proceedings": TRACK_TEAM,
+        "resume_after_proceedings": TRACK_TEAM,
     },
 }
 # The scope a proxy's mandate needs for each of the people's steps.
