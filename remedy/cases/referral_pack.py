@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import current_app
 from flask_babel import gettext as _
 
 from remedy.audit import log as audit
 from remedy.core.actors import Actor
+from remedy.core.i18n import current_language, text_direction
 from remedy.core.references import display
 from remedy.core.unit_of_work import transactional
 from remedy.models.referral import Referral
@@ -114,4 +115,7 @@ def make_pack(
 
 
 def render_pack(pack: dict[str, Any]) -> str:
-    return render_template("referrals/pack.html", pack=pack)
+    """Rendered without the app's page context, so a command renders it as a view does."""
+    language = current_language()
+    template = current_app.jinja_env.get_template("referrals/pack.html")
+    return template.render(pack=pack, language=language, direction=text_direction(language))

@@ -31,6 +31,9 @@ ORGANISATIONS = (
     OrganisationSpec("almendros", "Finca Los Almendros", OrganisationKind.BUSINESS_PARTNER, "CO"),
     OrganisationSpec("ngo", "Sauti ya Jamii Community Network", OrganisationKind.NGO, "KE"),
     OrganisationSpec("panel", "Independent Oversight Panel", OrganisationKind.OVERSIGHT_BODY, None),
+    OrganisationSpec(
+        "ke_labour_office", "State Department for Labour", OrganisationKind.OVERSIGHT_BODY, "KE"
+    ),
 )
 
 ACCOUNTS = (
@@ -60,6 +63,14 @@ ACCOUNTS = (
         "Sauti ya Jamii field team",
         "ngo",
     ),
+    # The labour inspectorate answers the referrals made to it through the API.
+    AccountSpec(
+        "inspectorate",
+        "referrals@labour.example",
+        Role.REFERRAL_PARTNER,
+        "Labour inspectorate referrals desk",
+        "ke_labour_office",
+    ),
 )
 
 MECHANISMS = (
@@ -68,6 +79,7 @@ MECHANISMS = (
         "KE",
         MechanismKind.LABOUR_INSPECTORATE,
         "Labour inspectorate, State Department for Labour",
+        organisation="ke_labour_office",
     ),
     MechanismSpec(
         "ke_nhri",

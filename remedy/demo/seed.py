@@ -29,7 +29,7 @@ from sqlalchemy import exists, select
 from remedy.accounts import users as accounts
 from remedy.accounts.organisations import create_organisation, vet_organisation
 from remedy.cases import check_ins, contests, intake, proceedings, tracks
-from remedy.cases.referrals import add_mechanism
+from remedy.cases.referrals import add_mechanism, link_mechanism
 from remedy.core.actors import OPERATOR, SYSTEM, Actor
 from remedy.core.errors import ServiceError
 from remedy.core.extensions import db
@@ -134,6 +134,8 @@ class _Seeder:
         admin = self.actors["admin"]
         for spec in MECHANISMS:
             mechanism = add_mechanism(admin, spec.country, spec.kind, spec.name, spec.contact)
+            if spec.organisation:
+                link_mechanism(admin, mechanism, self.orgs[spec.organisation])
             self.places[spec.key] = mechanism
             self.report.mechanisms.append(mechanism)
         self.say(f"{len(MECHANISMS)} referral mechanisms.")

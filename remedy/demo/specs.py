@@ -44,6 +44,9 @@ class MechanismSpec:
     kind: MechanismKind
     name: str
     contact: str | None = None
+    # The body's own organisation (key), whose referral_partner account answers through
+    # the API.
+    organisation: str | None = None
 
 
 @dataclass(frozen=True)

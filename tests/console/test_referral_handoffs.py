@@ -107,7 +107,7 @@ def test_an_unknown_kind_of_news_shows_the_form_again(
         grievance, f"/referrals/{referral.id}/updates", {"kind": "verdict", "text": "x"}
     )
 
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "Choose one of the listed options." in refused.get_data(as_text=True)
 
 

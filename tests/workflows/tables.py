@@ -52,6 +52,7 @@ from remedy.models import (
     Organisation,
     OrganisationKind,
     OutboxMessage,
+    ProceedingKind,
     RemedyType,
     Role,
     TrackKind,
@@ -69,7 +70,7 @@ Subject = Grievance | InvolvementTrack
 TRACK_KINDS = {kind.value: kind for kind in TrackKind}
 DECIDED = ("not_admissible", "no_involvement", "resolved")
 # States whose steps are routed by where the case came from.
-ROUTED_STATES = ("under_review", "classification_contested")
+ROUTED_STATES = ("under_review", "classification_contested", "parallel_proceedings")
 
 # What the messages say, as the services would pass it to the engine.
 MESSAGE_VALUES = {
@@ -85,6 +86,7 @@ FIELD_VALUES: dict[str, object] = {
     "information": "Behind the school, since March.",
     "gap": "The water point is still missing.",
     "impact_assessment": "Forty jobs at risk; assessed with the workers' union.",
+    "proceeding": ProceedingKind.LABOUR_INSPECTORATE,
 }
 
 
@@ -183,16 +185,18 @@ def first_transition(workflow: Workflow, trigger: str) -> Transition:
 
 
 def appealed_from(transition: Transition) -> str:
-    """For routed steps (uphold and overturn an appeal, uphold a classification): the
-    appealed decision, or the state a classification was contested in, that makes the
-    engine take this route."""
+    """For routed steps (uphold and overturn an appeal, uphold a classification, resume
+    after proceedings): the appealed decision, or the state a classification was
+    contested in or a track paused in, that makes the engine take this route."""
     if transition.route is None:
         return "resolved"
     candidates = (*DECIDED, *(str(state) for state in TrackState))
     return next(
         d
         for d in candidates
-        if transition.route(SimpleNamespace(appealed_state=d, contested_state=d))
+        if transition.route(
+            SimpleNamespace(appealed_state=d, contested_state=d, proceedings_state=d)
+        )
     )
 
 
@@ -336,6 +340,9 @@ class Stage:
             subject = self._track_in(TRACK_KINDS[workflow], state)
             if state == "classification_contested" and appealed != "resolved":
                 subject.contested_state = appealed  # as if contested there
+                db.session.commit()
+            if state == "parallel_proceedings" and appealed != "resolved":
+                subject.proceedings_state = appealed  # as if paused there
                 db.session.commit()
         if ready:
             self._make_ready(subject)

@@ -22,7 +22,7 @@ from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
 from remedy import create_app
-from remedy.cases import check_ins, contests, intake, notify, tracks
+from remedy.cases import check_ins, contests, intake, notify, proceedings, tracks
 from remedy.cases.deadlines import run_deadlines
 from remedy.core.actors import Actor
 from remedy.core.config import LANGUAGES
@@ -45,6 +45,7 @@ from remedy.models import (
     Grievance,
     LeverageType,
     Outcome,
+    ProceedingKind,
     ReferralMechanism,
     RemedyType,
     ReprisalRisk,
@@ -84,6 +85,9 @@ STAFF_VALUES_PASSED = {
     "staff_overdue": frozenset({"state"}),
     "staff_info_overdue": frozenset(),
     "staff_senior_review": frozenset(),
+    "staff_referral_unacknowledged": frozenset({"mechanism", "date"}),
+    "staff_referral_silent": frozenset({"mechanism", "date"}),
+    "partner_referral_reminder": frozenset({"mechanism", "date", "referral"}),
 }
 SAMPLE: dict[str, Any] = {
     "reference": display("12345670"),
@@ -96,6 +100,7 @@ SAMPLE: dict[str, Any] = {
     "state": "Screening",
     "appeal_days": 30,
     "organisation": "Rift Haulage",
+    "mechanism": "Kenya Labour Inspectorate",
 }
 
 
@@ -320,6 +325,22 @@ PATHS: dict[str, list[Step]] = {
             told("classification_changed"),
             lambda c: tracks.reclassify(
                 c.scenario.supervisor, c.track, TrackKind.CAUSE, "Their own trucks."
+            ),
+        ),
+    ],
+    "paused while a court hears it, then resumed": [
+        ACCEPT,
+        (told("classified"), _classify(TrackKind.CAUSE)),
+        (
+            told("proceedings_started"),
+            lambda c: proceedings.enter_parallel_proceedings(
+                c.scenario.handler, c.track, "The court heard it.", ProceedingKind.COURT
+            ),
+        ),
+        (
+            told("proceedings_ended"),
+            lambda c: proceedings.resume_after_proceedings(
+                c.scenario.handler, c.track, "The court ruled."
             ),
         ),
     ],

@@ -14,7 +14,7 @@ from remedy.models import ConsentVia, ReferralUpdateKind
 from remedy.models.types import utcnow
 from remedy.workflows.deadlines import DEFAULT
 from tests.handoffs import connected_bodies, refer_track
-from tests.workflows.observe import Outbox, alerted_users, staff_id, templates
+from tests.workflows.observe import Outbox, alerted_users, rewrite, staff_id, templates
 from tests.workflows.scenarios import Scenario
 
 ACKNOWLEDGE = DEFAULT.deadlines["referral_acknowledge"]
@@ -28,9 +28,9 @@ def test_reminders_fire_until_the_outcome_and_then_stop(scenario: Scenario) -> N
     # Not a hand-off yet: no consent recorded, so no reminder.
     assert run_referral_reminders(utcnow() + ACKNOWLEDGE * 3) == 0
     handoffs.record_consent(scenario.handler, referral, True, ConsentVia.STAFF)
-    db.session.commit()
-    start = referral.consent_at
-    assert start is not None
+    # Consent was recorded long enough ago for one reminder to have been due by now.
+    start = utcnow() - ACKNOWLEDGE - timedelta(days=2)
+    rewrite(referral, consent_at=start)
 
     assert run_referral_reminders(start + ACKNOWLEDGE - timedelta(hours=1)) == 0
     assert run_referral_reminders(start + ACKNOWLEDGE) == 1
