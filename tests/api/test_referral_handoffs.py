@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import pytest
 
-from remedy.cases import handoffs
+from remedy.cases import handoffs, state_actors
 from remedy.core.extensions import db
-from remedy.models import AuditEvent, ConsentVia
+from remedy.models import AuditEvent, ConsentVia, StateActorKind
 from remedy.models.types import utcnow
 from tests.api.conftest import API, Api, Cast, cast  # noqa: F401 (fixtures)
 from tests.handoffs import TOLD, Body, connected_bodies, refer_track
@@ -193,6 +193,25 @@ def test_an_organisations_staff_read_no_referral(
 
     assert company.get(f"/referrals/{referral.id}").status_code == 404
     assert company.get("/referrals").status_code == 403
+
+
+def test_state_actors_show_in_the_grievance_detail_for_the_mechanisms_staff_only(
+    cast: Cast,  # noqa: F811
+    api_for: Callable[..., Api],
+) -> None:
+    grievance, _tracks = cast.scenario.in_remedy()
+    state_actors.record_state_actor(
+        cast.handler, grievance, StateActorKind.LOCAL_AUTHORITY, "Kitui county", "Fenced the well."
+    )
+    db.session.commit()
+
+    staff = api_for(cast.handler).get(f"/grievances/{grievance.reference}").get_json()
+    company = api_for(cast.company_handler).get(f"/grievances/{grievance.reference}").get_json()
+
+    assert [(p["kind"], p["name"], p["conduct"]) for p in staff["state_actors"]] == [
+        ("local_authority", "Kitui county", "Fenced the well.")
+    ]
+    assert "state_actors" not in company
 
 
 __all__ = ["API"]
