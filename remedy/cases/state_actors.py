@@ -44,12 +44,17 @@ def state_actors(actor: Actor, grievance: Grievance) -> list[StateActor]:
     )
 
 
+def check_may_record(actor: Actor) -> None:
+    """Refused before anything typed is read: the role decides first."""
+    if not is_case_worker(actor):
+        raise NotAllowed(_("The mechanism's case workers record State actors."))
+
+
 @transactional
 def record_state_actor(
     actor: Actor, grievance: Grievance, kind: StateActorKind, name: str, conduct: str
 ) -> StateActor:
-    if not is_case_worker(actor):
-        raise NotAllowed(_("The mechanism's case workers record State actors."))
+    check_may_record(actor)
     name = " ".join((name or "").split())
     if not name or len(name) > MAX_NAME:
         raise InvalidInput(

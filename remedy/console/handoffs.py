@@ -91,6 +91,7 @@ def referral_pack(reference: str, referral_id: int) -> Response:
 @roles_required(*WORKERS)
 def record_state_actor(reference: str) -> Response | tuple[str, int]:
     def run(actor: Actor, grievance: Grievance) -> str:
+        state_actors.check_may_record(actor)
         case_forms.check_version(grievance, request.form)
         kind = case_forms.choice(StateActorKind, request.form.get("kind", ""), "kind")
         state_actors.record_state_actor(

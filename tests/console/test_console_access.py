@@ -28,6 +28,7 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from remedy.cases.referrals import get_mechanism, record_referral
 from remedy.cases.reprisal_incidents import IncidentReport, record_incident
 from remedy.core.actors import Actor
 from remedy.core.extensions import db
@@ -87,6 +88,8 @@ class Stage:
     # A case with a partner track the people were asked about: its grievance and question.
     asked: Grievance
     consent_id: int
+    # A referral of the planning grievance's company track.
+    referral_id: int
     actors: dict[str, Actor] = field(default_factory=dict)
 
     def company_track(self, grievance: Grievance) -> InvolvementTrack:
@@ -132,6 +135,13 @@ def stage(scenario: Scenario) -> Stage:
     asked, _tracks = scenario.in_remedy(TrackKind.CAUSE, TrackKind.DIRECTLY_LINKED)
     consent = consent_for(asked, scenario.partner.id)
     assert consent is not None
+    referral = record_referral(
+        scenario.handler,
+        planning,
+        get_mechanism(scenario.court()),
+        "A court can award damages.",
+        next(t for t in planning.tracks if t.kind is TrackKind.CAUSE),
+    )
     db.session.commit()
     return Stage(
         screening=screening,
@@ -148,6 +158,7 @@ def stage(scenario: Scenario) -> Stage:
         incident_id=incident.id,
         asked=asked,
         consent_id=consent.id,
+        referral_id=referral.id,
         actors={
             "admin": new_user("admin@example.org", Role.ADMIN),
             "supervisor": scenario.supervisor,
@@ -318,6 +329,24 @@ ROUTES: dict[str, Call] = {
     "POST console.acknowledge_reprisal_alert": Call(
         everyone(403, supervisor=OK),
         lambda stage: {**planning(stage), "incident_id": stage.incident_id},
+    ),
+    # Hand-offs: the mechanism's case workers record the people's consent and the body's
+    # news; its staff read the pack; an organisation's staff see no referral (404).
+    "POST console.referral_consent": Call(
+        everyone(403, handler=OK, supervisor=OK, protection_officer=OK, company_staff=404),
+        lambda stage: {**planning(stage), "referral_id": stage.referral_id},
+    ),
+    "POST console.referral_update": Call(
+        everyone(403, handler=OK, supervisor=OK, protection_officer=OK, company_staff=404),
+        lambda stage: {**planning(stage), "referral_id": stage.referral_id},
+    ),
+    "GET console.referral_pack": Call(
+        {**STAFF_READ, "company_staff": 404},
+        lambda stage: {**planning(stage), "referral_id": stage.referral_id},
+    ),
+    # State actors: recorded by the mechanism's case workers only.
+    "POST console.record_state_actor": Call(
+        everyone(403, handler=OK, supervisor=OK, protection_officer=OK), planning
     ),
     # Organisations: administrators only.
     "GET organisations.index": Call(everyone(403, admin=OK)),
