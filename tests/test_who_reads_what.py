@@ -20,6 +20,10 @@ Columns:
 - ``risk``: the reprisal risk recorded (API only here; the console case page and queue
   follow the same rule, ``tests/console/test_reprisal_risk.py``): never the organisations'
   staff, whom the people may fear.
+
+A ``referral_partner`` (a body the case was referred to) reads nothing of the case here,
+not even that it exists: every surface refuses it (403). It reads only the referral's own
+endpoints, and there the pack its consent allows (``tests/api/test_referral_handoffs.py``).
 """
 
 from __future__ import annotations
@@ -32,12 +36,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from remedy.cases import intake
+from remedy.cases.referrals import record_referral
 from remedy.core.actors import Actor
+from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.models import Category, Grievance, ReprisalRisk
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from tests.api.conftest import Api, Cast, api_for, cast  # noqa: F401 (fixtures)
 from tests.console.case_support import console_for, text_of
+from tests.handoffs import connected_bodies
 from tests.proxy.portal import enrolled as portal_account
 from tests.sensitive_support import TOLD, attachment_of, handler_cleared, sensitive_case
 from tests.support import sign_in
@@ -47,6 +54,7 @@ pytestmark = pytest.mark.postgres
 Y, N = "yes", "no"
 PSEUDONYM = "pseudonym"
 NONE = "no case"  # the case does not exist for this reader: 404 on every surface
+REFUSED = "refused"  # this reader may not use the surface at all: 403 on every one
 COLUMNS = ("identity", "told", "file", "own", "other", "ngo", "mandate", "risk")
 API_COLUMNS = ("identity", "told", "own", "other", "ngo", "mandate", "risk")
 PAGE_COLUMNS = ("identity", "told", "file")
@@ -64,6 +72,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "partner_handler": (PSEUDONYM, N, N, Y, N, N, N, N),
     "proxy": (Y, N, N, Y, Y, Y, N, Y),
     "other_proxy": (NONE,) * len(COLUMNS),
+    "referral_partner": (REFUSED,) * len(COLUMNS),
 }
 PROXIES = frozenset({"proxy", "other_proxy"})
 
@@ -116,9 +125,18 @@ def joint_case(cast: Cast) -> JointCase:  # noqa: F811
     )
 
 
-def reader(cast: Cast, who: str) -> Actor:  # noqa: F811
+def reader(cast: Cast, who: str, case: JointCase) -> Actor:  # noqa: F811
     if who == "cleared_handler":
         return handler_cleared("cleared@example.org")
+    if who == "referral_partner":
+        # The body the company's track was referred to, with the people's consent.
+        body = connected_bodies()
+        referral = record_referral(
+            cast.handler, case.grievance, body.mechanism, "Back pay.", case.company_track
+        )
+        referral.consent = True
+        db.session.commit()
+        return body.partner
     return getattr(cast, who)
 
 
@@ -138,6 +156,12 @@ def read_api(api: Api, case: JointCase, who: str) -> dict[str, str]:
     detail = api.get(f"/grievances/{reference}")
     if detail.status_code == 404:
         return dict.fromkeys(API_COLUMNS, NONE)
+    if detail.status_code == 403:
+        refused = [
+            api.get(f"/grievances/{reference}/{name}") for name in ("messages", "audit-events")
+        ]
+        assert {response.status_code for response in refused} == {403}
+        return dict.fromkeys(API_COLUMNS, REFUSED)
     assert detail.status_code == 200, detail.get_json()
     body = detail.get_json()
     messages = api.get(f"/grievances/{reference}/messages").get_json()["items"]
@@ -171,7 +195,7 @@ def test_the_api_answers_each_reader_as_the_table_says(
     joint_case: JointCase,
     who: str,
 ) -> None:
-    read = read_api(api_for(reader(cast, who)), joint_case, who)
+    read = read_api(api_for(reader(cast, who, joint_case)), joint_case, who)
 
     assert read == expected(who, API_COLUMNS)
 
@@ -193,6 +217,8 @@ def read_pages(client: FlaskClient, page: str, case: JointCase) -> dict[str, str
     response = client.get(page.format(reference=grievance.reference))
     if response.status_code == 404:
         return dict.fromkeys(PAGE_COLUMNS, NONE)
+    if response.status_code == 403:
+        return dict.fromkeys(PAGE_COLUMNS, REFUSED)
     assert response.status_code == 200, response.status_code
     text = text_of(response.get_data(as_text=True))
     assert display(grievance.reference) in text
@@ -216,7 +242,7 @@ def test_the_pages_show_each_reader_what_the_table_says(
     joint_case: JointCase,
     who: str,
 ) -> None:
-    client, page = page_client(app, reader(cast, who), who)
+    client, page = page_client(app, reader(cast, who, joint_case), who)
 
     read = read_pages(client, page, joint_case)
 

@@ -102,6 +102,11 @@ def create_user(
         organisation is None or organisation.kind is not OrganisationKind.NGO
     ):
         raise InvalidInput(_("A proxy member belongs to an NGO organisation."), "organisation")
+    if role is Role.REFERRAL_PARTNER and organisation is None:
+        raise InvalidInput(
+            _("A referral partner belongs to the organisation of the body it answers for."),
+            "organisation",
+        )
     if find_user(email) is not None:
         raise InvalidInput(_("An account with this email already exists."), "email")
     user = User(

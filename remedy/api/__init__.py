@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from remedy.api import incidents, openapi, views  # noqa: F401 - registers the routes on the blueprint
+from remedy.api import (  # noqa: F401 - registers the routes on the blueprint
+    incidents,
+    openapi,
+    referrals,
+    views,
+)
 from remedy.api.base import bp
 from remedy.core.extensions import csrf
 

@@ -23,7 +23,7 @@ from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
 from remedy.models.grievance import Grievance
-from remedy.models.involvement_track import InvolvementTrack, TrackKind
+from remedy.models.involvement_track import InvolvementTrack, ProceedingKind, TrackKind
 from remedy.models.leverage_action import LeverageType
 from remedy.models.organisation import Organisation
 from remedy.models.referral import ReferralMechanism
@@ -48,6 +48,11 @@ class ReasonFields(ApiSchema):
 class ReferralFields(ApiSchema):
     reason = text(MAX_TEXT, required=True)
     referral = fields.Integer(required=True, validate=between(1, MAX_ROW_ID), metadata=REFERRAL)
+
+
+class ProceedingsFields(ApiSchema):
+    reason = text(MAX_TEXT, required=True)
+    proceeding = Enum(ProceedingKind, required=True)
 
 
 class QuestionFields(ApiSchema):
@@ -194,6 +199,10 @@ FORMATS: dict[type, tuple[type[Schema], Parse]] = {
     ),
     steps.Commitment: (CommitFields, lambda d: steps.Commitment(_remedy_plans(d["actions"]))),
     steps.Leverage: (LeverageFields, lambda d: steps.Leverage(_leverage_plan(d["leverage"]))),
+    steps.Proceedings: (
+        ProceedingsFields,
+        lambda d: steps.Proceedings(d["reason"], d["proceeding"]),
+    ),
 }
 
 SUMMARIES: dict[str, str] = {
@@ -235,6 +244,13 @@ SUMMARIES: dict[str, str] = {
     ),
     "give_explanation": (
         "Give the explanation of the automated decision; the people are told it in their language."
+    ),
+    "enter_parallel_proceedings": (
+        "Pause the track while a court, an inspectorate or a National Contact Point acts: "
+        "deadlines stop, the track stays open."
+    ),
+    "resume_after_proceedings": (
+        "Resume the track in the state it was paused in; its deadline counts from now."
     ),
 }
 

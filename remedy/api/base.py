@@ -11,7 +11,7 @@ import hashlib
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, g, request, session
+from flask import Blueprint, Response, g, json, request, session
 from flask.typing import RouteCallable
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from remedy.accounts.tokens import TokenRejected, authenticate
 from remedy.api.problems import ApiProblem, problem_response
-from remedy.core.actors import Actor
+from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import ConflictError, NotAllowed, NotFound, ServiceError
 from remedy.core.extensions import limiter
 from remedy.core.settings import settings
@@ -55,6 +55,16 @@ PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.docs"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_RATE_LIMIT = "300 per minute"
 AUTH_CHALLENGE = 'Bearer realm="remedy"'
+# The only endpoints a referral partner's token reaches (``remedy.api.referrals``); every
+# other one answers it 403, whatever the case.
+PARTNER_ENDPOINTS = frozenset(
+    {
+        "api.list_referrals",
+        "api.get_referral",
+        "api.get_referral_pack",
+        "api.post_referral_update",
+    }
+)
 
 
 def _bearer() -> str | None:
@@ -102,6 +112,8 @@ def authenticate_request() -> None:
         raise
     g.api_token = token
     g.api_actor = Actor.for_user(token.user)
+    if g.api_actor.kind is ActorKind.PARTNER and request.endpoint not in PARTNER_ENDPOINTS:
+        raise NotAllowed(_("A referral partner's account reads and answers its referrals only."))
     if request.method not in READ_METHODS and not may_change(g.api_actor):
         raise NotAllowed(_("Your account may read cases but not change them."))
 
@@ -154,7 +166,14 @@ def http_error(error: HTTPException) -> Response:
     return problem_response(status, None, headers=headers)
 
 
-# Input ---------------------------------------------------------------------------------
+# Input and output ----------------------------------------------------------------------
+
+
+def json_response(schema: Schema, data: Any, status: int = 200, **headers: str) -> Response:
+    response = Response(json.dumps(schema.dump(data)), status=status, mimetype="application/json")
+    for name, value in headers.items():
+        response.headers[name.replace("_", "-")] = value
+    return response
 
 
 def json_body(schema: Schema) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from remedy.models.grievance_person import PersonRole
 from remedy.models.involvement_track import TrackKind
 from remedy.models.mandate import ConsentMethod
 from remedy.models.organisation import OrganisationKind
+from remedy.models.state_actor import StateActorKind
 from remedy.models.types import MAX_ROW_ID
 from remedy.queue.filters import INTAKE_STATES, TRACK_STATES, QueueOrder
 from remedy.workflows.definition import MandateScope
@@ -245,6 +246,14 @@ class GrievanceSummaryOut(ApiSchema):
     tracks = fields.List(fields.Nested(QueueTrackOut), required=True)
 
 
+class StateActorOut(ApiSchema):
+    id = fields.Integer(required=True)
+    kind = Enum(StateActorKind, required=True)
+    name = fields.String(required=True)
+    conduct = fields.String(required=True)
+    recorded_at = fields.DateTime(required=True)
+
+
 class GrievanceOut(ApiSchema):
     reference = fields.String(required=True)
     version = fields.Integer(required=True)
@@ -302,6 +311,13 @@ class GrievanceOut(ApiSchema):
     assignee_id = fields.Integer(allow_none=True, required=True)
     people = fields.List(fields.Nested(PersonOut), required=True)
     tracks = fields.List(fields.Nested(TrackOut), required=True)
+    state_actors = fields.List(
+        fields.Nested(StateActorOut),
+        metadata={
+            "description": "State actors involved (the police, a local authority...), parties "
+            "without a track: for the mechanism's own staff only, absent for anyone else."
+        },
+    )
 
 
 class GrievancePageOut(ApiSchema):

@@ -25,7 +25,17 @@ from remedy.api.grievance_schemas import (
     GrievanceQuery,
 )
 from remedy.api.incidents import IncidentOut
-from remedy.api.problems import PROBLEM_JSON, PROBLEM_TYPES
+from remedy.api.openapi_parts import (
+    IF_MATCH,
+    PREFIX,
+    TRACK_ID,
+    WRITE_PROBLEMS,
+    path_id,
+    request_body,
+    responses,
+)
+from remedy.api.openapi_referrals import referral_paths
+from remedy.api.problems import PROBLEM_TYPES
 from remedy.api.record_schemas import (
     AuditEventListOut,
     CheckInAnswerInput,
@@ -40,9 +50,6 @@ from remedy.api.record_schemas import (
 )
 from remedy.api.schemas import ProblemOut
 from remedy.api.trigger_schemas import TriggerListOut
-from remedy.models.types import MAX_ROW_ID
-
-PREFIX = "/api/v1"
 
 DESCRIPTION = """\
 The JSON API of Remedy, a grievance and remedy mechanism. Other systems (a content-reporting
@@ -75,63 +82,6 @@ REFERENCE = {
 }
 
 
-def _id(name: str, description: str) -> dict[str, Any]:
-    return {
-        "in": "path",
-        "name": name,
-        "required": True,
-        "description": description,
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
-    }
-
-
-TRACK_ID = _id("track_id", "The track's id, as the grievance lists it.")
-IF_MATCH = {
-    "in": "header",
-    "name": "If-Match",
-    "required": True,
-    "description": "The ETag you read; 428 without it, 412 if the case changed since.",
-    "schema": {"type": "string"},
-}
-ETAG_HEADER = {"ETag": {"description": "The case's version.", "schema": {"type": "string"}}}
-
-
-def _problem_description(status: int) -> str:
-    """What this status means here; several problem types share 409, so name each."""
-    kinds = [problem for problem in PROBLEM_TYPES if problem.status == status]
-    if len(kinds) == 1:
-        return str(kinds[0].explanation)
-    return " Or: ".join(f"{problem.slug}: {problem.title}." for problem in kinds) or "A problem."
-
-
-def _problem(status: int) -> dict[str, Any]:
-    return {
-        "description": _problem_description(status),
-        "content": {PROBLEM_JSON: {"schema": "ProblemOut"}},
-    }
-
-
-def _responses(ok: int, schema: Any, *problems: int, etag: bool = False) -> dict[str, Any]:
-    success: dict[str, Any] = {
-        "description": "OK" if ok == 200 else "Created",
-        "content": {"application/json": {"schema": schema}},
-    }
-    if etag:
-        success["headers"] = dict(ETAG_HEADER)
-    responses: dict[str, Any] = {str(ok): success}
-    for status in sorted({401, 429, *problems}):
-        responses[str(status)] = _problem(status)
-    responses["default"] = _problem(500)
-    return responses
-
-
-WRITE_PROBLEMS = (400, 403, 404, 409, 412, 413, 415, 422, 428)
-
-
-def _body(schema: Any, required: bool = True) -> dict[str, Any]:
-    return {"required": required, "content": {"application/json": {"schema": schema}}}
-
-
 def _trigger_operation(action: TriggerAction, *parameters: dict[str, Any]) -> dict[str, Any]:
     has_fields = bool(action.schema().fields)
     return {
@@ -139,8 +89,8 @@ def _trigger_operation(action: TriggerAction, *parameters: dict[str, Any]) -> di
         "operationId": f"{'track_' if parameters[-1] is TRACK_ID else ''}{action.trigger}",
         "tags": ["tracks" if parameters[-1] is TRACK_ID else "steps"],
         "parameters": [*parameters, IF_MATCH],
-        "requestBody": _body(action.schema, required=has_fields),
-        "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+        "requestBody": request_body(action.schema, required=has_fields),
+        "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
     }
 
 
@@ -156,7 +106,7 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "operationId": "list_grievances",
                 "tags": ["grievances"],
                 "parameters": [{"in": "query", "schema": GrievanceQuery}],
-                "responses": _responses(200, GrievancePageOut, 422),
+                "responses": responses(200, GrievancePageOut, 422),
             },
             "post": {
                 "summary": "File a grievance; the answer holds its reference and PIN, once.",
@@ -164,8 +114,8 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "vetted NGOs filing for people, with their consent as `mandate`.",
                 "operationId": "file_grievance",
                 "tags": ["grievances"],
-                "requestBody": _body(GrievanceInput),
-                "responses": _responses(201, FiledOut, 400, 403, 413, 415, 422, etag=True),
+                "requestBody": request_body(GrievanceInput),
+                "responses": responses(201, FiledOut, 400, 403, 413, 415, 422, etag=True),
             },
         },
         grievance: {
@@ -178,7 +128,7 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "operationId": "get_grievance",
                 "tags": ["grievances"],
                 "parameters": [REFERENCE],
-                "responses": _responses(200, GrievanceOut, 404, etag=True),
+                "responses": responses(200, GrievanceOut, 404, etag=True),
             }
         },
         f"{grievance}/triggers": {
@@ -187,7 +137,7 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "operationId": "list_triggers",
                 "tags": ["steps"],
                 "parameters": [REFERENCE],
-                "responses": _responses(200, TriggerListOut, 404, etag=True),
+                "responses": responses(200, TriggerListOut, 404, etag=True),
             }
         },
         f"{track}/triggers": {
@@ -196,7 +146,7 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "operationId": "list_track_triggers",
                 "tags": ["tracks"],
                 "parameters": [REFERENCE, TRACK_ID],
-                "responses": _responses(200, TriggerListOut, 404, etag=True),
+                "responses": responses(200, TriggerListOut, 404, etag=True),
             }
         },
     }
@@ -226,7 +176,7 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "operationId": f"list_{name.replace('-', '_')}",
                 "tags": ["records"],
                 "parameters": [REFERENCE],
-                "responses": _responses(200, schema, 403, 404),
+                "responses": responses(200, schema, 403, 404),
             }
         }
     paths[f"{grievance}/remedy-actions/{{action_id}}/delivery"] = {
@@ -236,9 +186,9 @@ def _paths() -> dict[str, dict[str, Any]]:
             "asked to verify it.",
             "operationId": "report_delivery",
             "tags": ["records"],
-            "parameters": [REFERENCE, _id("action_id", "The remedy action's id."), IF_MATCH],
-            "requestBody": _body(DeliveryInput),
-            "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+            "parameters": [REFERENCE, path_id("action_id", "The remedy action's id."), IF_MATCH],
+            "requestBody": request_body(DeliveryInput),
+            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
         }
     }
     paths[f"{grievance}/reprisal-risk"] = {
@@ -251,8 +201,8 @@ def _paths() -> dict[str, dict[str, Any]]:
             "operationId": "change_reprisal_risk",
             "tags": ["records"],
             "parameters": [REFERENCE, IF_MATCH],
-            "requestBody": _body(ReprisalRiskInput),
-            "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+            "requestBody": request_body(ReprisalRiskInput),
+            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
         }
     }
     paths[f"{grievance}/triage"] = {
@@ -265,8 +215,8 @@ def _paths() -> dict[str, dict[str, Any]]:
             "operationId": "triage_grievance",
             "tags": ["records"],
             "parameters": [REFERENCE, IF_MATCH],
-            "requestBody": _body(TriageInput),
-            "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+            "requestBody": request_body(TriageInput),
+            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
         }
     }
     paths[f"{grievance}/reviewer"] = {
@@ -277,8 +227,8 @@ def _paths() -> dict[str, dict[str, Any]]:
             "operationId": "name_reviewer",
             "tags": ["records"],
             "parameters": [REFERENCE, IF_MATCH],
-            "requestBody": _body(ReviewerInput),
-            "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+            "requestBody": request_body(ReviewerInput),
+            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
         }
     }
     paths[f"{grievance}/check-ins/{{check_in_id}}/answer"] = {
@@ -286,9 +236,9 @@ def _paths() -> dict[str, dict[str, Any]]:
             "summary": "Answer a check-in for the people a proxy's mandate covers.",
             "operationId": "answer_check_in",
             "tags": ["records"],
-            "parameters": [REFERENCE, _id("check_in_id", "The check-in's id."), IF_MATCH],
-            "requestBody": _body(CheckInAnswerInput),
-            "responses": _responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+            "parameters": [REFERENCE, path_id("check_in_id", "The check-in's id."), IF_MATCH],
+            "requestBody": request_body(CheckInAnswerInput),
+            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
         }
     }
     paths[f"{PREFIX}/incidents/{{incident_id}}"] = {
@@ -298,10 +248,11 @@ def _paths() -> dict[str, dict[str, Any]]:
             "see, with their own tracks. No people are named.",
             "operationId": "get_incident",
             "tags": ["records"],
-            "parameters": [_id("incident_id", "The incident's id.")],
-            "responses": _responses(200, IncidentOut, 403, 404),
+            "parameters": [path_id("incident_id", "The incident's id.")],
+            "responses": responses(200, IncidentOut, 403, 404),
         }
     }
+    paths.update(referral_paths())
     public = {"security": [], "tags": ["documentation"]}
     paths[f"{PREFIX}/openapi.json"] = {
         "get": {

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
+from remedy.cases import state_actors
 from remedy.cases.sensitive import may_read_contents
 from remedy.cases.timeline import audit_events_for, organisation_staff_messages, team_messages
 from remedy.cases.triage import may_triage, suggested_flags
@@ -170,6 +171,26 @@ def grievance_detail(actor: Actor, grievance: Grievance) -> dict[str, Any]:
         "assignee_id": grievance.assigned_user_id,
         "people": people,
         "tracks": [_track(track, now, contents) for track in shown],
+        **_state_actors(actor, grievance),
+    }
+
+
+def _state_actors(actor: Actor, grievance: Grievance) -> dict[str, Any]:
+    """Only for the mechanism's own staff: the key is absent for anyone else."""
+    if not state_actors.may_read(actor):
+        return {}
+    parties = state_actors.state_actors(actor, grievance)
+    return {
+        "state_actors": [
+            {
+                "id": party.id,
+                "kind": party.kind,
+                "name": party.name,
+                "conduct": party.conduct,
+                "recorded_at": party.recorded_at,
+            }
+            for party in parties
+        ]
     }
 
 

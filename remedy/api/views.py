@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, json, request, url_for
+from flask import Response, request, url_for
 from flask_babel import gettext as _
-from marshmallow import Schema
 
 from remedy.api import present
 from remedy.api.actions import actions_for, offered
 from remedy.api.base import bp, current_actor, json_body, query_args
+from remedy.api.base import json_response as _json
 from remedy.api.filing import grievance_form, mandate_terms
 from remedy.api.grievance_schemas import (
     FiledOut,
@@ -56,13 +56,6 @@ from remedy.queue.filters import QueueFilters, QueueOrder
 from remedy.queue.search import search_grievances
 from remedy.workflows import workflow_for
 from remedy.workflows.states import IntakeState
-
-
-def _json(schema: Schema, data: Any, status: int = 200, **headers: str) -> Response:
-    response = Response(json.dumps(schema.dump(data)), status=status, mimetype="application/json")
-    for name, value in headers.items():
-        response.headers[name.replace("_", "-")] = value
-    return response
 
 
 def _get(model: type[Any], record_id: int) -> Any:

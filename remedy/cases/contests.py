@@ -19,7 +19,7 @@ from remedy.models.involvement_track import InvolvementTrack
 from remedy.workflows.states import TrackState
 
 
-def _reason(value: str) -> str:
+def checked_reason(value: str) -> str:
     cleaned = (value or "").strip()
     if not cleaned:
         raise InvalidInput(_("Tell us why, in a few words."), "reason")
@@ -37,7 +37,7 @@ def is_contested(track: InvolvementTrack) -> bool:
 @transactional
 def contest_classification(actor: Actor, track: InvolvementTrack, reason: str) -> None:
     """The people (or their mandated proxy) disagree with how the organisation is involved."""
-    reason = _reason(reason)
+    reason = checked_reason(reason)
     contested_in = track.state
     fire(track, "contest_classification", actor, reason=reason)
     track.contested_state = contested_in
@@ -47,7 +47,7 @@ def contest_classification(actor: Actor, track: InvolvementTrack, reason: str) -
 @transactional
 def uphold_classification(actor: Actor, track: InvolvementTrack, reason: str) -> None:
     """The classification stands: the track goes back to where it was contested."""
-    reason = _reason(reason)
+    reason = checked_reason(reason)
     fire(track, "uphold_classification", actor, reason=reason, notify_values={"reason": reason})
     clear_contest(track)
 

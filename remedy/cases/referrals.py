@@ -12,6 +12,7 @@ from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
+from remedy.models.organisation import Organisation
 from remedy.models.referral import MechanismKind, Referral, ReferralMechanism
 
 ANY_COUNTRY = "ZZ"  # ISO 3166 user-assigned code: mechanisms open to everyone
@@ -66,6 +67,22 @@ def set_mechanism_active(actor: Actor, mechanism: ReferralMechanism, active: boo
         "referral_mechanism",
         mechanism.id,
         after={"active": active},
+    )
+
+
+@transactional
+def link_mechanism(
+    actor: Actor, mechanism: ReferralMechanism, organisation: Organisation | None
+) -> None:
+    """The body's own organisation: its ``referral_partner`` accounts read and answer the
+    referrals made to this mechanism through the API."""
+    mechanism.organisation_id = organisation.id if organisation else None
+    audit.record(
+        actor,
+        "referral_mechanism.link",
+        "referral_mechanism",
+        mechanism.id,
+        after={"organisation_id": mechanism.organisation_id},
     )
 
 

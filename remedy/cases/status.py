@@ -106,6 +106,10 @@ TRACK_WORDING: dict[str, Wording] = {
         _l("You asked why the automated decision was made."),
         _l("We will explain it to you."),
     ),
+    TrackState.PARALLEL_PROCEEDINGS: Wording(
+        _l("A court or another public body is also handling this."),
+        _l("We wait for it, then we go on and tell you."),
+    ),
 }
 
 IN_REMEDY = Wording(_l("The remedy work goes on."), _l("We will tell you when it is done."))

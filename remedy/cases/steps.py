@@ -15,11 +15,11 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from remedy.cases import contests, explanations, intake, tracks
+from remedy.cases import contests, explanations, intake, proceedings, tracks
 from remedy.cases.triggers import refusal, split
 from remedy.core.actors import Actor
 from remedy.models.grievance import Grievance
-from remedy.models.involvement_track import InvolvementTrack
+from remedy.models.involvement_track import InvolvementTrack, ProceedingKind
 from remedy.workflows import guards, workflow_for
 from remedy.workflows.context import TriggerContext
 from remedy.workflows.definition import Guard, Transition
@@ -92,6 +92,12 @@ class Commitment:
 @dataclass(frozen=True)
 class Leverage:
     plan: tracks.LeveragePlan
+
+
+@dataclass(frozen=True)
+class Proceedings:
+    reason: str
+    kind: ProceedingKind | None
 
 
 # Steps -----------------------------------------------------------------------------------
@@ -199,6 +205,16 @@ TRACK_STEPS: dict[str, Step[Any]] = _table(
         "give_explanation",
         Explanation,
         lambda a, t, i: explanations.give_explanation(a, t, i.explanation),
+    ),
+    Step(
+        "enter_parallel_proceedings",
+        Proceedings,
+        lambda a, t, i: proceedings.enter_parallel_proceedings(a, t, i.reason, i.kind),
+    ),
+    Step(
+        "resume_after_proceedings",
+        Reason,
+        lambda a, t, i: proceedings.resume_after_proceedings(a, t, i.reason),
     ),
 )
 

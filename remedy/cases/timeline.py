@@ -75,6 +75,7 @@ EVENT_LABELS: dict[str, LazyString] = {
     "protection.referral": _l("Referred to a protection organisation"),
     "protection.alert_acknowledged": _l("Reprisal alert acknowledged"),
     "reply.send": _l("Reply sent"),
+    "state_actor.record": _l("State actor recorded"),
 }
 CHANNEL_LABELS: dict[MessageChannel, LazyString] = {
     MessageChannel.SMS: _l("SMS"),

@@ -53,6 +53,7 @@ FIELD_LABELS = {
     "gap": _l("what is still missing"),
     "impact_assessment": _l("the assessment of the impacts of ending the relationship"),
     "explanation": _l("the explanation"),
+    "proceeding": _l("the kind of proceeding"),
 }
 # Triggers a track accepts while its grievance is not in remedy: the tracks of a withdrawn
 # grievance end with it. A track is reopened only once its grievance is back in remedy

@@ -1,15 +1,27 @@
-"""``flask referrals list|add|disable|enable``: the directory of other mechanisms."""
+"""``flask referrals list|add|disable|enable|link|pack``: the directory of other mechanisms,
+the organisation a receiving body answers through, and a referral's export pack."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
-from remedy.cases.referrals import ANY_COUNTRY, add_mechanism, directory, set_mechanism_active
+from remedy.cases.referral_pack import make_pack, render_pack
+from remedy.cases.referrals import (
+    ANY_COUNTRY,
+    add_mechanism,
+    directory,
+    link_mechanism,
+    set_mechanism_active,
+)
 from remedy.core.actors import OPERATOR
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
-from remedy.models.referral import MechanismKind, ReferralMechanism
+from remedy.models.organisation import Organisation
+from remedy.models.referral import MechanismKind, Referral, ReferralMechanism
 
 
 @click.group(help="The directory of mechanisms complainants can be referred to, per country.")
@@ -85,3 +97,54 @@ def disable(mechanism_id: int) -> None:
 def enable(mechanism_id: int) -> None:
     """Offer mechanism ID again."""
     _set_active(mechanism_id, True)
+
+
+@referrals.command("link")
+@click.argument("mechanism_id", type=int)
+@click.option(
+    "--organisation",
+    "organisation_id",
+    type=int,
+    default=None,
+    help="The body's organisation id; leave out to unlink.",
+)
+@with_appcontext
+def link(mechanism_id: int, organisation_id: int | None) -> None:
+    """Link mechanism ID to the organisation whose referral_partner accounts answer for it."""
+    mechanism = db.session.get(ReferralMechanism, mechanism_id)
+    if mechanism is None:
+        raise click.ClickException(f"No mechanism with id {mechanism_id}.")
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+    if organisation_id and organisation is None:
+        raise click.ClickException(f"No organisation with id {organisation_id}.")
+    link_mechanism(OPERATOR, mechanism, organisation)
+    linked = f"to {organisation.name}" if organisation else "to no organisation"
+    click.echo(f"Mechanism {mechanism.id} linked {linked}.")
+
+
+@referrals.command("pack")
+@click.argument("referral_id", type=int)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write the pack to (created if missing).",
+)
+@with_appcontext
+def pack(referral_id: int, out: Path) -> None:
+    """Write referral ID's export pack: printable HTML and JSON. Without the people's
+    consent it holds no personal data. Audited."""
+    referral = db.session.get(Referral, referral_id)
+    if referral is None:
+        raise click.ClickException(f"No referral with id {referral_id}.")
+    made = make_pack(OPERATOR, referral)
+    out.mkdir(parents=True, exist_ok=True)
+    base = out / f"referral-{referral.id}-pack"
+    html, data = base.with_suffix(".html"), base.with_suffix(".json")
+    html.write_text(render_pack(made), encoding="utf-8")
+    data.write_text(json.dumps(made, indent=2, ensure_ascii=False), encoding="utf-8")
+    for path in (html, data):
+        path.chmod(0o600)  # it may hold personal data
+    word = "with" if made["personal_data"] else "without"
+    click.echo(f"Wrote {html} and {data} ({word} personal data).")

@@ -6,9 +6,10 @@ page (``case``, acted on through ``case_acting`` and ``case_plan``, with identit
 erasure requests (``erasure``),
 the approval of mandates waiting for the people's consent, ``mandates``, and the change
 of a case's reprisal risk, ``protection``, its call recordings, ``recordings``, its
-reprisal incident log, ``reprisal_incidents``, triage at screening, ``triage``, and the
-technology details, ``technology``), and the incidents that link grievances about one
-event (``incidents``).
+reprisal incident log, ``reprisal_incidents``, triage at screening, ``triage``, the
+technology details, ``technology``, and hand-offs to other bodies with the State actors
+involved, ``handoffs``), and the incidents that link grievances about one event
+(``incidents``).
 """
 
 from remedy.console import (
@@ -17,6 +18,7 @@ from remedy.console import (
     case_acting,
     case_plan,
     erasure,
+    handoffs,
     identity,
     incidents,
     mandates,
@@ -35,6 +37,7 @@ __all__ = [
     "case_acting",
     "case_plan",
     "erasure",
+    "handoffs",
     "identity",
     "incidents",
     "mandates",

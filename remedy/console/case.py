@@ -27,6 +27,7 @@ from remedy.cases.sensitive import RESTRICTED_MARKER, may_read_contents
 from remedy.cases.timeline import ANSWER_LABELS, timeline
 from remedy.console import case_forms
 from remedy.console.case_erasure import erasure_context
+from remedy.console.case_handoffs import handoffs_context
 from remedy.console.case_technology import technology_context
 from remedy.console.case_triage import triage_context
 from remedy.console.queue import RISK_LABELS
@@ -47,7 +48,7 @@ from remedy.identity.visibility import (
 from remedy.models.attachment import Attachment
 from remedy.models.grievance import Channel, Grievance
 from remedy.models.grievance_person import GrievancePerson
-from remedy.models.involvement_track import InvolvementTrack, TrackKind
+from remedy.models.involvement_track import InvolvementTrack, ProceedingKind, TrackKind
 from remedy.models.leverage_action import LeverageStatus, LeverageType
 from remedy.models.referral import MechanismKind, Referral
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyType
@@ -257,6 +258,7 @@ def case_context(
         **erasure_context(actor, grievance),
         **triage_context(actor, grievance),
         **technology_context(actor, grievance),
+        **handoffs_context(actor, grievance),
         "consents": identity_consents.shown_to(actor, grievance),
         "may_record_consent": identity_consents.may_record(actor) and may_change(actor),
         "hidden_from_organisation": identity_consents.hidden_from_organisation(actor, grievance),
@@ -290,6 +292,7 @@ def case_context(
         "remedy_types": list(RemedyType),
         "leverage_types": list(LeverageType),
         "track_kinds": list(TrackKind),
+        "proceeding_kinds": [(kind.value, kind.label) for kind in ProceedingKind],
         "action_owners": list(ActionOwner),
         "planned": ActionStatus.PLANNED,
         "leverage_planned": LeverageStatus.PLANNED,

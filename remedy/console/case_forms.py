@@ -33,7 +33,7 @@ from remedy.core.errors import ConflictError, InvalidInput
 from remedy.core.extensions import db
 from remedy.identity.visibility import may_change
 from remedy.models.grievance import Grievance
-from remedy.models.involvement_track import InvolvementTrack, TrackKind
+from remedy.models.involvement_track import InvolvementTrack, ProceedingKind, TrackKind
 from remedy.models.leverage_action import LeverageType
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.remedy_action import ActionOwner, RemedyType
@@ -53,6 +53,7 @@ class Widget(enum.StrEnum):
     REMEDY_ACTIONS = "remedy_actions"
     LEVERAGE_ACTIONS = "leverage_actions"
     LEVERAGE_ACTION = "leverage_action"
+    PROCEEDING = "proceeding"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ DECLARED: dict[str, FieldSpec] = {
     ),
     "referral": FieldSpec("referral", Widget.REFERRAL, _l("Refer the complainant to")),
     "tracks": FieldSpec("tracks", Widget.TRACK_PLANS, _l("Organisations involved")),
+    "proceeding": FieldSpec("proceeding", Widget.PROCEEDING, _l("Kind of proceeding")),
 }
 SEVERITY = FieldSpec("severity", Widget.SEVERITY, _l("Severity"))
 ACTIONS = FieldSpec("actions", Widget.REMEDY_ACTIONS, _l("Remedy actions"))
@@ -278,6 +280,9 @@ PARSERS: dict[type, Parse] = {
     steps.Proposal: lambda form: steps.Proposal(remedy_actions(form), leverage_actions(form)),
     steps.Commitment: lambda form: steps.Commitment(remedy_actions(form)),
     steps.Leverage: lambda form: steps.Leverage(_one_leverage(form)),
+    steps.Proceedings: lambda form: steps.Proceedings(
+        _text(form, "reason"), choice(ProceedingKind, _text(form, "proceeding"), "proceeding")
+    ),
 }
 
 

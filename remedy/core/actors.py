@@ -20,6 +20,8 @@ class SignedIn(Protocol):
 class ActorKind(enum.StrEnum):
     STAFF = "staff"
     PROXY = "proxy"
+    # A receiving body's account: sees only the referrals made to its mechanism.
+    PARTNER = "partner"
     COMPLAINANT = "complainant"
     SYSTEM = "system"
     OPERATOR = "operator"
@@ -38,7 +40,7 @@ class Actor:
 
     @classmethod
     def for_user(cls, user: SignedIn) -> Actor:
-        kind = ActorKind.PROXY if user.role is Role.PROXY_MEMBER else ActorKind.STAFF
+        kind = KIND_OF_ROLE.get(user.role, ActorKind.STAFF)
         return cls(kind, str(user.id), user.role, user.organisation_id, user_id=user.id)
 
     @property
@@ -52,5 +54,6 @@ class Actor:
         return cls(ActorKind.COMPLAINANT, grievance_reference, person_id=person_id)
 
 
+KIND_OF_ROLE = {Role.PROXY_MEMBER: ActorKind.PROXY, Role.REFERRAL_PARTNER: ActorKind.PARTNER}
 SYSTEM = Actor(ActorKind.SYSTEM)
 OPERATOR = Actor(ActorKind.OPERATOR, "cli")

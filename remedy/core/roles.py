@@ -14,6 +14,9 @@ class Role(enum.StrEnum):
     PROTECTION_OFFICER = "protection_officer"
     AUDITOR = "auditor"
     PROXY_MEMBER = "proxy_member"
+    # A body complainants are referred to (an inspectorate, an NHRI): through the API only,
+    # it reads and answers the referrals made to its mechanism, and nothing else.
+    REFERRAL_PARTNER = "referral_partner"
 
     @property
     def label(self) -> str:
@@ -21,7 +24,7 @@ class Role(enum.StrEnum):
 
     @property
     def is_staff(self) -> bool:
-        return self is not Role.PROXY_MEMBER
+        return self not in (Role.PROXY_MEMBER, Role.REFERRAL_PARTNER)
 
 
 ROLE_TITLES = {
@@ -31,4 +34,5 @@ ROLE_TITLES = {
     Role.PROTECTION_OFFICER: _l("Protection officer"),
     Role.AUDITOR: _l("Auditor"),
     Role.PROXY_MEMBER: _l("Proxy member"),
+    Role.REFERRAL_PARTNER: _l("Referral partner"),
 }

@@ -11,6 +11,7 @@ from remedy.demo.contested_cases import CONTESTED_CASES
 from remedy.demo.explained_cases import EXPLANATION_CASES
 from remedy.demo.intake_cases import INTAKE_CASES
 from remedy.demo.linked_cases import LINKED_CASES
+from remedy.demo.proceedings_cases import PROCEEDINGS_CASES
 from remedy.demo.specs import AccountSpec, CaseSpec, MechanismSpec, OrganisationSpec
 from remedy.models.organisation import OrganisationKind
 from remedy.models.referral import MechanismKind
@@ -31,6 +32,9 @@ ORGANISATIONS = (
     OrganisationSpec("almendros", "Finca Los Almendros", OrganisationKind.BUSINESS_PARTNER, "CO"),
     OrganisationSpec("ngo", "Sauti ya Jamii Community Network", OrganisationKind.NGO, "KE"),
     OrganisationSpec("panel", "Independent Oversight Panel", OrganisationKind.OVERSIGHT_BODY, None),
+    OrganisationSpec(
+        "ke_labour_office", "State Department for Labour", OrganisationKind.OVERSIGHT_BODY, "KE"
+    ),
 )
 
 ACCOUNTS = (
@@ -60,6 +64,14 @@ ACCOUNTS = (
         "Sauti ya Jamii field team",
         "ngo",
     ),
+    # The labour inspectorate answers the referrals made to it through the API.
+    AccountSpec(
+        "inspectorate",
+        "referrals@labour.example",
+        Role.REFERRAL_PARTNER,
+        "Labour inspectorate referrals desk",
+        "ke_labour_office",
+    ),
 )
 
 MECHANISMS = (
@@ -68,6 +80,7 @@ MECHANISMS = (
         "KE",
         MechanismKind.LABOUR_INSPECTORATE,
         "Labour inspectorate, State Department for Labour",
+        organisation="ke_labour_office",
     ),
     MechanismSpec(
         "ke_nhri",
@@ -128,4 +141,5 @@ CASES: tuple[CaseSpec, ...] = (
     *LINKED_CASES,
     *CONTESTED_CASES,
     *EXPLANATION_CASES,
+    *PROCEEDINGS_CASES,
 )

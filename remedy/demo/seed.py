@@ -28,8 +28,8 @@ from sqlalchemy import exists, select
 
 from remedy.accounts import users as accounts
 from remedy.accounts.organisations import create_organisation, vet_organisation
-from remedy.cases import check_ins, contests, explanations, intake, tracks
-from remedy.cases.referrals import add_mechanism
+from remedy.cases import check_ins, contests, explanations, intake, proceedings, tracks
+from remedy.cases.referrals import add_mechanism, link_mechanism
 from remedy.core.actors import OPERATOR, SYSTEM, Actor
 from remedy.core.errors import ServiceError
 from remedy.core.extensions import db
@@ -138,6 +138,8 @@ class _Seeder:
         admin = self.actors["admin"]
         for spec in MECHANISMS:
             mechanism = add_mechanism(admin, spec.country, spec.kind, spec.name, spec.contact)
+            if spec.organisation:
+                link_mechanism(admin, mechanism, self.orgs[spec.organisation])
             self.places[spec.key] = mechanism
             self.report.mechanisms.append(mechanism)
         self.say(f"{len(MECHANISMS)} referral mechanisms.")
@@ -260,15 +262,26 @@ class _Seeder:
         """The shortest path to ``item.state``, as tests/workflows/scenarios.py takes it."""
         if item.state == "withdrawn":
             return  # the grievance's withdrawal ends the track
-        if item.state in ("classification_contested", "explanation_requested"):
+        if item.state in (
+            "classification_contested",
+            "explanation_requested",
+            "parallel_proceedings",
+        ):
+            # Paused from its first state, with the leverage it already planned.
             team = self.team_for(track)
             for entry in item.leverage:
                 tracks.add_leverage_action(team, track, entry.plan())
-            answerer = self.answerer(track.grievance, spec)
-            if item.state == "explanation_requested":
-                explanations.request_explanation(answerer, track, item.story.explain)
+            story = item.story
+            if item.state == "parallel_proceedings":
+                proceedings.enter_parallel_proceedings(
+                    team, track, story.proceedings, story.proceeding
+                )
+            elif item.state == "explanation_requested":
+                answerer = self.answerer(track.grievance, spec)
+                explanations.request_explanation(answerer, track, story.explain)
             else:
-                contests.contest_classification(answerer, track, item.story.contest)
+                answerer = self.answerer(track.grievance, spec)
+                contests.contest_classification(answerer, track, story.contest)
             return
         if item.kind is TrackKind.DIRECTLY_LINKED:
             self._linked(track, item)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from remedy.cases import tracks
 from remedy.models.grievance import Category, Channel, ReprisalRisk
-from remedy.models.involvement_track import TrackKind
+from remedy.models.involvement_track import ProceedingKind, TrackKind
 from remedy.models.leverage_action import LeverageType
 from remedy.models.organisation import OrganisationKind
 from remedy.models.referral import MechanismKind
@@ -44,6 +44,9 @@ class MechanismSpec:
     kind: MechanismKind
     name: str
     contact: str | None = None
+    # The body's own organisation (key), whose referral_partner account answers through
+    # the API.
+    organisation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ class Story:
     contest: str = "We do not agree with how you see this company's part."
     # The people ask why an automated decision was made (``explanation_requested``).
     explain: str = "Why did the system decide this about me?"
+    # A court or an inspectorate took the matter up (``parallel_proceedings``): why.
+    proceedings: str = "A court took up the same facts; we wait for its decision."
+    proceeding: ProceedingKind = ProceedingKind.COURT
 
 
 @dataclass(frozen=True)

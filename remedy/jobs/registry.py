@@ -15,6 +15,7 @@ from flask import Flask
 from remedy.access.prepared_pins import fill_pins
 from remedy.access.rate_limits import prune_counters
 from remedy.cases.deadlines import run_deadlines
+from remedy.cases.referral_reminders import run_referral_reminders
 from remedy.identity.retention import retention_job
 from remedy.messaging.inbox import INBOX_DRAIN_KEY
 from remedy.messaging.periodic import PERIODIC_JOBS_KEY, PeriodicJob
@@ -29,6 +30,8 @@ from remedy.webhooks.delivery import deliver_due
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # Deadlines also open the follow-up check-ins that fell due.
     PeriodicJob("deadlines", run_deadlines),
+    # Hand-offs to other bodies: reminders until an outcome is known.
+    PeriodicJob("referral_reminders", run_referral_reminders),
     PeriodicJob("inbound_media", fetch_pending_media),
     # Call recordings: fetched from Twilio, kept encrypted, deleted at Twilio.
     PeriodicJob("call_recordings", fetch_recordings),

@@ -107,6 +107,11 @@ TEMPLATES: dict[str, LazyString] = {
     "explanation_given": _l(
         "Case %(reference)s: why the automated decision was made: %(explanation)s"
     ),
+    "proceedings_started": _l(
+        "Case %(reference)s: a court or another public body is also handling this. We wait "
+        "for it and will tell you when we go on."
+    ),
+    "proceedings_ended": _l("Case %(reference)s: we are working on your case again."),
     "reopened": _l(
         "Case %(reference)s: you told us the problem came back. We are working on it again."
     ),
@@ -211,6 +216,19 @@ STAFF_TEMPLATES: dict[str, LazyString] = {
     "staff_info_overdue": _l(
         "Case %(reference)s: the complainant did not answer your question in time. "
         "It is back in screening."
+    ),
+    "staff_referral_unacknowledged": _l(
+        "Case %(reference)s: %(mechanism)s has not acknowledged the referral of %(date)s. "
+        "Remind it, or record its answer."
+    ),
+    "staff_referral_silent": _l(
+        "Case %(reference)s: no news from %(mechanism)s on the referral since %(date)s. "
+        "Ask it, or record its answer."
+    ),
+    # To the receiving body's referral_partner accounts (read through the API).
+    "partner_referral_reminder": _l(
+        "Referral %(referral)s (case %(reference)s): please acknowledge it or send news "
+        "through the API."
     ),
     "staff_senior_review": _l(
         "Case %(reference)s is severe or urgent and runs by shorter deadlines. "

@@ -19,7 +19,12 @@ from remedy.models.identity_reveal import IdentityReveal, RevealStatus
 from remedy.models.inbound_message import InboundMedia, InboundMessage, MediaStatus
 from remedy.models.incident import Incident, IncidentGrievance, RecurrenceAlert
 from remedy.models.internal_note import InternalNote
-from remedy.models.involvement_track import InvolvementTrack, TrackClassification, TrackKind
+from remedy.models.involvement_track import (
+    InvolvementTrack,
+    ProceedingKind,
+    TrackClassification,
+    TrackKind,
+)
 from remedy.models.leverage_action import LeverageAction, LeverageStatus, LeverageType
 from remedy.models.mandate import ConsentMethod, Mandate
 from remedy.models.organisation import Organisation, OrganisationKind
@@ -30,10 +35,17 @@ from remedy.models.pin_reset import PinReset
 from remedy.models.prepared_pin import PreparedPin
 from remedy.models.queue import PlaceTerm
 from remedy.models.rate_limit import RateLimitCounter
-from remedy.models.referral import MechanismKind, Referral, ReferralMechanism
+from remedy.models.referral import (
+    MechanismKind,
+    Referral,
+    ReferralMechanism,
+    ReferralUpdate,
+    ReferralUpdateKind,
+)
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction, RemedyType
 from remedy.models.reprisal_incident import ReprisalIncident
 from remedy.models.staff_session import StaffSession
+from remedy.models.state_actor import StateActor, StateActorKind
 from remedy.models.user import Role, User
 from remedy.models.web_draft import WebDraft
 from remedy.models.webhook import (
@@ -101,12 +113,15 @@ __all__ = [
     "PinReset",
     "PlaceTerm",
     "PreparedPin",
+    "ProceedingKind",
     "RateLimitCounter",
     "RecordingPurpose",
     "RecordingStatus",
     "RecurrenceAlert",
     "Referral",
     "ReferralMechanism",
+    "ReferralUpdate",
+    "ReferralUpdateKind",
     "RemedyAction",
     "RemedyType",
     "ReprisalIncident",
@@ -114,6 +129,8 @@ __all__ = [
     "RevealStatus",
     "Role",
     "StaffSession",
+    "StateActor",
+    "StateActorKind",
     "TrackClassification",
     "TrackKind",
     "User",

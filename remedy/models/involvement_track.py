@@ -38,6 +38,27 @@ TRACK_KIND_LABELS = {
 }
 
 
+class ProceedingKind(enum.StrEnum):
+    """A State-based or other process running beside the mechanism's own work."""
+
+    COURT = "court"
+    LABOUR_INSPECTORATE = "labour_inspectorate"
+    OECD_NATIONAL_CONTACT_POINT = "oecd_national_contact_point"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(PROCEEDING_KIND_LABELS[self])
+
+
+PROCEEDING_KIND_LABELS = {
+    ProceedingKind.COURT: _l("Court"),
+    ProceedingKind.LABOUR_INSPECTORATE: _l("Labour inspectorate"),
+    ProceedingKind.OECD_NATIONAL_CONTACT_POINT: _l("OECD National Contact Point"),
+    ProceedingKind.OTHER: _l("Other proceeding"),
+}
+
+
 class InvolvementTrack(Model):
     """One per organisation and grievance; runs the workflow of its kind."""
 
@@ -71,6 +92,15 @@ class InvolvementTrack(Model):
     )
     explanation_given: Mapped[str | None] = mapped_column(
         EncryptedText("involvement_tracks.explanation_given")
+    )
+    # While parallel proceedings pause the track: the state to resume in, which kind of
+    # proceeding, and the team's reason.
+    proceedings_state: Mapped[str | None] = mapped_column(String(32))
+    proceeding_kind: Mapped[ProceedingKind | None] = mapped_column(
+        enum_column(ProceedingKind, "proceeding_kind")
+    )
+    proceedings_reason: Mapped[str | None] = mapped_column(
+        EncryptedText("involvement_tracks.proceedings_reason")
     )
     # What is still missing when the people confirm a remedy only in part.
     gap: Mapped[str | None] = mapped_column(EncryptedText("involvement_tracks.gap"))

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from remedy.core.extensions import Model
+from remedy.models.identity_consent import ConsentVia
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from remedy.models.grievance import Grievance
 
 
 class MechanismKind(enum.StrEnum):
@@ -50,6 +55,11 @@ class ReferralMechanism(Model):
     name: Mapped[str] = mapped_column(String(200))
     contact: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(default=True)
+    # The body's own organisation, whose ``referral_partner`` accounts read and answer
+    # what is referred to it through the API; None for a body that is not connected.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Referral(Model):
@@ -66,5 +76,62 @@ class Referral(Model):
     note: Mapped[str | None] = mapped_column(EncryptedText("referrals.note"))
     referred_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The people's consent to share their file with the body (None: not recorded yet; a
+    # "no" shares nothing personal), how they gave it, and what was shared.
+    consent: Mapped[bool | None] = mapped_column()
+    consent_via: Mapped[ConsentVia | None] = mapped_column(
+        enum_column(ConsentVia, "referral_consent_via")
+    )
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shared: Mapped[str | None] = mapped_column(EncryptedText("referrals.shared"))
+    # The hand-off as the body reports it: reminders follow until an outcome is known.
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     mechanism: Mapped[ReferralMechanism] = relationship()
+    grievance: Mapped[Grievance] = relationship()
+    updates: Mapped[list[ReferralUpdate]] = relationship(
+        back_populates="referral", order_by="ReferralUpdate.id", cascade="all, delete-orphan"
+    )
+
+
+class ReferralUpdateKind(enum.StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    UPDATE = "update"
+    OUTCOME = "outcome"
+
+    @property
+    def label(self) -> str:
+        return str(REFERRAL_UPDATE_LABELS[self])
+
+
+REFERRAL_UPDATE_LABELS = {
+    ReferralUpdateKind.ACKNOWLEDGEMENT: _l("Acknowledged"),
+    ReferralUpdateKind.UPDATE: _l("Update"),
+    ReferralUpdateKind.OUTCOME: _l("Outcome"),
+}
+
+
+class ReferralUpdate(Model):
+    """What the receiving body said, recorded by staff or posted by the body itself."""
+
+    __tablename__ = "referral_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
+    # The case, so the text is sealed under the case's key (erasure shreds it).
+    grievance_id: Mapped[int] = mapped_column(ForeignKey("grievances.id", ondelete="CASCADE"))
+    kind: Mapped[ReferralUpdateKind] = mapped_column(
+        enum_column(ReferralUpdateKind, "referral_update_kind")
+    )
+    text: Mapped[str] = mapped_column(EncryptedText("referral_updates.text"))
+    recorded_by: Mapped[str | None] = mapped_column(String(64))
+    # Posted by the body through the API, not recorded by the team.
+    by_partner: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    referral: Mapped[Referral] = relationship(back_populates="updates")

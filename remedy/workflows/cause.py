@@ -9,12 +9,14 @@ from remedy.workflows import guards
 from remedy.workflows.contesting import contesting_states, contesting_transitions
 from remedy.workflows.definition import MandateScope, Party, State, Workflow, transition
 from remedy.workflows.explaining import explaining_states, explaining_transitions
+from remedy.workflows.proceedings import proceedings_states, proceedings_transitions
 from remedy.workflows.states import TrackState
 from remedy.workflows.verification import verification_states, verification_transitions
 
 TEAM, COMPLAINANT, SYSTEM = Party.TEAM, Party.COMPLAINANT, Party.SYSTEM
 WORK = ("planning", "proposed", "dialogue", "implementing", "verifying")
-OPEN = (*WORK, "classification_contested", "explanation_requested")
+PAUSED = ("classification_contested", "explanation_requested", "parallel_proceedings")
+OPEN = (*WORK, *PAUSED)
 
 STATES = (
     State(TrackState.PLANNING, _l("Planning the remedy"), deadline="plan_remedy"),
@@ -24,6 +26,7 @@ STATES = (
     *verification_states(),
     *contesting_states(),
     *explaining_states(),
+    *proceedings_states(),
 )
 
 # fmt: off
@@ -42,6 +45,7 @@ TRANSITIONS = (
     *verification_transitions("implementing", OPEN),
     *contesting_transitions(WORK),
     *explaining_transitions(WORK),
+    *proceedings_transitions(WORK),
 )
 # fmt: on
 

@@ -56,6 +56,11 @@ _COMMON = {
     "contest_review": 21 * DAY,
     # An explanation of an automated decision, once the people ask for it.
     "explanation": 30 * DAY,
+    # Referrals: the receiving body is reminded (and the handler alerted) when it has not
+    # acknowledged a referral within this time, then when it sends no news for this long,
+    # until an outcome is recorded (remedy.cases.referral_reminders).
+    "referral_acknowledge": 14 * DAY,
+    "referral_update": 30 * DAY,
 }
 
 # Severe or urgent: days, not weeks, until a person has looked and a plan exists.

@@ -13,6 +13,7 @@ from remedy.workflows import guards
 from remedy.workflows.contesting import contesting_states, contesting_transitions
 from remedy.workflows.definition import Party, State, Workflow, transition
 from remedy.workflows.explaining import explaining_states, explaining_transitions
+from remedy.workflows.proceedings import proceedings_states, proceedings_transitions
 from remedy.workflows.states import TrackState
 from remedy.workflows.verification import (
     REMEDY_ENDINGS,
@@ -22,7 +23,8 @@ from remedy.workflows.verification import (
 
 TEAM, SUPERVISOR, SYSTEM = Party.TEAM, Party.SUPERVISOR, Party.SYSTEM
 WORK = ("engaging", "escalated", "partner_remedying", "verifying")
-OPEN = (*WORK, "classification_contested", "explanation_requested")
+PAUSED = ("classification_contested", "explanation_requested", "parallel_proceedings")
+OPEN = (*WORK, *PAUSED)
 
 STATES = (
     State(TrackState.ENGAGING, _l("Engaging the partner"), deadline="engage"),
@@ -32,6 +34,7 @@ STATES = (
     State(TrackState.RELATIONSHIP_ENDED, _l("Relationship ended"), ended=True),
     *contesting_states(),
     *explaining_states(),
+    *proceedings_states(),
 )
 
 # fmt: off
@@ -54,6 +57,7 @@ TRANSITIONS = (
     *verification_transitions("engaging", OPEN, (*REMEDY_ENDINGS, "relationship_ended")),
     *contesting_transitions(WORK),
     *explaining_transitions(WORK),
+    *proceedings_transitions(WORK),
 )
 # fmt: on
 

@@ -85,6 +85,16 @@ def explanation_asked_in(state: str) -> Callable[[Any], bool]:
     return route
 
 
+def paused_in(state: str) -> Callable[[Any], bool]:
+    """Route for resume_after_proceedings: back to where the proceedings paused the track."""
+
+    def route(track: Any) -> bool:
+        return bool(track.proceedings_state == state)
+
+    route.__name__ = f"paused_in_{state}"
+    return route
+
+
 def has_remedy_actions(ctx: TriggerContext) -> Refusal:
     if any(action.is_active for action in ctx.on_track.remedy_actions):
         return None

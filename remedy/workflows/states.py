@@ -46,3 +46,5 @@ class TrackState(enum.StrEnum):
     CLASSIFICATION_CONTESTED = "classification_contested"
     # an explanation of an automated decision asked for, on every track workflow
     EXPLANATION_REQUESTED = "explanation_requested"
+    # a court, an inspectorate or a National Contact Point is at work: deadlines pause
+    PARALLEL_PROCEEDINGS = "parallel_proceedings"

@@ -29,6 +29,7 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from remedy.cases.incidents import create_incident
+from remedy.cases.referrals import get_mechanism, record_referral
 from remedy.cases.reprisal_incidents import IncidentReport, record_incident
 from remedy.core.actors import OPERATOR, Actor
 from remedy.core.extensions import db
@@ -91,6 +92,8 @@ class Stage:
     consent_id: int
     # An incident the planning grievance is linked to.
     linked_incident_id: int
+    # A referral of the planning grievance's company track.
+    referral_id: int
     actors: dict[str, Actor] = field(default_factory=dict)
 
     def company_track(self, grievance: Grievance) -> InvolvementTrack:
@@ -137,6 +140,13 @@ def stage(scenario: Scenario) -> Stage:
     consent = consent_for(asked, scenario.partner.id)
     assert consent is not None
     linked = create_incident(scenario.handler, planning, "Fence across the path")
+    referral = record_referral(
+        scenario.handler,
+        planning,
+        get_mechanism(scenario.court()),
+        "A court can award damages.",
+        next(t for t in planning.tracks if t.kind is TrackKind.CAUSE),
+    )
     db.session.commit()
     return Stage(
         screening=screening,
@@ -154,6 +164,7 @@ def stage(scenario: Scenario) -> Stage:
         asked=asked,
         consent_id=consent.id,
         linked_incident_id=linked.id,
+        referral_id=referral.id,
         actors={
             "admin": new_user("admin@example.org", Role.ADMIN),
             "supervisor": scenario.supervisor,
@@ -361,6 +372,24 @@ ROUTES: dict[str, Call] = {
     "POST console.decide_for_incident": Call(INCIDENT_WORK, linked_incident),
     "POST console.start_incident": Call(INCIDENT_WORK, planning),
     "POST console.join_incident": Call(INCIDENT_WORK, planning),
+    # Hand-offs: the mechanism's case workers record the people's consent and the body's
+    # news; its staff read the pack; an organisation's staff see no referral (404).
+    "POST console.referral_consent": Call(
+        everyone(403, handler=OK, supervisor=OK, protection_officer=OK, company_staff=404),
+        lambda stage: {**planning(stage), "referral_id": stage.referral_id},
+    ),
+    "POST console.referral_update": Call(
+        everyone(403, handler=OK, supervisor=OK, protection_officer=OK, company_staff=404),
+        lambda stage: {**planning(stage), "referral_id": stage.referral_id},
+    ),
+    "GET console.referral_pack": Call(
+        {**STAFF_READ, "company_staff": 404},
+        lambda stage: {**planning(stage), "referral_id": stage.referral_id},
+    ),
+    # State actors: recorded by the mechanism's case workers only.
+    "POST console.record_state_actor": Call(
+        everyone(403, handler=OK, supervisor=OK, protection_officer=OK), planning
+    ),
     # Organisations: administrators only.
     "GET organisations.index": Call(everyone(403, admin=OK)),
     "POST organisations.create": Call(everyone(403, admin=OK)),

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from remedy.accounts import users as accounts
 from remedy.accounts.organisations import create_organisation
-from remedy.cases import check_ins, contests, explanations, intake, tracks
+from remedy.cases import check_ins, contests, explanations, intake, proceedings, tracks
 from remedy.cases.referrals import directory
 from remedy.core.actors import OPERATOR, SYSTEM, Actor
 from remedy.core.extensions import db
@@ -30,6 +30,7 @@ from remedy.models import (
     LeverageType,
     Organisation,
     OrganisationKind,
+    ProceedingKind,
     RemedyType,
     Role,
     TrackKind,
@@ -263,6 +264,12 @@ class Scenario:
                 self.complainant(track.grievance), track, "The company itself built the fence."
             ),
             "explanation_requested": lambda: self.ask_explanation(track),
+            "parallel_proceedings": lambda: proceedings.enter_parallel_proceedings(
+                self.handler,
+                track,
+                "The labour court took up the dismissals.",
+                ProceedingKind.COURT,
+            ),
         }
         paths[state]()
 

@@ -53,6 +53,7 @@ from remedy.models import (
     Organisation,
     OrganisationKind,
     OutboxMessage,
+    ProceedingKind,
     RemedyType,
     Role,
     TrackKind,
@@ -70,7 +71,12 @@ Subject = Grievance | InvolvementTrack
 TRACK_KINDS = {kind.value: kind for kind in TrackKind}
 DECIDED = ("not_admissible", "no_involvement", "resolved")
 # States whose steps are routed by where the case came from.
-ROUTED_STATES = ("under_review", "classification_contested", "explanation_requested")
+ROUTED_STATES = (
+    "under_review",
+    "classification_contested",
+    "explanation_requested",
+    "parallel_proceedings",
+)
 
 # What the messages say, as the services would pass it to the engine.
 MESSAGE_VALUES = {
@@ -88,6 +94,7 @@ FIELD_VALUES: dict[str, object] = {
     "gap": "The water point is still missing.",
     "impact_assessment": "Forty jobs at risk; assessed with the workers' union.",
     "explanation": "The route scoring weighs distance to the road; nobody checked the well.",
+    "proceeding": ProceedingKind.LABOUR_INSPECTORATE,
 }
 
 
@@ -186,9 +193,9 @@ def first_transition(workflow: Workflow, trigger: str) -> Transition:
 
 
 def appealed_from(transition: Transition) -> str:
-    """For routed steps (uphold and overturn an appeal, uphold a classification): the
-    appealed decision, or the state a classification was contested in, that makes the
-    engine take this route."""
+    """For routed steps (uphold and overturn an appeal, uphold a classification, resume
+    after proceedings): the appealed decision, or the state a classification was
+    contested in or a track paused in, that makes the engine take this route."""
     if transition.route is None:
         return "resolved"
     candidates = (*DECIDED, *(str(state) for state in TrackState))
@@ -196,7 +203,12 @@ def appealed_from(transition: Transition) -> str:
         d
         for d in candidates
         if transition.route(
-            SimpleNamespace(appealed_state=d, contested_state=d, explanation_asked_in=d)
+            SimpleNamespace(
+                appealed_state=d,
+                contested_state=d,
+                explanation_asked_in=d,
+                proceedings_state=d,
+            )
         )
     )
 
@@ -344,6 +356,8 @@ class Stage:
                 db.session.commit()
             if state == "explanation_requested" and appealed != "resolved":
                 subject.explanation_asked_in = appealed  # as if asked there
+            if state == "parallel_proceedings" and appealed != "resolved":
+                subject.proceedings_state = appealed  # as if paused there
                 db.session.commit()
         if ready:
             self._make_ready(subject)

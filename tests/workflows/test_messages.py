@@ -22,7 +22,7 @@ from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
 from remedy import create_app
-from remedy.cases import check_ins, contests, explanations, intake, notify, tracks
+from remedy.cases import check_ins, contests, explanations, intake, notify, proceedings, tracks
 from remedy.cases.deadlines import run_deadlines
 from remedy.core.actors import Actor
 from remedy.core.config import LANGUAGES
@@ -46,6 +46,7 @@ from remedy.models import (
     Grievance,
     LeverageType,
     Outcome,
+    ProceedingKind,
     ReferralMechanism,
     RemedyType,
     ReprisalRisk,
@@ -87,6 +88,9 @@ STAFF_VALUES_PASSED = {
     "staff_info_overdue": frozenset(),
     "staff_senior_review": frozenset(),
     "staff_recurrence": frozenset({"count", "days", "category"}),
+    "staff_referral_unacknowledged": frozenset({"mechanism", "date"}),
+    "staff_referral_silent": frozenset({"mechanism", "date"}),
+    "partner_referral_reminder": frozenset({"mechanism", "date", "referral"}),
 }
 SAMPLE: dict[str, Any] = {
     "reference": display("12345670"),
@@ -103,6 +107,7 @@ SAMPLE: dict[str, Any] = {
     "days": 30,
     "category": "Water, air and environment",
     "explanation": "The score counted days without a badge scan as absences.",
+    "mechanism": "Kenya Labour Inspectorate",
 }
 
 
@@ -345,6 +350,22 @@ PATHS: dict[str, list[Step]] = {
             told("explanation_given"),
             lambda c: explanations.give_explanation(
                 c.scenario.handler, c.track, "Days without a badge scan counted as absences."
+            ),
+        ),
+    ],
+    "paused while a court hears it, then resumed": [
+        ACCEPT,
+        (told("classified"), _classify(TrackKind.CAUSE)),
+        (
+            told("proceedings_started"),
+            lambda c: proceedings.enter_parallel_proceedings(
+                c.scenario.handler, c.track, "The court heard it.", ProceedingKind.COURT
+            ),
+        ),
+        (
+            told("proceedings_ended"),
+            lambda c: proceedings.resume_after_proceedings(
+                c.scenario.handler, c.track, "The court ruled."
             ),
         ),
     ],

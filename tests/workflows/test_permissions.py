@@ -88,6 +88,8 @@ REMEDY_TRACK = {
     "uphold_classification": MECHANISM_SUPERVISORS,
     "request_explanation": PEOPLE | TRACK_TEAM,
     "give_explanation": TRACK_TEAM,
+    "enter_parallel_proceedings": TRACK_TEAM,
+    "resume_after_proceedings": TRACK_TEAM,
 }
 EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "intake": {
@@ -125,6 +127,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         "uphold_classification": MECHANISM_SUPERVISORS,
         "request_explanation": PEOPLE | TRACK_TEAM,
         "give_explanation": TRACK_TEAM,
+        "enter_parallel_proceedings": TRACK_TEAM,
+        "resume_after_proceedings": TRACK_TEAM,
     },
 }
 # The scope a proxy's mandate needs for each of the people's steps.
