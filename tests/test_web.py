@@ -151,6 +151,11 @@ PAGES: dict[str, tuple[str, PageOpener]] = {
     "sign-in": ("/sign-in", lambda client: client.get("/sign-in")),
     "second factor": ("/sign-in/code", _second_factor_page),
     "enrolment": ("/sign-in/enrol", _enrolment_page),
+    # The link an admin gives after resetting a second factor: the sign-in page, with why.
+    "enrolment link": (
+        "/sign-in/enrol/<key>",
+        lambda client: client.get("/sign-in/enrol/a-reset-key", follow_redirects=True),
+    ),
     "first run": (
         "/setup/<token>",
         lambda client: client.get(f"/setup/{accounts.first_admin_token()}"),

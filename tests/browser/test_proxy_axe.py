@@ -109,7 +109,10 @@ def test_every_proxy_page_has_no_accessibility_violation(
     page = signed_in(browser, live_server, admin, language)
     page.goto("/console/organisations/")
     violations_on(page, "organisations", found)
-    page.locator("form.form button[type=submit]").click()
+    page.locator("form.form button[type=submit]").first.click()  # vetting without a note
+    violations_on(page, "vetting with errors", found)
+    page.goto("/console/organisations/")
+    page.locator("form.form button[type=submit]").last.click()  # adding, nothing filled
     violations_on(page, "organisations with errors", found)
 
     assert found == {}

@@ -27,6 +27,7 @@ from remedy.cases.deadlines import run_deadlines
 from remedy.core.actors import Actor
 from remedy.core.config import LANGUAGES
 from remedy.core.extensions import db
+from remedy.core.numbers import isolate_numbers
 from remedy.core.references import display
 from remedy.filing.grievances import PersonDetails
 from remedy.messaging.sms_texts import phone_date
@@ -484,6 +485,8 @@ def expected_body(template: str, language: str, values: dict[str, Any], phone: b
         }
         wording = (PHONE_TEMPLATES.get(template) if phone else None) or TEMPLATES[template]
         words = {"appeal": primary(Keyword.APPEAL, language), "no": first_word(NO_WORDS, language)}
+        # A right-to-left message isolates its numbers left to right (LRI ... PDI).
+        shown = isolate_numbers(shown, language)
         return str(wording) % {"appeal_days": APPEAL_DAYS, **words, **shown}
 
 
