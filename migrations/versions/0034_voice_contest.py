@@ -1,4 +1,5 @@
-"""A recording can say why the caller contests how an organisation is involved.
+"""A recording can say why the caller contests how an organisation is involved, or what
+they want explained of an automated decision.
 
 Revision ID: 0034_voice_contest
 Revises: 0027_involvement
@@ -21,7 +22,7 @@ BEFORE = (
     "appeal_reason",
     "message",
 )
-AFTER = (*BEFORE, "contest_reason")
+AFTER = (*BEFORE, "contest_reason", "explanation_question")
 
 
 def _replace_check(purposes):
@@ -38,5 +39,7 @@ def upgrade():
 
 
 def downgrade():
-    op.execute("DELETE FROM call_recordings WHERE purpose = 'contest_reason'")
+    op.execute(
+        "DELETE FROM call_recordings WHERE purpose IN ('contest_reason', 'explanation_question')"
+    )
     _replace_check(BEFORE)

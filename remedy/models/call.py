@@ -81,6 +81,7 @@ class RecordingPurpose(enum.StrEnum):
     MISSING = "missing"  # what is missing, after a check-in
     APPEAL_REASON = "appeal_reason"
     CONTEST_REASON = "contest_reason"  # why they contest how an organisation is involved
+    EXPLANATION_QUESTION = "explanation_question"  # what to explain of an automated decision
     MESSAGE = "message"  # "speak to someone" outside office hours
 
 

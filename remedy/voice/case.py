@@ -5,7 +5,8 @@ SMS and the web say it), then what the case waits for from the person, by keypad
 recording: a proposal (1 accept, 2 decline and say why), a check-in (1, 2, 3 and what is
 missing), the team's question, an appeal, a mandate withdrawn, whether an
 organisation the mechanism does not serve may know who they are (1 yes, 2 no), and
-contesting how an organisation is involved (``remedy.voice.contesting``).
+contesting how an organisation is involved or asking why an automated decision was made
+(``remedy.voice.track_requests``).
 
 Each step goes through the same service as the web status page and SMS, as
 ``Actor.complainant`` with the caller's own person when their number is on file (mandate
@@ -146,6 +147,8 @@ def _options(turn: CallTurn, grievance: Grievance) -> list[str]:
         found.append("answer_consent")
     if complainant_view.contestable(grievance, actor):
         found.append("contest")
+    if complainant_view.explainable(grievance, actor):
+        found.append("explain")
     return found
 
 
@@ -185,9 +188,13 @@ def answer_case_open(turn: CallTurn) -> None:
     elif chosen == "answer_consent":
         consents = complainant_view.case_actions(grievance, actor).consents
         turn.call.choices = str(consents[0].id)
-    elif chosen == "contest":
-        contestable = complainant_view.contestable(grievance, actor)
-        turn.call.choices = ",".join(str(track.id) for track in contestable)
+    elif chosen in ("contest", "explain"):
+        offered = (
+            complainant_view.contestable(grievance, actor)
+            if chosen == "contest"
+            else complainant_view.explainable(grievance, actor)
+        )
+        turn.call.choices = ",".join(str(track.id) for track in offered)
     turn.fire(chosen)
 
 

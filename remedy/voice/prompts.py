@@ -76,6 +76,12 @@ PROMPTS: dict[str, LazyString] = {
     "appeal_reason": _l(
         "After the beep, say why you appeal. Press the hash key when you are done."
     ),
+    "explain": _l("To ask why an automated decision was made, press %(digit)s."),
+    "explain_reason": _l(
+        "After the beep, say what you want explained. Press the hash key when you are done, "
+        "or at once if there is nothing to add."
+    ),
+    "explain_received": _l("Thank you. The team will explain the decision to you."),
     "contest_reason": _l(
         "After the beep, say why you disagree with how it is involved. Press the hash key "
         "when you are done."

@@ -45,6 +45,7 @@ PURPOSES: dict[RecordingPurpose, LazyString] = {
     RecordingPurpose.MISSING: _l("What is missing"),
     RecordingPurpose.APPEAL_REASON: _l("Why they appeal"),
     RecordingPurpose.CONTEST_REASON: _l("Why they contest how an organisation is involved"),
+    RecordingPurpose.EXPLANATION_QUESTION: _l("What they want explained of the decision"),
     RecordingPurpose.MESSAGE: _l("Message for the team"),
 }
 

@@ -32,6 +32,7 @@ RECORDING_STATES = frozenset(
         "missing",
         "appeal_reason",
         "contest_reason",
+        "explain_reason",
         "team_message",
     }
 )
@@ -59,6 +60,8 @@ STATES = (
     State("consent", _l("Answering whether an organisation may know who they are")),
     State("contest_which", _l("Choosing the organisation whose part they contest")),
     State("contest_reason", _l("Recording why they contest how it is involved")),
+    State("explain_which", _l("Choosing the organisation whose decision they want explained")),
+    State("explain_reason", _l("Recording what they want explained")),
     State("team_message", _l("Recording a message for the team")),
     State("forwarded", _l("Forwarded to the team"), ended=True),
     State("ended", _l("Ended"), ended=True),
@@ -207,6 +210,30 @@ TRANSITIONS = (
     ),
     transition("choose_track", "contest_which", "contest_reason", PERSON, _l("Choose which")),
     transition("give_contest_reason", "contest_reason", "ended", PERSON, _l("Say why")),
+    transition(
+        "explain",
+        "case_open",
+        "explain_which",
+        PERSON,
+        _l("Ask why an automated decision was made: choose which"),
+        route=_several_choices,
+    ),
+    transition(
+        "explain",
+        "case_open",
+        "explain_reason",
+        PERSON,
+        _l("Ask why the one organisation's automated decision was made"),
+        route=_one_choice,
+    ),
+    transition("choose_track", "explain_which", "explain_reason", PERSON, _l("Choose which")),
+    transition(
+        "give_explain_reason",
+        "explain_reason",
+        "ended",
+        PERSON,
+        _l("Say what to explain, or press the hash key"),
+    ),
     # Calls the mechanism places (call-backs) --------------------------------------------
     transition(
         "call_with_news",
