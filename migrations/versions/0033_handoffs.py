@@ -8,8 +8,8 @@ by parallel proceedings keeps the state to resume in, the kind of proceeding and
 reason. ``state_actors`` records the police, a local authority, an army... as parties
 without an involvement track.
 
-Revision ID: 0028_handoffs
-Revises: 0029_tech_harms
+Revision ID: 0033_handoffs
+Revises: 0032_tech_harms
 Create Date: 2026-12-17 09:00:00
 
 """
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0028_handoffs"
-down_revision = "0029_tech_harms"
+revision = "0033_handoffs"
+down_revision = "0032_tech_harms"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """A recording can say why the caller contests how an organisation is involved, or what
 they want explained of an automated decision.
 
-Revision ID: 0034_voice_contest
+Revision ID: 0028_voice_contest
 Revises: 0027_involvement
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0034_voice_contest"
+revision = "0028_voice_contest"
 down_revision = "0027_involvement"
 branch_labels = None
 depends_on = None

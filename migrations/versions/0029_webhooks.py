@@ -3,8 +3,8 @@
 A delivery is written with the change it tells of and claimed by the outbox workers as
 outbox messages are; each POST tried is a row of ``webhook_attempts`` (the delivery log).
 
-Revision ID: 0030_webhooks
-Revises: 0034_voice_contest
+Revision ID: 0029_webhooks
+Revises: 0028_voice_contest
 Create Date: 2026-12-07 18:01:24
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0030_webhooks"
-down_revision = "0034_voice_contest"
+revision = "0029_webhooks"
+down_revision = "0028_voice_contest"
 branch_labels = None
 depends_on = None
 

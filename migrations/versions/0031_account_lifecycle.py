@@ -9,8 +9,8 @@ Vetting lets an NGO's members file and act for others; an inquiry later asks on 
 evidence. ``vetting_note`` keeps the admin's reason (encrypted: it may name people),
 ``vetted_at`` when it was given. NGOs vetted before this revision keep no note.
 
-Revision ID: 0032_account_lifecycle
-Revises: 0031_incidents
+Revision ID: 0031_account_lifecycle
+Revises: 0030_incidents
 Create Date: 2026-12-07 18:00:00
 
 """
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0032_account_lifecycle"
-down_revision = "0031_incidents"
+revision = "0031_account_lifecycle"
+down_revision = "0030_incidents"
 branch_labels = None
 depends_on = None
 

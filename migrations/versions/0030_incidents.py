@@ -1,8 +1,8 @@
 """Incidents: grievances about one event linked together, and recurrence alerts sent
 to supervisors once per window.
 
-Revision ID: 0031_incidents
-Revises: 0030_webhooks
+Revision ID: 0030_incidents
+Revises: 0029_webhooks
 Create Date: 2026-12-07 18:01:00.368157
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0031_incidents"
-down_revision = "0030_webhooks"
+revision = "0030_incidents"
+down_revision = "0029_webhooks"
 branch_labels = None
 depends_on = None
 

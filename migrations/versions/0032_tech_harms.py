@@ -5,8 +5,8 @@ product, an external reference, and an explanation of an automated decision.
 name a person. A track waiting for an explanation keeps the state it was asked in
 (``explanation_asked_in``), what the people asked, and the explanation the team gave.
 
-Revision ID: 0029_tech_harms
-Revises: 0032_account_lifecycle
+Revision ID: 0032_tech_harms
+Revises: 0031_account_lifecycle
 Create Date: 2026-12-17 09:00:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0029_tech_harms"
-down_revision = "0032_account_lifecycle"
+revision = "0032_tech_harms"
+down_revision = "0031_account_lifecycle"
 branch_labels = None
 depends_on = None
 
