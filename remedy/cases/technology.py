@@ -53,14 +53,15 @@ def may_read_external_reference(actor: Actor, grievance: Grievance) -> bool:
 
 
 def may_record(actor: Actor, grievance: Grievance) -> bool:
-    """The mechanism's own case workers who may see who the people are and read what
-    they told (a category changes who reads it)."""
+    """The mechanism's own case workers who read what the people told (a category changes
+    who reads it). The external reference can name a person: only those of them who may
+    see who the people are read or change it, but a case whose people withheld who they
+    are still gets its category (or it could never be explained as automated)."""
     return (
         actor.kind is ActorKind.STAFF
         and actor.organisation_id is None
         and actor.role in CASE_WORKERS
         and may_change(actor)
-        and may_see_identity(actor, grievance)
         and may_read_contents(actor, grievance)
     )
 
@@ -81,7 +82,10 @@ def record_details(
         raise InvalidInput(
             _("Only staff cleared for sensitive cases may choose this category."), "category"
         )
-    cleaned = clean_external_reference(external_reference)
+    if may_read_external_reference(actor, grievance):
+        cleaned = clean_external_reference(external_reference)
+    else:  # not on their form, and not theirs to change
+        cleaned = grievance.external_reference
     before = {
         "category": grievance.category,
         "product_user": grievance.product_user,

@@ -79,7 +79,9 @@ def test_the_openapi_document_requires_if_match_on_every_change(handler_api: Api
     document = handler_api.get("/openapi.json").get_json()
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
-            if method != "post" or path == "/api/v1/grievances":
+            # Filing makes a case; a referral's news and consent are the referral's own
+            # (the receiving body cannot read the case, so it has no ETag to send).
+            if method != "post" or path == "/api/v1/grievances" or "/referrals" in path:
                 continue
             headers = {
                 p["name"]: p for p in operation.get("parameters", []) if p.get("in") == "header"

@@ -269,7 +269,11 @@ def test_a_whole_case_through_the_api(cast: Cast, api_for: Callable[[Actor], Api
     assert classified.get_json()["severity"] == 3
 
     track_path = f"{base}/tracks/{track['id']}"
-    assert set(offered(team, f"{track_path}/triggers")) == {"propose_remedy"}
+    # Parallel proceedings may pause any open track.
+    assert set(offered(team, f"{track_path}/triggers")) == {
+        "propose_remedy",
+        "enter_parallel_proceedings",
+    }
     proposed = team.post(
         f"{track_path}/triggers/propose_remedy",
         {"actions": [{"type": "cessation", "description": "Remove the fence."}]},
@@ -339,7 +343,10 @@ def test_a_company_acts_on_its_own_track_only(cast: Cast, api_for: Callable[[Act
     company = api_for(cast.company_handler)
     base = f"/grievances/{grievance.reference}/tracks"
 
-    assert set(offered(company, f"{base}/{own.id}/triggers")) == {"propose_remedy"}
+    assert set(offered(company, f"{base}/{own.id}/triggers")) == {
+        "propose_remedy",
+        "enter_parallel_proceedings",
+    }
     assert company.get(f"{base}/{other.id}/triggers").status_code == 404
     refused = company.post(f"{base}/{other.id}/triggers/escalate", {"reason": "No answer."})
     assert refused.status_code == 404

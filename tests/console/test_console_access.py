@@ -386,6 +386,8 @@ ROUTES: dict[str, Call] = {
         {**STAFF_READ, "company_staff": 404},
         lambda stage: {**planning(stage), "referral_id": stage.referral_id},
     ),
+    # The category and technology details: the mechanism's handlers and supervisors.
+    "POST console.record_technology": Call(everyone(403, handler=OK, supervisor=OK), implementing),
     # State actors: recorded by the mechanism's case workers only.
     "POST console.record_state_actor": Call(
         everyone(403, handler=OK, supervisor=OK, protection_officer=OK), planning

@@ -115,3 +115,18 @@ def test_an_auditor_and_an_organisation_s_staff_may_not_change_it(
 
     db.session.refresh(grievance)
     assert grievance.category is Category.PRIVACY
+
+
+def test_a_case_whose_people_withheld_who_they_are_still_gets_its_category(
+    app: Flask, scenario: Scenario
+) -> None:
+    grievance = scenario.file(external_reference=ACCOUNT, identity_withheld=True)
+    handler = console_for(app, scenario.handler)
+    assert 'name="external_reference"' not in handler.html(grievance)  # not theirs to read
+
+    response = handler.post(grievance, PATH, {"category": "automated_decision"})
+
+    assert response.status_code == 302, text_of(response.get_data(as_text=True))
+    db.session.expire_all()
+    assert grievance.category is Category.AUTOMATED_DECISION
+    assert grievance.external_reference == ACCOUNT  # kept as it was
