@@ -176,7 +176,9 @@ def test_what_happened_can_be_recorded_again(caller: Caller) -> None:
     caller.press("1")
 
     recordings = db.session.scalars(
-        select(CallRecording).where(CallRecording.call_id == the_call(caller).id)
+        select(CallRecording)
+        .where(CallRecording.call_id == the_call(caller).id)
+        .order_by(CallRecording.id)
     ).all()
     assert [r.replaced for r in recordings] == [True, False]
 
