@@ -130,7 +130,9 @@ class TestOptOut:
         assert person is not None
         assert person.phone_opted_out_at is None
         actions = db.session.scalars(
-            select(AuditEvent.action).where(AuditEvent.subject_type == "person")
+            select(AuditEvent.action)
+            .where(AuditEvent.subject_type == "person")
+            .order_by(AuditEvent.seq)
         ).all()
         assert actions == ["person.opt_out", "person.opt_in"]
 

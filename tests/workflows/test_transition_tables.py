@@ -150,7 +150,9 @@ def test_a_step_allowed_from_a_state_takes_the_case_to_the_next_one(
             assert started <= ended_at <= finished
         assert grievance.version == version + 1, "every step touches the grievance (conflicts)"
 
-        events = db.session.scalars(select(AuditEvent).where(AuditEvent.seq > head)).all()
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.seq > head).order_by(AuditEvent.seq)
+        ).all()
         assert [(e.action, e.actor_kind, e.before, e.after) for e in events] == [
             (
                 f"{workflow.name}.{transition.trigger}",
