@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, or_, select, true
 
+from remedy.cases.event_labels import event_label
 from remedy.cases.notes import notes_for
 from remedy.cases.reprisal_incidents import may_see_incidents
 from remedy.cases.sensitive import RESTRICTED_MARKER, may_read_contents
@@ -43,40 +44,6 @@ PROTECTION_PREFIX = "protection."
 # Nor who speaks for the people (an NGO's mandate): a company accused must not learn it.
 MANDATE_PREFIXES = ("mandate.",)
 
-EVENT_LABELS: dict[str, LazyString] = {
-    "grievance.submit": _l("Grievance filed"),
-    "grievance.add_information": _l("Information added"),
-    "grievance.assign": _l("Assignment changed"),
-    "attachment.add": _l("Attachment added"),
-    "track.open": _l("Track opened"),
-    "track.reclassify": _l("Track reclassified"),
-    "remedy_action.add": _l("Remedy action added"),
-    "remedy_action.cancel": _l("Remedy action cancelled"),
-    "remedy_action.deliver": _l("Remedy action reported delivered"),
-    "leverage_action.add": _l("Leverage action added"),
-    "leverage_action.complete": _l("Leverage action completed"),
-    "check_in.open": _l("Check-in sent"),
-    "check_in.answer": _l("Check-in answered"),
-    "check_in.follow_up": _l("Follow-up question sent"),
-    "deadline.overdue": _l("Deadline passed"),
-    "deadline.info_overdue": _l("No answer in time"),
-    "mandate.grant": _l("Mandate recorded"),
-    "mandate.withdraw": _l("Mandate withdrawn"),
-    "identity.request": _l("Identity reveal requested"),
-    "identity.approve": _l("Identity reveal approved"),
-    "identity.refuse": _l("Identity reveal refused"),
-    "identity.view": _l("Revealed identity viewed"),
-    "note.add": _l("Internal note added"),
-    "grievance.reprisal_risk": _l("Reprisal risk changed"),
-    "protection.incident": _l("Reprisal incident recorded"),
-    "protection.contact_hold": _l("Contact with the people put on hold"),
-    "protection.contact_hold_lifted": _l("Contact hold lifted"),
-    "protection.reprisal_risk": _l("Reprisal risk raised after an incident"),
-    "protection.referral": _l("Referred to a protection organisation"),
-    "protection.alert_acknowledged": _l("Reprisal alert acknowledged"),
-    "reply.send": _l("Reply sent"),
-    "state_actor.record": _l("State actor recorded"),
-}
 CHANNEL_LABELS: dict[MessageChannel, LazyString] = {
     MessageChannel.SMS: _l("SMS"),
     MessageChannel.WHATSAPP: _l("WhatsApp"),
@@ -102,18 +69,6 @@ class TimelineEntry:
     track_id: int | None = None
     # Messages only: where it stands ("failed: phone unreachable or switched off").
     delivery: DeliveryView | None = None
-
-
-def event_label(action: str) -> str:
-    """Workflow triggers by their label in the workflow; other events from the table."""
-    workflow_name, _sep, trigger = action.partition(".")
-    workflow = WORKFLOWS.get(workflow_name)
-    if workflow is not None:
-        for item in workflow.transitions:
-            if item.trigger == trigger:
-                return str(item.label)
-    label = EVENT_LABELS.get(action)
-    return str(label) if label is not None else action
 
 
 def _mandated(actor: Actor, grievance: Grievance) -> tuple[bool, set[int]]:
