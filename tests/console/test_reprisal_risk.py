@@ -172,3 +172,20 @@ def test_the_organisations_staff_see_no_reprisal_risk_on_the_case_or_in_the_queu
     )
     assert "Reprisal risk High" in text_of(team.html(grievance))
     assert "Reprisal risk" in text_of(team.client.get("/console/").get_data(as_text=True))
+
+
+def test_a_low_risk_badge_looks_apart_from_a_high_one(app: Flask, scenario: Scenario) -> None:
+    """A team scanning the queue tells a caution from an alarm at a glance."""
+    low, high = scenario.file(), scenario.file()
+    low.reprisal_risk, high.reprisal_risk = ReprisalRisk.LOW, ReprisalRisk.HIGH
+    db.session.commit()
+    team = console_for(app, scenario.handler)
+
+    queue = team.client.get("/console/").get_data(as_text=True)
+    assert 'class="flag flag-risk-low"' in queue
+    assert 'class="flag flag-risk-high"' in queue
+    assert 'class="flag flag-risk-low">High' not in queue
+    assert 'class="flag flag-risk-low"' in team.html(low)
+    assert 'class="flag flag-risk-high"' in team.html(high)
+    stylesheet = app.test_client().get("/static/remedy.css").get_data(as_text=True)
+    assert ".flag-risk-low {" in stylesheet
