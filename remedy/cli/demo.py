@@ -27,8 +27,10 @@ def demo() -> None:
 )
 @with_appcontext
 def seed(allow_production: bool) -> None:
-    """Fill an EMPTY database with fictional organisations, accounts, referral mechanisms and
-    grievances in every state of every workflow. Prints the accounts' passwords once."""
+    """Add fictional organisations, accounts, referral mechanisms and grievances in every
+    state of every workflow to a database that has no grievances yet. Prints the accounts'
+    passwords once. Demo accounts go beside any already there: use a database of its own
+    (DATABASE_URL) to keep a real mechanism apart."""
     if settings().production and not allow_production:
         raise click.ClickException(
             "REMEDY_ENV=production: demo data would mix with real cases. "
