@@ -150,7 +150,11 @@ def _prefill(step: Step, draft: drafts.Draft | None) -> dict[str, Any]:
 
 @bp.route("/file")
 def file_start() -> Response:
-    return redirect(_step_url(_first_missing(_draft()) or STEP_NAMES[0]))
+    step = _first_missing(_draft()) or STEP_NAMES[0]
+    # A link such as /file?lang=sw keeps its language even where no cookie is kept.
+    chosen = request.args.get("lang")
+    language: dict[str, Any] = {"lang": chosen} if chosen == current_language() else {}
+    return redirect(url_for("web.file_step", step=step, **language))
 
 
 @bp.route("/file/<step>", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, Response, url_for
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -62,6 +62,12 @@ class _HideResultRows(logging.Filter):
 
 
 logging.getLogger("sqlalchemy.engine.Engine").addFilter(_HideResultRows())
+
+
+def _no_icon() -> Response:
+    """Pages say they have no icon (``data:,``) so a slow phone makes no second request;
+    a browser that asks anyway gets an empty answer, not a 404 in the logs."""
+    return Response(status=204)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -127,6 +133,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(simulator_bp)
+    app.add_url_rule("/favicon.ico", "favicon", _no_icon)
     from remedy import api
 
     api.init_app(app)

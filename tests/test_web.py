@@ -86,6 +86,31 @@ def test_a_chosen_language_is_remembered_on_the_next_pages(client: FlaskClient) 
     assert language_of(response) == ("ar", "rtl")
 
 
+def test_a_link_to_filing_in_a_language_keeps_it_without_cookies(app: Flask) -> None:
+    """A shared link such as /file?lang=sw reaches the first question in Swahili even in a
+    browser that keeps no cookie."""
+    first = app.test_client(use_cookies=False).get("/file?lang=sw")
+
+    assert first.status_code == 302
+    assert first.location.endswith("/file/what?lang=sw")
+    page = app.test_client(use_cookies=False).get(first.location)
+    assert language_of(page)[0] == "sw"
+
+
+def test_a_link_to_filing_without_a_language_adds_none(app: Flask) -> None:
+    assert app.test_client().get("/file").location.endswith("/file/what")
+    assert app.test_client().get("/file?lang=xx").location.endswith("/file/what")
+
+
+def test_no_page_makes_the_browser_ask_for_an_icon(client: FlaskClient) -> None:
+    """An icon would cost a phone on a slow network a second request; a browser that asks
+    anyway gets an empty answer, not a 404."""
+    assert '<link rel="icon" href="data:,">' in client.get("/").get_data(as_text=True)
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 204
+    assert icon.data == b""
+
+
 def test_choosing_again_replaces_the_remembered_language(client: FlaskClient) -> None:
     client.get("/?lang=ar")
     client.get("/?lang=es")
