@@ -145,7 +145,7 @@ def answer_list(grievance: Grievance) -> str:
 @bp.route("/case/<reference>/receipt")
 @case_view
 def case_receipt(grievance: Grievance) -> str:
-    return receipt_page(grievance, None)
+    return receipt_page(grievance, None, back=url_for("web.case", reference=grievance.reference))
 
 
 @bp.route("/case/<reference>/close", methods=["POST"])

@@ -308,14 +308,17 @@ def filed_receipt() -> Response | str:
     if found is None:
         return redirect(url_for("web.open_case_page"))
     grievance, pin = found
-    return receipt_page(grievance, pin if request.args.get("pin") == "yes" else None)
+    shown_pin = pin if request.args.get("pin") == "yes" else None
+    return receipt_page(grievance, shown_pin, back=url_for("web.filed"))
 
 
-def receipt_page(grievance: Grievance, pin: str | None) -> str:
+def receipt_page(grievance: Grievance, pin: str | None, back: str) -> str:
+    """The receipt, with a way back to the page it was opened from (not printed)."""
     return render_template(
         "web/receipt.html",
         grievance=grievance,
         reference=display(grievance.reference),
         receipt=receipts.receipt_for(grievance),
         pin=f"{pin[:3]} {pin[3:]}" if pin else None,
+        back=back,
     )

@@ -219,7 +219,9 @@ class ContactForm(FlaskForm):
         CONTACT_CHOICES,
         _l("Choose how we may contact you."),
     )
-    phone = text(_l("Your phone number (optional)"), 40, free=False, render_kw=TEL)
+    phone = text(
+        _l("Your phone number (needed for SMS, WhatsApp or a call)"), 40, free=False, render_kw=TEL
+    )
 
     def validate_phone(self, field: Field) -> None:
         number = (field.data or "").strip()

@@ -422,6 +422,7 @@ def test_the_receipt_proves_when_the_grievance_was_filed(visitor: WebVisitor) ->
     assert f"{reference[:4]} {reference[4:]}" in html
     assert str(grievance(reference).received_at.year) in html
     assert f"{pin[:3]} {pin[3:]}" not in html
+    assert '<a href="/file/done">Back to your case</a>' in html
 
 
 def test_the_pin_is_on_the_receipt_only_when_the_person_chooses(visitor: WebVisitor) -> None:
@@ -454,3 +455,17 @@ def test_answers_are_in_the_steps_table(visitor: WebVisitor) -> None:
 
     assert [name for name in STEP_NAMES if name != "technology"] == STEPS
     assert set(ANSWERS) == set(STEP_NAMES) - {"technology"}
+
+
+def test_the_phone_number_says_when_it_is_needed(visitor: WebVisitor) -> None:
+    """It is not optional for someone who chose SMS, WhatsApp or a call."""
+    for step in STEPS[: STEPS.index("contact")]:
+        visitor.answer(step)
+
+    page = visitor.get("/file/contact").get_data(as_text=True)
+    refused = visitor.answer("contact", {"contact": "sms", "phone": ""})
+
+    assert "Your phone number (needed for SMS, WhatsApp or a call)" in page
+    assert "optional" not in page
+    assert refused.status_code == 400
+    assert "Give the phone number we may use" in refused.get_data(as_text=True)
