@@ -45,6 +45,18 @@ def normalise(text: str) -> str:
     return "".join(char for char in ascii_digits(text) if char not in " -.\u00a0")
 
 
+# A search of at least this many digits may be part of a reference ("1351", "5335").
+PARTIAL_MIN = 4
+
+
+def reference_digits(text: str) -> str | None:
+    """The digits of a whole or partial reference typed in a search, else None."""
+    digits = normalise(text)
+    if PARTIAL_MIN <= len(digits) <= LENGTH and digits.isdigit() and digits.isascii():
+        return digits
+    return None
+
+
 def new_reference() -> str:
     """A random reference; the first digit is never 0 so it survives spreadsheets."""
     body = str(secrets.randbelow(9) + 1) + "".join(str(secrets.randbelow(10)) for _ in range(6))

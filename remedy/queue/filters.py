@@ -20,6 +20,7 @@ from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
 from remedy.core.numbers import ascii_digits
+from remedy.core.references import reference_digits
 from remedy.core.settings import settings
 from remedy.models.grievance import Channel, ReprisalRisk
 from remedy.models.involvement_track import TrackKind
@@ -176,6 +177,9 @@ def filters_from_args(
     text = (args.get("q") or "").strip()
     if len(text) > MAX_TEXT or not text.isprintable():
         raise InvalidInput(_("Search for at most %(count)d characters.", count=MAX_TEXT), "q")
+    if not chosen and not view and reference_digits(text) is not None:
+        # A reference names a case whatever its state: the default (open) is not a choice.
+        states = ()
     return replace(
         base,
         states=states,

@@ -1,7 +1,7 @@
 """Search in the team's queue (``text``): a reference (as displayed, with spaces or
-dashes), a pseudonym (with or without its ``P-``), a category (by its name in the
-reader's language) or a place (whole words, through the blind index in
-``remedy.identity.place_index``).
+dashes; four digits or more of one find every reference holding them), a pseudonym
+(with or without its ``P-``), a category (by its name in the reader's language) or a
+place (whole words, through the blind index in ``remedy.identity.place_index``).
 
 Nothing here reads or returns a name, a phone number or a description: the queue shows
 pseudonyms only.
@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Integer, Select, any_, bindparam, false, o
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from remedy.core.extensions import db
-from remedy.core.references import is_valid, normalise
+from remedy.core.references import LENGTH, normalise, reference_digits
 from remedy.identity.place_index import matching_place
 from remedy.models.grievance import CATEGORY_TITLES, Category, Grievance
 from remedy.models.grievance_person import GrievancePerson
@@ -54,9 +54,11 @@ def _text_matches(text: str) -> tuple[list[int] | Select[Any] | None, list[Categ
     """
     text = " ".join(text.split())[:MAX_TEXT]
     selective: list[Select[Any]] = []
-    reference = normalise(text)
-    if is_valid(reference):
-        selective.append(select(Grievance.id).where(Grievance.reference == reference))
+    digits = reference_digits(text)
+    if digits is not None and len(digits) == LENGTH:
+        selective.append(select(Grievance.id).where(Grievance.reference == digits))
+    elif digits is not None:
+        selective.append(select(Grievance.id).where(Grievance.reference.contains(digits)))
     pseudonym = _as_pseudonym(text)
     if pseudonym is not None:
         selective.append(

@@ -454,6 +454,40 @@ def test_a_reference_is_found_as_it_is_displayed_or_typed(scenario: Scenario, zo
         assert found(scenario.handler, QueueFilters(text=text)) == {reference}, text
 
 
+def test_part_of_a_reference_finds_every_case_holding_those_digits(
+    scenario: Scenario, zoo: Zoo
+) -> None:
+    everyone = found(scenario.handler)
+    for part in (zoo.voice.reference[:4], zoo.voice.reference[3:9], zoo.voice.reference[-5:]):
+        expected = {reference for reference in everyone if part in reference}
+        assert zoo.voice.reference in expected
+        assert found(scenario.handler, QueueFilters(text=part)) == expected, part
+    # Three digits could be anything: not a reference search.
+    assert zoo.voice.reference not in found(
+        scenario.handler, QueueFilters(text=zoo.voice.reference[:3])
+    )
+
+
+def test_a_reference_searched_in_the_default_queue_finds_an_ended_case(
+    scenario: Scenario, zoo: Zoo
+) -> None:
+    """The default queue shows open cases, but a reference names one case whatever its state;
+    a state chosen on purpose still narrows."""
+    withdrawn = zoo.withdrawn.reference
+    by_reference = filters_from_args(
+        MultiDict({"q": display(withdrawn)}), scenario.handler, OPEN_STATES
+    )
+    by_part = filters_from_args(MultiDict({"q": withdrawn[:5]}), scenario.handler, OPEN_STATES)
+    chosen = filters_from_args(
+        MultiDict({"q": display(withdrawn), "state": "open"}), scenario.handler, OPEN_STATES
+    )
+
+    assert withdrawn not in found(scenario.handler, QueueFilters(states=OPEN_STATES))
+    assert found(scenario.handler, by_reference) == {withdrawn}
+    assert withdrawn in found(scenario.handler, by_part)
+    assert found(scenario.handler, chosen) == set()
+
+
 def test_a_pseudonym_is_found_however_it_is_typed(scenario: Scenario, zoo: Zoo) -> None:
     pseudonym = zoo.voice.people[0].person.pseudonym
     for name, shape in PSEUDONYM_SHAPES.items():
