@@ -15,7 +15,8 @@ from datetime import datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from remedy.cases.identity_consent import may_answer
 from remedy.cases.triggers import allowed_transitions
@@ -165,10 +166,15 @@ def _own_people(grievance: Grievance) -> list[int]:
 
 
 def messages(grievance: Grievance) -> list[OutboxMessage]:
-    """Messages sent to the one who filed, on any channel, newest first."""
+    """Messages sent to the one who filed, on any channel, newest first.
+
+    A discreet case's phone only heard "there is news" while the words went to this page
+    (``remedy.cases.notify``, the ``…:web`` copy): the page lists the words once, not the
+    notice after each of them."""
     people = _own_people(grievance)
     if not people:
         return []
+    web_copy = aliased(OutboxMessage)
     return list(
         db.session.scalars(
             select(OutboxMessage)
@@ -177,6 +183,10 @@ def messages(grievance: Grievance) -> list[OutboxMessage]:
                 OutboxMessage.person_id.in_(people),
                 OutboxMessage.channel != MessageChannel.CONSOLE,
                 OutboxMessage.template.not_in(HIDDEN_TEMPLATES),
+                ~exists().where(
+                    web_copy.grievance_id == grievance.id,
+                    web_copy.dedupe_key == OutboxMessage.dedupe_key + ":web",
+                ),
             )
             .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
         )

@@ -18,7 +18,7 @@ from remedy.cases import intake, notes, replies
 from remedy.core.extensions import db
 from remedy.models.added_information import AddedInformation
 from remedy.models.check_in import Answer
-from remedy.models.grievance import Outcome
+from remedy.models.grievance import Outcome, ReprisalRisk
 from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from tests.web.conftest import Case, WebVisitor, in_remedy
 from tests.workflows.scenarios import Scenario
@@ -466,3 +466,27 @@ def test_a_withdrawn_case_takes_no_more_information(
 
     assert visitor.get(f"/case/{case.reference}/information").status_code == 404
     assert db.session.scalar(select(AddedInformation)) is None
+
+
+def test_a_discreet_case_lists_each_message_once_without_the_phone_notice(
+    visitor: WebVisitor, filed_case: FilledCase, scenario: Scenario
+) -> None:
+    """The phone of someone at risk only hears "there is news"; the page shows the words,
+    once each, not the notice after every one of them."""
+    case = filed_case(reprisal_risk=ReprisalRisk.HIGH)
+    assert case.grievance.discreet_messages
+    intake.request_info(scenario.handler, case.grievance, "Where exactly is the fence?")
+    db.session.commit()
+    sent = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.grievance_id == case.grievance.id,
+            OutboxMessage.channel == MessageChannel.SMS,
+        )
+    ).all()
+    assert sent
+    assert all("There is news" in message.body for message in sent)
+
+    html = opened(visitor, case)
+
+    assert "There is news" not in html
+    assert html.count("Where exactly is the fence?") == 1
