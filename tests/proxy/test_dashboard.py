@@ -164,3 +164,16 @@ def test_an_unknown_reference_is_not_found_like_another_organisations(
 ) -> None:
     assert portal.get("/proxy/cases/12345678").status_code == 404
     assert portal.get("/proxy/cases/not-a-reference").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["/proxy/", "/proxy/file"])
+def test_every_portal_page_signs_out_in_one_tap(portal: FlaskClient, page: str) -> None:
+    """NGO staff often share an office computer or a phone."""
+    html = page_of(portal, page)
+    assert '<form method="post" action="/sign-out">' in html
+
+    signed_out = post_on_page(portal, page, "/sign-out")
+
+    assert signed_out.status_code == 302
+    assert signed_out.location.endswith("/sign-in")
+    assert portal.get("/proxy/").status_code == 302  # to sign in again
