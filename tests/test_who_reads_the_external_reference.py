@@ -25,8 +25,6 @@ from tests.test_who_reads_what import (  # noqa: F401 (the fixture)
     reader,
 )
 
-pytestmark = pytest.mark.postgres
-
 ACCOUNT = "acct:7731-KE"
 
 

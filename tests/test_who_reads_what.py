@@ -49,8 +49,6 @@ from tests.proxy.portal import enrolled as portal_account
 from tests.sensitive_support import TOLD, attachment_of, handler_cleared, sensitive_case
 from tests.support import sign_in
 
-pytestmark = pytest.mark.postgres
-
 Y, N = "yes", "no"
 PSEUDONYM = "pseudonym"
 NONE = "no case"  # the case does not exist for this reader: 404 on every surface

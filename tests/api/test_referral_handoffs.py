@@ -17,8 +17,6 @@ from tests.api.conftest import API, Api, Cast, cast  # noqa: F401 (fixtures)
 from tests.handoffs import TOLD, Body, connected_bodies, refer_track
 from tests.workflows.scenarios import Scenario
 
-pytestmark = pytest.mark.postgres
-
 
 @pytest.fixture
 def body(scenario: Scenario) -> Body:

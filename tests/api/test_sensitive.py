@@ -15,8 +15,6 @@ from tests.api.conftest import Api
 from tests.sensitive_support import TOLD, handler_cleared, sensitive_case
 from tests.workflows.scenarios import Scenario
 
-pytestmark = pytest.mark.postgres
-
 
 @pytest.fixture
 def cleared_api(api_for: Callable[[Actor], Api]) -> Api:

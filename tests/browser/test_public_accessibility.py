@@ -154,21 +154,21 @@ def walk(page: Page, scenario: Scenario, language: str, check: Check) -> None:
     check("not found")
 
 
-@pytest.mark.parametrize("code", LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_axe_finds_no_violation_on_any_public_page(
-    page: Page, scenario: Scenario, code: str
+    page: Page, scenario: Scenario, language: str
 ) -> None:
     found: dict[str, list[str]] = {}
     seen: list[str] = []
 
     def check(name: str) -> None:
-        assert page.locator("html").get_attribute("lang") == code, name
+        assert page.locator("html").get_attribute("lang") == language, name
         seen.append(name)
         violations = axe_violations(page)
         if violations:
             found[f"{name} ({page.url})"] = [str(violation) for violation in violations]
 
-    walk(page, scenario, code, check)
+    walk(page, scenario, language, check)
 
     assert len(seen) >= 28
     assert found == {}

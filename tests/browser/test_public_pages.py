@@ -28,25 +28,25 @@ def open_home_in(page: Page, code: str) -> None:
     page.wait_for_url(f"**/?lang={code}")
 
 
-@pytest.mark.parametrize("code", LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_a_language_link_opens_the_home_page_in_that_language(
-    page: Page, code: str, tmp_path: Path
+    page: Page, language: str, tmp_path: Path
 ) -> None:
     page.goto("/")
     english_heading = page.locator("h1").inner_text()
 
-    open_home_in(page, code)
+    open_home_in(page, language)
 
     html = page.locator("html")
-    assert html.get_attribute("lang") == code
-    assert html.get_attribute("dir") == ("rtl" if code in RIGHT_TO_LEFT else "ltr")
+    assert html.get_attribute("lang") == language
+    assert html.get_attribute("dir") == ("rtl" if language in RIGHT_TO_LEFT else "ltr")
     current = page.locator('header nav a[aria-current="true"]')
-    assert current.get_attribute("hreflang") == code
-    if code != "en":
+    assert current.get_attribute("hreflang") == language
+    if language != "en":
         assert page.locator("h1").inner_text() != english_heading, (
-            f"the home page heading is not translated into {code!r}"
+            f"the home page heading is not translated into {language!r}"
         )
-    page.screenshot(path=tmp_path / f"home-{code}.png", full_page=True)
+    page.screenshot(path=tmp_path / f"home-{language}.png", full_page=True)
 
 
 @pytest.mark.parametrize(("code", "brand_side"), [("en", "left"), ("ar", "right")])
@@ -94,11 +94,11 @@ def small_touch_targets(page: Page) -> list[tuple[str, int, int]]:
     return too_small
 
 
-@pytest.mark.parametrize("code", LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_touch_target_on_the_home_page_is_at_least_44_css_pixels(
-    page: Page, code: str
+    page: Page, language: str
 ) -> None:
-    open_home_in(page, code)
+    open_home_in(page, language)
 
     assert small_touch_targets(page) == []
 
@@ -112,9 +112,9 @@ def test_every_touch_target_on_the_other_public_pages_is_at_least_44_css_pixels(
     assert small_touch_targets(page) == []
 
 
-@pytest.mark.parametrize("code", LANGUAGES)
-def test_the_page_never_scrolls_sideways_on_a_small_phone(page: Page, code: str) -> None:
-    open_home_in(page, code)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_page_never_scrolls_sideways_on_a_small_phone(page: Page, language: str) -> None:
+    open_home_in(page, language)
 
     # Measured by the test, not by the page: the page itself runs no script.
     page_width, screen_width = page.evaluate(

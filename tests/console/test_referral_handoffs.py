@@ -16,8 +16,6 @@ from tests.console.case_support import console_for, text_of
 from tests.handoffs import TOLD, Body, connected_bodies, refer_track
 from tests.workflows.scenarios import Scenario
 
-pytestmark = pytest.mark.postgres
-
 
 @pytest.fixture
 def body(scenario: Scenario) -> Body:

@@ -25,8 +25,6 @@ from tests.sensitive_support import (
 )
 from tests.workflows.scenarios import Scenario
 
-pytestmark = pytest.mark.postgres
-
 MARKER = "Restricted: sensitive case"
 RESTRICTED = [Category.SEXUAL_VIOLENCE, Category.CHILDREN, Category.HEALTH]
 
