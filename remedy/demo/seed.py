@@ -12,7 +12,8 @@ kinds of public bodies so that referrals read naturally, without contact details
 Phone numbers come from the range Ofcom reserves for drama (+44 7700 900xxx), so no
 real phone ever receives a demo message. E-mail addresses use the reserved ``.example`` domain.
 
-One compromise with time: a supervisor may close a track without the people's
+Each case lives on its own dates of the past year (:mod:`remedy.demo.timing`). One
+compromise with time: a supervisor may close a track without the people's
 confirmation only after the check-in window (two weeks). The demo cannot wait,
 so :func:`_let_check_in_window_pass` moves that window's end into the past, as
 the clock would have; the closing itself goes through the service.
@@ -37,6 +38,7 @@ from remedy.core.unit_of_work import atomic
 from remedy.demo.cast import ACCOUNTS, CASES, MECHANISMS, ORGANISATIONS
 from remedy.demo.report import DemoAccount, DemoCase, DemoReport, DemoTrack
 from remedy.demo.specs import CaseSpec, Story, TrackSpec
+from remedy.demo.timing import backdated, filing_days_ago
 from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
 from remedy.models.check_in import Answer, CheckIn
 from remedy.models.grievance import Grievance
@@ -81,9 +83,11 @@ def seed_demo(password: str | None = None, progress: Progress | None = None) -> 
         seeder.organisations()
         seeder.accounts(password)
         seeder.mechanisms()
-        say(f"{len(CASES)} grievances, step by step through the services...")
+        say(f"{len(CASES)} grievances over the past year, step by step through the services...")
+        filed = filing_days_ago(CASES)
         for spec in CASES:
-            seeder.case(spec)
+            with backdated(spec, filed[spec.title]) as clock:
+                seeder.case(spec, clock.later)
     return seeder.report
 
 
@@ -199,8 +203,9 @@ class _Seeder:
         """Who answers a proposal: the NGO when it holds the mandate, else the complainant."""
         return self.actors["proxy"] if spec.via_proxy else self.complainant(grievance)
 
-    def case(self, spec: CaseSpec) -> None:
+    def case(self, spec: CaseSpec, later: Callable[[], None]) -> None:
         grievance, pin = self.file(spec)
+        later()  # the first step comes days after the filing
         handler, other_handler = self.actors["handler"], self.actors["handler2"]
         state = spec.state
         if state == "awaiting_complainant":

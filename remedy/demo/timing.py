@@ -1,0 +1,83 @@
+"""When each demo case happened: a year of filings, and days or weeks between its steps.
+
+Seeded all at once, every case would be filed and walked through in the same second, and
+the supervisor's time per stage would read "0 seconds" everywhere. Each case is instead
+seeded inside :func:`remedy.models.types.time_travel`: filed on its own day of the past
+year, then moved on by a few days after every state change (the ``state_changed`` signal
+each workflow step sends), so every timestamp the services write (filing, deadlines,
+audit events) reads like a lived year. The audit chain hashes each event's time as
+written, so the back-dated log still verifies; its events are in the order they were
+seeded, and each case's own events in the order of their dates.
+
+The spread is fixed (a seeded generator), so two demo databases tell the same story.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from remedy.core.signals import state_changed
+from remedy.demo.specs import CaseSpec
+from remedy.models.types import time_travel, utcnow
+
+# Still in intake: filed in the last weeks, as a queue has them.
+RECENT_STATES = frozenset({"screening", "awaiting_complainant", "assessment"})
+# Cases still in remedy were filed after the ones already closed, on the whole.
+CLOSED_SPAN = (360, 150)  # days ago: oldest, newest
+OPEN_SPAN = (250, 75)
+RECENT_SPAN = (25, 3)
+STEP_DAYS = (2, 12)
+# Nothing happens in the future, nor in the last hour.
+LATEST = timedelta(hours=1)
+
+
+def filing_days_ago(cases: tuple[CaseSpec, ...]) -> dict[str, int]:
+    """How many days ago each case (by title) was filed: even steps over its span."""
+    groups: dict[tuple[int, int], list[CaseSpec]] = {}
+    for spec in cases:
+        if spec.state in RECENT_STATES:
+            span = RECENT_SPAN
+        elif spec.state == "in_remedy":
+            span = OPEN_SPAN
+        else:
+            span = CLOSED_SPAN
+        groups.setdefault(span, []).append(spec)
+    found = {}
+    for (oldest, newest), members in groups.items():
+        step = (oldest - newest) / max(len(members) - 1, 1)
+        for index, spec in enumerate(members):
+            found[spec.title] = round(oldest - index * step)
+    return found
+
+
+class CaseClock:
+    """One case's time: set at its filing, moved on after its filing and each step."""
+
+    def __init__(
+        self, title: str, filed: datetime, latest: datetime, move_to: Callable[[datetime], None]
+    ) -> None:
+        self.now = filed
+        self.latest = latest
+        self._random = random.Random(title)
+        self._move_to = move_to
+
+    def later(self, *_args: Any, **_kwargs: Any) -> None:
+        """A few days pass (never beyond an hour ago)."""
+        gap = timedelta(days=self._random.randint(*STEP_DAYS), hours=self._random.randint(0, 23))
+        self.now = min(self.now + gap, self.latest)
+        self._move_to(self.now)
+
+
+@contextmanager
+def backdated(spec: CaseSpec, days_ago: int) -> Iterator[CaseClock]:
+    """Seed one case ``days_ago`` days back: time moves on after each state change."""
+    real_now = utcnow()
+    filed = real_now - timedelta(days=days_ago, hours=random.Random(spec.title).randint(8, 17))
+    with time_travel(filed) as move_to:
+        clock = CaseClock(spec.title, filed, real_now - LATEST, move_to)
+        with state_changed.connected_to(clock.later):
+            yield clock
