@@ -15,7 +15,7 @@ real phone ever receives a demo message. E-mail addresses use the reserved ``.ex
 Each case lives on its own dates of the past year (:mod:`remedy.demo.timing`). One
 compromise with time: a supervisor may close a track without the people's
 confirmation only after the check-in window (two weeks). The demo cannot wait,
-so :func:`_let_check_in_window_pass` moves that window's end into the past, as
+so :func:`~remedy.demo.timing.let_check_in_window_pass` moves that window's end into the past, as
 the clock would have; the closing itself goes through the service.
 """
 
@@ -38,7 +38,7 @@ from remedy.core.unit_of_work import atomic
 from remedy.demo.cast import ACCOUNTS, CASES, MECHANISMS, ORGANISATIONS
 from remedy.demo.report import DemoAccount, DemoCase, DemoReport, DemoTrack
 from remedy.demo.specs import CaseSpec, Story, TrackSpec
-from remedy.demo.timing import backdated, filing_days_ago
+from remedy.demo.timing import backdated, filing_days_ago, let_check_in_window_pass
 from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
 from remedy.models.check_in import Answer, CheckIn
 from remedy.models.grievance import Grievance
@@ -102,6 +102,7 @@ class _Seeder:
         self.actors: dict[str, Actor] = {}
         self.places: dict[str, ReferralMechanism] = {}
         self.phones = 0
+        self.later: Callable[[], None] = lambda: None  # days pass (``demo.timing``)
 
     # The cast -----------------------------------------------------------------------
 
@@ -204,6 +205,7 @@ class _Seeder:
         return self.actors["proxy"] if spec.via_proxy else self.complainant(grievance)
 
     def case(self, spec: CaseSpec, later: Callable[[], None]) -> None:
+        self.later = later
         grievance, pin = self.file(spec)
         later()  # the first step comes days after the filing
         handler, other_handler = self.actors["handler"], self.actors["handler2"]
@@ -252,6 +254,7 @@ class _Seeder:
         ]
         opened = intake.classify(handler, grievance, plans, intake.Severity(*spec.severity))
         for track, item in zip(opened, spec.tracks, strict=True):
+            self.later()  # each track's first step, days after it opened
             self.track_to(track, item, spec)
 
     @staticmethod
@@ -360,7 +363,7 @@ class _Seeder:
         elif target in ("verifying", "unconfirmed") and len(self._open(track)) > 1:
             self._answer(track, Answer.YES, None)  # the others have not answered yet
         if target == "unconfirmed":
-            _let_check_in_window_pass(track)
+            let_check_in_window_pass(track)
             tracks.close_without_confirmation(self.actors["supervisor"], track, story.close)
 
     @staticmethod
@@ -392,8 +395,3 @@ class _Seeder:
                 comment=comment if index == 0 else None,
                 satisfaction={Answer.YES: 4, Answer.PARTLY: 3, Answer.NO: 1}[answer],
             )
-
-
-def _let_check_in_window_pass(track: InvolvementTrack) -> None:
-    """The two weeks the people have to answer, passed (see the module's docstring)."""
-    track.check_in_window_ends_at = utcnow() - timedelta(minutes=1)

@@ -22,6 +22,7 @@ from typing import Any
 
 from remedy.core.signals import state_changed
 from remedy.demo.specs import CaseSpec
+from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import time_travel, utcnow
 
 # Still in intake: filed in the last weeks, as a queue has them.
@@ -65,8 +66,11 @@ class CaseClock:
         self._random = random.Random(title)
         self._move_to = move_to
 
-    def later(self, *_args: Any, **_kwargs: Any) -> None:
-        """A few days pass (never beyond an hour ago)."""
+    def later(self, *_args: Any, before: str | None = "", **_kwargs: Any) -> None:
+        """A few days pass (never beyond an hour ago); not when a track opens: the tracks
+        open with the classification."""
+        if before is None:
+            return
         gap = timedelta(days=self._random.randint(*STEP_DAYS), hours=self._random.randint(0, 23))
         self.now = min(self.now + gap, self.latest)
         self._move_to(self.now)
@@ -81,3 +85,8 @@ def backdated(spec: CaseSpec, days_ago: int) -> Iterator[CaseClock]:
         clock = CaseClock(spec.title, filed, real_now - LATEST, move_to)
         with state_changed.connected_to(clock.later):
             yield clock
+
+
+def let_check_in_window_pass(track: InvolvementTrack) -> None:
+    """The two weeks the people have to answer, passed (see :mod:`remedy.demo.seed`)."""
+    track.check_in_window_ends_at = utcnow() - timedelta(minutes=1)
