@@ -38,7 +38,7 @@ from remedy.core.unit_of_work import atomic
 from remedy.demo.cast import ACCOUNTS, CASES, MECHANISMS, ORGANISATIONS
 from remedy.demo.report import DemoAccount, DemoCase, DemoReport, DemoTrack
 from remedy.demo.specs import CaseSpec, Story, TrackSpec
-from remedy.demo.timing import backdated, filing_days_ago, let_check_in_window_pass
+from remedy.demo.timing import backdated, filing_days_ago, let_check_in_window_pass, paced
 from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
 from remedy.models.check_in import Answer, CheckIn
 from remedy.models.grievance import Grievance
@@ -49,6 +49,10 @@ from remedy.models.referral import ReferralMechanism
 from remedy.models.types import utcnow
 from remedy.proxy.mandates import grant_mandate
 from remedy.workflows.definition import MandateScope
+
+# Each step a few days after the one before (:mod:`remedy.demo.timing`).
+check_ins, contests, explanations = paced(check_ins), paced(contests), paced(explanations)
+intake, proceedings, tracks = paced(intake), paced(proceedings), paced(tracks)
 
 DEMO_PHONE_PREFIX = "+447700900"  # Ofcom's drama range: 900000 to 900999.
 Progress = Callable[[str], None]
@@ -86,8 +90,8 @@ def seed_demo(password: str | None = None, progress: Progress | None = None) -> 
         say(f"{len(CASES)} grievances over the past year, step by step through the services...")
         filed = filing_days_ago(CASES)
         for spec in CASES:
-            with backdated(spec, filed[spec.title]) as clock:
-                seeder.case(spec, clock.later)
+            with backdated(spec, filed[spec.title]):
+                seeder.case(spec)
     return seeder.report
 
 
@@ -102,7 +106,6 @@ class _Seeder:
         self.actors: dict[str, Actor] = {}
         self.places: dict[str, ReferralMechanism] = {}
         self.phones = 0
-        self.later: Callable[[], None] = lambda: None  # days pass (``demo.timing``)
 
     # The cast -----------------------------------------------------------------------
 
@@ -204,10 +207,8 @@ class _Seeder:
         """Who answers a proposal: the NGO when it holds the mandate, else the complainant."""
         return self.actors["proxy"] if spec.via_proxy else self.complainant(grievance)
 
-    def case(self, spec: CaseSpec, later: Callable[[], None]) -> None:
-        self.later = later
+    def case(self, spec: CaseSpec) -> None:
         grievance, pin = self.file(spec)
-        later()  # the first step comes days after the filing
         handler, other_handler = self.actors["handler"], self.actors["handler2"]
         state = spec.state
         if state == "awaiting_complainant":
@@ -254,7 +255,6 @@ class _Seeder:
         ]
         opened = intake.classify(handler, grievance, plans, intake.Severity(*spec.severity))
         for track, item in zip(opened, spec.tracks, strict=True):
-            self.later()  # each track's first step, days after it opened
             self.track_to(track, item, spec)
 
     @staticmethod

@@ -3,28 +3,33 @@
 Seeded all at once, every case would be filed and walked through in the same second, and
 the supervisor's time per stage would read "0 seconds" everywhere. Each case is instead
 seeded inside :func:`remedy.models.types.time_travel`: filed on its own day of the past
-year, then moved on by a few days after every state change (the ``state_changed`` signal
-each workflow step sends), so every timestamp the services write (filing, deadlines,
-audit events) reads like a lived year. The audit chain hashes each event's time as
-written, so the back-dated log still verifies; its events are in the order they were
-seeded, and each case's own events in the order of their dates.
+year, then each step the seeder takes (a call to a :func:`paced` service module) comes a
+few days after the one before. Everything one step writes (its state change, the tracks
+a classification opens, the messages it queues, its audit events) shares that step's
+moment, as one unit of work does in life, and every timestamp the services write
+(filing, deadlines, audit events) reads like a lived year. The audit chain hashes each
+event's time as written, so the back-dated log still verifies; its events are in the
+order they were seeded, and each case's own events in the order of their dates.
 
-The spread is fixed (a seeded generator), so two demo databases tell the same story.
+The spread is fixed (seeded generators), so two demo databases tell the same story.
 """
 
 from __future__ import annotations
 
+import inspect
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar, cast
 
-from remedy.core.signals import state_changed
 from remedy.demo.specs import CaseSpec
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import time_travel, utcnow
 
+T = TypeVar("T")
 # Still in intake: filed in the last weeks, as a queue has them.
 RECENT_STATES = frozenset({"screening", "awaiting_complainant", "assessment"})
 # Cases still in remedy were filed after the ones already closed, on the whole.
@@ -56,7 +61,7 @@ def filing_days_ago(cases: tuple[CaseSpec, ...]) -> dict[str, int]:
 
 
 class CaseClock:
-    """One case's time: set at its filing, moved on after its filing and each step."""
+    """One case's time: set at its filing, moved on before each of its steps."""
 
     def __init__(
         self, title: str, filed: datetime, latest: datetime, move_to: Callable[[datetime], None]
@@ -66,25 +71,54 @@ class CaseClock:
         self._random = random.Random(title)
         self._move_to = move_to
 
-    def later(self, *_args: Any, before: str | None = "", **_kwargs: Any) -> None:
-        """A few days pass (never beyond an hour ago); not when a track opens: the tracks
-        open with the classification."""
-        if before is None:
-            return
+    def later(self) -> None:
+        """A few days pass; near the present, half the time left at most (never beyond
+        ``latest``, so no step lands in the future and none shares its moment)."""
         gap = timedelta(days=self._random.randint(*STEP_DAYS), hours=self._random.randint(0, 23))
-        self.now = min(self.now + gap, self.latest)
+        self.now += min(gap, (self.latest - self.now) / 2)
         self._move_to(self.now)
+
+
+_clock: ContextVar[CaseClock | None] = ContextVar("remedy_demo_clock", default=None)
 
 
 @contextmanager
 def backdated(spec: CaseSpec, days_ago: int) -> Iterator[CaseClock]:
-    """Seed one case ``days_ago`` days back: time moves on after each state change."""
+    """Seed one case ``days_ago`` days back; each paced step moves its clock on."""
     real_now = utcnow()
     filed = real_now - timedelta(days=days_ago, hours=random.Random(spec.title).randint(8, 17))
     with time_travel(filed) as move_to:
         clock = CaseClock(spec.title, filed, real_now - LATEST, move_to)
-        with state_changed.connected_to(clock.later):
+        token = _clock.set(clock)
+        try:
             yield clock
+        finally:
+            _clock.reset(token)
+
+
+class _Paced:
+    def __init__(self, module: object) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self._module, name)
+        if not inspect.isfunction(found):
+            return found  # classes (a TrackPlan) and constants as they are
+
+        @wraps(found)
+        def later_then(*args: Any, **kwargs: Any) -> Any:
+            clock = _clock.get()
+            if clock is not None:
+                clock.later()
+            return found(*args, **kwargs)
+
+        return later_then
+
+
+def paced(module: T) -> T:
+    """``module`` whose functions, called inside :func:`backdated`, each run a few days
+    after the call before; outside it they run as they are."""
+    return cast(T, _Paced(module))
 
 
 def let_check_in_window_pass(track: InvolvementTrack) -> None:

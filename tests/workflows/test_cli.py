@@ -390,6 +390,7 @@ def test_demo_seed_is_all_or_nothing(
         ), model
 
 
+@pytest.mark.postgres  # the medians are PostgreSQL's own there
 def test_demo_seed_spreads_the_cases_over_the_past_year_and_the_chain_still_verifies(
     runner: FlaskCliRunner,
 ) -> None:
@@ -413,6 +414,21 @@ def test_demo_seed_spreads_the_cases_over_the_past_year_and_the_chain_still_veri
         key = (subject_type, subject_id)
         assert occurred_at >= last_seen.get(key, occurred_at), key
         last_seen[key] = occurred_at
+    # One step, one moment: the tracks open when the grievance is classified.
+    for grievance in db.session.scalars(select(Grievance).where(Grievance.tracks.any())):
+        classified = db.session.scalars(
+            select(AuditEvent.occurred_at).where(
+                AuditEvent.action == "intake.classify",
+                AuditEvent.subject_id == grievance.reference,
+            )
+        ).one()
+        opened = db.session.scalars(
+            select(AuditEvent.occurred_at).where(
+                AuditEvent.action == "track.open",
+                AuditEvent.subject_id.in_([str(track.id) for track in grievance.tracks]),
+            )
+        ).all()
+        assert set(opened) == {classified}, grievance.reference
     assert verify_chain().ok
     assert invoke(runner, "audit", "verify").exit_code == 0
 
