@@ -24,6 +24,8 @@ Columns:
 A ``referral_partner`` (a body the case was referred to) reads nothing of the case here,
 not even that it exists: every surface refuses it (403). It reads only the referral's own
 endpoints, and there the pack its consent allows (``tests/api/test_referral_handoffs.py``).
+An ``oversight`` account (a member of an oversight body) is refused every surface too: it
+reads de-identified timelines on its own page (``tests/console/test_oversight.py``).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from tests.api.conftest import Api, Cast, api_for, cast  # noqa: F401 (fixtures)
 from tests.console.case_support import console_for, text_of
 from tests.handoffs import connected_bodies
+from tests.oversight_support import oversight_reader
 from tests.proxy.portal import enrolled as portal_account
 from tests.sensitive_support import TOLD, attachment_of, handler_cleared, sensitive_case
 from tests.support import sign_in
@@ -71,6 +74,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "proxy": (Y, N, N, Y, Y, Y, N, Y),
     "other_proxy": (NONE,) * len(COLUMNS),
     "referral_partner": (REFUSED,) * len(COLUMNS),
+    "oversight": (REFUSED,) * len(COLUMNS),
 }
 PROXIES = frozenset({"proxy", "other_proxy"})
 
@@ -135,6 +139,8 @@ def reader(cast: Cast, who: str, case: JointCase) -> Actor:  # noqa: F811
         referral.consent = True
         db.session.commit()
         return body.partner
+    if who == "oversight":
+        return oversight_reader()
     return getattr(cast, who)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from remedy.accounts.staff_sessions import revoke_all
 from remedy.accounts.tokens import revoke_tokens_of
+from remedy.accounts.users import check_oversight_membership
 from remedy.audit import log as audit
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
@@ -127,6 +128,7 @@ def set_role(actor: Actor, user: User, role: Role) -> User:
         user.organisation is None or user.organisation.kind is not OrganisationKind.NGO
     ):
         raise InvalidInput(_("A proxy member belongs to an NGO organisation."), "role")
+    check_oversight_membership(role, user.organisation, "role")
     before = user.role
     user.role = role
     user.session_token = new_session_token()

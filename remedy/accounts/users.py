@@ -87,6 +87,17 @@ def _validate_email(email: str) -> str:
     return email
 
 
+def check_oversight_membership(
+    role: Role, organisation: Organisation | None, field: str = "organisation"
+) -> None:
+    """The oversight role reads de-identified figures for an oversight body: only its members
+    hold it, so the audit log always says which body looked."""
+    if role is Role.OVERSIGHT and (
+        organisation is None or organisation.kind is not OrganisationKind.OVERSIGHT_BODY
+    ):
+        raise InvalidInput(_("The oversight role belongs to members of an oversight body."), field)
+
+
 @transactional
 def create_user(
     actor: Actor,
@@ -107,6 +118,7 @@ def create_user(
             _("A referral partner belongs to the organisation of the body it answers for."),
             "organisation",
         )
+    check_oversight_membership(role, organisation)
     if find_user(email) is not None:
         raise InvalidInput(_("An account with this email already exists."), "email")
     user = User(

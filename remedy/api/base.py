@@ -114,6 +114,8 @@ def authenticate_request() -> None:
     g.api_actor = Actor.for_user(token.user)
     if g.api_actor.kind is ActorKind.PARTNER and request.endpoint not in PARTNER_ENDPOINTS:
         raise NotAllowed(_("A referral partner's account reads and answers its referrals only."))
+    if g.api_actor.kind is ActorKind.OVERSIGHT:
+        raise NotAllowed(_("An oversight account reads the console's oversight page only."))
     if request.method not in READ_METHODS and not may_change(g.api_actor):
         raise NotAllowed(_("Your account may read cases but not change them."))
 

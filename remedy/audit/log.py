@@ -125,7 +125,9 @@ def _events_in_order(batch: int = 1000) -> Iterator[AuditEvent]:
             return
         yield from rows
         last = rows[-1].seq
-        db.session.expunge_all()
+        # Only the events walked: the caller's own rows (a signed-in account) stay attached.
+        for row in rows:
+            db.session.expunge(row)
 
 
 def _head() -> tuple[int, str]:

@@ -62,6 +62,8 @@ def _safe_next(default: str) -> str:
 def _home_for(role: Role) -> str:
     if role.is_staff:
         return url_for("console.home")
+    if role is Role.OVERSIGHT:
+        return url_for("console.oversight")
     # Proxy members land on their portal when that channel is switched on.
     if "proxy.dashboard" in current_app.view_functions:
         return url_for("proxy.dashboard")

@@ -9,7 +9,7 @@ of a case's reprisal risk, ``protection``, its call recordings, ``recordings``, 
 reprisal incident log, ``reprisal_incidents``, triage at screening, ``triage``, the
 technology details, ``technology``, and hand-offs to other bodies with the State actors
 involved, ``handoffs``), and the incidents that link grievances about one event
-(``incidents``).
+(``incidents``), and the oversight bodies' de-identified page (``oversight``).
 """
 
 from remedy.console import (
@@ -22,6 +22,7 @@ from remedy.console import (
     identity,
     incidents,
     mandates,
+    oversight,
     protection,
     recordings,
     reprisal_incidents,
@@ -41,6 +42,7 @@ __all__ = [
     "identity",
     "incidents",
     "mandates",
+    "oversight",
     "protection",
     "recordings",
     "reprisal_incidents",

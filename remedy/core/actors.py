@@ -22,6 +22,8 @@ class ActorKind(enum.StrEnum):
     PROXY = "proxy"
     # A receiving body's account: sees only the referrals made to its mechanism.
     PARTNER = "partner"
+    # An oversight body's account: de-identified timelines only (``queue.oversight``).
+    OVERSIGHT = "oversight"
     COMPLAINANT = "complainant"
     SYSTEM = "system"
     OPERATOR = "operator"
@@ -54,6 +56,10 @@ class Actor:
         return cls(ActorKind.COMPLAINANT, grievance_reference, person_id=person_id)
 
 
-KIND_OF_ROLE = {Role.PROXY_MEMBER: ActorKind.PROXY, Role.REFERRAL_PARTNER: ActorKind.PARTNER}
+KIND_OF_ROLE = {
+    Role.PROXY_MEMBER: ActorKind.PROXY,
+    Role.REFERRAL_PARTNER: ActorKind.PARTNER,
+    Role.OVERSIGHT: ActorKind.OVERSIGHT,
+}
 SYSTEM = Actor(ActorKind.SYSTEM)
 OPERATOR = Actor(ActorKind.OPERATOR, "cli")

@@ -17,6 +17,9 @@ class Role(enum.StrEnum):
     # A body complainants are referred to (an inspectorate, an NHRI): through the API only,
     # it reads and answers the referrals made to its mechanism, and nothing else.
     REFERRAL_PARTNER = "referral_partner"
+    # A member of an oversight body (OrganisationKind.OVERSIGHT_BODY): reads de-identified
+    # case timelines and the audit chain's state on its own console page, and nothing else.
+    OVERSIGHT = "oversight"
 
     @property
     def label(self) -> str:
@@ -24,7 +27,7 @@ class Role(enum.StrEnum):
 
     @property
     def is_staff(self) -> bool:
-        return self not in (Role.PROXY_MEMBER, Role.REFERRAL_PARTNER)
+        return self not in (Role.PROXY_MEMBER, Role.REFERRAL_PARTNER, Role.OVERSIGHT)
 
 
 ROLE_TITLES = {
@@ -35,4 +38,5 @@ ROLE_TITLES = {
     Role.AUDITOR: _l("Auditor"),
     Role.PROXY_MEMBER: _l("Proxy member"),
     Role.REFERRAL_PARTNER: _l("Referral partner"),
+    Role.OVERSIGHT: _l("Oversight"),
 }

@@ -72,6 +72,14 @@ ACCOUNTS = (
         "Labour inspectorate referrals desk",
         "ke_labour_office",
     ),
+    # The panel's reviewer reads de-identified timelines and the audit chain's state.
+    AccountSpec(
+        "oversight",
+        "reviewer@oversight-panel.example",
+        Role.OVERSIGHT,
+        "Oversight panel reviewer",
+        "panel",
+    ),
 )
 
 MECHANISMS = (

@@ -12,9 +12,10 @@ kinds of public bodies so that referrals read naturally, without contact details
 Phone numbers come from the range Ofcom reserves for drama (+44 7700 900xxx), so no
 real phone ever receives a demo message. E-mail addresses use the reserved ``.example`` domain.
 
-One compromise with time: a supervisor may close a track without the people's
+Each case lives on its own dates of the past year (:mod:`remedy.demo.timing`). One
+compromise with time: a supervisor may close a track without the people's
 confirmation only after the check-in window (two weeks). The demo cannot wait,
-so :func:`_let_check_in_window_pass` moves that window's end into the past, as
+so :func:`~remedy.demo.timing.let_check_in_window_pass` moves that window's end into the past, as
 the clock would have; the closing itself goes through the service.
 """
 
@@ -37,6 +38,7 @@ from remedy.core.unit_of_work import atomic
 from remedy.demo.cast import ACCOUNTS, CASES, MECHANISMS, ORGANISATIONS
 from remedy.demo.report import DemoAccount, DemoCase, DemoReport, DemoTrack
 from remedy.demo.specs import CaseSpec, Story, TrackSpec
+from remedy.demo.timing import backdated, filing_days_ago, let_check_in_window_pass, paced
 from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
 from remedy.models.check_in import Answer, CheckIn
 from remedy.models.grievance import Grievance
@@ -47,6 +49,10 @@ from remedy.models.referral import ReferralMechanism
 from remedy.models.types import utcnow
 from remedy.proxy.mandates import grant_mandate
 from remedy.workflows.definition import MandateScope
+
+# Each step a few days after the one before (:mod:`remedy.demo.timing`).
+check_ins, contests, explanations = paced(check_ins), paced(contests), paced(explanations)
+intake, proceedings, tracks = paced(intake), paced(proceedings), paced(tracks)
 
 DEMO_PHONE_PREFIX = "+447700900"  # Ofcom's drama range: 900000 to 900999.
 Progress = Callable[[str], None]
@@ -81,9 +87,11 @@ def seed_demo(password: str | None = None, progress: Progress | None = None) -> 
         seeder.organisations()
         seeder.accounts(password)
         seeder.mechanisms()
-        say(f"{len(CASES)} grievances, step by step through the services...")
+        say(f"{len(CASES)} grievances over the past year, step by step through the services...")
+        filed = filing_days_ago(CASES)
         for spec in CASES:
-            seeder.case(spec)
+            with backdated(spec, filed[spec.title]):
+                seeder.case(spec)
     return seeder.report
 
 
@@ -355,7 +363,7 @@ class _Seeder:
         elif target in ("verifying", "unconfirmed") and len(self._open(track)) > 1:
             self._answer(track, Answer.YES, None)  # the others have not answered yet
         if target == "unconfirmed":
-            _let_check_in_window_pass(track)
+            let_check_in_window_pass(track)
             tracks.close_without_confirmation(self.actors["supervisor"], track, story.close)
 
     @staticmethod
@@ -387,8 +395,3 @@ class _Seeder:
                 comment=comment if index == 0 else None,
                 satisfaction={Answer.YES: 4, Answer.PARTLY: 3, Answer.NO: 1}[answer],
             )
-
-
-def _let_check_in_window_pass(track: InvolvementTrack) -> None:
-    """The two weeks the people have to answer, passed (see the module's docstring)."""
-    track.check_in_window_ends_at = utcnow() - timedelta(minutes=1)

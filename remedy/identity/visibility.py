@@ -44,7 +44,7 @@ from remedy.models.mandate import Mandate
 from remedy.models.user import Role
 
 IDENTITY_ROLES = frozenset({Role.HANDLER, Role.SUPERVISOR, Role.PROTECTION_OFFICER})
-READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
+READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.ADMIN, Role.OVERSIGHT})
 
 
 def _is_mechanism_staff(actor: Actor) -> bool:
@@ -130,5 +130,5 @@ def may_see_identity(actor: Actor, grievance: Grievance) -> bool:
 
 
 def may_change(actor: Actor) -> bool:
-    """Auditors and administrators read case work; they never change it."""
+    """Auditors, administrators and oversight bodies read; they never change case work."""
     return actor.role not in READ_ONLY_ROLES

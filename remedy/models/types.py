@@ -9,6 +9,9 @@ subject key was destroyed gives ``ERASED`` (an empty text) or empty bytes, never
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,8 +27,29 @@ from remedy.core.crypto import Keyring, SubjectKey, is_tombstone, subject_key_id
 MAX_ROW_ID = 2**31 - 1
 
 
+# Set only by ``time_travel``: the demo seeds a year of cases as if it had lived it.
+_travelled_to: ContextVar[datetime | None] = ContextVar("remedy_travelled_to", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _travelled_to.get() or datetime.now(UTC)
+
+
+@contextmanager
+def time_travel(when: datetime) -> Iterator[Callable[[datetime], None]]:
+    """Within the block, ``utcnow()`` answers ``when``, then whatever the yielded function
+    sets; the real clock is back after it. For the demo's back-dated history, never for
+    production work: every timestamp the services write (filing, deadlines, audit events)
+    follows it, and the audit chain hashes whatever time it is given."""
+    token = _travelled_to.set(when)
+
+    def move_to(moment: datetime) -> None:
+        _travelled_to.set(moment)
+
+    try:
+        yield move_to
+    finally:
+        _travelled_to.reset(token)
 
 
 def keyring() -> Keyring:

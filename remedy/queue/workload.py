@@ -1,4 +1,4 @@
-"""What a supervisor watches: overdue work, open work per handler, and time per stage.
+"""What a supervisor watches: overdue work, open work per handler, time per stage, outcomes.
 
 Time per stage comes from the audit log, the one record of when each state was
 entered: every workflow trigger, the filing of a grievance (``grievance.submit``), the
@@ -9,6 +9,10 @@ count (a stay still going has no length yet); their median and their number are 
 Everything is scoped by what the actor may see: an organisation's staff get their own
 tracks and the grievances those belong to, and only the workload of people who may
 work on those.
+
+Outcomes count the grievances and tracks that ended in the window by how they ended, each
+``Outcome`` apart: a track a supervisor closed without the people's confirmation is
+"unconfirmed", never "remedied".
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from remedy.core.extensions import db
 from remedy.core.roles import ROLE_TITLES
 from remedy.identity.visibility import visible_grievances
 from remedy.models.audit_event import AuditEvent
-from remedy.models.grievance import Grievance
+from remedy.models.grievance import Grievance, Outcome
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow
 from remedy.models.user import User
@@ -38,6 +42,8 @@ from remedy.queue.search import due_key, scoped
 from remedy.workflows import WORKFLOWS
 
 STATE_EVENTS = ("grievance.submit", "track.open", "track.reclassify")
+# A grievance is acknowledged in the unit of work that files it: no stay to measure.
+TRANSIENT_STATES = ("received",)
 DEFAULT_WINDOW = timedelta(days=90)
 STAGE_TIMES_CACHE_SECONDS = 300
 
@@ -110,7 +116,8 @@ class StageTime:
     longest: timedelta
 
 
-def _is_state_event() -> ColumnElement[bool]:
+def is_state_event() -> ColumnElement[bool]:
+    """Events that enter a state: filing, a track opened or reclassified, every trigger."""
     prefixes = [AuditEvent.action.startswith(f"{name}.") for name in WORKFLOWS]
     return or_(AuditEvent.action.in_(STATE_EVENTS), *prefixes)
 
@@ -156,7 +163,7 @@ def _time_per_stage(actor: Actor, window: timedelta, now: datetime) -> list[Stag
     since = now - window
     subject = (AuditEvent.subject_type, AuditEvent.subject_id)
     scope = _visible_subjects(actor)
-    recent = select(*subject).where(_is_state_event(), AuditEvent.occurred_at >= since)
+    recent = select(*subject).where(is_state_event(), AuditEvent.occurred_at >= since)
     if scope is not None:
         recent = recent.where(scope)
     entered_at = AuditEvent.occurred_at
@@ -174,10 +181,14 @@ def _time_per_stage(actor: Actor, window: timedelta, now: datetime) -> list[Stag
             left_at.label("left_at"),
             seconds.label("seconds"),
         )
-        .where(_is_state_event(), tuple_(*subject).in_(recent))
+        .where(is_state_event(), tuple_(*subject).in_(recent))
         .subquery()
     )
-    ended = [stays.c.left_at >= since, stays.c.state.is_not(None)]
+    ended = [
+        stays.c.left_at >= since,
+        stays.c.state.is_not(None),
+        stays.c.state.not_in(TRANSIENT_STATES),
+    ]
     found: dict[tuple[str, str], tuple[int, float, float]] = {}
     if postgres:
         # The database takes the median: no stay leaves it.
@@ -216,4 +227,41 @@ def _time_per_stage(actor: Actor, window: timedelta, now: datetime) -> list[Stag
         )
         for kind, name, label in order
         if (kind, name) in found
+    ]
+
+
+@dataclass(frozen=True)
+class OutcomeCount:
+    outcome: Outcome
+    grievances: int
+    tracks: int
+
+
+def outcomes(
+    actor: Actor, window: timedelta = DEFAULT_WINDOW, now: datetime | None = None
+) -> list[OutcomeCount]:
+    """Grievances and tracks ended in the window, by outcome (every outcome, zeros too)."""
+    since = (now or utcnow()) - window
+    grievances = db.session.execute(
+        scoped(actor, Grievance.outcome, func.count(Grievance.id))
+        .where(Grievance.outcome.is_not(None), Grievance.ended_at >= since)
+        .group_by(Grievance.outcome)
+    ).all()
+    tracks_query = (
+        select(InvolvementTrack.outcome, func.count(InvolvementTrack.id))
+        .join(Grievance, Grievance.id == InvolvementTrack.grievance_id)
+        .where(
+            visible_grievances(actor),
+            InvolvementTrack.outcome.is_not(None),
+            InvolvementTrack.ended_at >= since,
+        )
+        .group_by(InvolvementTrack.outcome)
+    )
+    if actor.kind is ActorKind.STAFF and actor.organisation_id is not None:
+        tracks_query = tracks_query.where(InvolvementTrack.organisation_id == actor.organisation_id)
+    by_grievance = {row[0]: int(row[1]) for row in grievances}
+    by_track = {row[0]: int(row[1]) for row in db.session.execute(tracks_query)}
+    return [
+        OutcomeCount(outcome, by_grievance.get(outcome, 0), by_track.get(outcome, 0))
+        for outcome in Outcome
     ]

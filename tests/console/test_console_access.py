@@ -49,6 +49,7 @@ from remedy.models.attachment import Attachment
 from remedy.webhooks.subscriptions import add_subscription, list_subscriptions
 from tests.console.case_support import console_for, new_user, user_of
 from tests.console.test_recordings import recorded
+from tests.oversight_support import oversight_reader
 from tests.support import csrf_token
 from tests.workflows.scenarios import Scenario
 
@@ -61,6 +62,7 @@ ROLES = (
     "auditor",
     "proxy_member",
     "company_staff",
+    "oversight",
 )
 NAMES = ("Wanjiru Kamau", "Otieno Were")
 PHONES = ("+254711000111", "+254722000222")
@@ -173,6 +175,7 @@ def stage(scenario: Scenario) -> Stage:
             "auditor": scenario.auditor,
             "proxy_member": scenario.proxy,
             "company_staff": scenario.company_handler,
+            "oversight": oversight_reader(),
         },
     )
 
@@ -187,7 +190,9 @@ class Call:
 
 
 def everyone(outcome: str | int, **others: str | int) -> dict[str, str | int]:
-    return {role: others.get(role, outcome) for role in ROLES}
+    """``outcome`` for every role but ``others``; an oversight body is refused unless named:
+    it reads its own de-identified page and nothing else of the console."""
+    return {role: others.get(role, 403 if role == "oversight" else outcome) for role in ROLES}
 
 
 STAFF_READ = everyone(OK, proxy_member=403)
@@ -248,6 +253,10 @@ ROUTES: dict[str, Call] = {
     # The queue, the supervisor view (this module's owner).
     "GET console.home": Call(STAFF_READ),
     "GET console.supervisor": Call(everyone(403, supervisor=OK, auditor=OK)),
+    "GET console.supervisor_csv": Call(everyone(403, supervisor=OK, auditor=OK)),
+    # The oversight bodies' page: theirs alone.
+    "GET console.oversight": Call(everyone(403, oversight=OK)),
+    "GET console.oversight_chain": Call(everyone(403, oversight=OK)),
     # The case page and the work on it.
     "GET console.case": Call(STAFF_READ, planning),
     "GET console.attachment": Call(

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from remedy.accounts import users as accounts
 from remedy.audit.log import verify_chain
 from remedy.cases.referrals import get_mechanism
-from remedy.core.actors import OPERATOR
+from remedy.core.actors import OPERATOR, Actor
 from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.demo import seed as demo
@@ -34,6 +34,7 @@ from remedy.models import (
     User,
 )
 from remedy.models.types import utcnow
+from remedy.queue.workload import time_per_stage
 from remedy.workflows import WORKFLOWS
 from tests.workflows.scenarios import Scenario
 
@@ -387,3 +388,54 @@ def test_demo_seed_is_all_or_nothing(
         assert db.session.scalar(select(func.count()).select_from(model)) == (
             1 if model is ReferralMechanism else 0
         ), model
+
+
+@pytest.mark.postgres  # the medians are PostgreSQL's own there
+def test_demo_seed_spreads_the_cases_over_the_past_year_and_the_chain_still_verifies(
+    runner: FlaskCliRunner,
+) -> None:
+    result = invoke(runner, "demo", "seed")
+
+    assert result.exit_code == 0, result.output
+    now = utcnow()
+    received = sorted(db.session.scalars(select(Grievance.received_at)))
+    assert now - received[0] > timedelta(days=300), "the oldest case is most of a year old"
+    assert now - received[-1] < timedelta(days=30), "the newest came in lately"
+    assert len({moment.date().isoformat()[:7] for moment in received}) >= 9, "over months"
+    # Each case's own history reads in order of its dates, none of it in the future.
+    events = db.session.execute(
+        select(AuditEvent.subject_type, AuditEvent.subject_id, AuditEvent.occurred_at).order_by(
+            AuditEvent.seq
+        )
+    ).all()
+    last_seen: dict[tuple[str, str | None], Any] = {}
+    for subject_type, subject_id, occurred_at in events:
+        assert occurred_at <= now
+        key = (subject_type, subject_id)
+        assert occurred_at >= last_seen.get(key, occurred_at), key
+        last_seen[key] = occurred_at
+    # One step, one moment: the tracks open when the grievance is classified.
+    for grievance in db.session.scalars(select(Grievance).where(Grievance.tracks.any())):
+        classified = db.session.scalars(
+            select(AuditEvent.occurred_at).where(
+                AuditEvent.action == "intake.classify",
+                AuditEvent.subject_id == grievance.reference,
+            )
+        ).one()
+        opened = db.session.scalars(
+            select(AuditEvent.occurred_at).where(
+                AuditEvent.action == "track.open",
+                AuditEvent.subject_id.in_([str(track.id) for track in grievance.tracks]),
+            )
+        ).all()
+        assert set(opened) == {classified}, grievance.reference
+    assert verify_chain().ok
+    assert invoke(runner, "audit", "verify").exit_code == 0
+
+    supervisor = Actor.for_user(accounts.find_user("supervisor@remedy.example"))  # type: ignore[arg-type]
+    stages = time_per_stage(supervisor, timedelta(days=365), now)
+    assert stages, "stays ended within the year"
+    waited = stages
+    assert [s for s in waited if s.median <= timedelta(0)] == [], [
+        (stage.subject, stage.state, stage.median) for stage in waited
+    ]
