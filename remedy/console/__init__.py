@@ -9,7 +9,8 @@ of a case's reprisal risk, ``protection``, its call recordings, ``recordings``, 
 reprisal incident log, ``reprisal_incidents``, triage at screening, ``triage``, the
 technology details, ``technology``, and hand-offs to other bodies with the State actors
 involved, ``handoffs``), and the incidents that link grievances about one event
-(``incidents``), and the oversight bodies' de-identified page (``oversight``).
+(``incidents``), the oversight bodies' de-identified page (``oversight``), and the check
+of a paper receipt (``receipts``).
 """
 
 from remedy.console import (
@@ -24,6 +25,7 @@ from remedy.console import (
     mandates,
     oversight,
     protection,
+    receipts,
     recordings,
     reprisal_incidents,
     supervisor,
@@ -44,6 +46,7 @@ __all__ = [
     "mandates",
     "oversight",
     "protection",
+    "receipts",
     "recordings",
     "reprisal_incidents",
     "supervisor",

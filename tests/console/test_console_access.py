@@ -254,6 +254,8 @@ ROUTES: dict[str, Call] = {
     "GET console.home": Call(STAFF_READ),
     "GET console.supervisor": Call(everyone(403, supervisor=OK, auditor=OK)),
     "GET console.supervisor_csv": Call(everyone(403, supervisor=OK, auditor=OK)),
+    # Checking a paper receipt: the mechanism's own staff (it tells that a case exists).
+    "GET console.receipts": Call(everyone(OK, proxy_member=403, company_staff=403)),
     # The oversight bodies' page: theirs alone.
     "GET console.oversight": Call(everyone(403, oversight=OK)),
     "GET console.oversight_chain": Call(everyone(403, oversight=OK)),
