@@ -9,6 +9,7 @@ from remedy.audit import log as audit
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, NotFound
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.core.unit_of_work import transactional
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
@@ -28,6 +29,25 @@ def directory(
     if not include_inactive:
         query = query.where(ReferralMechanism.active)
     return list(db.session.scalars(query))
+
+
+def case_countries(grievance: Grievance) -> set[str]:
+    """Where the case happens: the countries of the organisations on its tracks, else
+    (before any track) the mechanism's own country, ``REMEDY_DEFAULT_COUNTRY``."""
+    found = {t.organisation.country for t in grievance.tracks if t.organisation.country}
+    default = settings().default_country
+    return found or ({default.upper()} if default else set())
+
+
+def directory_for(grievance: Grievance) -> tuple[list[ReferralMechanism], list[ReferralMechanism]]:
+    """The active mechanisms for the case's countries (with those open to everyone), and
+    the others apart: a handler refers within the country first, but may look further."""
+    countries = case_countries(grievance)
+    listed = directory()
+    if not countries:
+        return listed, []
+    near = [m for m in listed if m.country in countries or m.country == ANY_COUNTRY]
+    return near, [m for m in listed if m not in near]
 
 
 @transactional

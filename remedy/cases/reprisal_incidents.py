@@ -30,7 +30,7 @@ from remedy.audit import log as audit
 from remedy.cases import contact_hold
 from remedy.cases.notify import notify_people
 from remedy.cases.protection import may_change_reprisal_risk
-from remedy.cases.referrals import describe, directory, get_mechanism, record_referral
+from remedy.cases.referrals import describe, directory_for, get_mechanism, record_referral
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput, NotAllowed, NotFound
 from remedy.core.extensions import db
@@ -83,13 +83,10 @@ class IncidentReport:
 
 
 def protection_mechanisms(grievance: Grievance) -> list[ReferralMechanism]:
-    """Active protection organisations for the case's country: that of the organisations
-    on its tracks (with those open to everyone); before any track, every one listed."""
-    countries = {t.organisation.country for t in grievance.tracks if t.organisation.country}
-    found = [m for m in directory() if m.kind is MechanismKind.PROTECTION]
-    if not countries:
-        return found
-    return [m for m in found if m.country in countries or m.country == "ZZ"]
+    """Active protection organisations for the case's country (see ``case_countries``),
+    with those open to everyone; with no country known, every one listed."""
+    near, _elsewhere = directory_for(grievance)
+    return [m for m in near if m.kind is MechanismKind.PROTECTION]
 
 
 def _cleaned(report: IncidentReport) -> tuple[str, date, str | None]:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from remedy.auth.sessions import roles_required
 from remedy.cases import incident_log, incident_view, notes, policy, protection, replies
-from remedy.cases.referrals import directory
+from remedy.cases.referrals import directory_for
 from remedy.cases.sensitive import RESTRICTED_MARKER, may_read_contents
 from remedy.cases.timeline import ANSWER_LABELS, timeline
 from remedy.console import case_forms
@@ -272,7 +272,7 @@ def case_context(
         "grievance_triggers": grievance_triggers,
         "tracks": track_views,
         "referrals": referrals,
-        "directory": directory() if needs_directory else [],
+        "directory": directory_for(grievance) if needs_directory else ([], []),
         "organisations": case_forms.classifiable_organisations() if needs_organisations else [],
         "timeline": timeline(actor, grievance),
         "notes": notes.notes_for(actor, grievance),

@@ -55,7 +55,7 @@ def _page(
         "organisations": incident_view.organisations(rows),
         "suggestions": incident_view.suggestions(actor, incident),
         "decisions": incident_actions.DECISIONS,
-        "directory": directory() if manager else [],
+        "directory": (directory(), []) if manager else ([], []),
         "report": report,
         "form": form or FormState(),
         # What the remedy action fields of the case page read.
