@@ -40,7 +40,7 @@ class RemedyWords:
 
     def __str__(self) -> str:
         shown = [
-            _sentence(f"{action.type.label}: {_cut(action.description)}")
+            _sentence(f"{action.type.plain_label}: {_cut(action.description)}")
             for action in self.actions[:MAX_ACTIONS]
         ]
         if len(shown) > 1:

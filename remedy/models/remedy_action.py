@@ -31,6 +31,11 @@ class RemedyType(enum.StrEnum):
     def label(self) -> str:
         return str(REMEDY_TYPE_LABELS[self])
 
+    @property
+    def plain_label(self) -> str:
+        """What the affected people read: everyday words, not the UNGP's terms of art."""
+        return str(PLAIN_REMEDY_TYPE_LABELS[self])
+
 
 REMEDY_TYPE_LABELS = {
     RemedyType.CESSATION: _l("Stopping the harm"),
@@ -41,6 +46,19 @@ REMEDY_TYPE_LABELS = {
     RemedyType.NON_REPETITION: _l("Guarantee of non-repetition"),
     RemedyType.SANCTION: _l("Sanction"),
     RemedyType.OTHER: _l("Other remedy"),
+}
+
+# For the people themselves (web, portal, SMS, calls): a French complainant read
+# "Restitution" and "Garantie de non-répétition" and could not tell what was offered.
+PLAIN_REMEDY_TYPE_LABELS = {
+    RemedyType.CESSATION: _l("Stopping the harm"),
+    RemedyType.APOLOGY: _l("Saying sorry"),
+    RemedyType.RESTITUTION: _l("Giving back what was lost"),
+    RemedyType.REHABILITATION: _l("Care to recover"),
+    RemedyType.COMPENSATION: _l("Payment for the harm"),
+    RemedyType.NON_REPETITION: _l("Steps so it does not happen again"),
+    RemedyType.SANCTION: _l("Action against those responsible"),
+    RemedyType.OTHER: _l("Another way to put it right"),
 }
 
 

@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from remedy.access.case_access import MAX_FAILURES
-from remedy.cases import intake, notes, replies
+from remedy.cases import intake, notes, replies, tracks
 from remedy.core.extensions import db
 from remedy.models.added_information import AddedInformation
 from remedy.models.check_in import Answer
 from remedy.models.grievance import Outcome, ReprisalRisk
 from remedy.models.outbox_message import MessageChannel, OutboxMessage
+from remedy.models.remedy_action import RemedyType
 from tests.web.conftest import Case, WebVisitor, in_remedy
 from tests.workflows.scenarios import Scenario
 
@@ -490,3 +491,33 @@ def test_a_discreet_case_lists_each_message_once_without_the_phone_notice(
 
     assert "There is news" not in html
     assert html.count("Where exactly is the fence?") == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "plain", "legal"),
+    [
+        ("en", "Steps so it does not happen again", "Guarantee of non-repetition"),
+        ("fr", "Des mesures pour que cela ne se reproduise pas", "Garantie de non-répétition"),
+    ],
+)
+def test_a_proposal_names_each_remedy_in_everyday_words(
+    visitor: WebVisitor,
+    filed_case: FilledCase,
+    scenario: Scenario,
+    language: str,
+    plain: str,
+    legal: str,
+) -> None:
+    """The legal names of remedies (UNGP) are for the team; the people read plain words."""
+    case = filed_case(language=language)
+    track = in_remedy(scenario, case.grievance)
+    plan = tracks.RemedyActionPlan(RemedyType.NON_REPETITION, "Fence the quarry.")
+    tracks.propose_remedy(scenario.handler, track, [plan], [])
+    db.session.commit()
+    opened(visitor, case)
+
+    page = visitor.get(f"/case/{case.reference}/proposal/{track.id}?lang={language}").text
+
+    assert plain in page
+    assert legal not in page
+    assert "Fence the quarry." in page
