@@ -70,7 +70,9 @@ def _taxonomy(status: int = 200, failed: str | None = None, error: str = "") -> 
     page = render_template(
         "console/root_causes.html",
         causes=[(cause, cause.label_in(language)) for cause in taxonomy.all_causes()],
-        languages=[(code, name) for code, name in settings().languages.items() if code != default],
+        other_languages=[
+            (code, name) for code, name in settings().languages.items() if code != default
+        ],
         default_language=settings().languages[default],
         failed=failed,
         error=error,

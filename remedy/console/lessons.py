@@ -91,6 +91,7 @@ def _form_page(
         values=values,
         chosen=set(values.getlist("root_cause")) if values is not None else None,
         display=display,
+        linked=", ".join(display(item.reference) for item in lesson.grievances) if lesson else "",
         today=utcnow().date(),
     )
     return page, status
