@@ -128,7 +128,10 @@ def rename_root_cause(cause_id: int) -> Response | tuple[str, int]:
 def retire_root_cause(cause_id: int) -> Response:
     cause = _cause(cause_id)
     check_form()
-    retire = request.form.get("retire") != "no"
+    answer = request.form.get("retire")
+    if answer not in ("yes", "no"):
+        abort(400)
+    retire = answer == "yes"
     taxonomy.retire_root_cause(actor_now(), cause, retire)
     if retire:
         flash(_("The root cause is retired: the cases that carry it keep it."), "success")
