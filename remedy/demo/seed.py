@@ -35,6 +35,7 @@ from remedy.core.errors import ServiceError
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
 from remedy.demo.cast import ACCOUNTS, CASES, MECHANISMS, ORGANISATIONS
+from remedy.demo.learning import LESSONS, seed_learning
 from remedy.demo.report import DemoAccount, DemoCase, DemoReport, DemoTrack
 from remedy.demo.specs import CaseSpec, Story, TrackSpec
 from remedy.filing.grievances import GrievanceForm, PersonDetails, submit_grievance
@@ -84,6 +85,8 @@ def seed_demo(password: str | None = None, progress: Progress | None = None) -> 
         say(f"{len(CASES)} grievances, step by step through the services...")
         for spec in CASES:
             seeder.case(spec)
+        given = seed_learning(seeder.actors["handler"], seeder.actors["supervisor"], seeder.orgs)
+        say(f"Root causes on {given} grievances, and {len(LESSONS)} lessons learned.")
     return seeder.report
 
 
