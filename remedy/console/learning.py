@@ -30,7 +30,11 @@ bp.context_processor(console_navigation)
 NAV.extend(
     [
         NavLink(
-            "lessons", _l("Lessons learned"), "learning.lessons_index", roles=tuple(LESSON_READERS)
+            "lessons",
+            _l("Lessons learned"),
+            "learning.lessons_index",
+            roles=tuple(LESSON_READERS),
+            mechanism_only=True,
         ),
         NavLink(
             "trends",
