@@ -5,7 +5,6 @@ auditors read (:mod:`remedy.cases.lessons`)."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -26,20 +25,10 @@ from remedy.core.references import display
 from remedy.models.lesson import LESSON_STATUS_LABELS, Lesson, LessonStatus
 from remedy.models.organisation import Organisation
 from remedy.models.types import MAX_ROW_ID, utcnow
+from remedy.queue.trends import parse_day
 
 READERS = tuple(lessons.READERS)
 WRITERS = tuple(lessons.WRITERS)
-
-
-def _day(text: str) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(
-            _("Write the date as year-month-day, such as 2027-03-31."), "due_on"
-        ) from None
 
 
 def _number(text: str, field: str) -> int | None:
@@ -59,7 +48,7 @@ def parse_lesson(form: MultiDict[str, str]) -> lessons.LessonInput:
         text=form.get("text", ""),
         root_cause_ids=chosen_ids(),
         owner_user_id=_number(form.get("owner", ""), "owner"),
-        due_on=_day(form.get("due_on", "")),
+        due_on=parse_day(form.get("due_on", ""), "due_on"),
         status=LessonStatus(status_text),
         organisation_id=_number(form.get("organisation", ""), "organisation"),
         references=tuple(re.split(r"[,;\n]+", form.get("grievances", ""))),

@@ -53,22 +53,23 @@ class Period:
         return first, datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=UTC)
 
 
+def parse_day(text: str | None, field: str) -> date | None:
+    """A date typed year-month-day (None when blank); anything else is a clear error."""
+    if not text or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            _("Write the date as year-month-day, such as 2027-03-31."), field
+        ) from None
+
+
 def parse_period(start: str | None, end: str | None, today: date) -> Period:
     """From the filter's text (YYYY-MM-DD); by default the last year. A bad date, an end
     before the start or a period over ten years is a clear error."""
-
-    def day(text: str | None, field: str, default: date) -> date:
-        if not text or not text.strip():
-            return default
-        try:
-            return date.fromisoformat(text.strip())
-        except ValueError:
-            raise InvalidInput(
-                _("Write the date as year-month-day, such as 2027-03-31."), field
-            ) from None
-
-    last = day(end, "to", today)
-    first = day(start, "from", last - timedelta(days=DEFAULT_DAYS - 1))
+    last = parse_day(end, "to") or today
+    first = parse_day(start, "from") or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
         raise InvalidInput(_("The period ends before it starts."), "from")
     if (last - first).days > MAX_DAYS:
