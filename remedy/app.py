@@ -118,6 +118,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from remedy.auth import sessions
     from remedy.auth.views import bp as auth_bp
     from remedy.console import simulator_voice  # noqa: F401 - its routes join the simulator's
+    from remedy.console.learning import bp as learning_bp
     from remedy.console.organisations import bp as organisations_bp
     from remedy.console.simulator import bp as simulator_bp
     from remedy.console.users import bp as users_bp
@@ -130,6 +131,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(learning_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(simulator_bp)

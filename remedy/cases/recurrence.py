@@ -15,26 +15,34 @@ Each alert is kept (category and term, never the word) so the same category and 
 alert once per window: a later grievance of that category whose place shares a word with
 an alerted one sends nothing more within the window (its case page still suggests the
 others).
+
+Root causes come back the same way (:func:`check_root_cause_recurrence`, UNGP 31): a root
+cause set or confirmed on a case whose place shares a word with another case that had the
+same cause recorded within ``REMEDY_ROOT_CAUSE_RECURRENCE_DAYS`` (default 180) alerts the
+supervisors, once per cause and place within that window, through the same alerts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from remedy.audit import log as audit
 from remedy.cases.notify import notify_staff
 from remedy.core.actors import SYSTEM, Actor
 from remedy.core.extensions import db
+from remedy.core.i18n import current_language
 from remedy.core.settings import settings
 from remedy.identity.place_index import term_for
 from remedy.identity.visibility import visible_grievances
 from remedy.models.grievance import CATEGORY_TITLES, Grievance
 from remedy.models.incident import IncidentGrievance, RecurrenceAlert
 from remedy.models.queue import PlaceTerm
+from remedy.models.root_cause import GrievanceRootCause, RootCause
 from remedy.models.types import utcnow
 
 # Normalised as place_words makes them (lower case, no accents).
@@ -110,6 +118,7 @@ def check_recurrence(grievance: Grievance) -> list[RecurrenceAlert]:
         select(RecurrenceAlert.id)
         .where(
             RecurrenceAlert.category == grievance.category.value,
+            RecurrenceAlert.root_cause_id.is_(None),
             RecurrenceAlert.term.in_(terms),
             RecurrenceAlert.raised_at >= utcnow() - rule.window,
         )
@@ -140,6 +149,77 @@ def check_recurrence(grievance: Grievance) -> list[RecurrenceAlert]:
         "category": CATEGORY_TITLES[grievance.category],
     }
     notify_staff(grievance, "staff_recurrence", f"a{event.seq}", values=values)
+    return alerts
+
+
+def root_cause_window() -> timedelta:
+    return settings().root_cause_recurrence_window
+
+
+def _cause_back(grievance: Grievance, cause: RootCause, terms: list[str]) -> dict[str, int]:
+    """Per place term, how many other cases had ``cause`` recorded within the window."""
+    others = func.count(func.distinct(GrievanceRootCause.grievance_id))
+    query = (
+        select(PlaceTerm.term, others)
+        .join(GrievanceRootCause, GrievanceRootCause.grievance_id == PlaceTerm.grievance_id)
+        .where(
+            GrievanceRootCause.root_cause_id == cause.id,
+            GrievanceRootCause.grievance_id != grievance.id,
+            GrievanceRootCause.set_at >= utcnow() - root_cause_window(),
+            PlaceTerm.term.in_(terms),
+        )
+        .group_by(PlaceTerm.term)
+    )
+    return {term: int(count) for term, count in db.session.execute(query)}
+
+
+def check_root_cause_recurrence(
+    grievance: Grievance, causes: Sequence[RootCause], language: str
+) -> list[RecurrenceAlert]:
+    """After root causes are set or confirmed (joins the caller's unit of work): alert the
+    supervisors for each cause another case at this place had within the window, unless
+    they heard of that cause at this place within it. ``language``: of the cause's label."""
+    terms = _place_terms(grievance) if grievance.location else []
+    if not terms:
+        return []
+    since = utcnow() - root_cause_window()
+    alerts: list[RecurrenceAlert] = []
+    for cause in causes:
+        back = _cause_back(grievance, cause, terms)
+        heard = db.session.scalar(
+            select(RecurrenceAlert.id)
+            .where(
+                RecurrenceAlert.root_cause_id == cause.id,
+                RecurrenceAlert.term.in_(terms),
+                RecurrenceAlert.raised_at >= since,
+            )
+            .limit(1)
+        )
+        if not back or heard is not None:
+            continue
+        new = [
+            RecurrenceAlert(
+                root_cause_id=cause.id, term=term, grievance_id=grievance.id, count=count + 1
+            )
+            for term, count in back.items()
+        ]
+        db.session.add_all(new)
+        db.session.flush()
+        count = max(alert.count for alert in new)
+        event = audit.record(
+            SYSTEM,
+            "grievance.root_cause_recurrence",
+            "grievance",
+            grievance.reference,
+            after={"root_cause": cause.key, "count": count, "alerts": len(new)},
+        )
+        values = {
+            "count": count,
+            "days": root_cause_window().days,
+            "cause": cause.label_in(language),
+        }
+        notify_staff(grievance, "staff_root_cause_recurrence", f"a{event.seq}", values=values)
+        alerts += new
     return alerts
 
 
@@ -176,23 +256,36 @@ class RecurrenceRow:
     count: int
     raised_at: datetime
     linked: bool
+    # The root cause that came back ("" for a category's alert).
+    root_cause: str = ""
 
 
 def recent_alerts(actor: Actor, limit: int = SUGGESTIONS) -> list[RecurrenceRow]:
-    """The alerts raised within the window on cases ``actor`` may see, newest first."""
+    """The alerts raised within their window on cases ``actor`` may see, newest first;
+    root causes labelled in the reader's language."""
+    language = current_language()
     raised = func.max(RecurrenceAlert.raised_at)
+    within = or_(
+        RecurrenceAlert.root_cause_id.is_(None)
+        & (RecurrenceAlert.raised_at >= utcnow() - policy().window),
+        RecurrenceAlert.root_cause_id.is_not(None)
+        & (RecurrenceAlert.raised_at >= utcnow() - root_cause_window()),
+    )
     query = (
         select(
             Grievance.id,
             Grievance.reference,
             Grievance.category,
+            RecurrenceAlert.root_cause_id,
             func.max(RecurrenceAlert.count),
             raised,
         )
         .join(Grievance, Grievance.id == RecurrenceAlert.grievance_id)
-        .where(RecurrenceAlert.raised_at >= utcnow() - policy().window, visible_grievances(actor))
-        .group_by(Grievance.id, Grievance.reference, Grievance.category)
-        .order_by(raised.desc())
+        .where(within, visible_grievances(actor))
+        .group_by(
+            Grievance.id, Grievance.reference, Grievance.category, RecurrenceAlert.root_cause_id
+        )
+        .order_by(raised.desc(), Grievance.id, RecurrenceAlert.root_cause_id)
         .limit(limit)
     )
     rows = db.session.execute(query).all()
@@ -202,7 +295,20 @@ def recent_alerts(actor: Actor, limit: int = SUGGESTIONS) -> list[RecurrenceRow]
             select(IncidentGrievance.grievance_id).where(IncidentGrievance.grievance_id.in_(ids))
         )
     )
+    causes = {
+        cause.id: cause.label_in(language)
+        for cause in db.session.scalars(
+            select(RootCause).where(RootCause.id.in_({row[3] for row in rows} - {None}))
+        )
+    }
     return [
-        RecurrenceRow(reference, category.label if category else "", count, when, gid in linked)
-        for gid, reference, category, count, when in rows
+        RecurrenceRow(
+            reference,
+            category.label if category else "",
+            count,
+            when,
+            gid in linked,
+            causes.get(cause_id, "") if cause_id else "",
+        )
+        for gid, reference, category, cause_id, count, when in rows
     ]

@@ -28,6 +28,7 @@ from remedy.cases.timeline import ANSWER_LABELS, timeline
 from remedy.console import case_forms
 from remedy.console.case_erasure import erasure_context
 from remedy.console.case_handoffs import handoffs_context
+from remedy.console.case_root_causes import root_causes_context
 from remedy.console.case_technology import technology_context
 from remedy.console.case_triage import triage_context
 from remedy.console.queue import RISK_LABELS
@@ -257,6 +258,7 @@ def case_context(
         "may_decide_reveal": lambda item: identity_reveals.may_decide(actor, item),
         **erasure_context(actor, grievance),
         **triage_context(actor, grievance),
+        **root_causes_context(actor, grievance),
         **technology_context(actor, grievance),
         **handoffs_context(actor, grievance),
         "consents": identity_consents.shown_to(actor, grievance),

@@ -165,6 +165,16 @@ def load_config(
         # share a place word within this many days (``remedy.cases.recurrence``).
         "REMEDY_RECURRENCE_THRESHOLD": int(env.get("REMEDY_RECURRENCE_THRESHOLD", "3")),
         "REMEDY_RECURRENCE_WINDOW": timedelta(days=int(env.get("REMEDY_RECURRENCE_DAYS", "30"))),
+        # A root cause set on a case where another case at the same place had it within
+        # this many days alerts the supervisors (``remedy.cases.recurrence``).
+        "REMEDY_ROOT_CAUSE_RECURRENCE_WINDOW": timedelta(
+            days=int(env.get("REMEDY_ROOT_CAUSE_RECURRENCE_DAYS", "180"))
+        ),
+        # The regions the trends count by (comma-separated place names, matched as whole
+        # words through the place blind index: ``remedy.queue.trends``).
+        "REMEDY_REGIONS": tuple(
+            name.strip() for name in env.get("REMEDY_REGIONS", "").split(",") if name.strip()
+        ),
         # How long an approved identity reveal shows the identity to the one who asked.
         "REMEDY_REVEAL_MINUTES": int(env.get("REMEDY_REVEAL_MINUTES", "30")),
         # An SMS or WhatsApp conversation left silent this long ends; its draft is kept.

@@ -120,6 +120,10 @@ class Settings:
     # Recurrence alerts: this many grievances of one category at one place within the window.
     recurrence_threshold: int
     recurrence_window: timedelta
+    # A root cause back at one place within this window alerts too (issue 15).
+    root_cause_recurrence_window: timedelta
+    # Place names the trends count grievances by (region level only).
+    regions: tuple[str, ...]
     reveal_minutes: int
     conversation_hours: int
     draft_reminder_hours: int
@@ -177,6 +181,10 @@ class Settings:
             monitoring_window=config["REMEDY_MONITORING_WINDOW"],
             recurrence_threshold=int(config.get("REMEDY_RECURRENCE_THRESHOLD", 3)),
             recurrence_window=config.get("REMEDY_RECURRENCE_WINDOW", timedelta(days=30)),
+            root_cause_recurrence_window=config.get(
+                "REMEDY_ROOT_CAUSE_RECURRENCE_WINDOW", timedelta(days=180)
+            ),
+            regions=tuple(config.get("REMEDY_REGIONS", ())),
             reveal_minutes=int(config["REMEDY_REVEAL_MINUTES"]),
             conversation_hours=int(config["REMEDY_CONVERSATION_HOURS"]),
             draft_reminder_hours=int(config["REMEDY_DRAFT_REMINDER_HOURS"]),

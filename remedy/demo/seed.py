@@ -36,6 +36,7 @@ from remedy.core.errors import ServiceError
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
 from remedy.demo.cast import ACCOUNTS, CASES, MECHANISMS, ORGANISATIONS
+from remedy.demo.learning import LESSONS, seed_learning
 from remedy.demo.report import DemoAccount, DemoCase, DemoReport, DemoTrack
 from remedy.demo.specs import CaseSpec, Story, TrackSpec
 from remedy.demo.timing import backdated, filing_days_ago, let_check_in_window_pass, paced
@@ -92,6 +93,8 @@ def seed_demo(password: str | None = None, progress: Progress | None = None) -> 
         for spec in CASES:
             with backdated(spec, filed[spec.title]):
                 seeder.case(spec)
+        given = seed_learning(seeder.actors["handler"], seeder.actors["supervisor"], seeder.orgs)
+        say(f"Root causes on {given} grievances, and {len(LESSONS)} lessons learned.")
     return seeder.report
 
 

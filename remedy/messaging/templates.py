@@ -238,4 +238,8 @@ STAFF_TEMPLATES: dict[str, LazyString] = {
         "Case %(reference)s makes %(count)d grievances about %(category)s at the same place "
         "within %(days)d days. See its page to link them to one incident."
     ),
+    "staff_root_cause_recurrence": _l(
+        "Case %(reference)s has the root cause %(cause)s, which %(count)d cases at the same "
+        "place had within %(days)d days. See the lessons learned."
+    ),
 }

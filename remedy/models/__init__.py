@@ -25,6 +25,7 @@ from remedy.models.involvement_track import (
     TrackClassification,
     TrackKind,
 )
+from remedy.models.lesson import Lesson, LessonGrievance, LessonRootCause, LessonStatus
 from remedy.models.leverage_action import LeverageAction, LeverageStatus, LeverageType
 from remedy.models.mandate import ConsentMethod, Mandate
 from remedy.models.organisation import Organisation, OrganisationKind
@@ -44,6 +45,7 @@ from remedy.models.referral import (
 )
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction, RemedyType
 from remedy.models.reprisal_incident import ReprisalIncident
+from remedy.models.root_cause import GrievanceRootCause, RootCause, RootCauseConfirmation
 from remedy.models.staff_session import StaffSession
 from remedy.models.state_actor import StateActor, StateActorKind
 from remedy.models.user import Role, User
@@ -87,6 +89,7 @@ __all__ = [
     "ErasureStatus",
     "Grievance",
     "GrievancePerson",
+    "GrievanceRootCause",
     "IdentityConsent",
     "IdentityReveal",
     "InboundMedia",
@@ -95,6 +98,10 @@ __all__ = [
     "IncidentGrievance",
     "InternalNote",
     "InvolvementTrack",
+    "Lesson",
+    "LessonGrievance",
+    "LessonRootCause",
+    "LessonStatus",
     "LeverageAction",
     "LeverageStatus",
     "LeverageType",
@@ -128,6 +135,8 @@ __all__ = [
     "ReprisalRisk",
     "RevealStatus",
     "Role",
+    "RootCause",
+    "RootCauseConfirmation",
     "StaffSession",
     "StateActor",
     "StateActorKind",

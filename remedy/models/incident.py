@@ -66,13 +66,19 @@ class IncidentGrievance(Model):
 
 
 class RecurrenceAlert(Model):
-    """Supervisors were told that ``category`` came back at one place (``term``)."""
+    """Supervisors were told that ``category`` (or a root cause) came back at one place
+    (``term``)."""
 
     __tablename__ = "recurrence_alerts"
-    __table_args__ = (Index("ix_recurrence_alerts_key", "category", "term", "raised_at"),)
+    __table_args__ = (
+        Index("ix_recurrence_alerts_key", "category", "term", "raised_at"),
+        Index("ix_recurrence_alerts_root_cause", "root_cause_id", "term", "raised_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    category: Mapped[str] = mapped_column(String(32))
+    # A category came back, or (``root_cause_id`` set, no category) a root cause did.
+    category: Mapped[str | None] = mapped_column(String(32))
+    root_cause_id: Mapped[int | None] = mapped_column(ForeignKey("root_causes.id"))
     # The place word's keyed hash (``remedy.identity.place_index``): never the word.
     term: Mapped[str] = mapped_column(String(32))
     # The grievance that reached the threshold; the alert outlives its erasure.

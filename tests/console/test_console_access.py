@@ -29,6 +29,7 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from remedy.cases.incidents import create_incident
+from remedy.cases.lessons import LessonInput, create_lesson
 from remedy.cases.referrals import get_mechanism, record_referral
 from remedy.cases.reprisal_incidents import IncidentReport, record_incident
 from remedy.core.actors import OPERATOR, Actor
@@ -40,9 +41,11 @@ from remedy.models import (
     ErasureRequest,
     Grievance,
     InvolvementTrack,
+    Lesson,
     Mandate,
     Organisation,
     Role,
+    RootCause,
     TrackKind,
 )
 from remedy.models.attachment import Attachment
@@ -201,6 +204,7 @@ STAFF_READ = everyone(OK, proxy_member=403)
 CASE_WORK = everyone(OK, protection_officer=403, auditor=403, admin=403, proxy_member=403)
 
 
+LEARNING_READ = everyone(OK, protection_officer=403, proxy_member=403, company_staff=403)
 # Incidents are the mechanism's own work: an organisation's handlers are refused.
 INCIDENT_WORK = {**CASE_WORK, "company_staff": 403}
 
@@ -237,6 +241,22 @@ def remedy_action(stage: Stage) -> dict[str, Any]:
 def leverage_action(stage: Stage) -> dict[str, Any]:
     track = stage.company_track(stage.implementing)
     return {**implementing(stage), "action_id": track.leverage_actions[0].id}
+
+
+def first_cause(stage: Stage) -> dict[str, Any]:
+    return {"cause_id": db.session.scalars(select(RootCause.id).order_by(RootCause.id)).first()}
+
+
+def a_lesson(stage: Stage) -> dict[str, Any]:
+    """A lesson learned, made the first time a route needs it."""
+    found = db.session.scalars(select(Lesson.id)).first()
+    if found is None:
+        owner = user_of(stage.actors["supervisor"]).id
+        cause = first_cause(stage)["cause_id"]
+        given = LessonInput("Check pay slips monthly.", [cause], owner, date(2031, 1, 1))
+        found = create_lesson(stage.actors["supervisor"], given).id
+        db.session.commit()
+    return {"lesson_id": found}
 
 
 def webhook(stage: Stage) -> dict[str, Any]:
@@ -403,6 +423,22 @@ ROUTES: dict[str, Call] = {
     "POST console.record_state_actor": Call(
         everyone(403, handler=OK, supervisor=OK, protection_officer=OK), planning
     ),
+    # A case's root causes: the mechanism's handlers and supervisors (issue 15).
+    "POST console.set_root_causes": Call(everyone(403, handler=OK, supervisor=OK), planning),
+    # The root-cause taxonomy: administrators only.
+    "GET learning.root_causes": Call(everyone(403, admin=OK)),
+    "POST learning.add_root_cause": Call(everyone(403, admin=OK)),
+    "POST learning.rename_root_cause": Call(everyone(403, admin=OK), first_cause),
+    "POST learning.retire_root_cause": Call(everyone(403, admin=OK), first_cause),
+    # Lessons learned: administrators and supervisors write, handlers and auditors read.
+    "GET learning.lessons_index": Call(LEARNING_READ),
+    "GET learning.lesson": Call(LEARNING_READ, a_lesson),
+    "GET learning.new_lesson": Call(everyone(403, admin=OK, supervisor=OK)),
+    "POST learning.create_lesson": Call(everyone(403, admin=OK, supervisor=OK)),
+    "POST learning.update_lesson": Call(everyone(403, admin=OK, supervisor=OK), a_lesson),
+    # Trends: the mechanism's own staff who read or learn from cases.
+    "GET learning.trends": Call(LEARNING_READ),
+    "GET learning.trends_csv": Call(LEARNING_READ),
     # Organisations: administrators only.
     "GET organisations.index": Call(everyone(403, admin=OK)),
     "POST organisations.create": Call(everyone(403, admin=OK)),

@@ -89,6 +89,7 @@ STAFF_VALUES_PASSED = {
     "staff_info_overdue": frozenset(),
     "staff_senior_review": frozenset(),
     "staff_recurrence": frozenset({"count", "days", "category"}),
+    "staff_root_cause_recurrence": frozenset({"count", "days", "cause"}),
     "staff_referral_unacknowledged": frozenset({"mechanism", "date"}),
     "staff_referral_silent": frozenset({"mechanism", "date"}),
     "partner_referral_reminder": frozenset({"mechanism", "date", "referral"}),
@@ -107,6 +108,7 @@ SAMPLE: dict[str, Any] = {
     "count": 3,
     "days": 30,
     "category": "Water, air and environment",
+    "cause": "Wages and pay",
     "explanation": "The score counted days without a badge scan as absences.",
     "mechanism": "Kenya Labour Inspectorate",
 }
