@@ -46,6 +46,7 @@ from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction,
 from remedy.models.reprisal_incident import ReprisalIncident
 from remedy.models.staff_session import StaffSession
 from remedy.models.state_actor import StateActor, StateActorKind
+from remedy.models.statistics_snapshot import StatisticsSnapshot
 from remedy.models.user import Role, User
 from remedy.models.web_draft import WebDraft
 from remedy.models.webhook import (
@@ -131,6 +132,7 @@ __all__ = [
     "StaffSession",
     "StateActor",
     "StateActorKind",
+    "StatisticsSnapshot",
     "TrackClassification",
     "TrackKind",
     "User",
