@@ -13,7 +13,11 @@ from flask.cli import with_appcontext
 from remedy.accounts import lifecycle
 from remedy.accounts import users as account_service
 from remedy.accounts.clearance import set_sensitive_clearance
-from remedy.accounts.organisations import create_organisation, find_organisation
+from remedy.accounts.organisations import (
+    create_organisation,
+    find_organisation,
+    set_publish_statistics,
+)
 from remedy.accounts.roster import AccountFilter, is_locked, list_accounts
 from remedy.core.actors import OPERATOR, Actor
 from remedy.core.errors import InvalidInput, ServiceError
@@ -47,6 +51,25 @@ def create_org(name: str, kind: str, country: str | None, served: bool | None) -
         click.echo("The mechanism serves it: the identity question at filing is about it.")
     else:
         click.echo("Not served: its staff see pseudonyms until the people agree.")
+
+
+@orgs.command("statistics")
+@click.argument("name")
+@click.option(
+    "--publish/--no-publish",
+    required=True,
+    help="Whether it agrees to be named in the public statistics (/statistics).",
+)
+@with_appcontext
+def statistics_org(name: str, publish: bool) -> None:
+    organisation = find_organisation(name)
+    if organisation is None:
+        raise click.ClickException(f"No organisation named {name!r}.")
+    set_publish_statistics(OPERATOR, organisation, publish)
+    if publish:
+        click.echo(f"{organisation.name} is named in the public statistics.")
+    else:
+        click.echo(f"{organisation.name} is not named in the public statistics.")
 
 
 @click.group(help="Staff and proxy accounts.")

@@ -14,7 +14,12 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from remedy.accounts.organisations import create_organisation, set_served, vet_organisation
+from remedy.accounts.organisations import (
+    create_organisation,
+    set_publish_statistics,
+    set_served,
+    vet_organisation,
+)
 from remedy.auth.forms import EmptyForm, show_refusal
 from remedy.auth.sessions import roles_required
 from remedy.console.views import NAV, NavLink, console_navigation
@@ -155,5 +160,24 @@ def served(organisation_id: int) -> Response | tuple[str, int]:
             "%(name)s is not served: its staff see pseudonyms until the people agree.",
             name=organisation.name,
         )
+    flash(message, "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<int:organisation_id>/statistics")
+@roles_required(Role.ADMIN)
+def publish_statistics(organisation_id: int) -> Response:
+    """Name it in the public statistics, or stop: only once it agreed."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    publish = request.form.get("publish") == "yes"
+    set_publish_statistics(Actor.for_user(current_user), organisation, publish)
+    if publish:
+        message = _("%(name)s is named in the public statistics.", name=organisation.name)
+    else:
+        message = _("%(name)s is not named in the public statistics.", name=organisation.name)
     flash(message, "success")
     return redirect(url_for(".index"))
