@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, json
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from remedy.api.base import bp
 from remedy.api.openapi_parts import PREFIX, responses
 from remedy.api.schemas import ApiSchema
 from remedy.statistics import export
 from remedy.statistics.figures import compute
-from remedy.statistics.suppression import Mark
 
 
 class StatisticsCellOut(ApiSchema):
@@ -27,13 +26,13 @@ class StatisticsCellOut(ApiSchema):
         allow_none=True,
         metadata={"description": "The number; null when hidden or when there is no figure."},
     )
-    status = fields.String(
+    suppressed = fields.Boolean(
         required=True,
-        validate=validate.OneOf([mark.value for mark in Mark]),
         metadata={
-            "description": "shown; small (a count from 1 to min_cell - 1, or a share or "
-            "median from fewer than min_cell cases); complementary (hidden so that a small "
-            "one cannot be worked out from the total); withheld (the whole group hidden)."
+            "description": "Hidden: a count from 1 to min_cell - 1, a count hidden so "
+            "that such a one cannot be worked out from the total, or a share or median "
+            "from fewer than min_cell cases. One flag for all: telling them apart would "
+            "give numbers away. The value is then null."
         },
     )
 

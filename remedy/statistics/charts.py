@@ -5,7 +5,7 @@ is an image (``role="img"`` named by its ``<title>``) followed on the page by it
 which is what a screen reader reads; the bars only repeat it. On a right-to-left page
 the chart is mirrored: labels and bars start from the right, and months run from right
 to left. Numbers are isolated left to right, as everywhere (``remedy.core.numbers``).
-A hidden cell has no bar: the chart says "fewer than k" or "not shown" like the table.
+A hidden cell has no bar: the chart says "not shown", like the table.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from markupsafe import Markup, escape
 
 from remedy.core.numbers import ltr_html
 from remedy.statistics.figures import Cell, CellKind, Table
-from remedy.statistics.suppression import Mark
 
 WIDTH = 320
 BAR_ROW = 30
@@ -26,10 +25,6 @@ VALUE_ROOM = 60
 
 def cell_text(cell: Cell, min_cell: int) -> str:
     """A cell as the page says it (plain text, numbers not yet isolated)."""
-    if cell.mark is Mark.SMALL:
-        if cell.kind is CellKind.COUNT:
-            return _("fewer than %(number)d", number=min_cell)
-        return _("not shown (fewer than %(number)d cases)", number=min_cell)
     if cell.hidden:
         return _("not shown")
     if cell.value is None:

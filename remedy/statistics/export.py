@@ -2,9 +2,10 @@
 API. Both carry exactly what the page shows: a hidden cell has no number.
 
 CSV: one line per cell, ``table,row,label,column,value``; ``value`` is the number, or
-``<k`` (``<5``) for a count from 1 to k-1, or ``suppressed`` for a cell hidden so that a
-small one cannot be worked out (or a share or median from too few cases), or empty where
-there is no figure (a share of nothing). The first lines, table ``about``, say when the
+``suppressed`` for a hidden one (a count from 1 to k-1, a count hidden so that such a
+one cannot be worked out from the total, a share or median from too few cases: one word
+for all, or the difference would give numbers away), or empty where there is no figure
+(a share of nothing). The first lines, table ``about``, say when the
 figures were computed and what k is.
 """
 
@@ -14,8 +15,7 @@ import csv
 import io
 from typing import Any
 
-from remedy.statistics.figures import Cell, CellKind, Figures
-from remedy.statistics.suppression import Mark
+from remedy.statistics.figures import Cell, Figures
 
 HEADER = ("table", "row", "label", "column", "value")
 
@@ -26,9 +26,7 @@ def _number(cell: Cell) -> Any:
     return round(cell.value, 4) if isinstance(cell.value, float) else cell.value
 
 
-def csv_value(cell: Cell, min_cell: int) -> str:
-    if cell.mark is Mark.SMALL and cell.kind is CellKind.COUNT:
-        return f"<{min_cell}"
+def csv_value(cell: Cell) -> str:
     if cell.hidden:
         return "suppressed"
     value = _number(cell)
@@ -44,9 +42,7 @@ def as_csv(figures: Figures) -> str:
     for table in figures.tables:
         for row in table.rows:
             for key, cell in zip(table.column_keys, row.cells, strict=True):
-                writer.writerow(
-                    (table.name, row.key, row.label, key, csv_value(cell, figures.min_cell))
-                )
+                writer.writerow((table.name, row.key, row.label, key, csv_value(cell)))
     return out.getvalue()
 
 
@@ -76,7 +72,7 @@ def as_json(figures: Figures) -> dict[str, Any]:
                         "label": row.label,
                         "total": row.is_total,
                         "cells": [
-                            {"column": key, "value": _number(cell), "status": cell.mark.value}
+                            {"column": key, "value": _number(cell), "suppressed": cell.hidden}
                             for key, cell in zip(table.column_keys, row.cells, strict=True)
                         ],
                     }

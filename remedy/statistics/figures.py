@@ -42,13 +42,12 @@ class CellKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Cell:
-    kind: CellKind
-    value: int | float | None  # None when hidden (or no figure at all)
-    mark: Mark = Mark.SHOWN
+    """A number, or a hidden one: then no value at all, and nothing says why (one word
+    for every hidden cell, ``remedy.statistics.suppression`` rule 3)."""
 
-    @property
-    def hidden(self) -> bool:
-        return self.mark.hidden
+    kind: CellKind
+    value: int | float | None  # None when hidden (or no figure at all: a share of nothing)
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ Item = tuple[str, str, int]  # key, label, count
 
 def _count(value: int, mark: Mark, suppress: bool) -> Cell:
     if suppress and mark.hidden:
-        return Cell(CellKind.COUNT, None, mark)
+        return Cell(CellKind.COUNT, None, hidden=True)
     return Cell(CellKind.COUNT, value)
 
 
@@ -94,7 +93,7 @@ def _share(
     if whole == 0:
         return Cell(CellKind.SHARE, None)
     if suppress and not share_shown(part_mark, whole_mark, whole, k):
-        return Cell(CellKind.SHARE, None, Mark.SMALL)
+        return Cell(CellKind.SHARE, None, hidden=True)
     return Cell(CellKind.SHARE, part / whole)
 
 
@@ -107,10 +106,14 @@ def _distribution(
     k: int,
     suppress: bool,
     shares: bool = False,
+    listed_only: bool = False,
 ) -> Table:
-    """Rows adding up to a total row: suppressed as one group."""
+    """Rows adding up to a total row: suppressed as one group. ``listed_only``: the rows
+    are only what happened (months), so a withheld group lists none of them."""
     values = [count for _key, _label, count in items]
     marks = protect_group(values, k)
+    if suppress and listed_only and Mark.WITHHELD in marks:
+        items, marks = [], []
     total = sum(values)
     total_mark = mark_count(total, k)
     columns = [heading, _("Number")]
@@ -161,6 +164,7 @@ def _received_tables(counts: Mapping[str, Any], k: int, suppress: bool) -> list[
             months,
             k,
             suppress,
+            listed_only=True,
         ),
         _distribution(
             "channels",
@@ -283,7 +287,7 @@ def _stages(counts: Mapping[str, Any], k: int, suppress: bool) -> Table:
         label = str(names.get((subject, state), state))
         days = Cell(CellKind.DAYS, float(seconds) / SECONDS_PER_DAY)
         if suppress and not median_shown(int(stays), k):
-            days = Cell(CellKind.DAYS, None, Mark.SMALL)
+            days = Cell(CellKind.DAYS, None, hidden=True)
         stays_cell = _count(int(stays), mark_count(int(stays), k), suppress)
         rows.append(Row(f"{subject}:{state}", label, (days, stays_cell)))
     return Table(

@@ -3,24 +3,36 @@
 The rules (docs/statistics.md says the same, with examples), with k the smallest count
 shown (``REMEDY_STATISTICS_MIN_CELL``, 5 by default):
 
-1. **Primary.** A count from 1 to k-1 is not shown: it reads "fewer than k" (``SMALL``).
-   Zero stays zero: that nothing happened singles out no one.
+1. **Primary.** A count from 1 to k-1 is hidden (``SMALL``). Zero stays zero: that
+   nothing happened singles out no one.
 2. **Complementary.** Where the cells of a group add up to a published total (the rows of
    a table and its total row), a hidden cell could be worked back out: the total minus
-   the visible cells. So while any hidden cell of the group can be pinned to one value,
-   the smallest visible non-zero cell is hidden too (``COMPLEMENTARY``, "not shown").
-   "Pinned" is checked as a reader who knows these rules would: a "fewer than k" cell is
-   between 1 and k-1, a complementary one at least k and at most the smallest visible
-   non-zero cell (it was the next smallest), and together they make the total minus
-   the visible cells. When the total itself is under k it is hidden too, and then only
-   known to be between 1 and k-1.
-3. **Withheld.** If even with every non-zero cell hidden one cell can still be pinned
-   (a group of two, 1 and k, total k+1), every cell of the group, zeros included, is
-   "not shown" (``WITHHELD``): then each could be anything from 0 to the total.
-4. **Shares and medians.** A share is shown only when its numerator and its denominator
+   the visible cells. So whenever a group has a small cell, its smallest visible non-zero
+   cell is hidden too (``COMPLEMENTARY``): always, not only when one cell alone is
+   hidden, because the decision itself must not tell anything (two cells of 1 beside a
+   visible 6, total 8: hiding the 6 only when the 1s could be worked out would tell
+   that they could).
+3. **One word for every hidden cell.** Every hidden cell reads the same ("not shown",
+   ``suppressed`` in the CSV), whatever hid it. Telling "fewer than 5" apart from "hidden
+   to protect another" gives numbers away: two "fewer than 5" cells and a total of 8
+   can only be 4 and 4. The page says that a hidden number is either under k or hidden
+   to protect one that is.
+4. **Withheld.** When every non-zero cell of a group is small, there is no visible cell
+   to hide beside them, and the zeros would tell how many cells share the total (five
+   hidden cells and a total of 5 are five 1s). Then every cell, zeros included, is
+   hidden (``WITHHELD``), and a table listing only what happened (the months) lists
+   none of its rows. When the total itself is under k it is hidden too.
+5. **Shares and medians.** A share is shown only when its numerator and its denominator
    are both shown counts and the denominator is at least k: a share of a known total
    gives its numerator away, so it may tell nothing the two counts do not already. A
    median is shown only when it comes from at least k cases.
+
+What a reader can work out is checked as a reader of the numbers would (``pinned``):
+every hidden cell is at least 1, or 0 when the whole group is withheld, and they make
+the total minus the visible cells; no hidden cell is ever pinned to one value. A reader
+who also knows these rules by heart can narrow some cells further (a hidden cell that
+was the smallest non-zero one is at most the smallest visible one), never to a count
+under k: that is why k is a margin, not a target.
 
 Tables of one period never cross two breakdowns (no channel by category), so a hidden
 cell of one table cannot be worked out from another: each only repeats the total.
@@ -55,60 +67,46 @@ def mark_count(value: int, min_cell: int) -> Mark:
 
 
 def protect_group(values: Sequence[int], min_cell: int) -> list[Mark]:
-    """Marks for cells adding up to a published total (rules 1 to 3)."""
+    """Marks for cells adding up to a published total (rules 1, 2 and 4).
+
+    Each step depends only on what would be published (is there a small cell; is there a
+    visible non-zero cell left), never on whether the small cells could be worked out
+    before: a reader who knows the rules would learn that too.
+    ``tests/statistics/test_suppression.py`` checks it against such a reader.
+    """
     marks = [mark_count(value, min_cell) for value in values]
-    while pinned(values, marks, min_cell):
-        visible = [i for i, mark in enumerate(marks) if mark is Mark.SHOWN and values[i] > 0]
-        if not visible:
-            return [Mark.WITHHELD] * len(values)
-        smallest = min(visible, key=lambda i: (values[i], i))
-        marks[smallest] = Mark.COMPLEMENTARY
+    if Mark.SMALL not in marks:
+        return marks
+    visible = [i for i, mark in enumerate(marks) if mark is Mark.SHOWN and values[i] > 0]
+    if not visible:
+        return [Mark.WITHHELD] * len(values)
+    marks[min(visible, key=lambda i: (values[i], i))] = Mark.COMPLEMENTARY
     return marks
 
 
-def _bounds(values: Sequence[int], marks: Sequence[Mark], min_cell: int) -> list[tuple[int, int]]:
-    """What a reader knows of each cell, from its mark and the visible cells."""
-    visible_positive = [v for v, m in zip(values, marks, strict=True) if m is Mark.SHOWN and v > 0]
-    ceiling = min(visible_positive, default=UNBOUNDED)
-    found = []
-    for value, mark in zip(values, marks, strict=True):
-        if mark is Mark.SHOWN:
-            found.append((value, value))
-        elif mark is Mark.SMALL:
-            found.append((1, min_cell - 1))
-        elif mark is Mark.COMPLEMENTARY:
-            found.append((min_cell, max(min_cell, ceiling)))
-        else:
-            found.append((0, UNBOUNDED))
-    return found
-
-
-def total_bounds(values: Sequence[int], min_cell: int) -> tuple[int, int]:
-    total = sum(values)
-    return (1, min_cell - 1) if is_small(total, min_cell) else (total, total)
-
-
 def pinned(values: Sequence[int], marks: Sequence[Mark], min_cell: int) -> bool:
-    """Whether some hidden cell can be worked out to a single value."""
-    hidden = [i for i, mark in enumerate(marks) if mark.hidden]
-    if not hidden:
-        return False
-    bounds = _bounds(values, marks, min_cell)
-    total_low, total_high = total_bounds(values, min_cell)
+    """Whether a reader of the published group could work a hidden cell out: a hidden
+    cell is at least 1 (zero stays zero) or, withheld, at least 0; the hidden cells make
+    the total minus the visible ones; a hidden total is between 1 and k-1."""
+    total = sum(values)
+    total_low, total_high = (1, min_cell - 1) if is_small(total, min_cell) else (total, total)
+    bounds = [
+        (value, value) if mark is Mark.SHOWN else (0 if mark is Mark.WITHHELD else 1, UNBOUNDED)
+        for value, mark in zip(values, marks, strict=True)
+    ]
     lows = sum(low for low, _high in bounds)
     highs = sum(high for _low, high in bounds)
-    for i in hidden:
-        low, high = bounds[i]
-        others_low, others_high = lows - low, highs - high
-        least = max(low, total_low - others_high)
-        most = min(high, total_high - others_low)
-        if least >= most:
-            return True
+    for (low, high), mark in zip(bounds, marks, strict=True):
+        if mark.hidden:
+            least = max(low, total_low - (highs - high))
+            most = min(high, total_high - (lows - low))
+            if least >= most:
+                return True
     return False
 
 
 def share_shown(numerator: Mark, denominator_mark: Mark, denominator: int, min_cell: int) -> bool:
-    """Rule 4: a share only of shown counts, over at least k cases."""
+    """Rule 5: a share only of shown counts, over at least k cases."""
     return denominator >= min_cell and not numerator.hidden and not denominator_mark.hidden
 
 

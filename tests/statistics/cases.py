@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from remedy.cases import intake
+from remedy.cases.check_ins import answer_check_in
 from remedy.core.extensions import db
+from remedy.models.check_in import Answer
 from remedy.models.grievance import Category, Channel, Grievance
 from remedy.models.involvement_track import TrackKind
 from tests.workflows.scenarios import Scenario
@@ -19,7 +21,8 @@ class CaseSet:
 def build_case_set(scenario: Scenario) -> CaseSet:
     """Eight grievances:
 
-    - two remedied (company track, the person said yes), filed by SMS about land;
+    - two remedied (company track, the person said yes, satisfied 5 and 4), filed by SMS
+      about land;
     - one partly remedied (the person said partly), by web about land;
     - one appealed after it was resolved (remedied, then appealed: under review), by SMS;
     - one not admissible and one withdrawn, by voice, not classified;
@@ -27,11 +30,18 @@ def build_case_set(scenario: Scenario) -> CaseSet:
     - one still in screening, by WhatsApp, about labour.
     """
     made: list[Grievance] = []
-    for _ in range(2):
+    for satisfaction in (5, 4):
         grievance, (track,) = scenario.in_remedy(
             TrackKind.CAUSE, category=Category.LAND, channel=Channel.SMS
         )
-        scenario.remedied(track)
+        scenario.verify(track)
+        for check_in in scenario.open_check_ins(track):
+            answer_check_in(
+                scenario.complainant(grievance, check_in.person_id),
+                check_in,
+                Answer.YES,
+                satisfaction=satisfaction,
+            )
         made.append(grievance)
     grievance, (track,) = scenario.in_remedy(
         TrackKind.CAUSE, category=Category.LAND, channel=Channel.WEB
