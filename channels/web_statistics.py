@@ -24,8 +24,8 @@ def statistics() -> str:
     return render_template(
         "web/statistics.html",
         figures=figures,
-        charts={t.name: bar_chart(t, figures.min_cell, rtl) for t in figures.tables if t.chart},
-        cell=lambda cell: cell_html(cell, figures.min_cell),
+        charts={t.name: bar_chart(t, rtl) for t in figures.tables if t.chart},
+        cell=cell_html,
     )
 
 

@@ -23,7 +23,7 @@ COLUMNS_HEIGHT = 120
 VALUE_ROOM = 60
 
 
-def cell_text(cell: Cell, min_cell: int) -> str:
+def cell_text(cell: Cell) -> str:
     """A cell as the page says it (plain text, numbers not yet isolated)."""
     if cell.hidden:
         return _("not shown")
@@ -36,9 +36,9 @@ def cell_text(cell: Cell, min_cell: int) -> str:
     return str(int(cell.value))
 
 
-def cell_html(cell: Cell, min_cell: int) -> Markup:
+def cell_html(cell: Cell) -> Markup:
     """Numbers isolated left to right; words (a hidden cell) in the page's direction."""
-    text = cell_text(cell, min_cell)
+    text = cell_text(cell)
     if cell.hidden or cell.value is None:
         return Markup("<span class='hidden-figure'>{}</span>").format(text)
     return ltr_html(text)
@@ -52,7 +52,7 @@ def _largest(bars: list[tuple[str, Cell]]) -> float:
     return max((float(cell.value or 0) for _label, cell in bars if not cell.hidden), default=0) or 1
 
 
-def _horizontal(table: Table, min_cell: int, rtl: bool) -> tuple[int, list[str]]:
+def _horizontal(table: Table, rtl: bool) -> tuple[int, list[str]]:
     """A bar per row, its label above it and its number after it."""
     bars = _bars(table)
     largest = _largest(bars)
@@ -74,12 +74,12 @@ def _horizontal(table: Table, min_cell: int, rtl: bool) -> tuple[int, list[str]]
         value_x = WIDTH - length - 4 if rtl else length + 4
         parts.append(
             f'<text class="value" x="{value_x:.1f}" y="{top + 24}" text-anchor="{anchor}">'
-            f"{escape(cell_text(cell, min_cell))}</text>"
+            f"{escape(cell_text(cell))}</text>"
         )
     return len(bars) * BAR_ROW, parts
 
 
-def _columns(table: Table, min_cell: int, rtl: bool) -> tuple[int, list[str]]:
+def _columns(table: Table, rtl: bool) -> tuple[int, list[str]]:
     """Months as columns, in time order (right to left on a right-to-left page); a year
     is written under its first month shown."""
     bars = _bars(table)
@@ -110,13 +110,13 @@ def _columns(table: Table, min_cell: int, rtl: bool) -> tuple[int, list[str]]:
     return COLUMNS_HEIGHT + 20, parts
 
 
-def bar_chart(table: Table, min_cell: int, rtl: bool = False) -> Markup:
+def bar_chart(table: Table, rtl: bool = False) -> Markup:
     """The table's first column as an SVG image, named by its title and what it shows."""
     if table.name == "months":
-        height, parts = _columns(table, min_cell, rtl)
+        height, parts = _columns(table, rtl)
         top = -16
     else:
-        height, parts = _horizontal(table, min_cell, rtl)
+        height, parts = _horizontal(table, rtl)
         top = 0
     title_id = f"chart-{table.name}"
     title = f"{table.title}. {table.description}"
