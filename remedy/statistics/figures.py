@@ -18,7 +18,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from remedy.core.settings import settings
-from remedy.models.grievance import CATEGORY_TITLES, Category, Channel
+from remedy.models.grievance import CATEGORY_TITLES, CHANNEL_TITLES, Category, Channel
 from remedy.queue.filters import state_choices
 from remedy.statistics import labels
 from remedy.statistics.cache import fresh_counts
@@ -148,7 +148,7 @@ def _items(
 
 def _received_tables(counts: Mapping[str, Any], k: int, suppress: bool) -> list[Table]:
     months = [(key, key, int(count)) for key, count in counts["months"]]
-    channels = _items(counts["channels"], {c.value: labels.CHANNEL_LABELS[c] for c in Channel})
+    channels = _items(counts["channels"], {c.value: CHANNEL_TITLES[c] for c in Channel})
     categories_order: dict[str, Any] = {c.value: CATEGORY_TITLES[c] for c in Category}
     categories_order["none"] = labels.NOT_CLASSIFIED
     categories = _items(

@@ -11,17 +11,9 @@ from flask_babel.speaklater import LazyString
 
 from remedy.models.appeal import AppealResult
 from remedy.models.check_in import Answer
-from remedy.models.grievance import Channel, Outcome
+from remedy.models.grievance import Outcome
 from remedy.workflows.states import IntakeState
 
-CHANNEL_LABELS: dict[str, LazyString] = {
-    Channel.SMS: _l("SMS"),
-    Channel.WHATSAPP: _l("WhatsApp"),
-    Channel.VOICE: _l("Voice call"),
-    Channel.WEB: _l("Web"),
-    Channel.PROXY: _l("Through a proxy"),
-    Channel.API: _l("Another system (API)"),
-}
 NOT_CLASSIFIED = _l("Not classified yet")
 OPEN = "open"
 # Where grievances stand: the intake workflow's ended states, and everything else open.
