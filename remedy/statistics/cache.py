@@ -5,8 +5,11 @@ the figures barely move in minutes. So the counts of a period are kept in
 ``statistics_snapshots`` and computed again only once older than
 ``REMEDY_STATISTICS_MAX_AGE`` (15 minutes by default); the page says "Figures as of ...".
 A table rather than the process's memory: every process then shows the same figures, and
-a new process does not count again. Two processes that find the row stale at once both
-count and the last write wins; both wrote correct figures.
+a new process does not count again. The worker counts again once the kept counts are
+half that age (``refresh``, a periodic job), so a request seldom finds them stale and
+seldom pays for counting (seconds with a million grievances: bench/README.md). Two
+processes that find the row stale at once both count and the last write wins; both
+wrote correct figures.
 """
 
 from __future__ import annotations
@@ -35,6 +38,17 @@ def fresh_counts(
     counts = count_all(period, now)
     _keep(period, now, counts)
     return now, counts
+
+
+def refresh(now: datetime | None = None) -> bool:
+    """Periodic (the worker): count all time again once the kept counts are half their
+    max age old; whether it counted."""
+    now = now or utcnow()
+    kept = db.session.get(StatisticsSnapshot, ALL_TIME.key)
+    if kept is not None and now - kept.computed_at < settings().statistics_max_age / 2:
+        return False
+    _keep(ALL_TIME, now, count_all(ALL_TIME, now))
+    return True
 
 
 def _keep(period: Period, now: datetime, counts: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from remedy.core.actors import OPERATOR
 from remedy.core.extensions import db
 from remedy.models.statistics_snapshot import StatisticsSnapshot
 from remedy.models.types import utcnow
-from remedy.statistics.cache import fresh_counts
+from remedy.statistics.cache import fresh_counts, refresh
 from remedy.statistics.counts import Period
 from remedy.statistics.figures import Figures, Table, compute
 from tests.statistics.cases import build_case_set
@@ -163,3 +163,18 @@ def test_published_figures_hide_small_counts_and_carry_no_value_for_them(
     stages = {row.key: row.cells for row in table(published, "stages").rows}
     assert stages["grievance:received"][0].value is not None  # 8 stays: a median
     assert stages["grievance:resolved"][0].hidden  # 1 stay: no median
+
+
+def test_the_worker_counts_again_once_the_kept_counts_are_half_their_max_age(
+    scenario: Scenario,
+) -> None:
+    build_case_set(scenario)
+    now = utcnow()
+
+    assert refresh(now)  # nothing kept yet
+    scenario.file()
+    db.session.commit()
+    assert not refresh(now + timedelta(minutes=7))
+    assert fresh_counts(now=now + timedelta(minutes=7))[1]["total"] == 8
+    assert refresh(now + timedelta(minutes=8))
+    assert fresh_counts(now=now + timedelta(minutes=8))[1]["total"] == 9
