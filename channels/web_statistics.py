@@ -13,7 +13,7 @@ from flask import Response, render_template
 from channels.web import bp
 from remedy.core.i18n import current_language, text_direction
 from remedy.statistics import export
-from remedy.statistics.charts import bar_chart, cell_html
+from remedy.statistics.charts import bar_chart, cell_html, month_grid
 from remedy.statistics.figures import compute
 
 
@@ -26,6 +26,7 @@ def statistics() -> str:
         figures=figures,
         charts={t.name: bar_chart(t, rtl) for t in figures.tables if t.chart},
         cell=cell_html,
+        month_grid=month_grid,
     )
 
 
