@@ -155,3 +155,12 @@ def test_no_words_place_person_or_pseudonym_ever_reach_the_published_figures(
         for where, text in published(client, language).items():
             for secret in secrets:
                 assert secret not in text, (where, secret)
+
+
+def test_with_no_grievance_yet_every_address_answers_with_zeros(client: FlaskClient) -> None:
+    pages = published(client, "ar")
+
+    assert "<svg" in pages["page"]
+    rows = csv.DictReader(io.StringIO(pages["csv"]))
+    assert [r["value"] for r in rows if (r["table"], r["row"]) == ("channels", "total")] == ["0"]
+    assert client.get("/api/v1/statistics").status_code == 200
