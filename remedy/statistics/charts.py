@@ -4,8 +4,10 @@ No script, no library: a chart is a few rectangles, light enough for a slow phon
 is an image (``role="img"`` named by its ``<title>``) followed on the page by its table,
 which is what a screen reader reads; the bars only repeat it. On a right-to-left page
 the chart is mirrored: labels and bars start from the right, and months run from right
-to left. Numbers are isolated left to right, as everywhere (``remedy.core.numbers``).
-A hidden cell has no bar: the chart says "not shown", like the table.
+to left. Text keeps the default anchor, "start": the page's direction, which the SVG
+inherits, puts the start of right-to-left text on its right. In the tables, numbers are
+isolated left to right, as everywhere (``remedy.core.numbers``). A hidden cell has no
+bar: the chart says "not shown", like the table.
 """
 
 from __future__ import annotations
@@ -130,7 +132,8 @@ def _columns(table: Table, rtl: bool) -> tuple[int, list[str]]:
         year = label[:4]
         if year not in seen_years:
             seen_years.add(year)
-            parts.append(f'<text x="{_n(left)}" y="{COLUMNS_HEIGHT + 14}">{year}</text>')
+            edge = left + step if rtl else left
+            parts.append(f'<text x="{_n(edge)}" y="{COLUMNS_HEIGHT + 14}">{year}</text>')
     if columns:
         parts.append(f'<path d="{"".join(columns)}"/>')
     highest = _("Highest: %(number)s", number=int(largest))
@@ -152,6 +155,6 @@ def bar_chart(table: Table, rtl: bool = False) -> Markup:
         f'<svg class="chart" role="img" aria-labelledby="{title_id}" '
         f'viewBox="0 {top} {WIDTH} {height - top}" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{title_id}">{escape(title)}</title>'
-        f'<g text-anchor="{"end" if rtl else "start"}">{"".join(parts)}</g></svg>'
+        f"{''.join(parts)}</svg>"
     )
     return Markup(svg)  # noqa: S704 - every text in it is escaped above
