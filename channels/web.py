@@ -14,7 +14,8 @@ This module is the blueprint and what its pages share (what the browser remember
 and for how long); the pages are ``web_filing`` (telling what happened),
 ``web_case`` (a case opened with its PIN), ``web_explain`` (asking why an automated
 decision was made), ``web_mandates`` (who speaks for the
-people, and withdrawing it) and ``web_pin`` (a lost PIN).
+people, and withdrawing it), ``web_pin`` (a lost PIN) and ``web_statistics`` (the public
+statistics).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ PAGES = (
     "channels.web_explain",
     "channels.web_mandates",
     "channels.web_pin",
+    "channels.web_statistics",
 )
 
 

@@ -4,7 +4,7 @@ Roles are stored as text with a CHECK constraint, so the constraint is recreated
 new value; downgrading removes the accounts that hold it first.
 
 Revision ID: 0037_oversight_role
-Revises: 0035_root_causes
+Revises: 0036_statistics
 Create Date: 2026-12-07 21:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0037_oversight_role"
-down_revision = "0035_root_causes"
+down_revision = "0036_statistics"
 branch_labels = None
 depends_on = None
 

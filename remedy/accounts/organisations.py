@@ -102,3 +102,20 @@ def set_served(actor: Actor, organisation: Organisation, served: bool) -> Organi
             after={"served": served},
         )
     return organisation
+
+
+@transactional
+def set_publish_statistics(actor: Actor, organisation: Organisation, publish: bool) -> Organisation:
+    """Whether it agrees to be named in the public statistics (``remedy.statistics``); no
+    organisation is named until it does."""
+    if organisation.publish_statistics != publish:
+        organisation.publish_statistics = publish
+        audit.record(
+            actor,
+            "organisation.publish_statistics",
+            "organisation",
+            organisation.id,
+            before={"publish_statistics": not publish},
+            after={"publish_statistics": publish},
+        )
+    return organisation

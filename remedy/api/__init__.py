@@ -9,6 +9,7 @@ from remedy.api import (  # noqa: F401 - registers the routes on the blueprint
     incidents,
     openapi,
     referrals,
+    statistics,
     views,
 )
 from remedy.api.base import bp

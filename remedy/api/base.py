@@ -51,7 +51,7 @@ class ApiBlueprint(Blueprint):
 bp = ApiBlueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_BODY_BYTES = 1024 * 1024
-PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.docs"})
+PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.docs", "api.statistics"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_RATE_LIMIT = "300 per minute"
 AUTH_CHALLENGE = 'Bearer realm="remedy"'

@@ -49,6 +49,7 @@ from remedy.api.record_schemas import (
     TriageInput,
 )
 from remedy.api.schemas import ProblemOut
+from remedy.api.statistics import statistics_paths
 from remedy.api.trigger_schemas import TriggerListOut
 
 DESCRIPTION = """\
@@ -253,6 +254,7 @@ def _paths() -> dict[str, dict[str, Any]]:
         }
     }
     paths.update(referral_paths())
+    paths.update(statistics_paths())
     public = {"security": [], "tags": ["documentation"]}
     paths[f"{PREFIX}/openapi.json"] = {
         "get": {

@@ -13,11 +13,15 @@ from flask.cli import with_appcontext
 from remedy.accounts import lifecycle
 from remedy.accounts import users as account_service
 from remedy.accounts.clearance import set_sensitive_clearance
-from remedy.accounts.organisations import create_organisation, find_organisation
+from remedy.accounts.organisations import (
+    create_organisation,
+    find_organisation,
+    set_publish_statistics,
+)
 from remedy.accounts.roster import AccountFilter, is_locked, list_accounts
 from remedy.core.actors import OPERATOR, Actor
 from remedy.core.errors import InvalidInput, ServiceError
-from remedy.models.organisation import OrganisationKind
+from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.user import Role, User
 
 
@@ -49,6 +53,30 @@ def create_org(name: str, kind: str, country: str | None, served: bool | None) -
         click.echo("Not served: its staff see pseudonyms until the people agree.")
 
 
+def _organisation(name: str) -> Organisation:
+    organisation = find_organisation(name)
+    if organisation is None:
+        raise click.ClickException(f"No organisation named {name!r}.")
+    return organisation
+
+
+@orgs.command("statistics")
+@click.argument("name")
+@click.option(
+    "--publish/--no-publish",
+    required=True,
+    help="Whether it agrees to be named in the public statistics (/statistics).",
+)
+@with_appcontext
+def statistics_org(name: str, publish: bool) -> None:
+    organisation = _organisation(name)
+    set_publish_statistics(OPERATOR, organisation, publish)
+    if publish:
+        click.echo(f"{organisation.name} is named in the public statistics.")
+    else:
+        click.echo(f"{organisation.name} is not named in the public statistics.")
+
+
 @click.group(help="Staff and proxy accounts.")
 def users() -> None:
     pass
@@ -72,9 +100,7 @@ def create_user_command(
     """Create an account; the password comes from a prompt, or one line of stdin."""
     organisation = None
     if org_name:
-        organisation = find_organisation(org_name)
-        if organisation is None:
-            raise click.ClickException(f"No organisation named {org_name!r}.")
+        organisation = _organisation(org_name)
     password = _read_password()
     try:
         user = account_service.create_user(
@@ -132,9 +158,7 @@ def list_command(role: str | None, active: bool | None, org_name: str | None) ->
     """One line per account: email, role, organisation, state, last sign-in, second factor."""
     organisation_id = None
     if org_name:
-        organisation = find_organisation(org_name)
-        if organisation is None:
-            raise click.ClickException(f"No organisation named {org_name!r}.")
+        organisation = _organisation(org_name)
         organisation_id = organisation.id
     found = list_accounts(AccountFilter(Role(role) if role else None, active, organisation_id))
     if not found:

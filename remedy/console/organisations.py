@@ -14,7 +14,12 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from remedy.accounts.organisations import create_organisation, set_served, vet_organisation
+from remedy.accounts.organisations import (
+    create_organisation,
+    set_publish_statistics,
+    set_served,
+    vet_organisation,
+)
 from remedy.auth.forms import EmptyForm, show_refusal
 from remedy.auth.sessions import roles_required
 from remedy.console.views import NAV, NavLink, console_navigation
@@ -113,14 +118,21 @@ def create() -> Response | tuple[str, int]:
     return _listing(form, 400)
 
 
-@bp.post("/<int:organisation_id>/vet")
-@roles_required(Role.ADMIN)
-def vet(organisation_id: int) -> Response | tuple[str, int]:
+def _posted_for(organisation_id: int) -> Organisation:
+    """The organisation a change was posted for: 404 if there is none, 400 without the
+    form's token."""
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    return organisation
+
+
+@bp.post("/<int:organisation_id>/vet")
+@roles_required(Role.ADMIN)
+def vet(organisation_id: int) -> Response | tuple[str, int]:
+    organisation = _posted_for(organisation_id)
     try:
         vet_organisation(Actor.for_user(current_user), organisation, request.form.get("note", ""))
     except InvalidInput as problem:
@@ -141,11 +153,7 @@ def vet(organisation_id: int) -> Response | tuple[str, int]:
 @roles_required(Role.ADMIN)
 def served(organisation_id: int) -> Response | tuple[str, int]:
     """Mark it served or not: who sees the people's names follows at once."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    organisation = _posted_for(organisation_id)
     now_served = request.form.get("served") == "yes"
     set_served(Actor.for_user(current_user), organisation, now_served)
     if now_served:
@@ -155,5 +163,20 @@ def served(organisation_id: int) -> Response | tuple[str, int]:
             "%(name)s is not served: its staff see pseudonyms until the people agree.",
             name=organisation.name,
         )
+    flash(message, "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<int:organisation_id>/statistics")
+@roles_required(Role.ADMIN)
+def publish_statistics(organisation_id: int) -> Response:
+    """Name it in the public statistics, or stop: only once it agreed."""
+    organisation = _posted_for(organisation_id)
+    publish = request.form.get("publish") == "yes"
+    set_publish_statistics(Actor.for_user(current_user), organisation, publish)
+    if publish:
+        message = _("%(name)s is named in the public statistics.", name=organisation.name)
+    else:
+        message = _("%(name)s is not named in the public statistics.", name=organisation.name)
     flash(message, "success")
     return redirect(url_for(".index"))

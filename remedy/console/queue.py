@@ -17,7 +17,7 @@ from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
 from remedy.core.settings import settings
 from remedy.identity.visibility import may_change, may_see_reprisal_risk
-from remedy.models.grievance import CATEGORY_TITLES, Channel, ReprisalRisk
+from remedy.models.grievance import CATEGORY_TITLES, CHANNEL_TITLES, Channel, ReprisalRisk
 from remedy.models.involvement_track import TrackKind
 from remedy.models.user import Role
 from remedy.queue.filters import (
@@ -33,14 +33,7 @@ from remedy.queue.filters import (
 from remedy.queue.rows import QueuePage
 from remedy.queue.search import search_grievances
 
-CHANNEL_LABELS: dict[Channel, LazyString] = {
-    Channel.SMS: _l("SMS"),
-    Channel.WHATSAPP: _l("WhatsApp"),
-    Channel.VOICE: _l("Voice call"),
-    Channel.WEB: _l("Web"),
-    Channel.PROXY: _l("Through a proxy"),
-    Channel.API: _l("Another system (API)"),
-}
+CHANNEL_LABELS: dict[Channel, LazyString] = CHANNEL_TITLES
 RISK_LABELS: dict[ReprisalRisk, LazyString] = {
     ReprisalRisk.NONE: _l("None recorded"),
     ReprisalRisk.LOW: _l("Low reprisal risk"),

@@ -192,6 +192,12 @@ def load_config(
         "REMEDY_UNLOCK_MINUTES": int(env.get("REMEDY_UNLOCK_MINUTES", "60")),
         # PINs the worker keeps hashed ahead of time, so filing never waits for Argon2id.
         "REMEDY_PREPARED_PINS": int(env.get("REMEDY_PREPARED_PINS", "50")),
+        # Public statistics (docs/statistics.md): counts from 1 to this minus one are hidden,
+        # and the figures are computed again once they are this old.
+        "REMEDY_STATISTICS_MIN_CELL": int(env.get("REMEDY_STATISTICS_MIN_CELL", "5")),
+        "REMEDY_STATISTICS_MAX_AGE": timedelta(
+            minutes=int(env.get("REMEDY_STATISTICS_MAX_AGE", "15"))
+        ),
         # The voice channel: see docs/voice.md.
         "REMEDY_VOICE_FORWARD_TO": env.get("REMEDY_VOICE_FORWARD_TO", "").strip(),
         # When "speak to someone" is forwarded, e.g. "mon-fri 08:00-17:00" (REMEDY_TIMEZONE).

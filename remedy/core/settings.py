@@ -136,6 +136,9 @@ class Settings:
     # ISO 3166 country of numbers written without a country code ("" : none).
     default_country: str
     contacts: ContactSettings
+    # Public statistics: the smallest count shown, and how old the figures may get.
+    statistics_min_cell: int = 5
+    statistics_max_age: timedelta = timedelta(minutes=15)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -219,6 +222,8 @@ class Settings:
                 email=str(config.get("REMEDY_CONTACT_EMAIL", "")),
                 address=str(config.get("REMEDY_CONTACT_ADDRESS", "")),
             ),
+            statistics_min_cell=max(2, int(config.get("REMEDY_STATISTICS_MIN_CELL", 5))),
+            statistics_max_age=config.get("REMEDY_STATISTICS_MAX_AGE", timedelta(minutes=15)),
         )
 
 

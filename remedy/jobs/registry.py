@@ -23,6 +23,7 @@ from remedy.messaging.webhook_claims import WEBHOOK_DRAIN_KEY
 from remedy.sms.inbox import process_pending
 from remedy.sms.media import fetch_pending_media
 from remedy.sms.upkeep import periodic as tidy_conversations
+from remedy.statistics.cache import refresh as refresh_statistics
 from remedy.voice.calls import forget_old_calls
 from remedy.voice.recordings import fetch_recordings
 from remedy.webhooks.delivery import deliver_due
@@ -43,6 +44,8 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("prepared_pins", fill_pins),
     # Rate-limit counters of windows that have ended.
     PeriodicJob("rate_limits", prune_counters),
+    # The public statistics' counts, kept fresh so no visitor waits for them to be counted.
+    PeriodicJob("statistics", refresh_statistics),
     # Cases past REMEDY_RETENTION_DAYS lose their personal data (crypto-shredding).
     PeriodicJob("retention", retention_job, every=timedelta(days=1)),
 )

@@ -48,6 +48,7 @@ from remedy.models.reprisal_incident import ReprisalIncident
 from remedy.models.root_cause import GrievanceRootCause, RootCause, RootCauseConfirmation
 from remedy.models.staff_session import StaffSession
 from remedy.models.state_actor import StateActor, StateActorKind
+from remedy.models.statistics_snapshot import StatisticsSnapshot
 from remedy.models.user import Role, User
 from remedy.models.web_draft import WebDraft
 from remedy.models.webhook import (
@@ -140,6 +141,7 @@ __all__ = [
     "StaffSession",
     "StateActor",
     "StateActorKind",
+    "StatisticsSnapshot",
     "TrackClassification",
     "TrackKind",
     "User",

@@ -28,6 +28,17 @@ class Channel(enum.StrEnum):
     API = "api"
 
 
+# How each channel is named to readers: the console's queue and the public statistics.
+CHANNEL_TITLES = {
+    Channel.SMS: _l("SMS"),
+    Channel.WHATSAPP: _l("WhatsApp"),
+    Channel.VOICE: _l("Voice call"),
+    Channel.WEB: _l("Web"),
+    Channel.PROXY: _l("Through a proxy"),
+    Channel.API: _l("Another system (API)"),
+}
+
+
 class Category(enum.StrEnum):
     LABOUR = "labour"
     LAND = "land"

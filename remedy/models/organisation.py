@@ -48,6 +48,8 @@ class Organisation(Model):
     # Any other organisation with a track sees pseudonyms until the people agree
     # (``identity_consents``).
     served: Mapped[bool] = mapped_column(default=False)
+    # It agreed to be named in the public statistics (remedy.statistics); no one else is.
+    publish_statistics: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

@@ -164,5 +164,6 @@ def walk(client: FlaskClient, scenario: Scenario, language: str) -> list[Visited
         tour.post("/pin-reset/code", {"code": code.group(0)}),
         "/pin-reset/code",
     )
+    tour.get("statistics", "/statistics")
     tour.get("not found", "/no/such/page")
     return tour.pages
