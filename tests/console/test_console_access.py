@@ -448,6 +448,9 @@ ROUTES: dict[str, Call] = {
     "POST organisations.served": Call(
         everyone(403, admin=OK), lambda stage: {"organisation_id": stage.ngo.id}
     ),
+    "POST organisations.publish_statistics": Call(
+        everyone(403, admin=OK), lambda stage: {"organisation_id": stage.ngo.id}
+    ),
     # Webhooks: administrators only.
     "GET webhooks.index": Call(everyone(403, admin=OK)),
     "POST webhooks.create": Call(everyone(403, admin=OK)),
