@@ -15,13 +15,24 @@ from flask_babel import lazy_gettext as _l
 from remedy.auth.sessions import roles_required
 from remedy.console.queue import CHANNEL_LABELS, SEVERITY_LABELS
 from remedy.console.views import NAV, NavLink, bp, current_actor
+from remedy.core.i18n import current_language, text_direction
 from remedy.models.grievance import Channel, Outcome
 from remedy.models.user import Role
 from remedy.queue import oversight
+from remedy.statistics.charts import bar_chart, cell_html, month_grid
+from remedy.statistics.oversight_read import read_unsuppressed
 
 NAV.append(NavLink("oversight", _l("Oversight"), "console.oversight", roles=(Role.OVERSIGHT,)))
 NAV.append(
     NavLink("oversight_chain", _l("Audit log"), "console.oversight_chain", roles=(Role.OVERSIGHT,))
+)
+NAV.append(
+    NavLink(
+        "oversight_statistics",
+        _l("Statistics"),
+        "console.oversight_statistics",
+        roles=(Role.OVERSIGHT,),
+    )
 )
 
 
@@ -55,4 +66,18 @@ def oversight_cases() -> str:
 def oversight_chain() -> str:
     return render_template(
         "console/oversight_chain.html", status=oversight.chain_status(current_actor())
+    )
+
+
+@bp.route("/oversight/statistics")
+@roles_required(Role.OVERSIGHT)
+def oversight_statistics() -> str:
+    figures = read_unsuppressed(current_actor())
+    rtl = text_direction(current_language()) == "rtl"
+    return render_template(
+        "console/oversight_statistics.html",
+        figures=figures,
+        charts={t.name: bar_chart(t, rtl) for t in figures.tables if t.chart},
+        cell=cell_html,
+        month_grid=month_grid,
     )

@@ -279,6 +279,7 @@ ROUTES: dict[str, Call] = {
     # The oversight bodies' page: theirs alone.
     "GET console.oversight": Call(everyone(403, oversight=OK)),
     "GET console.oversight_chain": Call(everyone(403, oversight=OK)),
+    "GET console.oversight_statistics": Call(everyone(403, oversight=OK)),
     # The case page and the work on it.
     "GET console.case": Call(STAFF_READ, planning),
     "GET console.attachment": Call(

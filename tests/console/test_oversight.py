@@ -99,6 +99,7 @@ def test_the_oversight_pages_show_no_identity_and_no_free_text(
         "/console/oversight?outcome=partly_remedied",
         "/console/oversight?outcome=open&from=2000-01-01",
         "/console/oversight/audit-log",
+        "/console/oversight/statistics",
     ]
     for path in pages:
         response = client.get(path)
