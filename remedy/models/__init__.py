@@ -27,6 +27,7 @@ from remedy.models.involvement_track import (
 )
 from remedy.models.leverage_action import LeverageAction, LeverageStatus, LeverageType
 from remedy.models.mandate import ConsentMethod, Mandate
+from remedy.models.mechanism_feedback import FeedbackVia, MechanismFeedback
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.person import Person
@@ -85,6 +86,7 @@ __all__ = [
     "DeliveryStatus",
     "ErasureRequest",
     "ErasureStatus",
+    "FeedbackVia",
     "Grievance",
     "GrievancePerson",
     "IdentityConsent",
@@ -99,6 +101,7 @@ __all__ = [
     "LeverageStatus",
     "LeverageType",
     "Mandate",
+    "MechanismFeedback",
     "MechanismKind",
     "MediaStatus",
     "MessageChannel",
