@@ -62,7 +62,8 @@ def test_the_member_answers_for_each_person_the_mandate_covers(
     (given,) = feedback(grievance)
     assert (given.person_id, given.score, given.comment) == (first, 3, "Slow.")
     assert given.via is FeedbackVia.PROXY
-    assert given.by_proxy and given.proxy_organisation_id == scenario.ngo.id
+    assert given.by_proxy
+    assert given.proxy_organisation_id == scenario.ngo.id
     assert given.answered_by == str(member.user.id)
     after = portal.get(page(grievance)).get_data(as_text=True)
     assert after.count(QUESTION) == 1

@@ -68,7 +68,8 @@ def test_the_form_is_five_labelled_radio_buttons_and_a_comment_box(
     assert all('name="score"' in radio for radio in radios)
     assert html.count("<label for=") == 6  # five options and the comment
     assert re.search(r'<textarea[^>]*name="comment"', html)
-    assert "<fieldset" in html and "<legend>" in html
+    assert "<fieldset" in html
+    assert "<legend>" in html
     assert "<script" not in html.split("<main", 1)[1]  # the form needs no script
 
 
