@@ -137,6 +137,8 @@ def _answering_for(actor: Actor, grievance: Grievance, person_id: int | None) ->
     if actor.kind is ActorKind.COMPLAINANT and is_complainant(actor, grievance):
         return actor.person_id if actor.person_id is not None else filer_of(grievance)
     if actor.kind is ActorKind.PROXY:
+        if person_id is None and len(grievance.people) == 1:
+            person_id = grievance.people[0].person_id  # the case's one person
         person = next((p.person for p in grievance.people if p.person_id == person_id), None)
         if (person_id is None or person is not None) and holds_mandate(
             actor, grievance, FAIRNESS_SCOPE, person
@@ -174,6 +176,7 @@ def answer_fairness(
     feedback.answered_by = actor.id
     feedback.proxy_organisation_id = proxy
     feedback.answered_at = utcnow()
+    grievance.updated_at = feedback.answered_at  # a change to the case: its version moves
     db.session.add(feedback)
     db.session.flush()
     _close_asks(grievance, whose)
