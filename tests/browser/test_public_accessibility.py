@@ -135,6 +135,10 @@ def walk(page: Page, scenario: Scenario, language: str, check: Check) -> None:
     open_case(page, grievance, pin)
     page.goto(f"/case/{grievance.reference}/appeal")
     check("case: appeal")
+    page.goto(f"/case/{grievance.reference}/fairness")
+    check("case: how fair it was")
+    submit(page)
+    check("case: how fair it was, without an answer")
     # A lost PIN.
     page.goto("/pin-reset")
     check("pin reset")
@@ -170,7 +174,7 @@ def test_axe_finds_no_violation_on_any_public_page(
 
     walk(page, scenario, code, check)
 
-    assert len(seen) >= 28
+    assert len(seen) >= 30
     assert found == {}
 
 
