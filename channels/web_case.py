@@ -1,8 +1,8 @@
 """Public pages of a case opened with its reference and PIN: what is happening, the
 answers the team asked for, who speaks for the people, and what the complainant may do
 (add information, answer a proposal or a check-in, say whether an organisation may
-know who they are, say how fair the handling of their ended case was, appeal, withdraw;
-withdrawing a mandate is ``web_mandates``).
+know who they are, appeal, withdraw; withdrawing a mandate is ``web_mandates``, how
+fair the ended case was ``web_fairness``).
 """
 
 from __future__ import annotations
@@ -20,14 +20,7 @@ from channels import web_forms as forms
 from channels.web import bp, find_grievance, recall, remember, show_errors, source
 from channels.web_filing import receipt_page
 from remedy.access.case_access import CaseNotFound, TooManyAttempts, open_case
-from remedy.cases import (
-    complainant_view,
-    contests,
-    intake,
-    involvement,
-    mechanism_feedback,
-    tracks,
-)
+from remedy.cases import complainant_view, contests, intake, involvement, tracks
 from remedy.cases import identity_consent as identity
 from remedy.cases.check_ins import answer_check_in
 from remedy.cases.representation import representatives
@@ -38,7 +31,6 @@ from remedy.core.references import display, normalise
 from remedy.models.check_in import Answer
 from remedy.models.grievance import Grievance
 from remedy.models.identity_consent import ConsentVia
-from remedy.models.mechanism_feedback import FeedbackVia
 from remedy.workflows.states import IntakeState
 
 FormT = TypeVar("FormT", bound=FlaskForm)
@@ -331,23 +323,6 @@ def identity_consent(grievance: Grievance, consent_id: int) -> Response:
         flash(_("Please try again."), "error")
         return redirect(_case_url(grievance))
     return result
-
-
-@bp.route("/case/<reference>/fairness", methods=["GET", "POST"])
-@case_view
-def fairness(grievance: Grievance) -> Response | tuple[str, int]:
-    """The case is over: how fair was the way it was handled, 1 to 5, and a comment."""
-    return case_form(
-        grievance,
-        "fairness",
-        forms.FairnessForm,
-        lambda actor, form: mechanism_feedback.answer_fairness(
-            actor, grievance, form.score.data, form.comment.data, FeedbackVia.WEB
-        ),
-        _("Thank you. Your answer helps us do better."),
-        "score",
-        "web/fairness.html",
-    )
 
 
 @bp.route("/case/<reference>/appeal", methods=["GET", "POST"])
