@@ -143,10 +143,11 @@ TEMPLATES: dict[str, LazyString] = {
         "Case %(reference)s: may %(organisation)s know who you are? Until you say yes, it "
         "sees no name or number."
     ),
-    # Once the case is over (remedy.cases.mechanism_feedback): answered on the case page.
+    # Once the case is over (remedy.cases.mechanism_feedback): answered wherever the case
+    # is opened (the web page, the call's menu after a call-back, the proxy portal).
     "fairness": _l(
         "Case %(reference)s: how fair was the way we handled your complaint? Answer from 1 "
-        "(not at all) to 5 (very) on your case page."
+        "(not at all) to 5 (very) when you open your case."
     ),
 }
 

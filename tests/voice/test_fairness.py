@@ -10,8 +10,11 @@ from remedy.cases import intake
 from remedy.core.extensions import db
 from remedy.models import CallRecording, Grievance, MechanismFeedback, RecordingPurpose
 from remedy.models.mechanism_feedback import FeedbackVia
+from tests.fake_twilio import FakeTwilio
+from tests.sms.conftest import deliver_outbox
 from tests.voice.conftest import Caller, said
-from tests.voice.test_case import form, open_by_phone
+from tests.voice.test_callbacks import by_voice, message, placed_for
+from tests.voice.test_case import form, new_pin, open_by_phone
 from tests.workflows.scenarios import Scenario
 
 
@@ -91,3 +94,29 @@ def test_not_offered_while_the_case_is_open(scenario: Scenario, caller: Caller) 
 
     assert said("answer_fairness", "en", digit=1) not in caller.heard()
     assert said("answer_fairness", "en", digit=2) not in caller.heard()
+
+
+def test_a_call_back_asks_the_question_and_the_keypad_answers_it(
+    scenario: Scenario, caller: Caller, callbacks_to_app: FakeTwilio
+) -> None:
+    """Filed by a call, with call-backs allowed: the question is a call of its own,
+    whose words lead into the case's menu, where it is answered."""
+    grievance = scenario.file(**by_voice(caller))
+    intake.reject(scenario.handler, grievance, "Outside our operations.", scenario.court())
+    db.session.commit()
+    pin = new_pin(grievance)
+    row = message(grievance, "fairness")
+
+    deliver_outbox()
+    (placed,) = placed_for(callbacks_to_app, row)
+    caller.answer(placed)
+    caller.press(pin)
+
+    heard = caller.heard()
+    assert heard.startswith(row.body)
+    assert "when you open your case" in row.body
+    assert said("answer_fairness", "en", digit=2) in heard  # after the appeal
+    caller.press("2")
+    caller.press("3")
+    caller.silence()
+    assert [(f.score, f.via) for f in feedback(grievance)] == [(3, FeedbackVia.VOICE)]
