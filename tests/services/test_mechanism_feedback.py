@@ -13,6 +13,7 @@ from remedy.cases.mechanism_feedback import answer_fairness, fairness_comment_co
 from remedy.core.errors import InvalidInput, NotAllowed, TriggerRefused
 from remedy.core.extensions import db
 from remedy.core.settings import settings
+from remedy.identity.export import export_of
 from remedy.models import AuditEvent, Grievance, MechanismFeedback, OutboxMessage
 from remedy.models.mechanism_feedback import FeedbackVia
 from remedy.models.types import utcnow
@@ -157,3 +158,15 @@ def test_the_statistics_count_scores_and_comments_within_dates(scenario: Scenari
     assert fairness_scores(since=now + timedelta(seconds=1)) == dict.fromkeys(range(1, 6), 0)
     assert fairness_scores(until=now - timedelta(days=1)) == dict.fromkeys(range(1, 6), 0)
     assert fairness_comment_count(since=now - timedelta(days=1), until=now + timedelta(1)) == 2
+
+
+def test_a_subject_access_export_holds_the_answer_and_its_comment(scenario: Scenario) -> None:
+    grievance = rejected(scenario)
+    answer_fairness(scenario.complainant(grievance), grievance, 2, "Nobody called me.", WEB)
+
+    (exported,) = export_of(grievance)["fairness_answers"]
+
+    assert exported["score"] == 2
+    assert exported["comment"] == "Nobody called me."
+    assert exported["via"] == "web"
+    assert exported["person_id"] == grievance.people[0].person_id
