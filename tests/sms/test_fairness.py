@@ -9,16 +9,20 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from remedy.cases import intake, mechanism_feedback
+from remedy.cases.contact_hold import Waiting, hold_contact, lift_contact_hold
 from remedy.core.extensions import db
 from remedy.core.references import display
+from remedy.core.unit_of_work import atomic
 from remedy.filing.grievances import PersonDetails
 from remedy.messaging import sms_texts
 from remedy.messaging.templates import DISCREET, PHONE_TEMPLATES
-from remedy.models import Grievance, MechanismFeedback
+from remedy.models import Ask, AskKind, Grievance, MechanismFeedback, Role
 from remedy.models.mechanism_feedback import FeedbackVia
 from remedy.sms.keywords import Keyword, primary
+from tests.console.case_support import new_user
 from tests.fake_twilio import FakeTwilio
 from tests.sms.conftest import Phone, a_number, file_by_phone, rendered
 from tests.workflows.scenarios import Scenario
@@ -175,4 +179,26 @@ def test_a_resolved_case_is_asked_too(scenario: Scenario, texting: Phone) -> Non
 
     texting.send("5")
 
+    assert [f.score for f in feedback(grievance)] == [5]
+
+
+def test_while_contact_is_held_the_question_waits_and_asks_nothing(
+    scenario: Scenario, texting: Phone
+) -> None:
+    details = PersonDetails("Awa Diallo", texting.number, "en")
+    grievance = scenario.file(complainant=details)
+    with atomic():
+        hold_contact(scenario.handler, grievance, 0)
+    intake.reject(scenario.handler, grievance, "Outside our operations.", scenario.court())
+    fairness_asks = select(Ask).where(
+        Ask.grievance_id == grievance.id, Ask.kind == AskKind.FAIRNESS
+    )
+
+    assert question(grievance, "en") not in texting.received()
+    assert db.session.scalars(fairness_asks).all() == []
+
+    officer = new_user("officer@example.org", Role.PROTECTION_OFFICER)
+    lift_contact_hold(officer, grievance, "Safe again.", Waiting.SEND)
+    assert texting.received()[-1] == question(grievance, "en")
+    assert texting.send("5") == rendered(sms_texts.FAIRNESS_THANKS, "en")
     assert [f.score for f in feedback(grievance)] == [5]
