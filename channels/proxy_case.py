@@ -18,6 +18,7 @@ from channels.proxy_forms import (
     CheckInForm,
     ConsentCodeForm,
     ExplainRequestForm,
+    FairnessForm,
     InformationForm,
     RequiredReasonForm,
     WithdrawForm,
@@ -28,6 +29,7 @@ from remedy.cases import (
     explanations,
     identity_consent,
     intake,
+    mechanism_feedback,
     representation,
     tracks,
 )
@@ -39,6 +41,7 @@ from remedy.identity.visibility import may_see_identity
 from remedy.models.check_in import Answer
 from remedy.models.grievance import Grievance
 from remedy.models.identity_consent import ConsentVia
+from remedy.models.mechanism_feedback import FeedbackVia
 from remedy.models.types import utcnow
 from remedy.proxy import case_view as proxy_case
 from remedy.proxy.mandates import MANDATE_STATUS_LABELS, SCOPE_LABELS
@@ -66,6 +69,7 @@ def render_case(
             WithdrawForm=WithdrawForm,
             ConsentCodeForm=ConsentCodeForm,
             ExplainRequestForm=ExplainRequestForm,
+            FairnessForm=FairnessForm,
         ),
         status,
     )
@@ -210,6 +214,22 @@ def identity(actor: Actor, grievance: Grievance, consent_id: int) -> _Action:
         lambda: identity_consent.answer(actor, consent, yes, ConsentVia.PROXY),
         done,
         ButtonForm(),
+    )
+
+
+@_case_action("/cases/<reference>/fairness/<int:person_id>", mechanism_feedback.FAIRNESS_SCOPE)
+def fairness(actor: Actor, grievance: Grievance, person_id: int) -> _Action:
+    """The case is over: how fair its handling was, as the person told the organisation."""
+    person = proxy_case.case_person(grievance, person_id)
+    form = FairnessForm()
+    return _Action(
+        lambda: mechanism_feedback.answer_fairness(
+            actor, grievance, form.score.data, form.comment.data, FeedbackVia.PROXY, person_id
+        ),
+        _("Your answer is recorded."),
+        form,
+        f"fairness-{person_id}",
+        person=person,
     )
 
 

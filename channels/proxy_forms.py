@@ -204,6 +204,28 @@ class CheckInForm(FlaskForm):
     )
 
 
+FAIRNESS_CHOICES = [
+    SelectChoice("1", _l("1: not at all fair")),
+    *(SelectChoice(str(score), str(score)) for score in (2, 3, 4)),
+    SelectChoice("5", _l("5: very fair")),
+]
+
+
+class FairnessForm(FlaskForm):
+    """How fair the handling of the ended case was, as the person told the organisation."""
+
+    score = RadioField(
+        _l("How fair was the way we handled your complaint?"),
+        choices=FAIRNESS_CHOICES,
+        validators=[InputRequired(message=_l("Choose a number from 1 (not at all) to 5 (very)."))],
+        validate_choice=False,
+    )
+    comment = TextAreaField(
+        _l("Anything to tell us about how we handled it (optional)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+
+
 class WithdrawForm(FlaskForm):
     confirm = BooleanField(
         _l("The people asked to withdraw the grievance"),

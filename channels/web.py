@@ -13,9 +13,9 @@ filing, encrypted.
 This module is the blueprint and what its pages share (what the browser remembers,
 and for how long); the pages are ``web_filing`` (telling what happened),
 ``web_case`` (a case opened with its PIN), ``web_explain`` (asking why an automated
-decision was made), ``web_mandates`` (who speaks for the
-people, and withdrawing it), ``web_pin`` (a lost PIN) and ``web_statistics`` (the public
-statistics).
+decision was made), ``web_fairness`` (how fair the ended case's handling was),
+``web_mandates`` (who speaks for the people, and withdrawing it), ``web_pin`` (a lost
+PIN) and ``web_statistics`` (the public statistics).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ PAGES = (
     "channels.web_filing",
     "channels.web_case",
     "channels.web_explain",
+    "channels.web_fairness",
     "channels.web_mandates",
     "channels.web_pin",
     "channels.web_statistics",

@@ -1,8 +1,8 @@
 """Public pages of a case opened with its reference and PIN: what is happening, the
 answers the team asked for, who speaks for the people, and what the complainant may do
 (add information, answer a proposal or a check-in, say whether an organisation may
-know who they are, appeal, withdraw; withdrawing a
-mandate is ``web_mandates``).
+know who they are, appeal, withdraw; withdrawing a mandate is ``web_mandates``, how
+fair the ended case was ``web_fairness``).
 """
 
 from __future__ import annotations

@@ -307,6 +307,26 @@ class CheckInForm(FlaskForm):
     )
 
 
+FAIRNESS_CHOICES = [
+    ("1", _l("1: not at all fair")),
+    ("2", "2"),
+    ("3", "3"),
+    ("4", "4"),
+    ("5", _l("5: very fair")),
+]
+
+
+class FairnessForm(FlaskForm):
+    score = Choice(
+        _l("How fair was the way we handled your complaint?"),
+        FAIRNESS_CHOICES,
+        _l("Choose a number from 1 (not at all) to 5 (very)."),
+    )
+    comment = text(
+        _l("Anything to tell us about how we handled it (optional)"), 2000, kind=TextAreaField
+    )
+
+
 class ContestForm(FlaskForm):
     reason = text(
         _l("Why do you disagree with how this company is involved?"),

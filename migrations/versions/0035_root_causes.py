@@ -6,7 +6,7 @@ closing, lessons learned with their causes and grievances, and a recurrence aler
 names a root cause instead of a category.
 
 Revision ID: 0035_root_causes
-Revises: 0033_handoffs
+Revises: 0034_mechanism_feedback
 Create Date: 2026-12-07 21:00:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0035_root_causes"
-down_revision = "0033_handoffs"
+down_revision = "0034_mechanism_feedback"
 branch_labels = None
 depends_on = None
 

@@ -41,6 +41,7 @@ from remedy.api.record_schemas import (
     CheckInAnswerInput,
     CheckInListOut,
     DeliveryInput,
+    FairnessAnswerInput,
     LeverageActionListOut,
     MessageListOut,
     RemedyActionListOut,
@@ -239,6 +240,19 @@ def _paths() -> dict[str, dict[str, Any]]:
             "tags": ["records"],
             "parameters": [REFERENCE, path_id("check_in_id", "The check-in's id."), IF_MATCH],
             "requestBody": request_body(CheckInAnswerInput),
+            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+        }
+    }
+    paths[f"{grievance}/fairness"] = {
+        "post": {
+            "summary": "Say how fair the handling of the ended case was, for a person a "
+            "proxy's mandate covers.",
+            "description": "Open once the case ended with a decision, while it can be "
+            "appealed. One answer per person: a later one replaces it.",
+            "operationId": "answer_fairness",
+            "tags": ["records"],
+            "parameters": [REFERENCE, IF_MATCH],
+            "requestBody": request_body(FairnessAnswerInput),
             "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
         }
     }

@@ -24,6 +24,15 @@ class CheckInAnswerInput(ApiSchema):
     satisfaction = fields.Integer(allow_none=True, validate=between(1, 5))
 
 
+class FairnessAnswerInput(ApiSchema):
+    """How fair the handling of the ended case was, for one person a proxy acts for."""
+
+    score = fields.Integer(required=True, validate=between(1, 5))
+    comment = text(2000, allow_none=True)
+    # Whom the answer is for; left out for a case of one person (or a group mandate).
+    person_id = fields.Integer(allow_none=True, validate=between(1, MAX_ROW_ID))
+
+
 class DeliveryInput(ApiSchema):
     evidence = text(MAX_TEXT, required=True)
 

@@ -27,6 +27,7 @@ from remedy.api.record_schemas import (
     CheckInAnswerInput,
     CheckInListOut,
     DeliveryInput,
+    FairnessAnswerInput,
     LeverageActionListOut,
     MessageListOut,
     RemedyActionListOut,
@@ -36,7 +37,7 @@ from remedy.api.record_schemas import (
 )
 from remedy.api.trigger_fields import describe_fields
 from remedy.api.trigger_schemas import TriggerListOut
-from remedy.cases import triage
+from remedy.cases import mechanism_feedback, triage
 from remedy.cases.check_ins import answer_check_in
 from remedy.cases.intake import Severity
 from remedy.cases.protection import change_reprisal_risk
@@ -49,6 +50,7 @@ from remedy.identity.visibility import get_visible_grievance, visible_tracks
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
+from remedy.models.mechanism_feedback import FeedbackVia
 from remedy.models.remedy_action import RemedyAction
 from remedy.models.types import MAX_ROW_ID
 from remedy.proxy.filing import file_for_others
@@ -319,6 +321,24 @@ def answer(reference: str, check_in_id: int) -> Response:
         data["answer"],
         comment=data.get("comment"),
         satisfaction=data.get("satisfaction"),
+    )
+    return _detail(grievance)
+
+
+@bp.post("/grievances/<reference>/fairness")
+def answer_fairness(reference: str) -> Response:
+    """The case is over: a proxy says how fair its handling was, for a person its mandate
+    covers (remedy.cases.mechanism_feedback); never staff."""
+    grievance = _grievance(reference)
+    data = json_body(FairnessAnswerInput())
+    _check_if_match(grievance)
+    mechanism_feedback.answer_fairness(
+        current_actor(),
+        grievance,
+        data["score"],
+        data.get("comment"),
+        FeedbackVia.PROXY,
+        data.get("person_id"),
     )
     return _detail(grievance)
 

@@ -36,6 +36,7 @@ ASKING_TEMPLATES: dict[str, AskKind] = {
     "resolved": AskKind.APPEAL,
     "closed_unconfirmed": AskKind.REOPEN,
     "identity_consent": AskKind.CONSENT,
+    "fairness": AskKind.FAIRNESS,
 }
 
 
@@ -185,6 +186,10 @@ def deadline(
         found = (grievance.decided_at or now) + config.appeal_window
     elif kind is AskKind.REOPEN and track is not None:
         found = (track.ended_at or now) + config.monitoring_window
+    elif kind is AskKind.FAIRNESS:
+        # How fair the handling was: asked when the case ends, answerable while its
+        # decision can still be appealed (remedy.cases.mechanism_feedback).
+        found = (grievance.ended_at or now) + config.appeal_window
     return found if found is not None and found > now else now + config.asks.reply_window
 
 

@@ -4,8 +4,8 @@ In plain words and never more than is theirs: the steps of their case (no intern
 notes, no identity work, no staff names, no organisation names), the messages sent
 to them, and what waits for their answer now: a proposal to accept or decline, a
 question about a delivered remedy, whether an organisation may know who they are (its
-name is shown there, the one place: they cannot answer without it), an appeal or
-withdrawal the workflow allows.
+name is shown there, the one place: they cannot answer without it), how fair the
+handling of their ended case was, an appeal or withdrawal the workflow allows.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
+from remedy.cases import mechanism_feedback
 from remedy.cases.identity_consent import may_answer
 from remedy.cases.triggers import allowed_transitions
 from remedy.core.actors import Actor
@@ -82,6 +83,7 @@ OTHER_STEPS: dict[str, LazyString] = {
     "attachment.add": _l("A file was added to your case."),
     "remedy_action.deliver": _l("A part of the remedy was reported delivered."),
     "check_in.answer": _l("An answer about the remedy was received."),
+    "mechanism_feedback.answer": _l("You told us how fair the handling of your case was."),
     "pin_reset.complete": _l("A new PIN was set for this case."),
 }
 TRACK_WORKFLOWS = frozenset({"cause", "contribute", "directly_linked"})
@@ -117,10 +119,12 @@ class CaseActions:
     contestable: list[InvolvementTrack] = field(default_factory=list)
     # Tracks about an automated decision whose explanation the people may ask for now.
     explainable: list[InvolvementTrack] = field(default_factory=list)
+    # The case is over: how fair was its handling (remedy.cases.mechanism_feedback).
+    fairness: bool = False
 
     @property
     def awaiting_answer(self) -> bool:
-        return bool(self.proposals or self.questions or self.consents)
+        return bool(self.proposals or self.questions or self.consents or self.fairness)
 
 
 def complainant_of(grievance: Grievance) -> Actor:
@@ -254,4 +258,5 @@ def case_actions(grievance: Grievance, actor: Actor) -> CaseActions:
         consents=pending_consents(grievance) if may_answer(actor, grievance) else [],
         contestable=contestable(grievance, actor),
         explainable=explainable(grievance, actor),
+        fairness=mechanism_feedback.awaits_from(actor, grievance),
     )

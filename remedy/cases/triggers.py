@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from remedy.audit import log as audit
+from remedy.cases.mechanism_feedback import ask_when_ended
 from remedy.cases.notify import notify_people
 from remedy.cases.policy import may_fire
 from remedy.core.actors import SYSTEM, Actor
@@ -196,5 +197,8 @@ def fire(
             deadline = {"date": subject.due_at} if subject.due_at else {}
             values = {**deadline, **(notify_values or {})}
             notify_people(grievance, transition.notify, f"a{event.seq}", values, track)
+        if track is None and grievance.ended_at == ctx.now:
+            # The case is over: how fair was its handling (after the closing message).
+            ask_when_ended(grievance, f"f{event.seq}")
         db.session.flush()
     return transition

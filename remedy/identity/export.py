@@ -30,6 +30,7 @@ from remedy.models.grievance_person import GrievancePerson
 from remedy.models.inbound_message import InboundMessage
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.mandate import Mandate
+from remedy.models.mechanism_feedback import MechanismFeedback
 from remedy.models.outbox_message import SECRET_TEMPLATES, OutboxMessage
 
 MASKED = "•••"
@@ -189,6 +190,16 @@ def export_of(grievance: Grievance) -> dict[str, Any]:
         "appeals": _of_case(Appeal, grievance, "reason", "lodged_by", "lodged_at", "result"),
         "mandates": _mandates(grievance),
         "check_in_answers": _check_in_answers(grievance),
+        "fairness_answers": _of_case(
+            MechanismFeedback,
+            grievance,
+            "person_id",
+            "score",
+            "comment",
+            "via",
+            "answered_by",
+            "answered_at",
+        ),
         "messages_sent": _messages_sent(grievance, person_ids),
         "messages_received": _messages_received(grievance, phone_hashes),
     }

@@ -144,6 +144,9 @@ MANDATE_CODE: LazyString = _l(
 # repeated: a reply may be read by someone else holding the phone).
 CONSENT_GIVEN: LazyString = _l("Thank you. We will tell them who you are.")
 CONSENT_REFUSED: LazyString = _l("Thank you. They will not know who you are.")
+# How fair the handling was (remedy.sms.fairness): the thanks, and a number out of range.
+FAIRNESS_THANKS: LazyString = _l("Thank you. Your answer helps us do better.")
+FAIRNESS_RANGE: LazyString = _l("Please reply with a number from 1 (not at all) to 5 (very).")
 # After HELP, when the operator set contact points (REMEDY_CONTACT_*): how to reach the
 # team, each way named as the web pages name it.
 CONTACT_TEAM: LazyString = _l("To reach the team: %(contacts)s.")
@@ -212,6 +215,8 @@ CONVERSATION_TEXTS: dict[str, LazyString] = {
     "mandate_code": MANDATE_CODE,
     "consent_given": CONSENT_GIVEN,
     "consent_refused": CONSENT_REFUSED,
+    "fairness_thanks": FAIRNESS_THANKS,
+    "fairness_range": FAIRNESS_RANGE,
     "contact_team": CONTACT_TEAM,
 }
 

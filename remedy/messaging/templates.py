@@ -143,6 +143,12 @@ TEMPLATES: dict[str, LazyString] = {
         "Case %(reference)s: may %(organisation)s know who you are? Until you say yes, it "
         "sees no name or number."
     ),
+    # Once the case is over (remedy.cases.mechanism_feedback): answered wherever the case
+    # is opened (the web page, the call's menu after a call-back, the proxy portal).
+    "fairness": _l(
+        "Case %(reference)s: how fair was the way we handled your complaint? Answer from 1 "
+        "(not at all) to 5 (very) when you open your case."
+    ),
 }
 
 # What the people are told after a reprisal incident: for them and the mechanism's team,
@@ -171,6 +177,10 @@ PHONE_TEMPLATES: dict[str, LazyString] = {
     ),
     "identity_consent": _l(
         "Case %(reference)s: may %(organisation)s know who you are? Reply 1 yes, 2 no."
+    ),
+    "fairness": _l(
+        "Case %(reference)s: how fair was the way we handled your complaint? Reply 1 (not at "
+        "all) to 5 (very). You can add a comment after the number."
     ),
 }
 

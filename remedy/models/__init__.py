@@ -28,6 +28,7 @@ from remedy.models.involvement_track import (
 from remedy.models.lesson import Lesson, LessonGrievance, LessonRootCause, LessonStatus
 from remedy.models.leverage_action import LeverageAction, LeverageStatus, LeverageType
 from remedy.models.mandate import ConsentMethod, Mandate
+from remedy.models.mechanism_feedback import FeedbackVia, MechanismFeedback
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.person import Person
@@ -88,6 +89,7 @@ __all__ = [
     "DeliveryStatus",
     "ErasureRequest",
     "ErasureStatus",
+    "FeedbackVia",
     "Grievance",
     "GrievancePerson",
     "GrievanceRootCause",
@@ -107,6 +109,7 @@ __all__ = [
     "LeverageStatus",
     "LeverageType",
     "Mandate",
+    "MechanismFeedback",
     "MechanismKind",
     "MediaStatus",
     "MessageChannel",

@@ -1,5 +1,6 @@
 """What a phone number is being asked right now: the team's question, a proposal, a
-check-in, an appeal or a reopening offered, or a follow-up question of the SMS dialogue.
+check-in, an appeal or a reopening offered, how fair the handling was, or a follow-up
+question of the SMS dialogue.
 
 An inbound message answers the newest open ask of its number before it may start or
 continue a filing conversation. Each ask expires: at the decision's own deadline where
@@ -38,6 +39,7 @@ class AskKind(enum.StrEnum):
     WHICH_CASE = "which_case"  # an unclear message: about the case, or a new complaint?
     CONSENT = "consent"  # may an organisation know who you are: 1 yes, 2 no
     WITHDRAW_MANDATE = "withdraw_mandate"  # which organisation stops acting for the people
+    FAIRNESS = "fairness"  # the case ended: how fair was its handling, 1 to 5 and a comment
 
 
 class Ask(Model):

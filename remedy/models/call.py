@@ -82,6 +82,7 @@ class RecordingPurpose(enum.StrEnum):
     APPEAL_REASON = "appeal_reason"
     CONTEST_REASON = "contest_reason"  # why they contest how an organisation is involved
     EXPLANATION_QUESTION = "explanation_question"  # what to explain of an automated decision
+    FAIRNESS_COMMENT = "fairness_comment"  # a comment on how fair the handling was
     MESSAGE = "message"  # "speak to someone" outside office hours
 
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from remedy.cases import representation
 from remedy.cases.identity_consent import may_answer
+from remedy.cases.mechanism_feedback import people_to_answer_for
 from remedy.cases.policy import holds_mandate
 from remedy.cases.status import CaseStatus, case_status
 from remedy.cases.timeline import TimelineEntry, timeline
@@ -67,6 +68,8 @@ class CaseView:
     blocked: str | None
     # May an organisation the mechanism does not serve know who the people are?
     consents: list[IdentityConsent] = field(default_factory=list)
+    # The case is over: the people the organisation may say, for them, how fair it was.
+    fairness: list[Person] = field(default_factory=list)
 
 
 def open_case(actor: Actor, reference: str) -> Grievance:
@@ -168,4 +171,5 @@ def case_view(actor: Actor, grievance: Grievance) -> CaseView:
             actor.organisation_id, grievance, MandateScope.FOLLOW
         ),
         consents=pending_consents(grievance) if may_answer(actor, grievance) else [],
+        fairness=people_to_answer_for(actor, grievance),
     )

@@ -3,7 +3,8 @@
 A message answers the newest open ask of its number that it fits: any text answers
 the team's question, 1 or 2 (or a yes or no word) a proposal, 1, 2 or 3 a check-in,
 a no word a closing without confirmation, the APPEAL keyword a decision that can be
-appealed, 1 or 2 (or a yes or no word) whether an organisation may know who they are.
+appealed, 1 or 2 (or a yes or no word) whether an organisation may know who they are,
+1 to 5 and a comment how fair the handling of their ended case was.
 An ask the number's filing conversation has moved on from (the conversation spoke
 last) leaves the message to the conversation; a greeting answers nothing. A
 discreet case's ask is answered from the phone only while STATUS with the PIN has
@@ -35,6 +36,7 @@ from remedy.models.check_in import Answer, CheckIn
 from remedy.models.identity_consent import ConsentVia
 from remedy.sms.appealing import answer_appeal, answer_appeal_reason
 from remedy.sms.asked_steps import actor_of, take
+from remedy.sms.fairness import answer_fairness
 from remedy.sms.keywords import choice, done, greeting_language, yes_no
 from remedy.sms.turn import Turn, autoflush
 from remedy.sms.unclear import answer_which_case
@@ -246,4 +248,5 @@ HANDLERS: dict[AskKind, Handler] = {
     AskKind.WHICH_CASE: answer_which_case,
     AskKind.CONSENT: _consent,
     AskKind.WITHDRAW_MANDATE: answer_which_mandate,
+    AskKind.FAIRNESS: answer_fairness,
 }

@@ -24,7 +24,7 @@ from remedy.core.unit_of_work import atomic, transactional
 from remedy.messaging.call_outcomes import record_call_outcome
 from remedy.models.call import Call
 from remedy.models.types import keyring, utcnow
-from remedy.voice import case, complaint, track_requests
+from remedy.voice import case, complaint, fairness, track_requests
 from remedy.voice.callbacks import start_call_back
 from remedy.voice.missed_call import called_back_instead
 from remedy.voice.turn import CallRequest, CallTurn, Step
@@ -36,7 +36,12 @@ _HANG_UP, _REJECT = VoiceResponse(), VoiceResponse()
 _HANG_UP.hangup()
 _REJECT.reject()
 HANG_UP, REJECT = str(_HANG_UP), str(_REJECT)
-STEPS: dict[str, Step] = {**complaint.STEPS, **case.STEPS, **track_requests.STEPS}
+STEPS: dict[str, Step] = {
+    **complaint.STEPS,
+    **case.STEPS,
+    **track_requests.STEPS,
+    **fairness.STEPS,
+}
 # A call silent this long is over, whatever Twilio said (Twilio ends calls after 4 hours).
 CALL_OVER_AFTER = timedelta(hours=4)
 ENDED_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})

@@ -6,7 +6,7 @@ recording: a proposal (1 accept, 2 decline and say why), a check-in (1, 2, 3 and
 missing), the team's question, an appeal, a mandate withdrawn, whether an
 organisation the mechanism does not serve may know who they are (1 yes, 2 no), and
 contesting how an organisation is involved or asking why an automated decision was made
-(``remedy.voice.track_requests``).
+(``remedy.voice.track_requests``), how fair an ended case was (``remedy.voice.fairness``).
 
 Each step goes through the same service as the web status page and SMS, as
 ``Actor.complainant`` with the caller's own person when their number is on file (mandate
@@ -149,6 +149,8 @@ def _options(turn: CallTurn, grievance: Grievance) -> list[str]:
         found.append("contest")
     if complainant_view.explainable(grievance, actor):
         found.append("explain")
+    if actions.fairness:
+        found.append("answer_fairness")
     return found
 
 

@@ -90,6 +90,17 @@ PROMPTS: dict[str, LazyString] = {
         "Thank you. Someone who did not decide how the organisation is involved will "
         "review it and tell you."
     ),
+    "answer_fairness": _l(
+        "To tell us how fair the way we handled your complaint was, press %(digit)s."
+    ),
+    "fairness_question": _l(
+        "How fair was the way we handled your complaint? Press a key from 1 for not at all "
+        "fair, to 5 for very fair."
+    ),
+    "fairness_comment": _l(
+        "Thank you. After the beep, you can add a comment. Press the hash key when you are "
+        "done, or at once if there is nothing to add."
+    ),
     "organisation": _l("For %(organisation)s, press %(digit)s."),
     "mandate_withdrawn": _l("%(organisation)s no longer acts for you in this case."),
     "answered": _l("Thank you. We have your answer."),

@@ -33,6 +33,7 @@ RECORDING_STATES = frozenset(
         "appeal_reason",
         "contest_reason",
         "explain_reason",
+        "fairness_comment",
         "team_message",
     }
 )
@@ -62,6 +63,8 @@ STATES = (
     State("contest_reason", _l("Recording why they contest how it is involved")),
     State("explain_which", _l("Choosing the organisation whose decision they want explained")),
     State("explain_reason", _l("Recording what they want explained")),
+    State("fairness", _l("Saying how fair the handling of their case was")),
+    State("fairness_comment", _l("Recording a comment on how fair it was")),
     State("team_message", _l("Recording a message for the team")),
     State("forwarded", _l("Forwarded to the team"), ended=True),
     State("ended", _l("Ended"), ended=True),
@@ -233,6 +236,24 @@ TRANSITIONS = (
         "ended",
         PERSON,
         _l("Say what to explain, or press the hash key"),
+    ),
+    transition(
+        "answer_fairness",
+        "case_open",
+        "fairness",
+        PERSON,
+        _l("Say how fair the handling of the case was"),
+    ),
+    transition("give_fairness", "fairness", "fairness_comment", PERSON, _l("Press 1 to 5")),
+    transition(
+        "fairness_closed", "fairness", "ended", PERSON, _l("Press 1 to 5: closed meanwhile")
+    ),
+    transition(
+        "give_fairness_comment",
+        "fairness_comment",
+        "ended",
+        PERSON,
+        _l("Say a comment, or press the hash key"),
     ),
     # Calls the mechanism places (call-backs) --------------------------------------------
     transition(

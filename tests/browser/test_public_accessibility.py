@@ -135,6 +135,10 @@ def walk(page: Page, scenario: Scenario, language: str, check: Check) -> None:
     open_case(page, grievance, pin)
     page.goto(f"/case/{grievance.reference}/appeal")
     check("case: appeal")
+    page.goto(f"/case/{grievance.reference}/fairness")
+    check("case: how fair it was")
+    submit(page)
+    check("case: how fair it was, without an answer")
     # A lost PIN.
     page.goto("/pin-reset")
     check("pin reset")
@@ -172,7 +176,7 @@ def test_axe_finds_no_violation_on_any_public_page(
 
     walk(page, scenario, language, check)
 
-    assert len(seen) >= 29
+    assert len(seen) >= 31
     assert found == {}
 
 

@@ -147,6 +147,7 @@ def walk(client: FlaskClient, scenario: Scenario, language: str) -> list[Visited
     intake.reject(scenario.handler, grievance, "Outside our operations.", scenario.court())
     tour.post("/case", {"reference": grievance.reference, "pin": pin})
     tour.get("case: appeal", f"/case/{grievance.reference}/appeal")
+    tour.get("case: how fair it was", f"/case/{grievance.reference}/fairness")
     # A lost PIN.
     tour.get("pin reset", "/pin-reset")
     tour.post("/pin-reset", {"reference": grievance.reference, "phone": TOUR_PHONE})

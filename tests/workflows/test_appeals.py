@@ -102,7 +102,8 @@ def test_the_reviewer_is_a_supervisor_who_did_not_decide(scenario: Scenario) -> 
     assert record.reviewer_user_id == staff_id(scenario.other_supervisor)
     assert record.review_reason == "Not ours."
     assert record.reviewed_at is not None
-    assert templates(for_people(outbox.new())) == {"appeal_upheld": 1}
+    # Over again: the decision, then how fair the handling was.
+    assert templates(for_people(outbox.new())) == {"appeal_upheld": 1, "fairness": 1}
 
 
 def test_overturning_a_rejection_sends_the_grievance_back_to_screening(

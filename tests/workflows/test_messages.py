@@ -252,10 +252,10 @@ PATHS: dict[str, list[Step]] = {
         (NOTHING, lambda c: tracks.add_remedy_action(c.scenario.handler, c.track, PATH)),
         (told("check_in"), Case.deliver),
         (told("check_in"), lambda c: check_ins.open_check_in(c.scenario.handler, c.track)),
-        (told("remedied", "resolved"), lambda c: c.answer(Answer.YES)),
+        (told("remedied", "resolved", "fairness"), lambda c: c.answer(Answer.YES)),
         (told("appeal_received"), lambda c: intake.appeal(c.scenario.proxy, c.grievance, "No.")),
         (
-            told("appeal_upheld"),
+            told("appeal_upheld", "fairness"),
             lambda c: intake.review(c.scenario.supervisor, c.grievance, True, "Confirmed."),
         ),
         (told("follow_up"), Case.open_follow_ups),
@@ -274,20 +274,20 @@ PATHS: dict[str, list[Step]] = {
         ),
         (told("check_in"), Case.deliver),
         (
-            told("partly_remedied", "resolved"),
+            told("partly_remedied", "resolved", "fairness"),
             lambda c: c.answer(Answer.YES, proxy_says=Answer.PARTLY),
         ),
         (told("follow_up"), Case.open_follow_ups),
         (told("reopened"), lambda c: c.answer_follow_up(Answer.NO)),
         (told("escalated"), lambda c: tracks.escalate(c.scenario.handler, c.track, "Again.")),
         (
-            told("relationship_ended", "resolved"),
+            told("relationship_ended", "resolved", "fairness"),
             lambda c: tracks.end_relationship(c.scenario.supervisor, c.track, "Assessed."),
         ),
     ],
     "rejected, overturned, no involvement": [
         (
-            told("rejected"),
+            told("rejected", "fairness"),
             lambda c: intake.reject(
                 c.scenario.handler, c.grievance, "Not ours.", c.scenario.court()
             ),
@@ -299,7 +299,7 @@ PATHS: dict[str, list[Step]] = {
         ),
         ACCEPT,
         (
-            told("no_involvement"),
+            told("no_involvement", "fairness"),
             lambda c: intake.find_no_involvement(
                 c.scenario.handler, c.grievance, "Not our site.", c.scenario.court()
             ),
@@ -311,7 +311,7 @@ PATHS: dict[str, list[Step]] = {
         PROPOSE,
         (told("proposal_accepted"), lambda c: tracks.accept_proposal(c.scenario.proxy, c.track)),
         (told("check_in"), Case.deliver),
-        (told("closed_unconfirmed", "resolved"), _unconfirmed),
+        (told("closed_unconfirmed", "resolved", "fairness"), _unconfirmed),
     ],
     "referred": [
         ACCEPT,
@@ -319,7 +319,7 @@ PATHS: dict[str, list[Step]] = {
         PROPOSE,
         (told("proposal_declined"), lambda c: tracks.decline_proposal(c.person(), c.track, "No.")),
         (
-            told("referred", "resolved"),
+            told("referred", "resolved", "fairness"),
             lambda c: tracks.refer(c.scenario.handler, c.track, c.scenario.court(), "A court."),
         ),
     ],

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from remedy.audit.log import verify_chain
 from remedy.cases import check_ins, intake, tracks
+from remedy.cases.mechanism_feedback import ASKED_AFTER
 from remedy.cases.notify import recipients
 from remedy.cases.triggers import FIELD_LABELS, allowed_transitions, fire
 from remedy.core.actors import SYSTEM, Actor
@@ -115,14 +116,17 @@ def test_a_step_allowed_from_a_state_takes_the_case_to_the_next_one(
         grievance = grievance_of(subject)
         actor = stage.someone_who_may(transition, subject)
         fields = stage.fields_for(transition)
+        # A grievance that ends with a decision then asks how fair its handling was.
+        asks_fairness = subject is grievance and transition.dest in ASKED_AFTER
         owed = sorted(
             [
-                (transition.notify, r.person.id if r.person else None, r.organisation_id)
+                (template, r.person.id if r.person else None, r.organisation_id)
+                for template in (transition.notify, *(["fairness"] if asks_fairness else []))
                 for r in recipients(grievance)
             ],
             key=str,
         )
-        assert len(owed) == 2, "the person and their proxy both hear about the case"
+        assert len(owed) == 2 * (1 + asks_fairness), "the person and their proxy both hear"
         version, head, last_message = grievance.version, audit_head(), last_message_id()
         started = utcnow()
 
@@ -398,7 +402,7 @@ def test_a_decision_not_to_act_records_the_referral_and_who_decided(
     assert referral.referred_by == s.handler.id
     assert grievance.decided_by_user_id == int(str(s.handler.id))
     assert grievance.decided_at is not None
-    messages = messages_since(last_message)
+    messages = [m for m in messages_since(last_message) if m.template != "fairness"]
     assert len(messages) == len(recipients(grievance))
     mechanism = referral.mechanism.name
     assert all("The road belongs to the county" in m.body for m in messages)
