@@ -28,6 +28,7 @@ from remedy.models.audit_event import AuditEvent
 from remedy.models.check_in import CheckIn, CheckInPurpose, CheckInResponse
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack
+from remedy.models.mechanism_feedback import MechanismFeedback
 from remedy.models.organisation import Organisation
 from remedy.models.types import utcnow
 from remedy.queue.workload import time_per_stage
@@ -181,6 +182,18 @@ def _appeals(period: Period) -> list[list[Any]]:
     )
 
 
+def _fairness(period: Period) -> list[list[Any]]:
+    """The people's answers to "how fair was the way we handled your complaint?" (1 to 5):
+    one per person per grievance (a later answer replaced the earlier)."""
+    return _pairs(
+        db.session.execute(
+            select(MechanismFeedback.score, func.count())
+            .where(MechanismFeedback.grievance_id.in_(_in_period(period)))
+            .group_by(MechanismFeedback.score)
+        )
+    )
+
+
 def _stages(period: Period, now: datetime) -> list[list[Any]]:
     end = min(period.end or now, now)
     window = end - period.start if period.start else ALL_TIME_SPAN
@@ -209,6 +222,7 @@ def count_all(period: Period = ALL_TIME, now: datetime | None = None) -> dict[st
         "satisfaction": _answers(
             period, CheckInResponse.satisfaction, CheckInResponse.satisfaction.is_not(None)
         ),
+        "fairness": _fairness(period),
         "stages": _stages(period, now),
         "deadlines": _deadlines(period),
         "appeals": _appeals(period),

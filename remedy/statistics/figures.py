@@ -219,6 +219,9 @@ def _outcome_tables(counts: Mapping[str, Any], k: int, suppress: bool) -> list[T
     confirmations = _items(counts["confirmations"], labels.ANSWERS)
     satisfaction = [(str(s), str(labels.SATISFACTION.get(str(s), s)), 0) for s in range(1, 6)]
     satisfaction = _items(counts["satisfaction"], {key: label for key, label, _n in satisfaction})
+    fairness_labels = {str(s): str(labels.FAIRNESS.get(str(s), s)) for s in range(1, 6)}
+    # Counts kept before the question existed have no "fairness": none answered it then.
+    fairness = _items(counts.get("fairness", []), fairness_labels)
     appeals = _items(
         [["pending" if key is None else key, n] for key, n in counts["appeals"]],
         labels.APPEAL_RESULTS,
@@ -263,6 +266,18 @@ def _outcome_tables(counts: Mapping[str, Any], k: int, suppress: bool) -> list[T
             _("The scores from 1 to 5 the people gave when answering a check-in."),
             _("Score"),
             satisfaction,
+            k,
+            suppress,
+        ),
+        _distribution(
+            "fairness",
+            _("How fair the people found the handling"),
+            _(
+                "When their case ended, the people were asked how fair the way it was handled"
+                " was, from 1 (not at all) to 5 (very)."
+            ),
+            _("Score"),
+            fairness,
             k,
             suppress,
         ),

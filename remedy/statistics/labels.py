@@ -50,6 +50,10 @@ SATISFACTION: dict[str, LazyString] = {
     "1": _l("1: not at all satisfied"),
     "5": _l("5: fully satisfied"),
 }
+FAIRNESS: dict[str, LazyString] = {
+    "1": _l("1: not fair at all"),
+    "5": _l("5: very fair"),
+}
 DEADLINE_SUBJECTS: dict[str, LazyString] = {
     "grievances": _l("Grievances (receiving, screening, assessing)"),
     "tracks": _l("Organisations' parts (remedy and verification)"),

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from remedy.cases import intake
 from remedy.cases.check_ins import answer_check_in
+from remedy.cases.mechanism_feedback import answer_fairness
 from remedy.core.extensions import db
 from remedy.models.check_in import Answer
 from remedy.models.grievance import Category, Channel, Grievance
 from remedy.models.involvement_track import TrackKind
+from remedy.models.mechanism_feedback import FeedbackVia
 from tests.workflows.scenarios import Scenario
 
 
@@ -22,7 +24,7 @@ def build_case_set(scenario: Scenario) -> CaseSet:
     """Eight grievances:
 
     - two remedied (company track, the person said yes, satisfied 5 and 4), filed by SMS
-      about land;
+      about land; the first one's person found the handling fair (4 of 5);
     - one partly remedied (the person said partly), by web about land;
     - one appealed after it was resolved (remedied, then appealed: under review), by SMS;
     - one not admissible and one withdrawn, by voice, not classified;
@@ -43,6 +45,9 @@ def build_case_set(scenario: Scenario) -> CaseSet:
                 satisfaction=satisfaction,
             )
         made.append(grievance)
+    answer_fairness(
+        scenario.complainant(made[0]), made[0], 4, "They listened to us.", FeedbackVia.SMS
+    )
     grievance, (track,) = scenario.in_remedy(
         TrackKind.CAUSE, category=Category.LAND, channel=Channel.WEB
     )
