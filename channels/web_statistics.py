@@ -13,21 +13,14 @@ from flask import Response, render_template
 from channels.web import bp
 from remedy.core.i18n import current_language, text_direction
 from remedy.statistics import export
-from remedy.statistics.charts import bar_chart, cell_html, month_grid
+from remedy.statistics.charts import tables_context
 from remedy.statistics.figures import compute
 
 
 @bp.route("/statistics")
 def statistics() -> str:
-    figures = compute()
     rtl = text_direction(current_language()) == "rtl"
-    return render_template(
-        "web/statistics.html",
-        figures=figures,
-        charts={t.name: bar_chart(t, rtl) for t in figures.tables if t.chart},
-        cell=cell_html,
-        month_grid=month_grid,
-    )
+    return render_template("web/statistics.html", **tables_context(compute(), rtl))
 
 
 @bp.route("/statistics.csv")

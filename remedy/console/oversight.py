@@ -19,7 +19,7 @@ from remedy.core.i18n import current_language, text_direction
 from remedy.models.grievance import Channel, Outcome
 from remedy.models.user import Role
 from remedy.queue import oversight
-from remedy.statistics.charts import bar_chart, cell_html, month_grid
+from remedy.statistics.charts import tables_context
 from remedy.statistics.oversight_read import read_unsuppressed
 
 NAV.append(NavLink("oversight", _l("Oversight"), "console.oversight", roles=(Role.OVERSIGHT,)))
@@ -72,12 +72,6 @@ def oversight_chain() -> str:
 @bp.route("/oversight/statistics")
 @roles_required(Role.OVERSIGHT)
 def oversight_statistics() -> str:
-    figures = read_unsuppressed(current_actor())
     rtl = text_direction(current_language()) == "rtl"
-    return render_template(
-        "console/oversight_statistics.html",
-        figures=figures,
-        charts={t.name: bar_chart(t, rtl) for t in figures.tables if t.chart},
-        cell=cell_html,
-        month_grid=month_grid,
-    )
+    figures = read_unsuppressed(current_actor())
+    return render_template("console/oversight_statistics.html", **tables_context(figures, rtl))

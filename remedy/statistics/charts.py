@@ -13,13 +13,14 @@ bar: the chart says "not shown", like the table.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from remedy.statistics.figures import Cell, CellKind, Table
+from remedy.statistics.figures import Cell, CellKind, Figures, Table
 
 WIDTH = 320
 BAR_ROW = 30
@@ -158,3 +159,13 @@ def bar_chart(table: Table, rtl: bool = False) -> Markup:
         f"{''.join(parts)}</svg>"
     )
     return Markup(svg)  # noqa: S704 - every text in it is escaped above
+
+
+def tables_context(figures: Figures, rtl: bool) -> dict[str, Any]:
+    """What ``statistics_tables.html`` needs, for the public page and the oversight page."""
+    return {
+        "figures": figures,
+        "charts": {table.name: bar_chart(table, rtl) for table in figures.tables if table.chart},
+        "cell": cell_html,
+        "month_grid": month_grid,
+    }

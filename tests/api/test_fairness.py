@@ -9,9 +9,10 @@ from collections.abc import Callable
 from remedy.cases import intake
 from remedy.core.actors import Actor
 from remedy.core.extensions import db
-from remedy.models import Grievance, MechanismFeedback
+from remedy.models import Grievance
 from remedy.models.mechanism_feedback import FeedbackVia
 from tests.api.conftest import Api, Cast
+from tests.fairness_support import answers_to_fairness as rows
 
 
 def ended(cast: Cast, people: int = 1) -> Grievance:
@@ -20,17 +21,6 @@ def ended(cast: Cast, people: int = 1) -> Grievance:
     intake.reject(cast.handler, grievance, "Outside our operations.", cast.court())
     db.session.commit()
     return grievance
-
-
-def rows(grievance: Grievance) -> list[MechanismFeedback]:
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            db.select(MechanismFeedback)
-            .where(MechanismFeedback.grievance_id == grievance.id)
-            .order_by(MechanismFeedback.id)
-        )
-    )
 
 
 def test_a_proxy_answers_for_the_person_of_the_case(

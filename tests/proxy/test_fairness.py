@@ -8,9 +8,10 @@ from flask.testing import FlaskClient
 
 from remedy.cases import intake
 from remedy.core.extensions import db
-from remedy.models import Grievance, MechanismFeedback
+from remedy.models import Grievance
 from remedy.models.mechanism_feedback import FeedbackVia
 from remedy.workflows.definition import MandateScope
+from tests.fairness_support import answers_to_fairness as feedback
 from tests.proxy.portal import post_on_page
 from tests.support import Account
 from tests.workflows.scenarios import Scenario
@@ -33,17 +34,6 @@ def page(grievance: Grievance) -> str:
 
 def action(grievance: Grievance, person_id: int) -> str:
     return f"{page(grievance)}/fairness/{person_id}"
-
-
-def feedback(grievance: Grievance) -> list[MechanismFeedback]:
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            db.select(MechanismFeedback)
-            .where(MechanismFeedback.grievance_id == grievance.id)
-            .order_by(MechanismFeedback.id)
-        )
-    )
 
 
 def test_the_member_answers_for_each_person_the_mandate_covers(

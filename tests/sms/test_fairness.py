@@ -19,10 +19,11 @@ from remedy.core.unit_of_work import atomic
 from remedy.filing.grievances import PersonDetails
 from remedy.messaging import sms_texts
 from remedy.messaging.templates import DISCREET, PHONE_TEMPLATES
-from remedy.models import Ask, AskKind, Grievance, MechanismFeedback, Role
+from remedy.models import Ask, AskKind, Grievance, Role
 from remedy.models.mechanism_feedback import FeedbackVia
 from remedy.sms.keywords import Keyword, primary
 from tests.console.case_support import new_user
+from tests.fairness_support import answers_to_fairness as feedback
 from tests.fake_twilio import FakeTwilio
 from tests.sms.conftest import Phone, a_number, file_by_phone, rendered
 from tests.workflows.scenarios import Scenario
@@ -50,17 +51,6 @@ def rejected_case(scenario: Scenario, phone: Phone, language: str = "en") -> Gri
 
 def question(grievance: Grievance, language: str) -> str:
     return rendered(PHONE_TEMPLATES["fairness"], language, reference=display(grievance.reference))
-
-
-def feedback(grievance: Grievance) -> list[MechanismFeedback]:
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            db.select(MechanismFeedback)
-            .where(MechanismFeedback.grievance_id == grievance.id)
-            .order_by(MechanismFeedback.id)
-        )
-    )
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "es", "sw", "ar"])

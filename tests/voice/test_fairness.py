@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from remedy.cases import intake
 from remedy.core.extensions import db
-from remedy.models import CallRecording, Grievance, MechanismFeedback, RecordingPurpose
+from remedy.models import CallRecording, Grievance, RecordingPurpose
 from remedy.models.mechanism_feedback import FeedbackVia
+from tests.fairness_support import answers_to_fairness as feedback
 from tests.fake_twilio import FakeTwilio
 from tests.sms.conftest import deliver_outbox
 from tests.voice.conftest import Caller, said
@@ -25,17 +26,6 @@ def ended_case(scenario: Scenario, caller: Caller) -> Grievance:
     intake.reject(scenario.handler, grievance, "Outside our operations.", scenario.court())
     db.session.commit()
     return grievance
-
-
-def feedback(grievance: Grievance) -> list[MechanismFeedback]:
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            select(MechanismFeedback)
-            .where(MechanismFeedback.grievance_id == grievance.id)
-            .order_by(MechanismFeedback.id)
-        )
-    )
 
 
 def test_a_key_then_a_recorded_comment(scenario: Scenario, caller: Caller) -> None:

@@ -14,6 +14,7 @@ from remedy.cases import intake
 from remedy.core.extensions import db
 from remedy.models import MechanismFeedback
 from remedy.models.mechanism_feedback import FeedbackVia
+from tests.fairness_support import answers_to_fairness
 from tests.web.conftest import Case, WebVisitor
 from tests.workflows.scenarios import Scenario
 
@@ -34,14 +35,7 @@ def page(case: Case) -> str:
 
 
 def feedback(case: Case) -> list[MechanismFeedback]:
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            db.select(MechanismFeedback)
-            .where(MechanismFeedback.grievance_id == case.grievance.id)
-            .order_by(MechanismFeedback.id)
-        )
-    )
+    return answers_to_fairness(case.grievance)
 
 
 def test_the_case_page_shows_the_question_as_an_open_ask(
