@@ -2,7 +2,8 @@
 organisation, channel and month over a period, as tables, and the same as CSV. The
 figures and what they leave out are :mod:`remedy.queue.trends`.
 
-Charts come from ``remedy.statistics.charts`` once it is merged; until then, tables.
+Each table follows its chart (inline SVG, as on the public statistics page): the staff see
+every count, small ones too, so nothing is suppressed here.
 """
 
 from __future__ import annotations
@@ -12,14 +13,17 @@ import io
 
 from flask import Response, abort, render_template, request
 from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from remedy.auth.sessions import roles_required
 from remedy.console.learning import actor_now, bp
 from remedy.console.queue import CHANNEL_LABELS
-from remedy.core.i18n import current_language
+from remedy.core.i18n import current_language, text_direction
 from remedy.models.types import utcnow
 from remedy.queue import trends as figures
+from remedy.statistics.charts import count_chart
 
 READERS = tuple(figures.READERS)
 TITLES: dict[str, LazyString] = {
@@ -51,7 +55,24 @@ def trends() -> str:
         trends=found,
         titles=TITLES,
         dimensions=figures.DIMENSIONS,
+        charts=_charts(found),
     )
+
+
+def _charts(found: figures.Trends) -> dict[str, Markup]:
+    rtl = text_direction(current_language()) == "rtl"
+    described = _("Grievances received in the period.")
+    return {
+        dimension: count_chart(
+            "months" if dimension == "month" else f"trend-{dimension}",
+            str(TITLES[dimension]),
+            described,
+            [(row.key, row.label, row.count) for row in found.tables[dimension]],
+            rtl,
+        )
+        for dimension in figures.DIMENSIONS
+        if found.tables[dimension]
+    }
 
 
 def _cell(text: str) -> str:

@@ -20,7 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from remedy.statistics.figures import Cell, CellKind, Figures, Table
+from remedy.statistics.figures import Cell, CellKind, Figures, Row, Table
 
 WIDTH = 320
 BAR_ROW = 30
@@ -169,3 +169,13 @@ def tables_context(figures: Figures, rtl: bool) -> dict[str, Any]:
         "cell": cell_html,
         "month_grid": month_grid,
     }
+
+
+def count_chart(
+    name: str, title: str, description: str, counts: list[tuple[str, str, int]], rtl: bool
+) -> Markup:
+    """Plain counts (key, label, count) drawn like the public charts: the console's trends.
+    A ``months`` chart takes keys such as ``2026-03`` and draws columns."""
+    rows = tuple(Row(key, label, (Cell(CellKind.COUNT, count),)) for key, label, count in counts)
+    table = Table(name, title, description, (title,), ("count",), rows)
+    return bar_chart(table, rtl)

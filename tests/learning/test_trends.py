@@ -93,6 +93,18 @@ def test_the_figures_match_a_hand_built_set_of_cases(
     assert table(html, "month") == [("2026-01", "1"), ("2026-02", "2"), ("2026-03", "1")]
 
 
+def test_each_dimension_is_drawn_before_its_table(
+    app: Flask, scenario: Scenario, cases: list[Grievance]
+) -> None:
+    html = console_for(app, scenario.supervisor).client.get("/console/trends" + PERIOD).text
+
+    for name in ("trend-root_cause", "trend-region", "trend-organisation", "trend-channel"):
+        assert f'aria-labelledby="chart-{name}"' in html, name
+    assert 'aria-labelledby="chart-months"' in html  # months as columns
+    assert "<title id=\"chart-trend-channel\">By channel." in html
+    assert "<script" not in html
+
+
 def test_the_csv_holds_the_same_figures_and_no_free_text_or_identity(
     app: Flask, scenario: Scenario, cases: list[Grievance]
 ) -> None:
