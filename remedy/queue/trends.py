@@ -128,8 +128,9 @@ def _root_causes(ids: Select[Any], total: int, language: str) -> list[TrendRow]:
     return _ranked(rows) + ([TrendRow(NONE_KEY, _("No root cause recorded"), none)] if none else [])
 
 
-def _regions(ids: Select[Any], total: int) -> list[TrendRow]:
-    """Empty when no region is configured (the page says how to list them)."""
+def region_rows(ids: Select[Any], total: int) -> list[TrendRow]:
+    """Empty when no region is configured (the page says how to list them). Also the
+    public statistics' regions (``remedy.statistics.counts``)."""
     if not settings().regions:
         return []
     rows, matched = [], []
@@ -186,7 +187,7 @@ def trends(actor: Actor, period: Period, language: str, labels: dict[Channel, st
     months = _grouped(ids, _month())
     tables = {
         "root_cause": _root_causes(ids, total, language),
-        "region": _regions(ids, total),
+        "region": region_rows(ids, total),
         "organisation": _organisations(ids, total),
         "channel": _ranked(
             [TrendRow(Channel(key).value, labels[Channel(key)], n) for key, n in channels.items()]

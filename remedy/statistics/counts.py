@@ -31,6 +31,7 @@ from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.mechanism_feedback import MechanismFeedback
 from remedy.models.organisation import Organisation
 from remedy.models.types import utcnow
+from remedy.queue.trends import region_rows
 from remedy.queue.workload import time_per_stage
 
 # Every grievance counts for time per stage, as for the mechanism's own staff: only the
@@ -203,15 +204,23 @@ def _stages(period: Period, now: datetime) -> list[list[Any]]:
     ]
 
 
+def _regions(period: Period, total: int) -> list[list[Any]]:
+    """By the regions listed in ``REMEDY_REGIONS``, matched through the place index (no
+    place is decrypted); the rest under ``NONE_KEY``."""
+    return [[row.key, row.count] for row in region_rows(_in_period(period), total)]
+
+
 def count_all(period: Period = ALL_TIME, now: datetime | None = None) -> dict[str, Any]:
     """Every count the public statistics need, for grievances received in ``period``."""
     now = now or utcnow()
     delivery = and_(CheckIn.purpose == CheckInPurpose.DELIVERY, CheckIn.person_id.is_not(None))
+    total = int(
+        db.session.scalar(select(func.count()).select_from(Grievance).where(*period.received()))
+        or 0
+    )
     return {
-        "total": int(
-            db.session.scalar(select(func.count()).select_from(Grievance).where(*period.received()))
-            or 0
-        ),
+        "total": total,
+        "regions": _regions(period, total),
         "months": _months(period),
         "channels": _by(Grievance.channel, period),
         "categories": _by(Grievance.category, period),

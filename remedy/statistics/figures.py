@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from remedy.core.settings import settings
 from remedy.models.grievance import CATEGORY_TITLES, CHANNEL_TITLES, Category, Channel
 from remedy.queue.filters import state_choices
+from remedy.queue.trends import NONE_KEY
 from remedy.statistics import labels
 from remedy.statistics.cache import fresh_counts
 from remedy.statistics.counts import ALL_TIME, Period
@@ -155,7 +156,7 @@ def _received_tables(counts: Mapping[str, Any], k: int, suppress: bool) -> list[
         [["none" if key is None else key, count] for key, count in counts["categories"]],
         categories_order,
     )
-    return [
+    tables = [
         _distribution(
             "months",
             _("Grievances received, by month"),
@@ -185,6 +186,24 @@ def _received_tables(counts: Mapping[str, Any], k: int, suppress: bool) -> list[
             suppress,
         ),
     ]
+    if settings().regions:  # none listed: no table, rather than one row of "elsewhere"
+        order: dict[str, Any] = {name: name for name in settings().regions}
+        order[NONE_KEY] = _("Not in a listed region")
+        tables.append(
+            _distribution(
+                "regions",
+                _("Where the grievances happened"),
+                _(
+                    "How many grievances happened in each region the mechanism lists; no"
+                    " place smaller than a region is ever shown."
+                ),
+                _("Region"),
+                _items(counts.get("regions", []), order),
+                k,
+                suppress,
+            )
+        )
+    return tables
 
 
 def _organisations(counts: Mapping[str, Any], k: int, suppress: bool) -> list[Table]:

@@ -101,7 +101,7 @@ def test_each_dimension_is_drawn_before_its_table(
     for name in ("trend-root_cause", "trend-region", "trend-organisation", "trend-channel"):
         assert f'aria-labelledby="chart-{name}"' in html, name
     assert 'aria-labelledby="chart-months"' in html  # months as columns
-    assert "<title id=\"chart-trend-channel\">By channel." in html
+    assert '<title id="chart-trend-channel">By channel.' in html
     assert "<script" not in html
 
 

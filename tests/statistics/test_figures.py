@@ -80,6 +80,11 @@ def test_where_grievances_stand_keeps_closed_apart_from_remedied(figures: Figure
     }
 
 
+def test_with_no_region_listed_there_is_no_region_table(figures: Figures) -> None:
+    """REMEDY_REGIONS is empty here: a table of one row ("elsewhere") would say nothing."""
+    assert "regions" not in [table.name for table in figures.tables]
+
+
 def test_how_fair_the_people_found_the_handling(figures: Figures) -> None:
     assert counts(figures, "fairness") == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0, "total": 1}
 
