@@ -121,10 +121,15 @@ class CaseActions:
     explainable: list[InvolvementTrack] = field(default_factory=list)
     # The case is over: how fair was its handling (remedy.cases.mechanism_feedback).
     fairness: bool = False
+    # The team's question while the case waits for the complainant (answered by adding
+    # information): the message that asked it, as the person received it.
+    team_question: OutboxMessage | None = None
 
     @property
     def awaiting_answer(self) -> bool:
-        return bool(self.proposals or self.questions or self.consents or self.fairness)
+        return bool(
+            self.team_question or self.proposals or self.questions or self.consents or self.fairness
+        )
 
 
 def complainant_of(grievance: Grievance) -> Actor:
@@ -247,6 +252,14 @@ def explainable(grievance: Grievance, actor: Actor) -> list[InvolvementTrack]:
     return _offering(grievance, actor, "request_explanation")
 
 
+def team_question(grievance: Grievance) -> OutboxMessage | None:
+    """The message that asked the question the case now waits on, if it does: its words
+    once (the page's copy, not a discreet phone's notice)."""
+    if grievance.state != IntakeState.AWAITING_COMPLAINANT:
+        return None
+    return next((m for m in messages(grievance) if m.template == "info_requested"), None)
+
+
 def case_actions(grievance: Grievance, actor: Actor) -> CaseActions:
     offered = {t.trigger for t in allowed_transitions(grievance, actor)}
     return CaseActions(
@@ -259,4 +272,5 @@ def case_actions(grievance: Grievance, actor: Actor) -> CaseActions:
         contestable=contestable(grievance, actor),
         explainable=explainable(grievance, actor),
         fairness=mechanism_feedback.awaits_from(actor, grievance),
+        team_question=team_question(grievance),
     )

@@ -489,8 +489,9 @@ def test_a_discreet_case_lists_each_message_once_without_the_phone_notice(
 
     html = opened(visitor, case)
 
+    listed = html.split('id="messages-title"', 1)[1].split("</section>", 1)[0]
     assert "There is news" not in html
-    assert html.count("Where exactly is the fence?") == 1
+    assert listed.count("Where exactly is the fence?") == 1
 
 
 @pytest.mark.parametrize(
@@ -521,3 +522,25 @@ def test_a_proposal_names_each_remedy_in_everyday_words(
     assert plain in page
     assert legal not in page
     assert "Fence the quarry." in page
+
+
+def test_the_teams_question_waits_on_the_answer_page_with_a_way_to_answer(
+    visitor: WebVisitor, filed_case: FilledCase, scenario: Scenario
+) -> None:
+    """'I was asked to answer' said nothing waited while the team's question was open."""
+    case = filed_case()
+    intake.request_info(scenario.handler, case.grievance, "Where exactly is the fence?")
+    db.session.commit()
+    visitor.open_case(case.reference, case.pin, path="/answer")
+
+    page = visitor.get(f"/case/{case.reference}/answer").text
+
+    assert "Nothing waits for your answer now." not in page
+    assert "Where exactly is the fence?" in page
+    assert "Answer our question" in buttons(page)
+    assert f'href="/case/{case.reference}/information"' in page
+
+    visitor.post(f"/case/{case.reference}/information", {"information": "At the school gate."})
+
+    after = visitor.get(f"/case/{case.reference}/answer").text
+    assert "Nothing waits for your answer now." in after
