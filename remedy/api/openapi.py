@@ -15,6 +15,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Response, json, render_template
 from flask_babel import force_locale
 
+from remedy.api import examples
 from remedy.api.actions import GRIEVANCE_ACTIONS, TRACK_ACTIONS, TriggerAction
 from remedy.api.base import bp
 from remedy.api.grievance_schemas import (
@@ -320,6 +321,12 @@ def openapi() -> Response:
 
 @bp.get("/docs")
 def docs() -> str:
+    document = openapi_document()
     return render_template(
-        "api/docs.html", document=openapi_document(), problems=PROBLEM_TYPES, prefix=PREFIX
+        "api/docs.html",
+        document=document,
+        problems=PROBLEM_TYPES,
+        prefix=PREFIX,
+        contents=examples.contents(document),
+        example=lambda path, method, operation: examples.curl(document, path, method, operation),
     )
