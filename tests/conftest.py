@@ -147,6 +147,10 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 # The local tier's languages: the source language, a Latin one with accents that must stay
 # GSM-7 in SMS, and the right-to-left one sent as UCS-2. The full matrix adds es and sw.
 LOCAL_LANGUAGES = frozenset({"en", "fr", "ar"})
+# In a real browser, layout and accessibility differ by direction, not by Latin language:
+# the browser sweeps run locally in English and Arabic; French joins them in CI.
+LOCAL_BROWSER_LANGUAGES = frozenset({"en", "ar"})
+BROWSER_FOLDER = Path(__file__).resolve().parent / "browser"
 
 
 def _local_tier_skips(item: pytest.Item) -> bool:
@@ -157,11 +161,10 @@ def _local_tier_skips(item: pytest.Item) -> bool:
     if on_postgres and item.get_closest_marker("postgres") is None:
         return True
     language = callspec.params.get("language")
-    return (
-        isinstance(language, str)
-        and language not in LOCAL_LANGUAGES
-        and item.get_closest_marker("every_language") is None
-    )
+    if not isinstance(language, str) or item.get_closest_marker("every_language") is not None:
+        return False
+    in_browser = BROWSER_FOLDER in item.path.parents
+    return language not in (LOCAL_BROWSER_LANGUAGES if in_browser else LOCAL_LANGUAGES)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
