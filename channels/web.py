@@ -25,7 +25,7 @@ import time
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, Flask, render_template, request, session
+from flask import Blueprint, Flask, abort, render_template, request, session
 from flask_babel import format_date, format_datetime
 from flask_wtf import FlaskForm
 
@@ -33,6 +33,7 @@ from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
 from remedy.core.references import is_valid
 from remedy.models.grievance import Category, Grievance
+from remedy.models.involvement_track import InvolvementTrack
 
 bp = Blueprint("web", __name__, template_folder="templates")
 # The page groups: each registers its routes on ``bp`` when imported.
@@ -80,6 +81,15 @@ def show_errors(form: FlaskForm, error: InvalidInput, default: str | None) -> No
             field.errors = [*field.errors, str(error)]
             return
     form.form_errors.append(str(error))
+
+
+def offered_track(offered: list[InvolvementTrack], track_id: int) -> InvolvementTrack:
+    """The track a page acts on, among those the workflow offers the person now; a track
+    not offered (another case's, or one past that step) is not found."""
+    track = next((track for track in offered if track.id == track_id), None)
+    if track is None:
+        abort(404)
+    return track
 
 
 def find_grievance(reference: str) -> Grievance | None:

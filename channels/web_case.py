@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from channels import web_forms as forms
-from channels.web import bp, find_grievance, recall, remember, show_errors, source
+from channels.web import bp, find_grievance, offered_track, recall, remember, show_errors, source
 from channels.web_filing import receipt_page
 from remedy.access.case_access import CaseNotFound, TooManyAttempts, open_case
 from remedy.cases import complainant_view, contests, intake, involvement, tracks
@@ -345,11 +345,7 @@ def contest(grievance: Grievance, track_id: int) -> Response | tuple[str, int]:
     """Disagree with how one organisation is involved: a supervisor who did not decide
     it reviews it."""
     actor = complainant_view.complainant_of(grievance)
-    track = next(
-        (t for t in complainant_view.contestable(grievance, actor) if t.id == track_id), None
-    )
-    if track is None:
-        abort(404)
+    track = offered_track(complainant_view.contestable(grievance, actor), track_id)
     return case_form(
         grievance,
         None,

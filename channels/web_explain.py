@@ -9,12 +9,11 @@ the case page lists with the others.
 
 from __future__ import annotations
 
-from flask import abort
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from channels import web_forms as forms
-from channels.web import bp
+from channels.web import bp, offered_track
 from channels.web_case import case_form, case_view
 from remedy.cases import complainant_view, explanations, involvement
 from remedy.models.grievance import Grievance
@@ -24,11 +23,7 @@ from remedy.models.grievance import Grievance
 @case_view
 def explain(grievance: Grievance, track_id: int) -> Response | tuple[str, int]:
     actor = complainant_view.complainant_of(grievance)
-    track = next(
-        (t for t in complainant_view.explainable(grievance, actor) if t.id == track_id), None
-    )
-    if track is None:
-        abort(404)
+    track = offered_track(complainant_view.explainable(grievance, actor), track_id)
     return case_form(
         grievance,
         None,

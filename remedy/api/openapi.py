@@ -182,81 +182,80 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "responses": responses(200, schema, 403, 404),
             }
         }
-    paths[f"{grievance}/remedy-actions/{{action_id}}/delivery"] = {
-        "post": {
-            "summary": "Report a remedy action delivered, with evidence.",
-            "description": "When the last active action is delivered, the affected people are "
-            "asked to verify it.",
-            "operationId": "report_delivery",
-            "tags": ["records"],
-            "parameters": [REFERENCE, path_id("action_id", "The remedy action's id."), IF_MATCH],
-            "requestBody": request_body(DeliveryInput),
-            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
-        }
-    }
-    paths[f"{grievance}/reprisal-risk"] = {
-        "post": {
-            "summary": "Change the reprisal risk, with a reason (protection officers and the "
+    writes: tuple[tuple[str, str, Any, str, str | None, list[dict[str, Any]]], ...] = (
+        (
+            "remedy-actions/{action_id}/delivery",
+            "report_delivery",
+            DeliveryInput,
+            "Report a remedy action delivered, with evidence.",
+            "When the last active action is delivered, the affected people are asked to verify it.",
+            [path_id("action_id", "The remedy action's id.")],
+        ),
+        (
+            "reprisal-risk",
+            "change_reprisal_risk",
+            ReprisalRiskInput,
+            "Change the reprisal risk, with a reason (protection officers and the "
             "mechanism's supervisors).",
-            "description": "A recorded risk makes the messages to the people's phones discreet "
+            "A recorded risk makes the messages to the people's phones discreet "
             "from then on; lowering it leaves them discreet. The reason is kept as an internal "
             "note and the change is audited.",
-            "operationId": "change_reprisal_risk",
-            "tags": ["records"],
-            "parameters": [REFERENCE, IF_MATCH],
-            "requestBody": request_body(ReprisalRiskInput),
-            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
-        }
-    }
-    paths[f"{grievance}/triage"] = {
-        "post": {
-            "summary": "Triage: confirm urgency flags and a provisional severity (the "
+            [],
+        ),
+        (
+            "triage",
+            "triage_grievance",
+            TriageInput,
+            "Triage: confirm urgency flags and a provisional severity (the "
             "mechanism's handlers and supervisors, before classification).",
-            "description": "Flags are only ever suggested (``suggested_flags``); this is a "
+            "Flags are only ever suggested (``suggested_flags``); this is a "
             "person confirming them. Suggestions left out are dismissed. A severe or urgent "
             "case runs by shorter deadlines. Audited.",
-            "operationId": "triage_grievance",
-            "tags": ["records"],
-            "parameters": [REFERENCE, IF_MATCH],
-            "requestBody": request_body(TriageInput),
-            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
-        }
-    }
-    paths[f"{grievance}/reviewer"] = {
-        "post": {
-            "summary": "Name the senior reviewer (the mechanism's supervisors).",
-            "description": "The reviewer is an active supervisor of the mechanism, not the "
+            [],
+        ),
+        (
+            "reviewer",
+            "name_reviewer",
+            ReviewerInput,
+            "Name the senior reviewer (the mechanism's supervisors).",
+            "The reviewer is an active supervisor of the mechanism, not the "
             "handler the case is assigned to. Audited.",
-            "operationId": "name_reviewer",
-            "tags": ["records"],
-            "parameters": [REFERENCE, IF_MATCH],
-            "requestBody": request_body(ReviewerInput),
-            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
-        }
-    }
-    paths[f"{grievance}/check-ins/{{check_in_id}}/answer"] = {
-        "post": {
-            "summary": "Answer a check-in for the people a proxy's mandate covers.",
-            "operationId": "answer_check_in",
-            "tags": ["records"],
-            "parameters": [REFERENCE, path_id("check_in_id", "The check-in's id."), IF_MATCH],
-            "requestBody": request_body(CheckInAnswerInput),
-            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
-        }
-    }
-    paths[f"{grievance}/fairness"] = {
-        "post": {
-            "summary": "Say how fair the handling of the ended case was, for a person a "
+            [],
+        ),
+        (
+            "check-ins/{check_in_id}/answer",
+            "answer_check_in",
+            CheckInAnswerInput,
+            "Answer a check-in for the people a proxy's mandate covers.",
+            None,
+            [path_id("check_in_id", "The check-in's id.")],
+        ),
+        (
+            "fairness",
+            "answer_fairness",
+            FairnessAnswerInput,
+            "Say how fair the handling of the ended case was, for a person a "
             "proxy's mandate covers.",
-            "description": "Open once the case ended with a decision, while it can be "
+            "Open once the case ended with a decision, while it can be "
             "appealed. One answer per person: a later one replaces it.",
-            "operationId": "answer_fairness",
-            "tags": ["records"],
-            "parameters": [REFERENCE, IF_MATCH],
-            "requestBody": request_body(FairnessAnswerInput),
-            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
-        }
-    }
+            [],
+        ),
+    )
+    # Each a change to one grievance: its reference, If-Match, and the case back with its ETag.
+    for name, operation_id, body, summary, description, more in writes:
+        operation: dict[str, Any] = {"summary": summary}
+        if description:
+            operation["description"] = description
+        operation.update(
+            {
+                "operationId": operation_id,
+                "tags": ["records"],
+                "parameters": [REFERENCE, *more, IF_MATCH],
+                "requestBody": request_body(body),
+                "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+            }
+        )
+        paths[f"{grievance}/{name}"] = {"post": operation}
     paths[f"{PREFIX}/incidents/{{incident_id}}"] = {
         "get": {
             "summary": "An incident and its linked grievances (staff only).",
