@@ -65,6 +65,24 @@ def test_filters_are_a_get_form_and_narrow_the_rows(app: Flask, scenario: Scenar
     assert display(voice.reference) in searched
 
 
+def test_part_of_a_case_number_sent_with_the_form_as_it_stands_finds_an_ended_case(
+    app: Flask, scenario: Scenario
+) -> None:
+    """The form sends its default state too: it must still mean "open, unless a number"."""
+    ended = scenario.to_grievance_state("withdrawn")
+    client = console_for(app, scenario.handler).client
+    form = client.get("/console/").get_data(as_text=True)
+    default_state = re.search(r'<option value="([^"]*)" selected>', form)
+    assert default_state is not None
+
+    searched = client.get(
+        "/console/", query_string={"q": ended.reference[1:6], "state": default_state[1]}
+    ).get_data(as_text=True)
+
+    assert len(rows(searched)) == 1
+    assert display(ended.reference) in searched
+
+
 def test_a_bad_filter_shows_the_form_again_with_what_is_wrong(
     app: Flask, scenario: Scenario
 ) -> None:
