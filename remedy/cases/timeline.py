@@ -67,8 +67,10 @@ class TimelineEntry:
     detail: str | None = None
     by: str | None = None
     track_id: int | None = None
-    # Messages only: where it stands ("failed: phone unreachable or switched off").
+    # Messages only: where it stands ("failed: phone unreachable or switched off"), and the
+    # language it was written in (the person's, not the reader's: marked so on the page).
     delivery: DeliveryView | None = None
+    language: str | None = None
 
 
 def _mandated(actor: Actor, grievance: Grievance) -> tuple[bool, set[int]]:
@@ -228,6 +230,7 @@ def timeline(actor: Actor, grievance: Grievance) -> list[TimelineEntry]:
                 ),
                 message.body_for_staff,
                 delivery=delivery_of(message),
+                language=message.language,
             )
         )
     events = audit_events_for(actor, grievance)
