@@ -18,6 +18,8 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from werkzeug.serving import make_server
 
+from tests.browser.walks import BROWSER_LOCALES, PHONE_390, Walk, screenshot_folder
+
 BROWSER_TESTS = Path(__file__).parent
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
@@ -104,3 +106,19 @@ def context(browser: Browser, live_server: str) -> Iterator[BrowserContext]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+@pytest.fixture(params=["fr", "ar"])
+def walk(request: pytest.FixtureRequest, browser: Browser, live_server: str) -> Iterator[Walk]:
+    """A phone 390 px wide in French or Arabic, JavaScript off."""
+    language: str = request.param
+    profile = browser.new_context(
+        base_url=live_server,
+        java_script_enabled=False,
+        locale=BROWSER_LOCALES[language],
+        viewport=PHONE_390,
+    )
+    walking = Walk(profile.new_page(), language, screenshot_folder(request.node.name))
+    yield walking
+    profile.close()
+    assert walking.shots, "a walk keeps its screenshots"
