@@ -66,5 +66,10 @@ def test_a_handler_works_the_queue_and_a_case_on_a_phone(walk: Walk) -> None:
     walk.submit()
     expect(page.locator("#receipt-result.flash-success")).to_be_visible()
     walk.check("receipt-verified")
+    # The SMS simulator, to show a newcomer what a phone sees.
+    walk.go("/console/simulator/", "sms-simulator")
+    channel = page.locator("input[name=channel]").first
+    label = page.locator(f"label[for={channel.get_attribute('id')}]")
+    assert label.count() == 1, "each channel choice has its own label"
     db.session.rollback()
     assert db.session.get(Grievance, new.id).state == "assessment"  # type: ignore[union-attr]
