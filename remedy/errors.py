@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, Response, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from remedy.api.problems import problem_response
@@ -33,11 +37,24 @@ MESSAGES = {
     ),
     413: (_l("The file is too large"), _l("Please send a smaller file.")),
     429: (_l("Too many attempts"), _l("Please wait a few minutes and try again.")),
+    503: (
+        _l("Remedy is paused for a moment"),
+        _l("What you sent was not saved. Please try again in a minute."),
+    ),
     500: (
         _l("Something went wrong on our side"),
         _l("Nothing you did caused this. Please try again in a few minutes."),
     ),
 }
+# While the database cannot be reached (a restart, a fail-over): how long to wait.
+RETRY_AFTER_SECONDS = 30
+# What a phone is told when its message or call could not be taken in.
+NOT_RECEIVED_SMS = _l(
+    "Sorry, we could not receive your message. Please send it again in a few minutes."
+)
+NOT_RECEIVED_CALL = _l(
+    "Sorry, we cannot take your call right now. Please call again in a few minutes."
+)
 CSRF_MESSAGE = _l("The form expired or was opened in another window. Please try again.")
 
 
@@ -52,6 +69,27 @@ def render_error(code: int, detail: str | None = None) -> tuple[Response | str, 
         # (an unknown /api/ address, a crash): the same problem+json (remedy.api.problems).
         return problem_response(code, detail), code
     return render_template("error.html", code=code, title=title, message=detail or message), code
+
+
+def unavailable() -> Response:
+    """The database cannot be reached: nothing of the request was stored. People and API
+    clients get 503 with Retry-After. A phone gets TwiML that says to send or call again,
+    with 200, since Twilio reads TwiML only from a success; the words are in the default
+    language and go straight back in the answer, as the outbox is out of reach too."""
+    path = request.path
+    if path.startswith("/twilio/voice"):
+        call = VoiceResponse()
+        call.say(str(NOT_RECEIVED_CALL))
+        call.hangup()
+        return Response(str(call), mimetype="application/xml")
+    if path.startswith("/twilio/"):
+        reply = MessagingResponse()
+        reply.message(str(NOT_RECEIVED_SMS))
+        return Response(str(reply), mimetype="application/xml")
+    response = make_response(render_error(503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    g.retry_after = RETRY_AFTER_SECONDS  # kept by remedy.access.rate_limits over the limiter's
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -76,6 +114,15 @@ def init_app(app: Flask) -> None:
         # exists, the second says the same everywhere.
         detail = None if isinstance(error, NotFound | ConflictError) else str(error)
         return render_error(error.status, detail)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_unreachable(error: Exception) -> Response:
+        # The database is restarting or failing over: the request's transaction was not
+        # committed. Logged without its SQL parameters (hide_parameters).
+        app.logger.warning("database unreachable: %s", type(error).__name__)
+        return unavailable()
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError) -> tuple[Response | str, int]:

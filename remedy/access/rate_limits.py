@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, g
 from limits.storage import Storage
 from sqlalchemy import Connection, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -150,6 +150,10 @@ def _retry_after_only_when_refused(response: Response) -> Response:
     a client that honours it would wait for nothing. Only a refusal keeps it."""
     if response.status_code not in RETRY_STATUSES:
         response.headers.pop("Retry-After", None)
+    elif response.status_code == 503 and "retry_after" in g:
+        # A 503 of the app's own (the database unreachable) says how long to wait; the
+        # limiter's header, set afterwards, would say how long its window is.
+        response.headers["Retry-After"] = str(g.retry_after)
     return response
 
 
