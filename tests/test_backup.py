@@ -19,9 +19,10 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
+from remedy.backup.archive import describe_parts, write_archive
 from remedy.core.actors import OPERATOR
 from remedy.core.extensions import db
-from remedy.core.sealing import generate_backup_key
+from remedy.core.sealing import BackupKey, generate_backup_key
 from remedy.filing.grievances import PersonDetails, add_attachment
 from remedy.models.attachment import Attachment
 from remedy.models.audit_event import AuditEvent
@@ -189,5 +190,31 @@ def test_a_restore_puts_no_instance_file_over_one_already_there(
     assert refused.exit_code == 2
     assert "voice/en/welcome.mp3" in refused.output
     assert theirs.read_bytes() == b"the other server's own recording"
+    with elsewhere.app_context():
+        assert inspect(db.engine).get_table_names() == []
+
+
+def test_a_backup_of_the_other_kind_of_database_is_refused(
+    elsewhere: Flask, backend: str, tmp_path: Path
+) -> None:
+    other, part = (
+        ("postgresql", "database.pgdump") if backend == "sqlite" else ("sqlite", "database.sqlite3")
+    )
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / part).write_bytes(b"a copy of the other kind")
+    manifest = {
+        "format": "remedy-backup",
+        "format_version": 1,
+        "database": other,
+        "parts": describe_parts(staging, [part]),
+    }
+    foreign = tmp_path / "foreign.backup"
+    write_archive(foreign, BackupKey.from_text(BACKUP_KEY), manifest, staging)
+
+    result = invoke(elsewhere, "backup", "restore", str(foreign))
+
+    assert result.exit_code == 2
+    assert f"This backup is of a {other} database" in result.output
     with elsewhere.app_context():
         assert inspect(db.engine).get_table_names() == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -221,3 +222,18 @@ def test_the_manifest_records_what_the_backup_holds(
         manifest["parts"][part]["sha256"]
         == hashlib.sha256((opened / part).read_bytes()).hexdigest()
     )
+
+
+def test_no_plain_copy_is_left_behind(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    made = runner.invoke(args=["backup", "create", str(tmp_path / "remedy.backup")])
+    checked = runner.invoke(args=["backup", "verify", str(tmp_path / "remedy.backup")])
+
+    assert made.exit_code == 0
+    assert checked.exit_code == 0
+    assert list(scratch.iterdir()) == []
