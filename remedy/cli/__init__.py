@@ -7,6 +7,7 @@ from flask import Flask
 from remedy.cli import (
     accounts,
     audit,
+    backup,
     deadlines,
     demo,
     keys,
@@ -29,6 +30,7 @@ def register_commands(app: Flask) -> None:
         accounts.orgs,
         accounts.users,
         audit.audit,
+        backup.backup,
         keys.keys,
         workflows.workflows,
         deadlines.deadlines,

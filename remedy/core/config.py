@@ -106,6 +106,9 @@ def load_config(
         "SECRET_KEY": secret_key,
         "REMEDY_ENCRYPTION_KEY": encryption_key,
         "REMEDY_ENCRYPTION_OLD_KEYS": env.get("REMEDY_ENCRYPTION_OLD_KEYS", ""),
+        # Backups are sealed under a key of their own, never a data key (docs/operations.md).
+        "REMEDY_BACKUP_KEY": env.get("REMEDY_BACKUP_KEY", "").strip(),
+        "REMEDY_BACKUP_KEY_FILE": env.get("REMEDY_BACKUP_KEY_FILE", "").strip(),
         "REMEDY_PUBLIC_URL": env.get("REMEDY_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         # Reverse proxies in front whose X-Forwarded-* headers are trusted (ProxyFix).
         "REMEDY_TRUSTED_PROXIES": int(env.get("REMEDY_TRUSTED_PROXIES", "0") or 0),
