@@ -19,6 +19,7 @@ from remedy.cli import (
     tokens,
     voice,
     webhooks,
+    whatsapp,
     worker,
     workflows,
 )
@@ -41,6 +42,7 @@ def register_commands(app: Flask) -> None:
         tokens.tokens,
         voice.voice,
         webhooks.webhooks,
+        whatsapp.whatsapp,
     ):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_link)

@@ -44,6 +44,8 @@ from remedy.core.actors import Actor
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import ConflictError, atomic
 from remedy.messaging.inbox import notify
+from remedy.messaging.whatsapp_window import record_inbound
+from remedy.models.grievance import Channel
 from remedy.models.inbound_message import InboundMessage, InboxOutcome
 from remedy.models.types import keyring, utcnow
 from remedy.sms.inbound import InboundText, validate
@@ -85,6 +87,8 @@ def store(message: InboundText) -> None:
     try:
         with atomic():
             db.session.execute(_STORE, row)
+            if message.channel is Channel.WHATSAPP:
+                record_inbound(row["phone_hash"], now)  # WhatsApp's 24 hours start again
             notify()
     except IntegrityError:
         if not _stored(sid):
