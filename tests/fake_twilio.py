@@ -454,6 +454,30 @@ class _Handler(BaseHTTPRequestHandler):
             },
         )
 
+    def _content_variables(self, form: dict[str, list[str]], to: str) -> Any:
+        """The message's ContentVariables (None without), or False once refused as Twilio
+        refuses: a bad ContentSid or variables, no body, or free text outside WhatsApp's
+        window (when the fake enforces it)."""
+        fake = self.owner
+        content_sid = form.get("ContentSid", [""])[0]
+        if content_sid and not re.fullmatch(r"HX[0-9a-f]{32}", content_sid):
+            self._error(400, 21655, "The ContentSid is Invalid.")
+            return False
+        variables = form.get("ContentVariables", [""])[0]
+        try:
+            parsed = json.loads(variables) if variables else None
+        except ValueError:
+            self._error(400, 21656, "The ContentVariables Parameter is invalid.")
+            return False
+        if not form.get("Body", [""])[0] and not form.get("MediaUrl") and not content_sid:
+            self._error(400, 21602, "Message body is required.")
+            return False
+        free_text = to.startswith("whatsapp:") and not content_sid
+        if fake.enforce_whatsapp_window and free_text and to not in fake.open_windows:
+            self._error(400, 63016, "Failed to send freeform message outside the window")
+            return False
+        return parsed
+
     def do_POST(self) -> None:
         fake = self.owner
         length = int(self.headers.get("Content-Length") or 0)
@@ -492,25 +516,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, 21603, "A 'From' phone number is required.")
             return
         content_sid = one("ContentSid")
-        if content_sid and not re.fullmatch(r"HX[0-9a-f]{32}", content_sid):
-            self._error(400, 21655, "The ContentSid is Invalid.")
-            return
-        variables = one("ContentVariables")
-        try:
-            content_variables = json.loads(variables) if variables else None
-        except ValueError:
-            self._error(400, 21656, "The ContentVariables Parameter is invalid.")
-            return
-        if not one("Body") and not form.get("MediaUrl") and not content_sid:
-            self._error(400, 21602, "Message body is required.")
-            return
-        if (
-            fake.enforce_whatsapp_window
-            and to.startswith("whatsapp:")
-            and not content_sid
-            and to not in fake.open_windows
-        ):
-            self._error(400, 63016, "Failed to send freeform message outside the window")
+        content_variables = self._content_variables(form, to)
+        if content_variables is False:
             return
         sid = "SM" + secrets.token_hex(16)
         message = {

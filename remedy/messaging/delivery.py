@@ -34,7 +34,7 @@ from remedy.core.extensions import db
 from remedy.core.unit_of_work import durable
 from remedy.messaging.call_outcomes import give_up_calling_by_id
 from remedy.messaging.opt_outs import ReportedBy, record_opt_out
-from remedy.messaging.senders import OPTED_OUT, WHATSAPP_WINDOW_CLOSED, describe
+from remedy.messaging.senders import NO_TEMPLATE, OPTED_OUT, WHATSAPP_WINDOW_CLOSED, describe
 from remedy.models.grievance import Grievance
 from remedy.models.outbox_message import (
     TEXT_CHANNELS,
@@ -205,6 +205,10 @@ def after_failure(
         fall_back(outbox_id, now, by_sms=True)
 
 
+# Codes whose words say what happened when a message was kept on the web instead.
+WEB_CODED = frozenset({WHATSAPP_WINDOW_CLOSED, NO_TEMPLATE})
+
+
 def fall_back(outbox_id: int, now: datetime, by_sms: bool) -> None:
     """What WhatsApp could not carry: by SMS where the person allowed it (``by_sms``, their
     case's consent to contact on this number, no STOP), else kept on the web status
@@ -225,7 +229,7 @@ def fall_back(outbox_id: int, now: datetime, by_sms: bool) -> None:
         return
     if row.grievance_id is not None:
         _copy(outbox_id, now, f"web-fallback:{outbox_id}", MessageChannel.WEB, MessageStatus.STORED)
-    code = f"{row.error_code or 'whatsapp'}-web"[:16]
+    code = f"{row.error_code}-web" if row.error_code in WEB_CODED else "whatsapp-web"
     db.session.execute(update(outbox).where(outbox.c.id == outbox_id).values(error_code=code))
     logger.info("outbox %s: WhatsApp could not deliver; kept on the web status page", outbox_id)
 

@@ -18,6 +18,7 @@ from remedy.core.extensions import db
 from remedy.messaging.inbox import InboxDrain
 from remedy.messaging.periodic import PeriodicJob
 from remedy.messaging.senders import Sender, build_sender
+from remedy.messaging.whatsapp_window import record_inbound
 from remedy.messaging.worker import Worker
 from remedy.messaging.worker_settings import WorkerSettings
 from remedy.models.outbox_message import (
@@ -26,7 +27,6 @@ from remedy.models.outbox_message import (
     MessageStatus,
     OutboxMessage,
 )
-from remedy.messaging.whatsapp_window import record_inbound
 from remedy.models.types import keyring, utcnow
 from tests.fake_twilio import FakeTwilio, fake_twilio
 
