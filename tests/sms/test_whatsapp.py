@@ -150,6 +150,7 @@ def reader(
 # The window ----------------------------------------------------------------------------------
 
 
+@pytest.mark.postgres  # the window's upsert is dialect SQL
 def test_the_webhook_opens_the_window_of_the_number_that_wrote(person: WhatsAppPerson) -> None:
     person.phone.send("HELLO")
 
@@ -171,6 +172,7 @@ def test_an_sms_opens_no_window(client: FlaskClient) -> None:
     )
 
 
+@pytest.mark.postgres  # the window's upsert is dialect SQL
 def test_inside_the_window_free_text_goes(person: WhatsAppPerson) -> None:
     grievance = person.scenario.file(**person.form)
     person.wrote()
@@ -183,6 +185,7 @@ def test_inside_the_window_free_text_goes(person: WhatsAppPerson) -> None:
     assert row.status is MessageStatus.SENT
 
 
+@pytest.mark.postgres  # the window's upsert is dialect SQL
 def test_outside_the_window_the_template_goes_with_its_variables(person: WhatsAppPerson) -> None:
     grievance = person.scenario.file(**person.form)
 
@@ -197,6 +200,7 @@ def test_outside_the_window_the_template_goes_with_its_variables(person: WhatsAp
     assert row.status is MessageStatus.SENT
 
 
+@pytest.mark.postgres  # the window's upsert is dialect SQL
 def test_the_window_is_read_when_sending_not_when_queuing(person: WhatsAppPerson) -> None:
     person.wrote(utcnow() - timedelta(hours=23))
     grievance = person.scenario.file(**person.form)  # queued inside the window
@@ -226,6 +230,7 @@ def test_a_template_with_fewer_variables_numbers_its_own(person: WhatsAppPerson)
     assert filled("check_in", sent["ContentVariables"]) == row.body
 
 
+@pytest.mark.postgres  # the window's upsert is dialect SQL
 def test_a_kind_without_a_template_goes_by_sms_outside_the_window(person: WhatsAppPerson) -> None:
     grievance = person.scenario.file(**person.form)
     intake.accept(person.scenario.handler, grievance)  # "accepted": no template registered
@@ -247,6 +252,7 @@ def test_a_kind_without_a_template_goes_by_sms_outside_the_window(person: WhatsA
     assert "SMS" in delivery_of(whatsapp).words  # the team sees why
 
 
+@pytest.mark.postgres  # the window's upsert is dialect SQL
 def test_free_text_the_provider_refuses_outside_the_window_goes_by_sms(
     person: WhatsAppPerson,
 ) -> None:
@@ -274,6 +280,7 @@ def test_the_fake_provider_takes_free_text_inside_its_window(person: WhatsAppPer
     assert [m["Body"] for m in person.received()] == [row.body]
 
 
+@pytest.mark.postgres  # the fallback's INSERT … SELECT
 class TestWithoutAnSmsSender:
     """A mechanism on WhatsApp alone: what WhatsApp cannot carry waits on the web."""
 
