@@ -70,10 +70,11 @@ def store(message: InboundText) -> None:
     e164, body = validate(message)
     sid = message.message_sid.strip()
     now = utcnow()
+    phone_hash = keyring().lookup_hash(e164)
     row = {
         "message_sid": sid,
         "channel": message.channel,
-        "phone_hash": keyring().lookup_hash(e164),
+        "phone_hash": phone_hash,
         "phone": e164,
         "body": body or None,
         "media_sent": json.dumps([[m.url, m.content_type] for m in message.media])
@@ -88,7 +89,7 @@ def store(message: InboundText) -> None:
         with atomic():
             db.session.execute(_STORE, row)
             if message.channel is Channel.WHATSAPP:
-                record_inbound(row["phone_hash"], now)  # WhatsApp's 24 hours start again
+                record_inbound(phone_hash, now)  # WhatsApp's 24 hours start again
             notify()
     except IntegrityError:
         if not _stored(sid):
