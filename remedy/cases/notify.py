@@ -219,17 +219,6 @@ def shown_values(language: str, values: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def whatsapp_fields(
-    template_key: str, language: str, discreet: bool, values: dict[str, Any]
-) -> dict[str, Any]:
-    """A WhatsApp message's kind and values, for the template the worker may send it as
-    outside the 24-hour window (``remedy.messaging.whatsapp_templates``)."""
-    kind = DISCREET_KIND if discreet else template_key
-    with force_locale(language):
-        shown = {} if discreet else shown_values(language, values)
-        return {"kind": kind, "variables": recorded_variables(kind, shown)}
-
-
 def _shown(value: Any, language: str) -> Any:
     """Values as the recipient reads them: dates and labels in their own language (dates
     in a form that keeps a GSM-7 language's message in GSM-7, see ``phone_date``)."""
@@ -323,11 +312,11 @@ def _queue(
         ),
         status=MessageStatus.PENDING if phone else MessageStatus.STORED,
     )
-    if recipient.channel is MessageChannel.WHATSAPP:
-        for name, value in whatsapp_fields(
-            template_key, recipient.language, discreet, base
-        ).items():
-            setattr(message, name, value)
+    if recipient.channel is MessageChannel.WHATSAPP:  # for a template (docs/whatsapp.md)
+        message.kind = DISCREET_KIND if discreet else template_key
+        with force_locale(recipient.language):
+            shown = {} if discreet else shown_values(recipient.language, base)
+            message.variables = recorded_variables(message.kind, shown)
     db.session.add(message)
     # While contact is held the message waits unsent, and asks nothing yet
     # (``contact_hold`` opens its ask if the message is sent when the hold is lifted).
