@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from remedy import create_app
 from remedy.cli.whatsapp import DOC_PATH, SECTION, catalogue
 from remedy.cli.workflows import stale_sections
+from remedy.core.config import ConfigError
 from remedy.messaging.whatsapp_templates import (
     BUTTONS_OF,
     Choice,
@@ -21,6 +23,7 @@ from remedy.messaging.whatsapp_templates import (
     kind_variables,
     load_book,
 )
+from tests.support import test_overrides as settings_for
 
 LANGUAGES = ("en", "fr", "es", "sw", "ar")
 SID = "HX" + "0" * 31 + "1"
@@ -161,3 +164,10 @@ def test_a_bad_file_makes_the_command_fail_clearly(app: Flask, tmp_path: Path) -
         app.config["REMEDY_WHATSAPP_TEMPLATES"] = ""
     assert result.exit_code == 1
     assert "templates.x: no such kind" in result.output
+
+
+def test_a_bad_file_stops_the_app_at_start_up(tmp_path: Path) -> None:
+    path = write(tmp_path, {"templates": {"check_in": {"content": {"en": "HX1"}}}})
+    unused = settings_for(f"sqlite:///{tmp_path / 'unused.db'}", tmp_path)
+    with pytest.raises(ConfigError, match=r"REMEDY_WHATSAPP_TEMPLATES: .*check_in\.content\.en"):
+        create_app({**unused, "REMEDY_WHATSAPP_TEMPLATES": path})
