@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from remedy.core.extensions import db
-from remedy.models.types import keyring
+from remedy.core.unit_of_work import atomic
+from remedy.models.types import keyring, utcnow
 from remedy.models.whatsapp_window import WhatsAppWindow
 
 # WhatsApp's rule; a minute less, so a message never leaves in the window's last seconds
@@ -63,3 +64,12 @@ def open_numbers(numbers: Iterable[str], now: datetime) -> set[str]:
         for number, values in hashes.items()
         if any(is_open(last.get(value), now) for value in values)
     }
+
+
+def forget_closed_windows(now: datetime | None = None) -> int:
+    """Periodic (the worker): a closed window says nothing any more, so the number's hash
+    is not kept past it; how many were forgotten."""
+    before = (now or utcnow()) - WINDOW
+    with atomic():
+        result = db.session.execute(delete(windows).where(windows.c.last_inbound_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)

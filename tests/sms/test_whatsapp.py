@@ -23,11 +23,12 @@ from remedy.core.extensions import db
 from remedy.core.references import display
 from remedy.core.settings import settings
 from remedy.filing.grievances import PersonDetails
+from remedy.jobs.registry import PERIODIC_JOBS
 from remedy.messaging import sms_texts
 from remedy.messaging.delivery_words import delivery_of
 from remedy.messaging.senders import build_sender
 from remedy.messaging.whatsapp_templates import BUTTONS, kind_text, kind_variables
-from remedy.messaging.whatsapp_window import record_inbound
+from remedy.messaging.whatsapp_window import forget_closed_windows, open_numbers, record_inbound
 from remedy.messaging.worker import Worker
 from remedy.messaging.worker_settings import WorkerSettings
 from remedy.models import (
@@ -159,6 +160,30 @@ def test_the_webhook_opens_the_window_of_the_number_that_wrote(person: WhatsAppP
     ).all()
     assert len(windows) == 1
     assert utcnow() - windows[0].last_inbound_at < timedelta(minutes=1)
+
+
+@pytest.mark.postgres  # the window's upsert is dialect SQL
+def test_a_later_message_moves_the_window_and_a_closed_one_is_forgotten(
+    person: WhatsAppPerson,
+) -> None:
+    hashes = person.phone.hashes
+    person.wrote(utcnow() - timedelta(hours=30))
+    person.wrote(utcnow() - timedelta(hours=40))  # older news never moves it back
+    assert open_numbers([person.phone.number], utcnow()) == set()
+    assert forget_closed_windows() == 1
+    assert (
+        db.session.scalars(
+            select(WhatsAppWindow).where(WhatsAppWindow.phone_hash.in_(hashes))
+        ).all()
+        == []
+    )
+
+    person.wrote(utcnow() - timedelta(hours=2))
+    person.wrote(utcnow() - timedelta(hours=1))
+
+    assert open_numbers([person.phone.number], utcnow()) == {person.phone.number}
+    assert forget_closed_windows() == 0
+    assert "whatsapp_windows" in [job.name for job in PERIODIC_JOBS]
 
 
 def test_an_sms_opens_no_window(client: FlaskClient) -> None:
