@@ -214,7 +214,12 @@ def fall_back(outbox_id: int, now: datetime, by_sms: bool) -> None:
     case's consent to contact on this number, no STOP), else kept on the web status
     page, its reason saying so for the team. Once per original either way."""
     row = db.session.execute(
-        select(outbox.c.grievance_id, outbox.c.error_code, Grievance.contact_consent, Person.id)
+        select(
+            outbox.c.grievance_id,
+            outbox.c.error_code,
+            Grievance.contact_consent,
+            Person.id.label("stopped"),
+        )
         .outerjoin(Grievance, Grievance.id == outbox.c.grievance_id)
         .outerjoin(
             Person, (Person.id == outbox.c.person_id) & Person.phone_opted_out_at.is_not(None)
@@ -224,7 +229,7 @@ def fall_back(outbox_id: int, now: datetime, by_sms: bool) -> None:
     if row is None:
         return
     consented = row.grievance_id is None or bool(row.contact_consent)
-    if by_sms and consented and row[3] is None:
+    if by_sms and consented and row.stopped is None:
         queue_sms_fallback(outbox_id, now)
         return
     if row.grievance_id is not None:
