@@ -22,7 +22,7 @@ from remedy.core.extensions import csrf, limiter
 from remedy.messaging.delivery import record_delivery_status
 from remedy.models.grievance import Channel
 from remedy.models.types import MAX_ROW_ID
-from remedy.sms.inbound import MAX_MEDIA, InboundText, MediaItem
+from remedy.sms.inbound import MAX_MEDIA, InboundText, MediaItem, shared_location
 from remedy.sms.inbox import store
 
 bp = Blueprint("sms", __name__, url_prefix="/twilio")
@@ -65,10 +65,28 @@ def parse_inbound(form: MultiDict[str, str]) -> InboundText:
         message_sid=sid,
         sender=sender,
         channel=channel,
-        body=form.get("Body", ""),
+        body=_body(form),
         media=_media(form),
         opt_out=opt_out if opt_out in OPT_OUT_TYPES else None,
     )
+
+
+def _body(form: MultiDict[str, str]) -> str:
+    """The text, or what stands for it on WhatsApp: a button's id (the digit it stands
+    for, so a press answers exactly like the digit), a list item's id, or a shared
+    location (which answers "where did it happen" like a typed place)."""
+    for pressed in ("ButtonPayload", "ListId"):
+        payload = form.get(pressed, "").strip()
+        if payload:
+            return payload
+    if form.get("Latitude") or form.get("Longitude"):
+        return shared_location(
+            form.get("Latitude", ""),
+            form.get("Longitude", ""),
+            form.get("Label", ""),
+            form.get("Address", ""),
+        )
+    return form.get("Body", "") or form.get("ButtonText", "")
 
 
 def _media(form: MultiDict[str, str]) -> tuple[MediaItem, ...]:

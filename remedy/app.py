@@ -181,6 +181,12 @@ def _check_workflow_settings(app: Flask) -> None:
         raise ConfigError(
             f"{exc} Write days, or days per outcome: REMEDY_RETENTION_DAYS=1826,not_remedied=3650."
         ) from exc
+    from remedy.messaging.whatsapp_templates import TemplateFileError, load_book
+
+    try:  # a worker would stop on it at start-up anyway: every process says so at once
+        load_book(app.config["REMEDY_WHATSAPP_TEMPLATES"], tuple(app.config["LANGUAGES"]))
+    except TemplateFileError as exc:
+        raise ConfigError(f"REMEDY_WHATSAPP_TEMPLATES: {exc}.") from exc
 
 
 def _prepare_instance(app: Flask) -> None:

@@ -13,6 +13,12 @@ status ``queued``), records every call it accepts, and lets a test drive it as T
 would: ``post_call_status`` posts the call's signed status callback (``no-answer``,
 ``busy``, ``failed``, ``completed``).
 
+WhatsApp content: ``ContentSid`` (``HX`` + 32 hex) and ``ContentVariables`` (a JSON
+object) are recorded with each message and stand for a body. With
+``enforce_whatsapp_window`` set, free text (a body, no ``ContentSid``) to a
+``whatsapp:`` address whose 24-hour window is not open (``open_window``) is refused
+with 63016, as WhatsApp refuses it.
+
 It can be told to refuse the next N requests, or every request to one number, with an
 HTTP status and a Twilio error code; to hold its answer back (the message is accepted
 first, as when Twilio is slow to answer); and to post callbacks by itself.
@@ -100,6 +106,9 @@ class FakeTwilio:
         self.auto_status: tuple[str, ...] = ()
         self.auto_status_delay = 0.0  # seconds after accepting, before the first of them
         self.deliver: Deliver = _post_form
+        # WhatsApp's session rule: free text only to addresses whose window is open.
+        self.enforce_whatsapp_window = False
+        self.open_windows: set[str] = set()
         self._lock = threading.Lock()
         self._next: list[_Rule] = []
         self._for: dict[str, _Rule] = {}
@@ -169,6 +178,11 @@ class FakeTwilio:
         """Refuse every message to ``to`` (as sent: ``whatsapp:+...`` for WhatsApp)."""
         with self._lock:
             self._for[to] = _Rule(status, code, message or f"fake error {code}")
+
+    def open_window(self, to: str) -> None:
+        """The person at ``to`` (``whatsapp:+...``) wrote: free text may reach them."""
+        with self._lock:
+            self.open_windows.add(to)
 
     def delay_next(self, n: int, seconds: float) -> None:
         """Accept the next ``n`` messages at once but answer only ``seconds`` later."""
@@ -440,6 +454,30 @@ class _Handler(BaseHTTPRequestHandler):
             },
         )
 
+    def _content_variables(self, form: dict[str, list[str]], to: str) -> Any:
+        """The message's ContentVariables (None without), or False once refused as Twilio
+        refuses: a bad ContentSid or variables, no body, or free text outside WhatsApp's
+        window (when the fake enforces it)."""
+        fake = self.owner
+        content_sid = form.get("ContentSid", [""])[0]
+        if content_sid and not re.fullmatch(r"HX[0-9a-f]{32}", content_sid):
+            self._error(400, 21655, "The ContentSid is Invalid.")
+            return False
+        variables = form.get("ContentVariables", [""])[0]
+        try:
+            parsed = json.loads(variables) if variables else None
+        except ValueError:
+            self._error(400, 21656, "The ContentVariables Parameter is invalid.")
+            return False
+        if not form.get("Body", [""])[0] and not form.get("MediaUrl") and not content_sid:
+            self._error(400, 21602, "Message body is required.")
+            return False
+        free_text = to.startswith("whatsapp:") and not content_sid
+        if fake.enforce_whatsapp_window and free_text and to not in fake.open_windows:
+            self._error(400, 63016, "Failed to send freeform message outside the window")
+            return False
+        return parsed
+
     def do_POST(self) -> None:
         fake = self.owner
         length = int(self.headers.get("Content-Length") or 0)
@@ -477,8 +515,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not sender and not service:
             self._error(400, 21603, "A 'From' phone number is required.")
             return
-        if not one("Body") and not form.get("MediaUrl"):
-            self._error(400, 21602, "Message body is required.")
+        content_sid = one("ContentSid")
+        content_variables = self._content_variables(form, to)
+        if content_variables is False:
             return
         sid = "SM" + secrets.token_hex(16)
         message = {
@@ -490,6 +529,8 @@ class _Handler(BaseHTTPRequestHandler):
             "StatusCallback": one("StatusCallback") or None,
             "MediaUrl": form.get("MediaUrl", []),
             "Attempt": one("Attempt") or None,
+            "ContentSid": content_sid or None,
+            "ContentVariables": content_variables,
             "params": {key: values[0] for key, values in form.items()},
             "received_at": time.time(),
         }

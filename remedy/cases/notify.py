@@ -39,6 +39,7 @@ from remedy.core.settings import settings
 from remedy.messaging.remedy_words import RemedyWords
 from remedy.messaging.sms_texts import phone_date
 from remedy.messaging.templates import DISCREET, PHONE_TEMPLATES, STAFF_TEMPLATES, TEMPLATES
+from remedy.messaging.whatsapp_templates import DISCREET_KIND, recorded_variables
 from remedy.messaging.words import NO_WORDS, Keyword, first_word, primary
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Channel, Grievance
@@ -195,20 +196,27 @@ def render(
     with force_locale(language):
         if discreet:
             return str(DISCREET)
-        shown = isolate_numbers(
-            {key: _shown(value, language) for key, value in values.items()}, language
-        )
-        for key in ENDS_A_SENTENCE & shown.keys():
-            if isinstance(shown[key], str):
-                shown[key] = _without_full_stop(shown[key])
-        shown.setdefault("date", _("soon"))
-        shown.setdefault("appeal_days", settings().appeal_window.days)
-        shown.setdefault("appeal", primary(Keyword.APPEAL, language))
-        shown.setdefault("no", first_word(NO_WORDS, language))
-        shown.setdefault("remedy", "")
+        shown = shown_values(language, values)
         template = (PHONE_TEMPLATES.get(template_key) if phone else None) or TEMPLATES[template_key]
         # An empty value (no remedy to name) leaves no double space behind.
         return re.sub(r" {2,}", " ", _format(template, shown))
+
+
+def shown_values(language: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The values as the reader reads them, with the defaults every template may name
+    (inside ``force_locale(language)``)."""
+    shown = isolate_numbers(
+        {key: _shown(value, language) for key, value in values.items()}, language
+    )
+    for key in ENDS_A_SENTENCE & shown.keys():
+        if isinstance(shown[key], str):
+            shown[key] = _without_full_stop(shown[key])
+    shown.setdefault("date", _("soon"))
+    shown.setdefault("appeal_days", settings().appeal_window.days)
+    shown.setdefault("appeal", primary(Keyword.APPEAL, language))
+    shown.setdefault("no", first_word(NO_WORDS, language))
+    shown.setdefault("remedy", "")
+    return shown
 
 
 def _shown(value: Any, language: str) -> Any:
@@ -304,6 +312,11 @@ def _queue(
         ),
         status=MessageStatus.PENDING if phone else MessageStatus.STORED,
     )
+    if recipient.channel is MessageChannel.WHATSAPP:  # for a template (docs/whatsapp.md)
+        message.kind = DISCREET_KIND if discreet else template_key
+        with force_locale(recipient.language):
+            shown = {} if discreet else shown_values(recipient.language, base)
+            message.variables = recorded_variables(message.kind, shown)
     db.session.add(message)
     # While contact is held the message waits unsent, and asks nothing yet
     # (``contact_hold`` opens its ask if the message is sent when the hold is lifted).

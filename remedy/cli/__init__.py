@@ -20,6 +20,7 @@ from remedy.cli import (
     tokens,
     voice,
     webhooks,
+    whatsapp,
     worker,
     workflows,
 )
@@ -43,6 +44,7 @@ def register_commands(app: Flask) -> None:
         tokens.tokens,
         voice.voice,
         webhooks.webhooks,
+        whatsapp.whatsapp,
     ):
         app.cli.add_command(group)
     app.cli.add_command(setup.setup_link)

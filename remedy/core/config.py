@@ -308,6 +308,8 @@ def outbox_settings(env: Mapping[str, str]) -> dict[str, Any]:
     return {
         "REMEDY_SENDER": sender,
         "TWILIO_WHATSAPP_FROM": env.get("TWILIO_WHATSAPP_FROM", "").strip(),
+        # WhatsApp content templates by message kind and language (docs/whatsapp.md).
+        "REMEDY_WHATSAPP_TEMPLATES": env.get("REMEDY_WHATSAPP_TEMPLATES", "").strip(),
         # The number call-backs come from (default: TWILIO_FROM when it is a number).
         "TWILIO_VOICE_FROM": env.get("TWILIO_VOICE_FROM", "").strip(),
         "REMEDY_SEND_TIMEOUT_SECONDS": timeout,

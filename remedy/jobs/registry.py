@@ -20,6 +20,7 @@ from remedy.identity.retention import retention_job
 from remedy.messaging.inbox import INBOX_DRAIN_KEY
 from remedy.messaging.periodic import PERIODIC_JOBS_KEY, PeriodicJob
 from remedy.messaging.webhook_claims import WEBHOOK_DRAIN_KEY
+from remedy.messaging.whatsapp_window import forget_closed_windows
 from remedy.sms.inbox import process_pending
 from remedy.sms.media import fetch_pending_media
 from remedy.sms.upkeep import periodic as tidy_conversations
@@ -42,6 +43,8 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("conversations", tidy_conversations),
     # PIN hashes ahead of time, so filing by SMS never waits for Argon2id.
     PeriodicJob("prepared_pins", fill_pins),
+    # WhatsApp windows that have closed: the number's hash is not kept past them.
+    PeriodicJob("whatsapp_windows", forget_closed_windows),
     # Rate-limit counters of windows that have ended.
     PeriodicJob("rate_limits", prune_counters),
     # The public statistics' counts, kept fresh so no visitor waits for them to be counted.

@@ -21,6 +21,7 @@ attempt uncounted.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Sequence
 from datetime import datetime
@@ -32,6 +33,7 @@ from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
 from remedy.messaging.delivery import rows_changed
 from remedy.messaging.senders import Outgoing
+from remedy.messaging.whatsapp_window import open_numbers
 from remedy.models.grievance import Grievance
 from remedy.models.outbox_message import (
     OPT_OUT_REPLY_TEMPLATE,
@@ -41,6 +43,7 @@ from remedy.models.outbox_message import (
     OutboxMessage,
 )
 from remedy.models.person import Person
+from remedy.models.types import utcnow
 
 outbox = OutboxMessage.__table__
 grievances = Grievance.__table__
@@ -196,8 +199,9 @@ def release(worker_id: str, ids: Sequence[int]) -> int:
         )
 
 
-def load(worker_id: str, ids: Sequence[int]) -> list[Outgoing]:
-    """What this worker holds among ``ids``, ready to send, oldest first."""
+def load(worker_id: str, ids: Sequence[int], now: datetime | None = None) -> list[Outgoing]:
+    """What this worker holds among ``ids``, ready to send, oldest first (``now``: when
+    they leave, for WhatsApp's window)."""
     with atomic():
         rows = db.session.execute(
             select(
@@ -207,6 +211,9 @@ def load(worker_id: str, ids: Sequence[int]) -> list[Outgoing]:
                 outbox.c.body,
                 outbox.c.template,
                 outbox.c.attempts,
+                outbox.c.language,
+                outbox.c.kind,
+                outbox.c.variables,
                 Person.phone_opted_out_at,
             )
             .outerjoin(Person, Person.id == outbox.c.person_id)
@@ -214,6 +221,9 @@ def load(worker_id: str, ids: Sequence[int]) -> list[Outgoing]:
             # Oldest first, ties by id: a person reads messages in the order they were written.
             .order_by(outbox.c.available_at, outbox.c.id)
         ).all()
+        # WhatsApp's window is read now, as the message leaves, not when it was queued.
+        whatsapp = [r.address for r in rows if r.channel is MessageChannel.WHATSAPP and r.address]
+        window = open_numbers(whatsapp, now or utcnow()) if whatsapp else set()
     return [
         Outgoing(
             row.id,
@@ -226,6 +236,10 @@ def load(worker_id: str, ids: Sequence[int]) -> list[Outgoing]:
             opted_out=row.phone_opted_out_at is not None
             and row.template != OPT_OUT_REPLY_TEMPLATE
             and row.channel is not MessageChannel.VOICE,
+            kind=row.kind or row.template,
+            language=row.language,
+            variables=json.loads(row.variables) if row.variables else None,
+            window_open=row.address in window,
         )
         for row in rows
     ]

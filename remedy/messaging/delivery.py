@@ -34,7 +34,8 @@ from remedy.core.extensions import db
 from remedy.core.unit_of_work import durable
 from remedy.messaging.call_outcomes import give_up_calling_by_id
 from remedy.messaging.opt_outs import ReportedBy, record_opt_out
-from remedy.messaging.senders import OPTED_OUT, WHATSAPP_WINDOW_CLOSED, describe
+from remedy.messaging.senders import NO_TEMPLATE, OPTED_OUT, WHATSAPP_WINDOW_CLOSED, describe
+from remedy.models.grievance import Grievance
 from remedy.models.outbox_message import (
     TEXT_CHANNELS,
     MessageChannel,
@@ -201,23 +202,65 @@ def after_failure(
     if error_code == OPTED_OUT:
         mark_opted_out(outbox_id, now)
     if channel is MessageChannel.WHATSAPP and error_code == WHATSAPP_WINDOW_CLOSED:
+        fall_back(outbox_id, now, by_sms=True)
+
+
+# Codes whose words say what happened when a message was kept on the web instead.
+WEB_CODED = frozenset({WHATSAPP_WINDOW_CLOSED, NO_TEMPLATE})
+
+
+def fall_back(outbox_id: int, now: datetime, by_sms: bool) -> None:
+    """What WhatsApp could not carry: by SMS where the person allowed it (``by_sms``, their
+    case's consent to contact on this number, no STOP), else kept on the web status
+    page, its reason saying so for the team. Once per original either way."""
+    row = db.session.execute(
+        select(
+            outbox.c.grievance_id,
+            outbox.c.error_code,
+            Grievance.contact_consent,
+            Person.id.label("stopped"),
+        )
+        .outerjoin(Grievance, Grievance.id == outbox.c.grievance_id)
+        .outerjoin(
+            Person, (Person.id == outbox.c.person_id) & Person.phone_opted_out_at.is_not(None)
+        )
+        .where(outbox.c.id == outbox_id)
+    ).first()
+    if row is None:
+        return
+    consented = row.grievance_id is None or bool(row.contact_consent)
+    if by_sms and consented and row.stopped is None:
         queue_sms_fallback(outbox_id, now)
+        return
+    if row.grievance_id is not None:
+        _copy(outbox_id, now, f"web-fallback:{outbox_id}", MessageChannel.WEB, MessageStatus.STORED)
+    code = f"{row.error_code}-web" if row.error_code in WEB_CODED else "whatsapp-web"
+    db.session.execute(update(outbox).where(outbox.c.id == outbox_id).values(error_code=code))
+    logger.info("outbox %s: WhatsApp could not deliver; kept on the web status page", outbox_id)
 
 
 def queue_sms_fallback(outbox_id: int, now: datetime) -> None:
-    """The same text to the same number by SMS: a new outbox row, once per original.
+    """The same text to the same number by SMS: a new outbox row, once per original."""
+    _copy(outbox_id, now, f"sms-fallback:{outbox_id}", MessageChannel.SMS, MessageStatus.PENDING)
+    logger.info("outbox %s: WhatsApp could not deliver; queued again by SMS", outbox_id)
+
+
+def _copy(
+    outbox_id: int, now: datetime, key: str, channel: MessageChannel, status: MessageStatus
+) -> None:
+    """A copy of a message on another channel, pointing at it, once per original.
 
     The address and body are copied as stored (same columns, so same encryption
     context): nothing is decrypted on the way.
     """
-    copied = ("grievance_id", "person_id", "organisation_id", "language", "template")
+    copied = ("grievance_id", "person_id", "organisation_id", "track_id", "language", "template")
     source = select(
         *(outbox.c[name] for name in copied),
         outbox.c.address,
         outbox.c.body,
-        literal(f"sms-fallback:{outbox_id}", outbox.c.dedupe_key.type),
-        literal(MessageChannel.SMS, outbox.c.channel.type),
-        literal(MessageStatus.PENDING, outbox.c.status.type),
+        literal(key, outbox.c.dedupe_key.type),
+        literal(channel, outbox.c.channel.type),
+        literal(status, outbox.c.status.type),
         literal(now, outbox.c.available_at.type),
         literal(0, outbox.c.attempts.type),
         literal(outbox_id, outbox.c.fallback_of_id.type),
@@ -239,7 +282,6 @@ def queue_sms_fallback(outbox_id: int, now: datetime) -> None:
         "created_at",
     ]
     db.session.execute(insert(outbox).from_select(columns, source))
-    logger.info("outbox %s: WhatsApp could not deliver; queued again by SMS", outbox_id)
 
 
 def mark_opted_out(outbox_id: int, now: datetime) -> None:

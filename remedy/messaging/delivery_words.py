@@ -77,6 +77,14 @@ REASONS: dict[str, LazyString] = {
     "30008": _l("unknown error at the carrier"),
     "63003": _l("this number is not on WhatsApp"),
     "63016": _l("outside WhatsApp's 24-hour window (sent by SMS instead)"),
+    "63016-web": _l("outside WhatsApp's 24-hour window: on the status page only"),
+    "no-template": _l(
+        "outside WhatsApp's 24-hour window, with no approved template (sent by SMS instead)"
+    ),
+    "no-template-web": _l(
+        "outside WhatsApp's 24-hour window, with no approved template: on the status page only"
+    ),
+    "whatsapp-web": _l("WhatsApp could not carry it: on the status page only"),
     "opted-out": _l("the person sent STOP"),
     "no-address": _l("no phone number"),
     "sms-not-configured": _l("no SMS sender is configured"),

@@ -27,6 +27,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client  # noqa: TID251 (this module is the sender)
 
+from remedy.messaging.whatsapp_templates import TemplateBook, load_book
 from remedy.models.outbox_message import MessageChannel
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ WHATSAPP_PREFIX = "whatsapp:"
 # Twilio error codes the worker acts on.
 OPTED_OUT = "21610"
 WHATSAPP_WINDOW_CLOSED = "63016"
+# Ours: outside the window, and no approved template for the message's kind and language.
+NO_TEMPLATE = "no-template"
 
 # A call the mechanism places: Twilio fetches its TwiML here once it is answered, and posts
 # its final status (completed, busy, no-answer, failed) there; both carry the outbox id.
@@ -62,6 +65,7 @@ KNOWN_ERRORS: dict[str, str] = {
     "30007": "filtered by the carrier",
     "30008": "unknown delivery error",
     "63016": "outside the WhatsApp 24-hour window",
+    NO_TEMPLATE: "outside the WhatsApp 24-hour window, no approved template",
 }
 
 
@@ -84,6 +88,12 @@ class Outgoing:
     attempt: int
     # The person sent STOP after this was queued: the worker fails it without sending.
     opted_out: bool = False
+    # WhatsApp: what the message says (kind, language, values) for a template, and
+    # whether the number wrote within 24 hours (read when sending).
+    kind: str = ""
+    language: str = "en"
+    variables: Mapping[str, str] | None = None
+    window_open: bool = True
 
 
 @dataclass(frozen=True)
@@ -98,7 +108,8 @@ class SendFailure(Exception):
     ``retry``: a later attempt may work (429, 5xx, network errors, timeouts). A timeout or
     a 5xx is ambiguous (the provider may have taken it): the status callback, whose URL
     carries the outbox id, settles such a message if it did. ``fallback_to_sms``: the
-    same text should go by SMS instead (WhatsApp could not deliver it).
+    same text should go by SMS instead (WhatsApp could not deliver it); with no SMS
+    sender configured it is kept on the web status page instead.
     """
 
     def __init__(
@@ -109,8 +120,10 @@ class SendFailure(Exception):
         code: str | None = None,
         http_status: int | None = None,
         fallback_to_sms: bool = False,
+        keep_for_web: bool = False,
     ) -> None:
         super().__init__(reason)
+        self.keep_for_web = keep_for_web
         self.reason = reason
         self.retry = retry
         self.code = code
@@ -209,8 +222,10 @@ class TwilioSender:
         timeout: float,
         api_base_url: str = "",
         voice_from: str = "",
+        book: TemplateBook | None = None,
     ) -> None:
         self.sms_from = sms_from.strip()
+        self.book = book or TemplateBook()
         self.whatsapp_from = whatsapp_from.strip()
         # Calls come from a number: TWILIO_VOICE_FROM, or TWILIO_FROM when it is one.
         default_voice = "" if self.sms_from.startswith("MG") else self.sms_from
@@ -260,16 +275,45 @@ class TwilioSender:
     def send(self, message: Outgoing) -> Accepted:
         if message.channel is MessageChannel.VOICE:
             return self._handed(message, lambda: self._call(message))
-        route = self._route(message)
-        return self._handed(
-            message,
-            lambda: self.client.messages.create(
-                body=message.body,
-                status_callback=self.status_callback(message.id),
-                attempt=message.attempt,
-                **route,
-            ),
+        try:
+            route = self._route(message)
+            content = self._content(message)
+            return self._handed(
+                message,
+                lambda: self.client.messages.create(
+                    status_callback=self.status_callback(message.id),
+                    attempt=message.attempt,
+                    **content,
+                    **route,
+                ),
+            )
+        except SendFailure as failure:
+            # Without an SMS sender, what WhatsApp cannot carry waits on the web instead.
+            if failure.fallback_to_sms and not self.sms_from:
+                failure.fallback_to_sms, failure.keep_for_web = False, True
+            raise
+
+    def _content(self, message: Outgoing) -> dict[str, str]:
+        """Free text, or content with its variables (WhatsApp: ``whatsapp_templates``)."""
+        if message.channel is not MessageChannel.WHATSAPP:
+            return {"body": message.body}
+        choice = self.book.choose(
+            message.kind or message.template,
+            message.language,
+            message.body,
+            message.variables,
+            message.window_open,
         )
+        if choice is None:
+            raise SendFailure(
+                describe(NO_TEMPLATE), retry=False, code=NO_TEMPLATE, fallback_to_sms=True
+            )
+        if choice.content_sid is not None:
+            return {
+                "content_sid": choice.content_sid,
+                "content_variables": choice.content_variables or "{}",
+            }
+        return {"body": choice.body or ""}
 
     def _call(self, message: Outgoing) -> Any:
         """A call to the person: Twilio fetches our TwiML once it is answered."""
@@ -333,5 +377,8 @@ def build_sender(config: Mapping[str, Any]) -> Sender:
             timeout=config["REMEDY_SEND_TIMEOUT_SECONDS"],
             api_base_url=config["TWILIO_API_BASE_URL"],
             voice_from=config.get("TWILIO_VOICE_FROM", ""),
+            book=load_book(
+                config.get("REMEDY_WHATSAPP_TEMPLATES", ""), tuple(config.get("LANGUAGES", ()))
+            ),
         )
     return LogSender()

@@ -29,7 +29,8 @@ Outcomes. Accepted: ``sent``. 429, 5xx, timeouts and network errors: back to
 ``pending`` after an exponential backoff with jitter, or ``failed`` after the last
 attempt. Any other refusal: ``failed`` at once with the code and fixed words in
 ``last_error`` (21610: the person opted out). WhatsApp outside its 24-hour window
-(63016): ``failed``, and the same text queued by SMS.
+(63016), or with no approved template for the message: ``failed``, and the same text
+queued by SMS where the person allowed it, else kept on the web status page.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
 from remedy.messaging import claims, periodic, rate
 from remedy.messaging.claims import held_by, outbox
-from remedy.messaging.delivery import after_failure, queue_sms_fallback, rows_changed
+from remedy.messaging.delivery import after_failure, fall_back, rows_changed
 from remedy.messaging.inbox import InboxDrain, Waker, app_inbox_drain
 from remedy.messaging.periodic import PeriodicJob
 from remedy.messaging.senders import Accepted, Outgoing, Sender, SendFailure
@@ -210,7 +211,7 @@ class Worker:
             self.report.released += claims.release(self.id, ids)
 
     def load(self, ids: Sequence[int]) -> list[Outgoing]:
-        return claims.load(self.id, ids)
+        return claims.load(self.id, ids, self.clock())
 
     # Sending --------------------------------------------------------------------------
 
@@ -342,8 +343,8 @@ class Worker:
                 update(outbox).where(held_by(self.id, [message.id])).values(values)
             )
             if written and final:
-                if failure.fallback_to_sms:
-                    queue_sms_fallback(message.id, now)
+                if failure.fallback_to_sms or failure.keep_for_web:
+                    fall_back(message.id, now, by_sms=failure.fallback_to_sms)
                 else:
                     after_failure(message.id, message.channel, failure.code, now)
         if not written:

@@ -130,6 +130,11 @@ class OutboxMessage(Model):
     fallback_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbox_messages.id", ondelete="SET NULL")
     )
+    # What the message says, for a WhatsApp template chosen when it is sent
+    # (``remedy.messaging.whatsapp_templates``): its kind (None: the template's name)
+    # and its values as the reader reads them, JSON, encrypted.
+    kind: Mapped[str | None] = mapped_column(String(64))
+    variables: Mapped[str | None] = mapped_column(EncryptedText("outbox_messages.variables"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -56,6 +56,21 @@ class InboundText:
     opt_out: str | None = None
 
 
+def shared_location(latitude: str, longitude: str, label: str = "", address: str = "") -> str:
+    """A location shared on WhatsApp as place text: its name and address when WhatsApp
+    gave them, and the coordinates; kept encrypted like a typed place."""
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except ValueError:
+        raise InvalidInput(_("The shared location is not valid."), "Latitude") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidInput(_("The shared location is not valid."), "Latitude")
+    words = [clean_text(part)[:150] for part in (label, address)]
+    named = ", ".join(word for word in words if word)
+    point = f"{lat:.5f}, {lon:.5f}"
+    return f"{named} ({point})" if named else point
+
+
 def clean_text(text: str) -> str:
     """Text safe to keep: broken UTF-16 halves replaced, control characters dropped."""
     kept = []

@@ -44,6 +44,8 @@ from remedy.core.actors import Actor
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import ConflictError, atomic
 from remedy.messaging.inbox import notify
+from remedy.messaging.whatsapp_window import record_inbound
+from remedy.models.grievance import Channel
 from remedy.models.inbound_message import InboundMessage, InboxOutcome
 from remedy.models.types import keyring, utcnow
 from remedy.sms.inbound import InboundText, validate
@@ -68,10 +70,11 @@ def store(message: InboundText) -> None:
     e164, body = validate(message)
     sid = message.message_sid.strip()
     now = utcnow()
+    phone_hash = keyring().lookup_hash(e164)
     row = {
         "message_sid": sid,
         "channel": message.channel,
-        "phone_hash": keyring().lookup_hash(e164),
+        "phone_hash": phone_hash,
         "phone": e164,
         "body": body or None,
         "media_sent": json.dumps([[m.url, m.content_type] for m in message.media])
@@ -85,6 +88,8 @@ def store(message: InboundText) -> None:
     try:
         with atomic():
             db.session.execute(_STORE, row)
+            if message.channel is Channel.WHATSAPP:
+                record_inbound(phone_hash, now)  # WhatsApp's 24 hours start again
             notify()
     except IntegrityError:
         if not _stored(sid):

@@ -16,9 +16,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from remedy.core.extensions import db
+from remedy.core.settings import settings
+from remedy.messaging import sms_texts
+from remedy.messaging.whatsapp_templates import LANGUAGE_MENU, YES_NO_MENU
+from remedy.models.grievance import Channel
 from remedy.models.inbound_message import InboxOutcome
 from remedy.models.outbox_message import (
     OPT_OUT_REPLY_TEMPLATE,
@@ -33,6 +38,8 @@ from remedy.models.person import Person
 from remedy.models.types import utcnow
 from remedy.sms.turn import Turn
 
+# The filing conversation's questions answered 1 yes, 2 no.
+YES_NO_QUESTIONS = (sms_texts.IDENTITY, sms_texts.REPRISAL, sms_texts.CONTACT)
 # How long a provisional reply waits for the turn that queued it to finish.
 PROVISIONAL_HOLD = timedelta(minutes=1)
 
@@ -63,6 +70,7 @@ def settle(turn: Turn, reply: str, final: bool) -> None:
     template = PIN_REPLY_TEMPLATE if inbound.reply_holds_pin else REPLY_TEMPLATE
     if turn.confirms_opt_out:
         template = OPT_OUT_REPLY_TEMPLATE
+    kind = menu_kind(reply, turn.language) if inbound.channel is Channel.WHATSAPP else None
     if queued is None:
         conversation = turn.conversation
         # The turn's person when it looked one up (the first of the number's); otherwise,
@@ -86,6 +94,7 @@ def settle(turn: Turn, reply: str, final: bool) -> None:
                 address=turn.e164,
                 language=turn.language,
                 template=template,
+                kind=kind,
                 body=reply,
                 status=MessageStatus.PENDING,
                 available_at=available_at,
@@ -93,4 +102,17 @@ def settle(turn: Turn, reply: str, final: bool) -> None:
         )
     elif queued.status == MessageStatus.PENDING:
         queued.body, queued.template, queued.available_at = reply, template, available_at
+        queued.kind = kind
     db.session.flush()
+
+
+def menu_kind(reply: str, language: str) -> str | None:
+    """The menu a reply ends with, whose buttons WhatsApp shows with it (the language
+    menu, or a yes/no question of the filing conversation); None for other replies."""
+    with force_locale(settings().default_language):
+        if str(sms_texts.LANGUAGE_MENU) in reply:
+            return LANGUAGE_MENU
+    with force_locale(language):
+        if any(str(text) in reply for text in YES_NO_QUESTIONS):
+            return YES_NO_MENU
+    return None

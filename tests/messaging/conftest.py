@@ -18,6 +18,7 @@ from remedy.core.extensions import db
 from remedy.messaging.inbox import InboxDrain
 from remedy.messaging.periodic import PeriodicJob
 from remedy.messaging.senders import Sender, build_sender
+from remedy.messaging.whatsapp_window import record_inbound
 from remedy.messaging.worker import Worker
 from remedy.messaging.worker_settings import WorkerSettings
 from remedy.models.outbox_message import (
@@ -26,7 +27,7 @@ from remedy.models.outbox_message import (
     MessageStatus,
     OutboxMessage,
 )
-from remedy.models.types import utcnow
+from remedy.models.types import keyring, utcnow
 from tests.fake_twilio import FakeTwilio, fake_twilio
 
 __all__ = ["fake_twilio"]
@@ -108,13 +109,21 @@ def make_worker(app: Flask, clock: Clock) -> MakeWorker:
 _numbers = itertools.count(1)
 
 
+def wrote_on_whatsapp(number: str = NUMBER, at: datetime | None = None) -> None:
+    """The number wrote to us on WhatsApp at ``at`` (now): its 24-hour window opens."""
+    record_inbound(keyring().lookup_hash(number), at or utcnow())
+    db.session.commit()
+
+
 def queue(
     channel: MessageChannel = MessageChannel.SMS,
     address: str | None = NUMBER,
     body: str | None = None,
+    window_open: bool = True,
     **fields: Any,
 ) -> int:
-    """One outbox row as the workflows write it; its id."""
+    """One outbox row as the workflows write it; its id. A WhatsApp message's number
+    wrote just before (its window is open) unless ``window_open`` is false."""
     sendable = channel in (*SENDABLE_CHANNELS, MessageChannel.VOICE)
     n = next(_numbers)
     message = OutboxMessage(
@@ -129,6 +138,8 @@ def queue(
     )
     db.session.add(message)
     db.session.commit()
+    if channel is MessageChannel.WHATSAPP and address and window_open:
+        wrote_on_whatsapp(address)
     return message.id
 
 

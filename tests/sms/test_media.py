@@ -22,7 +22,7 @@ from remedy.models import Attachment, AuditEvent, InboundMedia, MediaStatus
 from remedy.models.types import utcnow
 from remedy.sms.media import MAX_ATTEMPTS, _credentials_for, fetch_pending_media, fetchable
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN
-from tests.sms.conftest import PUBLIC_URL, Phone, file_by_phone, rendered
+from tests.sms.conftest import PUBLIC_URL, Phone, a_number, file_by_phone, rendered
 from tests.sms.test_information import awaiting_answer
 from tests.workflows.scenarios import Scenario
 
@@ -282,3 +282,31 @@ def test_a_photo_sent_with_the_answer_to_the_teams_question_joins_the_case(
         select(Attachment).where(Attachment.grievance_id == grievance.id)
     ).all()
     assert attachment.content == PHOTO
+
+
+def test_whatsapp_voice_notes_and_photos_take_the_mms_path_with_its_host_rule(
+    client: FlaskClient, media_server: MediaServer
+) -> None:
+    """WhatsApp sends voice notes as audio/ogg and photos as image/jpeg: recorded with the
+    message, fetched once the grievance exists, only from the provider's host."""
+    phone = Phone(client, a_number(), whatsapp=True)
+    elsewhere = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    host, port = elsewhere.server_address[:2]
+    elsewhere.server_close()
+    voice = media_server.add("ME20", VOICE)
+    photo = media_server.add("ME21", PHOTO)
+    phone.send("HELLO")
+    phone.send("", **media((voice, "audio/ogg"), (f"http://{host!s}:{port}/x", "image/jpeg")))
+    phone.send("Here", **media((photo, "image/jpeg")))
+    for answer in ("0", "Voi", "1", "2", "1"):
+        phone.send(answer)
+    (grievance,) = phone.grievances()
+
+    assert fetch_pending_media() == 2
+
+    kept = db.session.scalars(
+        select(Attachment.content_type).where(Attachment.grievance_id == grievance.id)
+    ).all()
+    assert sorted(kept) == ["audio/ogg", "image/jpeg"]
+    refused = [m for m in all_media() if m.status is MediaStatus.FAILED]
+    assert [m.last_error for m in refused] == ["not a Twilio media address: not fetched"]
