@@ -207,6 +207,7 @@ def load(worker_id: str, ids: Sequence[int]) -> list[Outgoing]:
                 outbox.c.body,
                 outbox.c.template,
                 outbox.c.attempts,
+                outbox.c.request_id,
                 Person.phone_opted_out_at,
             )
             .outerjoin(Person, Person.id == outbox.c.person_id)
@@ -226,6 +227,7 @@ def load(worker_id: str, ids: Sequence[int]) -> list[Outgoing]:
             opted_out=row.phone_opted_out_at is not None
             and row.template != OPT_OUT_REPLY_TEMPLATE
             and row.channel is not MessageChannel.VOICE,
+            request_id=row.request_id,
         )
         for row in rows
     ]

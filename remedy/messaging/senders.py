@@ -84,6 +84,8 @@ class Outgoing:
     attempt: int
     # The person sent STOP after this was queued: the worker fails it without sending.
     opted_out: bool = False
+    # The web request that queued it (``remedy.core.request_ids``), for the worker's log.
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ from remedy.models.webhook import (
     WebhookEvent,
     WebhookSubscription,
 )
+from remedy.models.worker_heartbeat import WorkerHeartbeat
 from remedy.models.worker_timer import WorkerTimer
 
 __all__ = [
@@ -153,5 +154,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookSubscription",
+    "WorkerHeartbeat",
     "WorkerTimer",
 ]

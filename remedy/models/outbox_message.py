@@ -19,6 +19,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from remedy.core.extensions import Model
+from remedy.core.request_ids import current_request_id
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 
@@ -131,6 +132,9 @@ class OutboxMessage(Model):
         ForeignKey("outbox_messages.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The web request that queued the message (none outside one): the worker logs it when
+    # it sends, so one id follows a filing from the request's log to the send's.
+    request_id: Mapped[str | None] = mapped_column(String(64), default=current_request_id)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property

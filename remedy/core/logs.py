@@ -1,0 +1,74 @@
+"""Log lines as plain text or JSON (``REMEDY_LOG_FORMAT``), each with the request id.
+
+Every line names the request id bound when it was written (``remedy.core.request_ids``),
+so a web request, the outbox rows it queued and the worker's sends are found together.
+What goes into a message is the code's business: log ids, states and counts, never
+personal data (``tests/test_log_canaries.py`` files grievances on every channel with
+canary values and searches every line for them).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from remedy.core.request_ids import current_request_id
+
+FORMATS = ("plain", "json")
+PLAIN = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+# Marks the handler this module installed, so configuring twice changes it in place.
+_OURS = "_remedy_handler"
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the bound request id on each record (``-`` when none is bound)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = current_request_id() or "-"
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None) or current_request_id(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def formatter(style: str) -> logging.Formatter:
+    """The formatter for ``style`` (``plain`` or ``json``)."""
+    if style == "json":
+        return JsonFormatter()
+    return logging.Formatter(PLAIN)
+
+
+def configure(style: str, level: int | str = logging.INFO) -> logging.Handler:
+    """Send the root logger's lines to stderr in ``style``, each with its request id.
+
+    Called by the app factory and the worker; a second call replaces the handler it
+    installed the first time rather than adding one.
+    """
+    root = logging.getLogger()
+    handler = next((h for h in root.handlers if getattr(h, _OURS, False)), None)
+    if handler is None:
+        handler = logging.StreamHandler()
+        setattr(handler, _OURS, True)
+        handler.addFilter(RequestIdFilter())
+        root.addHandler(handler)
+    handler.setFormatter(formatter(style))
+    root.setLevel(level)
+    return handler
