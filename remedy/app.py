@@ -87,6 +87,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         root_path=str(PROJECT_ROOT / "remedy"),
     )
     app.config.update(config)
+    logs.stamp_records()
     if not app.testing:  # tests capture logs their own way (caplog)
         logs.configure(app.config["REMEDY_LOG_FORMAT"], app.config["REMEDY_LOG_LEVEL"])
     _prepare_instance(app)

@@ -23,12 +23,29 @@ _OURS = "_remedy_handler"
 
 
 class RequestIdFilter(logging.Filter):
-    """Puts the bound request id on each record (``-`` when none is bound)."""
+    """Puts the bound request id on each record (``-`` when none is bound), for records
+    made before :func:`stamp_records` was installed."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not hasattr(record, "request_id"):
+        if getattr(record, "request_id", None) is None:
             record.request_id = current_request_id() or "-"
         return True
+
+
+def stamp_records() -> None:
+    """Every log record takes the request id bound where it is made, whatever handler
+    (gunicorn's, pytest's) formats it later, in another context. Installed once."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, _OURS, False):
+        return
+
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        record.request_id = current_request_id() or "-"
+        return record
+
+    setattr(make, _OURS, True)
+    logging.setLogRecordFactory(make)
 
 
 class JsonFormatter(logging.Formatter):
@@ -40,13 +57,18 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or current_request_id(),
+            "request_id": _request_id(record),
         }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+def _request_id(record: logging.LogRecord) -> str | None:
+    found = getattr(record, "request_id", None) or current_request_id()
+    return None if found in (None, "-") else str(found)
 
 
 def formatter(style: str) -> logging.Formatter:
@@ -62,6 +84,7 @@ def configure(style: str, level: int | str = logging.INFO) -> logging.Handler:
     Called by the app factory and the worker; a second call replaces the handler it
     installed the first time rather than adding one.
     """
+    stamp_records()
     root = logging.getLogger()
     handler = next((h for h in root.handlers if getattr(h, _OURS, False)), None)
     if handler is None:
