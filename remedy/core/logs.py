@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,7 +69,26 @@ class JsonFormatter(logging.Formatter):
 
 def _request_id(record: logging.LogRecord) -> str | None:
     found = getattr(record, "request_id", None) or current_request_id()
+    if found in (None, "-") and record.name == "gunicorn.access" and isinstance(record.args, dict):
+        # gunicorn logs after the response, outside the request: the id is its header.
+        found = record.args.get("{x-request-id}o")
     return None if found in (None, "-") else str(found)
+
+
+class PathWithoutQuery(logging.Filter):
+    """The development server (werkzeug) logs each request line with its query string,
+    where a search may carry a name or a number: log the path alone, as gunicorn does."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                QUERY.sub("", arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True
+
+
+# The query string of a request line: "GET /queue?q=Amina HTTP/1.1" -> "GET /queue HTTP/1.1".
+QUERY = re.compile(r"(?<=\S)\?\S*(?= HTTP/)")
 
 
 def formatter(style: str) -> logging.Formatter:
@@ -85,6 +105,9 @@ def configure(style: str, level: int | str = logging.INFO) -> logging.Handler:
     installed the first time rather than adding one.
     """
     stamp_records()
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, PathWithoutQuery) for f in werkzeug.filters):
+        werkzeug.addFilter(PathWithoutQuery())
     root = logging.getLogger()
     handler = next((h for h in root.handlers if getattr(h, _OURS, False)), None)
     if handler is None:

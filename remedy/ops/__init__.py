@@ -12,7 +12,6 @@ from remedy.core.extensions import csrf, limiter
 from remedy.ops import requests
 from remedy.ops.views import bp
 
-
 PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
