@@ -32,7 +32,7 @@ from prometheus_client.registry import Collector
 __all__ = ["CONTENT_TYPE_LATEST", "exposition"]
 
 # The ``_created`` series double the output for a time Prometheus does not need.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 # This module's own registry (not the library's global one): the process's own metrics
 # (CPU, memory) mean little summed over processes, and tests can read it alone.
@@ -87,15 +87,22 @@ class _Chain(Collector):
             yield from source.collect()
 
 
-def exposition(multiprocess_dir: str | None, extra: Iterable[Collector] = ()) -> bytes:
-    """The text Prometheus scrapes: the counted metrics (summed over every process when
+def scrape_registry(
+    multiprocess_dir: str | None, extra: Iterable[Collector] = ()
+) -> CollectorRegistry:
+    """What a scrape reads: the counted metrics (summed over every process when
     ``multiprocess_dir`` is given) followed by ``extra`` collectors'."""
     if multiprocess_dir:
         if not Path(multiprocess_dir).is_dir():
             raise ValueError(f"PROMETHEUS_MULTIPROC_DIR={multiprocess_dir} is not a directory")
-        counted: Collector = MultiProcessCollector(None, path=multiprocess_dir)
+        counted: Collector = MultiProcessCollector(None, path=multiprocess_dir)  # type: ignore[no-untyped-call]
     else:
         counted = REGISTRY
     scrape = CollectorRegistry(auto_describe=False)
     scrape.register(_Chain([counted, *extra]))
-    return generate_latest(scrape)
+    return scrape
+
+
+def exposition(multiprocess_dir: str | None, extra: Iterable[Collector] = ()) -> bytes:
+    """The text Prometheus scrapes (:func:`scrape_registry`)."""
+    return generate_latest(scrape_registry(multiprocess_dir, extra))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from remedy.access.case_access import MAX_FAILURES, open_case
 from remedy.core.errors import ServiceError
@@ -204,3 +204,13 @@ def test_two_processes_counting_into_one_directory_are_summed_by_one_scrape(
 def test_a_missing_multiprocess_directory_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="is not a directory"):
         exposition(str(tmp_path / "missing"))
+
+
+def test_metrics_show_prints_one_scrape_without_a_token(runner: FlaskCliRunner) -> None:
+    queue()
+
+    result = runner.invoke(args=["metrics", "show"])
+
+    assert result.exit_code == 0, result.output
+    assert value(result.output, "remedy_outbox_depth") == 1
+    assert value(result.output, "remedy_database_gauges_up") == 1
