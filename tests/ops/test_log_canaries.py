@@ -35,7 +35,7 @@ from tests.web.conftest import ANSWERS, STEPS, WebVisitor, shown
 
 # A database of its own: SQLAlchemy decides whether to log SQL when a connection opens,
 # so the shared connection of rolled-back tests would not log it.
-pytestmark = pytest.mark.commits
+pytestmark = [pytest.mark.commits, pytest.mark.postgres]
 
 
 @pytest.fixture

@@ -15,6 +15,9 @@ from remedy.messaging.heartbeats import BEAT_EVERY, STALE_AFTER, Heart, beats
 from remedy.models.types import utcnow
 from tests.messaging.conftest import MakeWorker, queue
 
+# The heartbeat's update-or-insert, on both dialects.
+pytestmark = pytest.mark.postgres
+
 
 def test_a_running_worker_beats_and_its_row_goes_when_it_stops(make_worker: MakeWorker) -> None:
     worker = make_worker(worker_id="host-a:4242:c0ffee")
