@@ -3,7 +3,9 @@
 ``worker_heartbeats``: one row per worker process (its id, host, pid, when it started
 and its last beat), written on every turn of its loop, so ``worker status`` and the
 metrics can tell live workers from stale ones. ``outbox_messages.request_id``: the id of
-the web request that queued the message, which the worker logs when it sends it.
+the web request that queued the message, which the worker logs when it sends it;
+``inbound_messages.request_id``: the webhook request that stored an SMS, bound again while
+the worker handles it, so its reply carries the same id.
 
 Revision ID: 0043_worker_heartbeats
 Revises: 0037_oversight_role
@@ -31,11 +33,13 @@ def upgrade():
         sa.Column("beat_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("worker_id", name=op.f("pk_worker_heartbeats")),
     )
-    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("request_id", sa.String(length=64), nullable=True))
+    for table in ("outbox_messages", "inbound_messages"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("request_id", sa.String(length=64), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
-        batch_op.drop_column("request_id")
+    for table in ("inbound_messages", "outbox_messages"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("request_id")
     op.drop_table("worker_heartbeats")

@@ -9,6 +9,7 @@ stops cleanly removes its row.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from sqlalchemy import delete, select, update
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
 from remedy.models.worker_heartbeat import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
 
 # A beat costs a commit: a busy loop beats at most this often.
 BEAT_EVERY = timedelta(seconds=5)
@@ -71,11 +74,16 @@ class Heart:
         self.last = now
 
     def stop(self) -> None:
-        """The worker leaves cleanly: its row goes."""
-        with atomic():
-            db.session.execute(
-                delete(WorkerHeartbeat).where(WorkerHeartbeat.worker_id == self.worker_id)
-            )
+        """The worker leaves cleanly: its row goes (if the database cannot be reached, the
+        row stays and turns stale, as a killed worker's would)."""
+        try:
+            with atomic():
+                db.session.execute(
+                    delete(WorkerHeartbeat).where(WorkerHeartbeat.worker_id == self.worker_id)
+                )
+        except Exception:
+            logger.warning("worker %s: its heartbeat could not be removed", self.worker_id)
+            db.session.rollback()
 
 
 def beats() -> list[Beat]:

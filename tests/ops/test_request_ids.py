@@ -20,8 +20,9 @@ from remedy.core.logs import (
     stamp_records,
 )
 from remedy.core.request_ids import bound
-from remedy.models.outbox_message import OutboxMessage
+from remedy.models.outbox_message import OutboxMessage, reply_key
 from tests.messaging.conftest import MakeWorker, queue, row
+from tests.sms.conftest import Phone, a_number, handle_inbox
 from tests.web.conftest import ANSWERS, STEPS, WebVisitor
 
 INCOMING = "req-7f3a9c2e-5b1d-4e8f"
@@ -147,3 +148,17 @@ def test_the_development_server_logs_paths_without_their_query() -> None:
     PathWithoutQuery().filter(line)
 
     assert line.getMessage() == '"GET /console/queue HTTP/1.1" 200 12'
+
+
+def test_an_sms_reply_carries_the_id_of_the_webhook_request(client: FlaskClient) -> None:
+    phone = Phone(client, a_number())
+    params = phone.params("HELLO")
+
+    assert phone.post(params, **{"X-Request-ID": INCOMING}).status_code == 200
+    handle_inbox(phone.hashes)
+
+    (inbound,) = phone.inbound()
+    reply = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key == reply_key(inbound.id))
+    ).one()
+    assert (inbound.request_id, reply.request_id) == (INCOMING, INCOMING)
