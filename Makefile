@@ -14,6 +14,10 @@ WEB_WORKERS ?= 2
 # REMEDY_TEST_MATRIX=full runs every database test on every backend (docs/testing.md).
 TEST_PROCESSES ?= 2
 TEST_DIST ?= load
+# `make run`: every web process and the worker count their metrics into files here, summed
+# by /metrics (prometheus_client's multiprocess mode); emptied at each start, as the library
+# requires. Only the run target sets it: tests count in their own process.
+METRICS_DIR ?= $(CURDIR)/instance/metrics
 # Links printed on the terminal (the first-run set-up) point at this server unless configured.
 REMEDY_PUBLIC_URL ?= http://$(HOST):$(PORT)
 export REMEDY_PUBLIC_URL
@@ -46,11 +50,13 @@ setup-link: migrate
 # message in hand: it ignores the Ctrl-C itself and gets one SIGTERM from the trap).
 run: setup-link
 	@echo "Remedy on http://$(HOST):$(PORT), with the outbox worker  (Ctrl-C stops both)"
-	@$(FLASK) worker & worker=$$!; \
+	@rm -rf "$(METRICS_DIR)" && mkdir -p "$(METRICS_DIR)"
+	@export PROMETHEUS_MULTIPROC_DIR="$(METRICS_DIR)"; \
+	$(FLASK) worker & worker=$$!; \
 	stop() { trap - EXIT INT TERM; kill -TERM $$worker 2>/dev/null; wait $$worker; }; \
 	trap stop EXIT INT TERM; \
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --access-logfile - \
-		--access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms' 'wsgi:app'
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
+		'wsgi:app'
 
 # axe-core from the npm registry (pinned in package-lock.json): the browser tests inject it
 # to check accessibility. Without npm those checks are skipped, with a notice.

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from flask import abort, request
 from twilio.request_validator import RequestValidator, add_port, compare, remove_port
 
+from remedy.core.metrics import SIGNATURE_REFUSALS
 from remedy.core.settings import settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,6 +61,7 @@ def twilio_signature_required(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not signature_is_valid():
+            SIGNATURE_REFUSALS.labels(request.blueprint or "unknown").inc()
             abort(403)
         return view(*args, **kwargs)
 

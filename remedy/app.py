@@ -18,7 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from channels.browser_hooks import spare_from_browser_hooks
 from remedy import errors, models, security
 from remedy.access import rate_limits
-from remedy.core import settings
+from remedy.core import logs, settings
 from remedy.core.config import PROJECT_ROOT, ConfigError, load_config
 from remedy.core.crypto import InvalidKeyError, Keyring
 from remedy.core.extensions import babel, csrf, db, limiter, migrate
@@ -87,6 +87,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         root_path=str(PROJECT_ROOT / "remedy"),
     )
     app.config.update(config)
+    logs.stamp_records()
+    if not app.testing:  # tests capture logs their own way (caplog)
+        logs.configure(app.config["REMEDY_LOG_FORMAT"], app.config["REMEDY_LOG_LEVEL"])
     _prepare_instance(app)
 
     try:
@@ -136,14 +139,15 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(users_bp)
     app.register_blueprint(simulator_bp)
     app.add_url_rule("/favicon.ico", "favicon", _no_icon)
-    from remedy import api
+    from remedy import api, ops
 
     api.init_app(app)
+    ops.init_app(app)
     _load_channels(app)
-    for webhooks in ("sms", "voice"):
-        if webhooks in app.blueprints:
-            # Twilio's signed webhooks: no cookie, no form token, no rate limit.
-            spare_from_browser_hooks(app, webhooks, kept={security.add_security_headers})
+    for machines in ("sms", "voice", "ops"):
+        if machines in app.blueprints:
+            # Twilio's signed webhooks and the probes: no cookie, no form token, no rate limit.
+            spare_from_browser_hooks(app, machines, kept={security.add_security_headers})
     _register_template_globals(app)
 
     from remedy.audit import receivers

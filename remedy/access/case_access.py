@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from remedy.core.errors import NotFound, ServiceError
 from remedy.core.extensions import db, limiter
+from remedy.core.metrics import PIN_LOCKOUTS
 from remedy.core.passwords import burn_time, hash_secret, verify_secret
 from remedy.core.references import is_valid, new_pin, normalise
 from remedy.core.settings import settings
@@ -148,6 +149,8 @@ def open_case(reference: str, pin: str, source: str, phone_hash: str | None = No
         burn_time(pin)
         raise CaseNotFound()
     if not verify_secret(grievance.pin_hash, pin):
+        if tries == MAX_FAILURES:
+            PIN_LOCKOUTS.inc()  # this wrong PIN locked the reference
         raise CaseNotFound()  # counted above
     if not locked:
         # The owner's success does not lift a lock others caused: guessing stays slow.

@@ -4,7 +4,8 @@
 message in hand, commits what it sent, hands the rest of its batch back and exits 0; a
 second signal exits at once (the leases bring back anything it held). ``--drain`` runs
 the due jobs, sends everything due and exits 0, for cron or tests. Run as many workers as
-you like, on any machines that reach the database.
+you like, on any machines that reach the database. ``worker status`` lists the workers by
+their heartbeats, and how much waits in the inbox and the outbox.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from remedy.messaging import backlog
+from remedy.messaging.heartbeats import beats
 from remedy.messaging.inbox import Waker
 from remedy.messaging.senders import build_sender
 from remedy.messaging.worker import Report, Worker
 from remedy.messaging.worker_settings import WorkerSettings
+from remedy.models.types import utcnow
 
 
 def _summary(report: Report) -> str:
@@ -65,11 +69,14 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(number, handler)
 
 
-@click.command("worker")
+@click.group("worker", invoke_without_command=True)
 @click.option("--drain", is_flag=True, help="Send everything due now, then exit.")
+@click.pass_context
 @with_appcontext
-def worker(drain: bool) -> None:
+def worker(context: click.Context, drain: bool) -> None:
     """Send the outbox's due SMS and WhatsApp messages and run the periodic jobs."""
+    if context.invoked_subcommand is not None:
+        return
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     # The Twilio client logs every request at INFO, and transitions each state entered and
@@ -89,3 +96,21 @@ def worker(drain: bool) -> None:
         finally:
             waker.close()
     click.echo(_summary(report))
+
+
+@worker.command("status")
+@with_appcontext
+def status() -> None:
+    """List the workers (live or stale, by heartbeat) and the inbox's and outbox's backlog."""
+    now = utcnow()
+    found = beats()
+    click.echo(f"Workers: {sum(beat.live(now) for beat in found)} live, {len(found)} known.")
+    for beat in found:
+        state = "live " if beat.live(now) else "STALE"
+        click.echo(
+            f"  {state} {beat.worker_id}  host {beat.host}  pid {beat.pid}  "
+            f"started {beat.started_at:%Y-%m-%d %H:%M:%S} UTC  "
+            f"last beat {beat.age(now):.0f} s ago"
+        )
+    for name, waiting in (("Inbox", backlog.inbox()), ("Outbox", backlog.outbox())):
+        click.echo(f"{name}: {waiting.depth} waiting, the oldest for {waiting.age(now):.0f} s.")

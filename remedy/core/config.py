@@ -126,6 +126,7 @@ def load_config(
         "TWILIO_API_BASE_URL": env.get("TWILIO_API_BASE_URL", ""),
         # The outbox worker and its sender: see outbox_settings below.
         **outbox_settings(env),
+        **observability_settings(env),
         "BABEL_DEFAULT_LOCALE": default_locale,
         "BABEL_DEFAULT_TIMEZONE": env.get("REMEDY_TIMEZONE", "UTC"),
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_PATH),
@@ -337,4 +338,26 @@ def outbox_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "REMEDY_WEBHOOK_BACKOFF_MAX_SECONDS": _number(
             env, "REMEDY_WEBHOOK_BACKOFF_MAX_SECONDS", 3600, 0
         ),
+    }
+
+
+def observability_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Logs and metrics (docs/operations.md, "Health, metrics and logs")."""
+    log_format = env.get("REMEDY_LOG_FORMAT", "plain").strip().lower() or "plain"
+    if log_format not in ("plain", "json"):
+        raise ConfigError(f"REMEDY_LOG_FORMAT={log_format!r}: write plain or json.")
+    token = env.get("REMEDY_METRICS_TOKEN", "").strip()
+    if token and len(token) < 24:
+        raise ConfigError(
+            "REMEDY_METRICS_TOKEN is too short to be a secret: use at least 24 characters, "
+            "e.g. `python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`."
+        )
+    return {
+        "REMEDY_LOG_FORMAT": log_format,
+        "REMEDY_LOG_LEVEL": env.get("REMEDY_LOG_LEVEL", "INFO").strip().upper() or "INFO",
+        # /metrics answers only requests bearing this token; empty: /metrics is not served.
+        "REMEDY_METRICS_TOKEN": token,
+        # Where gunicorn's processes and the worker write their metrics (prometheus_client
+        # reads the variable itself, before anything is counted): make run sets it.
+        "PROMETHEUS_MULTIPROC_DIR": env.get("PROMETHEUS_MULTIPROC_DIR", "").strip(),
     }

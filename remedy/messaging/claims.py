@@ -214,6 +214,7 @@ def load(worker_id: str, ids: Sequence[int], now: datetime | None = None) -> lis
                 outbox.c.language,
                 outbox.c.kind,
                 outbox.c.variables,
+                outbox.c.request_id,
                 Person.phone_opted_out_at,
             )
             .outerjoin(Person, Person.id == outbox.c.person_id)
@@ -240,6 +241,7 @@ def load(worker_id: str, ids: Sequence[int], now: datetime | None = None) -> lis
             language=row.language,
             variables=json.loads(row.variables) if row.variables else None,
             window_open=row.address in window,
+            request_id=row.request_id,
         )
         for row in rows
     ]

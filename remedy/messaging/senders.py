@@ -94,6 +94,8 @@ class Outgoing:
     language: str = "en"
     variables: Mapping[str, str] | None = None
     window_open: bool = True
+    # The web request that queued it (``remedy.core.request_ids``), for the worker's log.
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)

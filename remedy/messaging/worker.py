@@ -50,10 +50,13 @@ from typing import Any
 from sqlalchemy import bindparam, update
 
 from remedy.core.extensions import db
+from remedy.core.metrics import RETRIES, SENDS
+from remedy.core.request_ids import bound
 from remedy.core.unit_of_work import atomic
 from remedy.messaging import claims, periodic, rate
 from remedy.messaging.claims import held_by, outbox
 from remedy.messaging.delivery import after_failure, fall_back, rows_changed
+from remedy.messaging.heartbeats import Heart
 from remedy.messaging.inbox import InboxDrain, Waker, app_inbox_drain
 from remedy.messaging.periodic import PeriodicJob
 from remedy.messaging.senders import Accepted, Outgoing, Sender, SendFailure
@@ -137,8 +140,10 @@ class Worker:
     def run(self) -> Report:
         """Until ``stop`` is set: jobs when due, then batches; rest when nothing is due."""
         logger.info("worker %s started (sender %s)", self.id, self.sender.name)
+        heart = Heart(self.id, self.clock())
         while not self.stop.is_set():
             try:
+                heart.beat(self.clock())  # ``worker status`` and the metrics read it
                 self.run_due_jobs()
                 if not self.step():
                     self.rest()
@@ -146,6 +151,7 @@ class Worker:
                 logger.exception("worker %s: the loop failed; trying again shortly", self.id)
                 db.session.rollback()
                 self.sleep(max(5.0, self.settings.idle))
+        heart.stop()
         logger.info(
             "worker %s stopped: %s sent, %s to retry, %s failed",
             self.id,
@@ -254,6 +260,10 @@ class Worker:
             held.intersection_update(self.renew(list(pending)))
 
     def send_one(self, message: Outgoing) -> None:
+        with bound(message.request_id):  # the request that queued it, in these log lines
+            self._send_one(message)
+
+    def _send_one(self, message: Outgoing) -> None:
         if not message.address:
             self._record_failure(
                 message, SendFailure("no address to send to", retry=False, code="no-address")
@@ -281,6 +291,8 @@ class Worker:
     # Outcomes -------------------------------------------------------------------------
 
     def _record_sent(self, message: Outgoing, accepted: Accepted) -> None:
+        SENDS.labels(message.channel.value, "sent").inc()
+        logger.info("outbox %s (%s) taken by %s", message.id, message.template, self.sender.name)
         self._accepted.append(
             {
                 "b_id": message.id,
@@ -347,6 +359,10 @@ class Worker:
                     fall_back(message.id, now, by_sms=failure.fallback_to_sms)
                 else:
                     after_failure(message.id, message.channel, failure.code, now)
+        result = "failed" if final else "retry"
+        SENDS.labels(message.channel.value, result).inc()
+        if not final:
+            RETRIES.labels(message.channel.value).inc()
         if not written:
             self.report.superseded += 1
         elif final:

@@ -60,6 +60,7 @@ from remedy.models.webhook import (
     WebhookSubscription,
 )
 from remedy.models.whatsapp_window import WhatsAppWindow
+from remedy.models.worker_heartbeat import WorkerHeartbeat
 from remedy.models.worker_timer import WorkerTimer
 
 __all__ = [
@@ -155,5 +156,6 @@ __all__ = [
     "WebhookEvent",
     "WebhookSubscription",
     "WhatsAppWindow",
+    "WorkerHeartbeat",
     "WorkerTimer",
 ]

@@ -61,6 +61,9 @@ class InboundMessage(Model):
     attempts: Mapped[int] = mapped_column(default=0)
     available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # The webhook request that stored it: the worker binds it while handling the message,
+    # so the reply's outbox row and its send are logged under the same id.
+    request_id: Mapped[str | None] = mapped_column(String(64))
 
     conversation: Mapped[Conversation | None] = relationship()
     media: Mapped[list[InboundMedia]] = relationship(

@@ -19,6 +19,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from remedy.core.extensions import Model
+from remedy.core.request_ids import current_request_id
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
 
 
@@ -136,6 +137,9 @@ class OutboxMessage(Model):
     kind: Mapped[str | None] = mapped_column(String(64))
     variables: Mapped[str | None] = mapped_column(EncryptedText("outbox_messages.variables"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The web request that queued the message (none outside one): the worker logs it when
+    # it sends, so one id follows a filing from the request's log to the send's.
+    request_id: Mapped[str | None] = mapped_column(String(64), default=current_request_id)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property

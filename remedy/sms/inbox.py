@@ -42,6 +42,7 @@ from sqlalchemy.orm import aliased
 from remedy.audit import log as audit
 from remedy.core.actors import Actor
 from remedy.core.extensions import db
+from remedy.core.request_ids import bound, current_request_id
 from remedy.core.unit_of_work import ConflictError, atomic
 from remedy.messaging.inbox import notify
 from remedy.messaging.whatsapp_window import record_inbound
@@ -83,6 +84,7 @@ def store(message: InboundText) -> None:
         "opt_out": message.opt_out,
         "received_at": now,
         "available_at": now,
+        "request_id": current_request_id(),
     }
     # No look-up first: a retried webhook is rare, a look-up would cost every message.
     try:
@@ -130,7 +132,8 @@ def process_one(phone_hashes: Sequence[str] | None = None) -> bool:
                     return False
                 inbound = db.session.get(InboundMessage, claimed)
                 assert inbound is not None
-                handle(inbound, settle)
+                with bound(inbound.request_id):  # the reply is queued under the webhook's id
+                    handle(inbound, settle)
             return True
         except ConflictError as error:
             if claimed is None:
