@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -30,6 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from remedy.cases import people_texts
 from remedy.cases.asks import ASKING_TEMPLATES, asked_by
 from remedy.cases.representation import mandates_receiving_messages
 from remedy.core.extensions import db
@@ -66,6 +67,9 @@ ACKNOWLEDGEMENTS = frozenset(
     }
 )
 _answering: ContextVar[int | None] = ContextVar("answering_person", default=None)
+_in_languages: ContextVar[Mapping[str, Mapping[str, str]] | None] = ContextVar(
+    "people_languages", default=None
+)
 
 
 @contextmanager
@@ -77,6 +81,26 @@ def answered_in_reply(person_id: int | None) -> Iterator[None]:
         yield
     finally:
         _answering.reset(token)
+
+
+@contextmanager
+def told_in_languages(versions: Mapping[str, Mapping[str, str]]) -> Iterator[None]:
+    """Messages queued inside this block tell a free-text value (``{"reason": {"fr": …}}``)
+    to each recipient in their own language when the team wrote it in that language; the
+    value the step was given stays for the others (``remedy.cases.people_texts``)."""
+    token = _in_languages.set(versions)
+    try:
+        yield
+    finally:
+        _in_languages.reset(token)
+
+
+def _in_language(values: dict[str, Any], language: str) -> dict[str, Any]:
+    versions = _in_languages.get() or {}
+    return {
+        key: versions[key].get(language, value) if key in versions else value
+        for key, value in values.items()
+    }
 
 
 class WebOnly(enum.StrEnum):
@@ -196,7 +220,8 @@ def render(
         if discreet:
             return str(DISCREET)
         shown = isolate_numbers(
-            {key: _shown(value, language) for key, value in values.items()}, language
+            {key: _shown(value, language) for key, value in _in_language(values, language).items()},
+            language,
         )
         for key in ENDS_A_SENTENCE & shown.keys():
             if isinstance(shown[key], str):
@@ -259,7 +284,8 @@ def _queue(
     about = track or (check_in.track if check_in is not None else None)
     track_id = about.id if about is not None else None
     if track is not None:
-        base.setdefault("remedy", RemedyWords.of(track.remedy_actions))
+        actions = track.remedy_actions
+        base.setdefault("remedy", RemedyWords.of(actions, people_texts.descriptions(actions)))
     if _acknowledged_in_reply(template_key, recipient):
         recipient = Recipient(
             recipient.key, MessageChannel.WEB, recipient.language, person=recipient.person
