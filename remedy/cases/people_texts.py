@@ -94,6 +94,18 @@ def versions(action: RemedyAction) -> list[tuple[str, str]]:
     return [(language_name(language), description(action, language)) for language in languages]
 
 
+def explanations(track: InvolvementTrack) -> dict[str, str]:
+    """The track's explanation for the people, per language written."""
+    rows = db.session.execute(
+        select(PeopleText.language, PeopleText.text).where(
+            PeopleText.subject == TextSubject.TRACK,
+            PeopleText.subject_id == track.id,
+            PeopleText.field == TextField.EXPLANATION,
+        )
+    )
+    return {language: text for language, text in rows}
+
+
 def descriptions(actions: Iterable[RemedyAction]) -> dict[int, dict[str, str]]:
     """Each action's description per language, for messages rendered per recipient."""
     ids = [action.id for action in actions if action.id is not None]
