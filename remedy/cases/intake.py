@@ -230,7 +230,9 @@ def classify(
     grievance.feedback_due_at = None
     db.session.flush()
     for track, plan in zip(tracks, plans, strict=True):
-        people_writing.write_texts(actor, track, TextField.EXPLANATION, plan.explanations)
+        people_writing.write_texts(
+            actor, track, TextField.EXPLANATION, plan.explanations, replace=True
+        )
     for track in tracks:
         audit.record(
             actor,

@@ -69,7 +69,11 @@ def cleaned_texts(texts: Mapping[str, str | None], field: str) -> dict[str, str]
     return found
 
 
-def _save(actor: Actor, owner: Owner, field: TextField, texts: Mapping[str, str]) -> None:
+def _save(
+    actor: Actor, owner: Owner, field: TextField, texts: Mapping[str, str], replace: bool = False
+) -> None:
+    """Write ``texts``; ``replace``: the text itself was written anew, so the versions of
+    the old one in other languages go (a French person never reads the old reason)."""
     grievance, track, subject, subject_id = _where(owner)
     existing = {
         row.language: row
@@ -81,6 +85,11 @@ def _save(actor: Actor, owner: Owner, field: TextField, texts: Mapping[str, str]
             )
         )
     }
+    dropped = sorted(set(existing) - set(texts)) if replace else []
+    for language in dropped:
+        db.session.delete(existing[language])
+    if not texts and not dropped:
+        return
     for language, text in texts.items():
         row = existing.get(language)
         if row is None:
@@ -108,6 +117,7 @@ def _save(actor: Actor, owner: Owner, field: TextField, texts: Mapping[str, str]
             "field": field.value,
             "languages": sorted(texts),
             "replaced": sorted(set(texts) & set(existing)),
+            "dropped": dropped,
         },
     )
     grievance.updated_at = utcnow()  # bumps the version, like any change to the case
@@ -115,17 +125,22 @@ def _save(actor: Actor, owner: Owner, field: TextField, texts: Mapping[str, str]
 
 @transactional
 def write_texts(
-    actor: Actor, owner: Owner, field: TextField, texts: Mapping[str, str | None]
+    actor: Actor,
+    owner: Owner,
+    field: TextField,
+    texts: Mapping[str, str | None],
+    replace: bool = False,
 ) -> None:
-    """Write (or write again) the people's text of ``owner`` in each language given."""
+    """Write (or write again) the people's text of ``owner`` in each language given;
+    ``replace`` when the text itself was just written anew: other versions go."""
     grievance, track, subject, _subject_id = _where(owner)
-    refuse(people_text_refusal(actor, grievance, track))
     if field not in FIELDS[subject]:
         raise InvalidInput(_("There is no such text to translate here."), "field")
     given = cleaned_texts(texts, "text")
-    if not given:
+    if not given and not replace:
         return
-    _save(actor, owner, field, given)
+    refuse(people_text_refusal(actor, grievance, track))
+    _save(actor, owner, field, given, replace)
 
 
 @transactional
@@ -148,9 +163,12 @@ def decide_in_languages(
     grievance, track, _subject, _subject_id = _where(subject)
     given = cleaned_texts(reasons, "reason")
     if not given:
-        return decide()
+        result = decide()
+        # A new reason without versions: the last decision's versions no longer hold.
+        _save(actor, subject, TextField.REASON, {}, replace=True)
+        return result
     refuse(people_text_refusal(actor, grievance, track))
     with told_in_languages({"reason": given}):
         result = decide()
-    _save(actor, subject, TextField.REASON, given)
+    _save(actor, subject, TextField.REASON, given, replace=True)
     return result

@@ -280,6 +280,7 @@ def reclassify(
     kind: TrackKind,
     rationale: str,
     explanation: str | None = None,
+    explanations: Mapping[str, str] | None = None,
 ) -> None:
     """Another kind of involvement: the track restarts in that kind's workflow; history stays.
 
@@ -303,6 +304,10 @@ def reclassify(
     )
     track.contested_state = track.contest_reason = None
     track.explanation_asked_in = None
+    # The old explanation's versions go with it; the new one's are kept.
+    people_writing.write_texts(
+        actor, track, TextField.EXPLANATION, explanations or {}, replace=True
+    )
     _touch(track)
     event = audit.record(
         actor,

@@ -14,7 +14,7 @@ from remedy.cases.people_writing import write_text
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.extensions import db
-from remedy.models import AuditEvent, TextField
+from remedy.models import AuditEvent, TextField, TrackKind
 from tests.console.case_support import Console, console_for, text_of
 from tests.people_languages import ENGLISH, FIRST, FRENCH, TwoLanguages, french_and_english
 from tests.workflows.scenarios import Scenario
@@ -180,3 +180,20 @@ def test_a_remedy_action_has_no_explanation_to_translate(scenario: Scenario) -> 
 
     with pytest.raises(InvalidInput):
         write_text(scenario.handler, action, TextField.EXPLANATION, "fr", FRENCH)
+
+
+def test_a_new_explanation_takes_the_old_ones_translations_with_it(scenario: Scenario) -> None:
+    """A French person never reads the old explanation once the team wrote a new one."""
+    case = french_and_english(scenario)
+    new = {"en": "The company helped build the fence."}
+
+    tracks.reclassify(
+        scenario.handler, case.track, TrackKind.CONTRIBUTE, "New facts.", "It helped.", new
+    )
+    db.session.commit()
+
+    with force_locale("fr"):
+        assert people_texts.explanation(case.track) == "It helped."
+    with force_locale("en"):
+        assert people_texts.explanation(case.track) == new["en"]
+    assert [m.languages for m in people_texts.missing(case.grievance)] == [("fr",)]
