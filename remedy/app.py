@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from channels.browser_hooks import spare_from_browser_hooks
 from remedy import errors, models, security
 from remedy.access import rate_limits
+from remedy.cases import people_texts
 from remedy.core import logs, settings
 from remedy.core.config import PROJECT_ROOT, ConfigError, load_config
 from remedy.core.crypto import InvalidKeyError, Keyring
@@ -213,6 +214,9 @@ def _register_template_globals(app: Flask) -> None:
     app.add_template_filter(ltr_html, "ltr")
     app.add_template_global(phone_example, "phone_example")
     app.add_template_global(lambda: settings.settings().contacts, "contacts")
+    # The people's words in the reader's language (remedy.cases.people_texts).
+    app.add_template_filter(people_texts.description, "for_people")
+    app.add_template_filter(people_texts.versions, "in_people_languages")
 
     @app.context_processor
     def language_context() -> dict[str, Any]:

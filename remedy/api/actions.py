@@ -79,6 +79,20 @@ class ImpactFields(ApiSchema):
     impact_assessment = text(MAX_TEXT, required=True)
 
 
+def by_language(what: str) -> fields.Dict:
+    """The people's words written again per language: each person reads theirs."""
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        load_default=dict,
+        metadata={
+            "description": f"{what} again in the people's languages, by language code "
+            '({"fr": "…"}): each person reads it in theirs on every channel; the others '
+            "read it as first written."
+        },
+    )
+
+
 class TrackPlanInput(ApiSchema):
     organisation_id = fields.Integer(required=True, validate=between(1, MAX_ROW_ID))
     kind = Enum(TrackKind, required=True)
@@ -93,6 +107,7 @@ class TrackPlanInput(ApiSchema):
             "hear only how the organisation is involved."
         },
     )
+    explanation_by_language = by_language("The explanation")
 
 
 class SeverityInput(ApiSchema):
@@ -112,6 +127,7 @@ class RemedyActionInput(ApiSchema):
     owner = Enum(ActionOwner, load_default=ActionOwner.THIS_ORGANISATION)
     due_date = fields.Date(allow_none=True)
     financial = fields.Boolean(load_default=False)
+    description_by_language = by_language("The description")
 
 
 class LeverageInput(ApiSchema):
@@ -151,13 +167,25 @@ def _plans(items: list[dict[str, Any]]) -> list[intake.TrackPlan]:
         if organisation is None:
             raise InvalidInput(_("There is no organisation with this number."), "tracks")
         plans.append(
-            intake.TrackPlan(organisation, item["kind"], item["rationale"], item["explanation"])
+            intake.TrackPlan(
+                organisation,
+                item["kind"],
+                item["rationale"],
+                item["explanation"],
+                item.get("explanation_by_language") or {},
+            )
         )
     return plans
 
 
 def _remedy_plans(items: list[dict[str, Any]]) -> list[tracks.RemedyActionPlan]:
-    return [tracks.RemedyActionPlan(**item) for item in items]
+    return [
+        tracks.RemedyActionPlan(
+            **{key: value for key, value in item.items() if key != "description_by_language"},
+            texts=item.get("description_by_language") or {},
+        )
+        for item in items
+    ]
 
 
 def _leverage_plan(item: dict[str, Any]) -> tracks.LeveragePlan:

@@ -181,6 +181,15 @@ class TrackOut(ApiSchema):
         required=True,
         metadata={"description": "The rationale as the people are told it; null if none."},
     )
+    explanation_by_language = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={
+            "description": "The explanation as written again in the people's languages, by "
+            "language code; a person whose language is not listed reads `explanation`."
+        },
+    )
     gap = fields.String(
         allow_none=True,
         required=True,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from remedy.cases import state_actors
+from remedy.cases import people_texts, state_actors
 from remedy.cases.sensitive import may_read_contents
 from remedy.cases.timeline import audit_events_for, organisation_staff_messages, team_messages
 from remedy.cases.triage import may_triage, suggested_flags
@@ -61,6 +61,7 @@ def _track(track: InvolvementTrack, now: datetime, contents: bool) -> dict[str, 
         "outcome": track.outcome,
         "rationale": track.rationale,
         "explanation": track.explanation,
+        "explanation_by_language": people_texts.explanations(track),
         "gap": track.gap if contents else None,
         "opened_at": track.opened_at,
         "due_at": track.due_at,
@@ -198,12 +199,14 @@ def remedy_actions(actor: Actor, grievance: Grievance) -> list[dict[str, Any]]:
     actions: list[RemedyAction] = [
         action for track in visible_tracks(actor, grievance) for action in track.remedy_actions
     ]
+    texts = people_texts.descriptions(actions)
     return [
         {
             "id": action.id,
             "track_id": action.track_id,
             "type": action.type,
             "description": action.description,
+            "description_by_language": texts.get(action.id, {}),
             "owner": action.owner,
             "due_date": action.due_date,
             "financial": action.financial,

@@ -74,6 +74,15 @@ class RemedyActionOut(ApiSchema):
     track_id = fields.Integer(required=True)
     type = Enum(RemedyType, required=True)
     description = fields.String(required=True)
+    description_by_language = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={
+            "description": "The description as written again in the people's languages, by "
+            "language code; a person whose language is not listed reads `description`."
+        },
+    )
     owner = Enum(ActionOwner, required=True)
     due_date = fields.Date(allow_none=True, required=True)
     financial = fields.Boolean(required=True)

@@ -62,6 +62,7 @@ EVENT_LABELS: dict[str, LazyString] = {
     "pin_reset.request": _l("New PIN requested"),
     "pin_reset.complete": _l("New PIN set"),
     "mechanism_feedback.answer": _l("The people said how fair the handling was"),
+    "people_text.write": _l("Words for the people written in their language"),
     "grievance.root_causes": _l("Root causes set"),
     "grievance.root_causes_confirm": _l("Root causes confirmed at closing"),
     "grievance.root_cause_recurrence": _l("A root cause recurring at this place noted"),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from remedy.audit import log as audit
-from remedy.cases import check_in_rounds, identity_consent
+from remedy.cases import check_in_rounds, identity_consent, people_writing
 from remedy.cases.policy import party_includes
 from remedy.cases.referrals import describe, get_mechanism, record_referral
 from remedy.cases.triggers import fire, policy_for, start_in
@@ -22,6 +22,7 @@ from remedy.models.appeal import Appeal, AppealResult
 from remedy.models.grievance import Grievance, Outcome
 from remedy.models.involvement_track import InvolvementTrack, TrackClassification, TrackKind
 from remedy.models.organisation import Organisation
+from remedy.models.people_text import TextField
 from remedy.models.types import utcnow
 from remedy.workflows import WORKFLOWS
 from remedy.workflows.definition import MandateScope, Party
@@ -142,6 +143,8 @@ class TrackPlan:
     rationale: str
     # The rationale as the people are told it (optional: nothing is said without it).
     explanation: str | None = None
+    # That explanation again in the people's languages, by language code.
+    explanations: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,10 @@ def classify(
     tracks = [open_track(actor, grievance, plan) for plan in plans]
     grievance.feedback_due_at = None
     db.session.flush()
+    for track, plan in zip(tracks, plans, strict=True):
+        people_writing.write_texts(
+            actor, track, TextField.EXPLANATION, plan.explanations, replace=True
+        )
     for track in tracks:
         audit.record(
             actor,

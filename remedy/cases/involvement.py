@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from flask_babel import LazyString
 
+from remedy.cases import people_texts
 from remedy.messaging import sms_texts
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
@@ -33,7 +34,8 @@ class Involvement:
     organisation: str
     kind: TrackKind
     sentence: str
-    # The team's words for the people, when written (never the staff rationale).
+    # The team's words for the people, when written, in the reader's language when written
+    # in it (never the staff rationale).
     explanation: str | None
 
 
@@ -63,7 +65,7 @@ def involvements(grievance: Grievance) -> tuple[Involvement, ...]:
             organisation=track.organisation.name,
             kind=track.kind,
             sentence=sentence(track),
-            explanation=track.explanation or None,
+            explanation=people_texts.explanation(track),
         )
         for track in sorted(grievance.tracks, key=lambda t: t.id)
     )

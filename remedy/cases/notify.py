@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,7 +27,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from remedy.cases import people_texts
 from remedy.cases.asks import ASKING_TEMPLATES, asked_by
+from remedy.cases.message_context import answering_person, in_language
 from remedy.cases.representation import mandates_receiving_messages
 from remedy.core.extensions import db
 from remedy.core.numbers import isolate_numbers
@@ -66,18 +65,6 @@ ACKNOWLEDGEMENTS = frozenset(
         "follow_up_noted",
     }
 )
-_answering: ContextVar[int | None] = ContextVar("answering_person", default=None)
-
-
-@contextmanager
-def answered_in_reply(person_id: int | None) -> Iterator[None]:
-    """Steps taken inside this block answer ``person_id``'s SMS: their acknowledgement to
-    that person stays on the web status page, the SMS reply says it."""
-    token = _answering.set(person_id)
-    try:
-        yield
-    finally:
-        _answering.reset(token)
 
 
 class WebOnly(enum.StrEnum):
@@ -204,9 +191,10 @@ def render(
 
 def shown_values(language: str, values: dict[str, Any]) -> dict[str, Any]:
     """The values as the reader reads them, with the defaults every template may name
-    (inside ``force_locale(language)``)."""
+    (inside ``force_locale(language)``), each text in the reader's language if written so."""
     shown = isolate_numbers(
-        {key: _shown(value, language) for key, value in values.items()}, language
+        {key: _shown(value, language) for key, value in in_language(values, language).items()},
+        language,
     )
     for key in ENDS_A_SENTENCE & shown.keys():
         if isinstance(shown[key], str):
@@ -245,7 +233,7 @@ def notify_people(
 
 
 def _acknowledged_in_reply(template_key: str, recipient: Recipient) -> bool:
-    answering = _answering.get()
+    answering = answering_person()
     return (
         answering is not None
         and template_key in ACKNOWLEDGEMENTS
@@ -267,7 +255,8 @@ def _queue(
     about = track or (check_in.track if check_in is not None else None)
     track_id = about.id if about is not None else None
     if track is not None:
-        base.setdefault("remedy", RemedyWords.of(track.remedy_actions))
+        actions = track.remedy_actions
+        base.setdefault("remedy", RemedyWords.of(actions, people_texts.descriptions(actions)))
     if _acknowledged_in_reply(template_key, recipient):
         recipient = Recipient(
             recipient.key, MessageChannel.WEB, recipient.language, person=recipient.person

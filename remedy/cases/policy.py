@@ -13,9 +13,9 @@
 - System triggers: only Remedy itself.
 
 The work on a track beside its triggers (planning actions, reporting delivery, leverage,
-asking again, reclassifying) has one rule each below, returning the refusal or None: the
-console offers a button exactly when the rule returns None, and the use case raises what
-it returns, so the two can never disagree.
+asking again, reclassifying, writing the people's words in their languages) has one rule
+each below, returning the refusal or None: the console offers a button exactly when the
+rule returns None, and the use case raises what it returns, so the two can never disagree.
 """
 
 from __future__ import annotations
@@ -167,3 +167,14 @@ def refuse(refusal: ServiceError | None) -> None:
     """Raise the rule's refusal, if any: how use cases apply the rules above."""
     if refusal is not None:
         raise refusal
+
+
+def people_text_refusal(
+    actor: Actor, grievance: Grievance, track: InvolvementTrack | None
+) -> ServiceError | None:
+    """Writing the people's words in their languages: the team that may write the words
+    themselves (a track's own team for its actions and explanation; the mechanism's team
+    for a decision on the whole case). Never the people, a proxy or an auditor."""
+    if not party_includes(Party.TEAM, actor, grievance, track, MandateScope.FOLLOW):
+        return NotAllowed(_("You may not do this on this case."))
+    return None

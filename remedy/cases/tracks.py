@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
 
 from remedy.audit import log as audit
-from remedy.cases import check_in_rounds
+from remedy.cases import check_in_rounds, people_writing
 from remedy.cases.intake import MAX_TEXT, resolve_if_done
 from remedy.cases.notify import notify_people
 from remedy.cases.policy import (
@@ -28,6 +28,7 @@ from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
 from remedy.models.involvement_track import InvolvementTrack, TrackClassification, TrackKind
 from remedy.models.leverage_action import LeverageAction, LeverageStatus, LeverageType
+from remedy.models.people_text import TextField
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyAction, RemedyType
 from remedy.models.types import utcnow
 from remedy.workflows import WORKFLOWS
@@ -52,6 +53,8 @@ class RemedyActionPlan:
     owner: ActionOwner = ActionOwner.THIS_ORGANISATION
     due_date: date | None = None
     financial: bool = False
+    # The description again in the people's languages, by language code.
+    texts: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ def add_remedy_action(
         track.id,
         after={"action_id": action.id, "type": plan.type, "owner": plan.owner},
     )
+    people_writing.write_texts(actor, action, TextField.DESCRIPTION, plan.texts)
     return action
 
 
@@ -276,6 +280,7 @@ def reclassify(
     kind: TrackKind,
     rationale: str,
     explanation: str | None = None,
+    explanations: Mapping[str, str] | None = None,
 ) -> None:
     """Another kind of involvement: the track restarts in that kind's workflow; history stays.
 
@@ -299,6 +304,10 @@ def reclassify(
     )
     track.contested_state = track.contest_reason = None
     track.explanation_asked_in = None
+    # The old explanation's versions go with it; the new one's are kept.
+    people_writing.write_texts(
+        actor, track, TextField.EXPLANATION, explanations or {}, replace=True
+    )
     _touch(track)
     event = audit.record(
         actor,

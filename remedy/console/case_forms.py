@@ -26,12 +26,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from remedy.cases import intake, steps, tracks
+from remedy.cases import intake, people_writing, steps, tracks
 from remedy.cases.triggers import split
 from remedy.core.actors import Actor
 from remedy.core.errors import ConflictError, InvalidInput
 from remedy.core.extensions import db
+from remedy.core.settings import settings
 from remedy.identity.visibility import may_change
+from remedy.messaging.templates import TEMPLATES
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack, ProceedingKind, TrackKind
 from remedy.models.leverage_action import LeverageType
@@ -54,6 +56,8 @@ class Widget(enum.StrEnum):
     LEVERAGE_ACTIONS = "leverage_actions"
     LEVERAGE_ACTION = "leverage_action"
     PROCEEDING = "proceeding"
+    # The same text again in each language the case's people read (``name-<language>``).
+    PEOPLE_TEXT = "people_text"
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ OPTIONAL_ACTIONS = replace(ACTIONS, required=False)
 LEVERAGE_PLAN = FieldSpec("leverage", Widget.LEVERAGE_ACTIONS, _l("Leverage on the others"))
 OPTIONAL_LEVERAGE = replace(LEVERAGE_PLAN, required=False)
 LEVERAGE = FieldSpec("leverage", Widget.LEVERAGE_ACTION, _l("Leverage action"))
+PEOPLE_REASON = FieldSpec("reason", Widget.PEOPLE_TEXT, _l("Reason"), required=False)
 # The people's own steps (through a proxy with a mandate) are not taken from the console.
 PEOPLE_STEPS = frozenset(
     {"withdraw", "appeal", "accept_proposal", "decline_proposal", "contest_classification"}
@@ -127,7 +132,14 @@ def fields_for(transition: Transition, subject: Subject) -> list[FieldSpec]:
             fields.append(OPTIONAL_LEVERAGE if has_leverage else LEVERAGE_PLAN)
     elif inputs is steps.Leverage:
         fields.append(LEVERAGE)
+    if "reason" in transition.requires and tells_reason(transition):
+        fields.append(PEOPLE_REASON)
     return fields
+
+
+def tells_reason(transition: Transition) -> bool:
+    """The step's message tells the people its reason: they read it in their language."""
+    return transition.notify is not None and "%(reason)s" in str(TEMPLATES[transition.notify])
 
 
 def offered(subject: Subject, actor: Actor) -> list[Transition]:
@@ -174,9 +186,22 @@ def referral(form: MultiDict[str, str]) -> int | None:
     return _number(value, "referral") if value else None
 
 
+def in_languages(form: MultiDict[str, str], name: str) -> dict[str, str]:
+    """``name`` written again per language (``name-fr``...): the ones given, by language."""
+    given = {language: _text(form, f"{name}-{language}") for language in settings().languages}
+    return {language: text for language, text in given.items() if text}
+
+
+def _with_languages(form: MultiDict[str, str], name: str) -> tuple[str, dict[str, str]]:
+    """The text and its versions per language; the first version stands for the text
+    when only the versions were written."""
+    texts = in_languages(form, name)
+    return _text(form, name) or next(iter(texts.values()), ""), texts
+
+
 def remedy_action(form: MultiDict[str, str], prefix: str) -> tracks.RemedyActionPlan | None:
     """One action row (``prefix`` like ``action-0``); None when its description is blank."""
-    description = _text(form, f"{prefix}-description")
+    description, texts = _with_languages(form, f"{prefix}-description")
     if not description:
         return None
     kind = choice(RemedyType, _text(form, f"{prefix}-type"), f"{prefix}-type")
@@ -186,6 +211,7 @@ def remedy_action(form: MultiDict[str, str], prefix: str) -> tracks.RemedyAction
         owner=choice(ActionOwner, _text(form, f"{prefix}-owner"), f"{prefix}-owner"),
         due_date=_date(_text(form, f"{prefix}-due_date"), f"{prefix}-due_date"),
         financial=form.get(f"{prefix}-financial") == "yes",
+        texts=texts,
     )
 
 
@@ -222,10 +248,6 @@ def classifiable_organisations() -> list[Organisation]:
     )
 
 
-# The staff rationale, and the people's own words for it (optional).
-WHY = ("rationale", "explanation")
-
-
 def track_plans(form: MultiDict[str, str]) -> list[intake.TrackPlan]:
     plans = []
     for index in range(ROWS):
@@ -237,8 +259,11 @@ def track_plans(form: MultiDict[str, str]) -> list[intake.TrackPlan]:
         if organisation is None or organisation.kind not in CLASSIFIABLE:
             raise InvalidInput(_("Choose one of the listed options."), f"{prefix}-organisation")
         kind = choice(TrackKind, _text(form, f"{prefix}-kind"), f"{prefix}-kind")
-        rationale, explanation = (_text(form, f"{prefix}-{name}") for name in WHY)
-        plans.append(intake.TrackPlan(organisation, kind, rationale, explanation or None))
+        rationale = _text(form, f"{prefix}-rationale")
+        explanation, explanations = _with_languages(form, f"{prefix}-explanation")
+        plans.append(
+            intake.TrackPlan(organisation, kind, rationale, explanation or None, explanations)
+        )
     return plans
 
 
@@ -266,11 +291,15 @@ def _one_leverage(form: MultiDict[str, str]) -> tracks.LeveragePlan:
     return plan
 
 
+def _reason(form: MultiDict[str, str]) -> str:
+    return _with_languages(form, "reason")[0]
+
+
 # How the posted fields become each kind of step input.
 PARSERS: dict[type, Parse] = {
     steps.NoInput: lambda form: steps.NoInput(),
-    steps.Reason: lambda form: steps.Reason(_text(form, "reason")),
-    steps.Referral: lambda form: steps.Referral(_text(form, "reason"), referral(form)),
+    steps.Reason: lambda form: steps.Reason(_reason(form)),
+    steps.Referral: lambda form: steps.Referral(_reason(form), referral(form)),
     steps.Question: lambda form: steps.Question(_text(form, "question")),
     steps.Information: lambda form: steps.Information(_text(form, "information")),
     steps.ImpactAssessment: lambda form: steps.ImpactAssessment(_text(form, "impact_assessment")),
@@ -281,7 +310,7 @@ PARSERS: dict[type, Parse] = {
     steps.Commitment: lambda form: steps.Commitment(remedy_actions(form)),
     steps.Leverage: lambda form: steps.Leverage(_one_leverage(form)),
     steps.Proceedings: lambda form: steps.Proceedings(
-        _text(form, "reason"), choice(ProceedingKind, _text(form, "proceeding"), "proceeding")
+        _reason(form), choice(ProceedingKind, _text(form, "proceeding"), "proceeding")
     ),
 }
 
@@ -300,4 +329,8 @@ def perform(actor: Actor, subject: Subject, trigger: str, form: MultiDict[str, s
     step = steps.step_for(subject, trigger) if trigger in CONSOLE_STEPS else None
     if step is None:
         raise InvalidInput(_("This step does not exist here."), "trigger")
-    step.run(actor, subject, PARSERS[step.inputs](form))
+    given = PARSERS[step.inputs](form)
+    reasons = in_languages(form, "reason") if hasattr(given, "reason") else {}
+    people_writing.decide_in_languages(
+        actor, subject, reasons, lambda: step.run(actor, subject, given)
+    )

@@ -89,6 +89,7 @@ def reclassify_track(reference: str, track_id: int) -> Response | tuple[str, int
             kind,
             request.form.get("rationale", ""),
             request.form.get("explanation") or None,
+            case_forms.in_languages(request.form, "explanation"),
         )
         return _("The track was reclassified.")
 

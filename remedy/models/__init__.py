@@ -31,6 +31,7 @@ from remedy.models.mandate import ConsentMethod, Mandate
 from remedy.models.mechanism_feedback import FeedbackVia, MechanismFeedback
 from remedy.models.organisation import Organisation, OrganisationKind
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
+from remedy.models.people_text import PeopleText, TextField, TextSubject
 from remedy.models.person import Person
 from remedy.models.pin_lockout import PinLockout
 from remedy.models.pin_reset import PinReset
@@ -120,6 +121,7 @@ __all__ = [
     "OrganisationKind",
     "OutboxMessage",
     "Outcome",
+    "PeopleText",
     "Person",
     "PersonRole",
     "PinLockout",
@@ -147,6 +149,8 @@ __all__ = [
     "StateActor",
     "StateActorKind",
     "StatisticsSnapshot",
+    "TextField",
+    "TextSubject",
     "TrackClassification",
     "TrackKind",
     "User",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from remedy.cases import asks
 from remedy.cases.intake import appeal
-from remedy.cases.notify import answered_in_reply
+from remedy.cases.message_context import answered_in_reply
 from remedy.cases.triggers import allowed_transitions
 from remedy.core.actors import Actor
 from remedy.messaging import sms_texts

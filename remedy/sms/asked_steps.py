@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from remedy.cases import asks
-from remedy.cases.notify import answered_in_reply
+from remedy.cases.message_context import answered_in_reply
 from remedy.core.actors import Actor
 from remedy.models.ask import Ask
 from remedy.sms.turn import Turn, allowed

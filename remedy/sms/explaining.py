@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from remedy.cases import complainant_view
 from remedy.cases.explanations import request_explanation
-from remedy.cases.notify import answered_in_reply
+from remedy.cases.message_context import answered_in_reply
 from remedy.core.actors import Actor
 from remedy.messaging import sms_texts
 from remedy.models.involvement_track import InvolvementTrack

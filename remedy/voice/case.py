@@ -22,10 +22,10 @@ from collections.abc import Callable
 from flask_babel import force_locale
 
 from remedy.access.case_access import CaseNotFound, TooManyAttempts, open_case
-from remedy.cases import asks, complainant_view, identity_consent
+from remedy.cases import asks, complainant_view, identity_consent, people_texts
 from remedy.cases.check_ins import answer_check_in, tell_what_is_missing
 from remedy.cases.intake import appeal, provide_information
-from remedy.cases.notify import answered_in_reply
+from remedy.cases.message_context import answered_in_reply
 from remedy.cases.representation import representatives
 from remedy.cases.status import case_status
 from remedy.cases.tracks import accept_proposal, decline_proposal
@@ -211,7 +211,11 @@ def _track(turn: CallTurn) -> InvolvementTrack:
 
 def ask_proposal(turn: CallTurn) -> None:
     track = _track(turn)
-    remedy = " ".join(action.description for action in track.remedy_actions if action.is_active)
+    remedy = " ".join(
+        people_texts.description(action, turn.language)
+        for action in track.remedy_actions
+        if action.is_active
+    )
     turn.speech.prompt("proposed", remedy=remedy)
     turn.speech.prompt("proposal", turn.speech.gather(turn.call.turn))
 

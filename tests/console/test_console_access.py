@@ -332,6 +332,12 @@ ROUTES: dict[str, Call] = {
         {"kind": "contribute", "rationale": "New facts came out."},
     ),
     "POST console.open_check_in": Call(CASE_WORK, implementing_track),
+    # The people's words in their languages: written by the track's own team.
+    "POST console.write_people_text": Call(
+        CASE_WORK,
+        implementing_track,
+        {"subject": "track", "language": "fr", "text": "L'entreprise a posé la clôture."},
+    ),
     "POST console.add_note": Call(everyone(OK, auditor=403, admin=403, proxy_member=403), planning),
     # Replies to the people come from the mechanism, not from an organisation involved.
     "POST console.reply": Call({**CASE_WORK, "company_staff": 403}, planning),
