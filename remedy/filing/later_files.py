@@ -158,6 +158,8 @@ def delivery_proof(actions: Sequence[RemedyAction]) -> dict[int, DeliveryProof]:
     ).all()
     counts: dict[int, list[int]] = {}
     for action_id, kind in rows:
+        if action_id is None:
+            continue
         slot = 0 if kind.startswith("image/") else 1 if kind == "application/pdf" else 2
         counts.setdefault(action_id, [0, 0, 0])[slot] += 1
     return {action_id: DeliveryProof(*values) for action_id, values in counts.items()}
