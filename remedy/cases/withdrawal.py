@@ -7,8 +7,9 @@ reprisal risk: an organisation the case is about must not read that the people f
 
 Fear of consequences is a reprisal signal. Withdrawing does not end the risk: the people
 may be pressed to give up. So the case's reprisal risk is raised to high and messages
-to their phones become discreet, in the same unit of work, where the protection officers
-and supervisors see it (the case page, the supervisor page's list of withdrawals out of
+to their phones become discreet before the withdrawal's own message is written, in the
+same unit of work (a refused withdrawal changes nothing), where protection officers and
+supervisors see it (the case page, the supervisor page's list of withdrawals out of
 fear). Nothing here is counted in public statistics.
 """
 
@@ -59,6 +60,9 @@ def withdraw(
 ) -> None:
     """Withdraw (who may, and when, is the workflow's rule), keeping why if they said."""
     cleaned = _note(note)
+    if reason is WithdrawalReason.AFRAID:
+        # First: the message saying the case is withdrawn is written discreet already.
+        _raise_risk(actor, grievance)
     intake.withdraw(actor, grievance)
     if reason is None and cleaned is None:
         return
@@ -71,8 +75,6 @@ def withdraw(
         grievance.reference,
         after={"reason": reason.value if reason else None, "note": cleaned is not None},
     )
-    if reason is WithdrawalReason.AFRAID:
-        _raise_risk(actor, grievance)
 
 
 def _raise_risk(actor: Actor, grievance: Grievance) -> None:

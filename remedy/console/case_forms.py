@@ -269,6 +269,8 @@ def _one_leverage(form: MultiDict[str, str]) -> tracks.LeveragePlan:
 # How the posted fields become each kind of step input.
 PARSERS: dict[type, Parse] = {
     steps.NoInput: lambda form: steps.NoInput(),
+    # Offered to the people only (PEOPLE_STEPS): the console never asks why.
+    steps.Withdrawal: lambda form: steps.Withdrawal(),
     steps.Reason: lambda form: steps.Reason(_text(form, "reason")),
     steps.Referral: lambda form: steps.Referral(_text(form, "reason"), referral(form)),
     steps.Question: lambda form: steps.Question(_text(form, "question")),

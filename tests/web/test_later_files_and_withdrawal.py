@@ -17,6 +17,7 @@ from remedy.filing import later_files
 from remedy.filing.grievances import MAX_ATTACHMENT_BYTES
 from remedy.models import AddedInformation, Attachment, AuditEvent
 from remedy.models.grievance import ReprisalRisk
+from remedy.models.outbox_message import MessageChannel, OutboxMessage
 from remedy.models.withdrawal import WithdrawalReason
 from tests.web.conftest import Case, WebVisitor, in_remedy
 from tests.web.test_case import opened
@@ -190,6 +191,15 @@ def test_withdrawing_out_of_fear_raises_the_reprisal_risk_for_the_team(
         "discreet_messages": True,
         "withdrawal": "afraid",
     }
+    # Raised first: the phone hears only that there is news, not that the case is withdrawn.
+    (told,) = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.grievance_id == case.grievance.id,
+            OutboxMessage.template == "withdrawn",
+            OutboxMessage.channel == MessageChannel.SMS,
+        )
+    ).all()
+    assert "withdrawn" not in told.body
 
 
 def test_an_unknown_reason_is_explained_and_the_case_stays_open(
