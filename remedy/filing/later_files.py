@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from remedy.cases import intake, tracks
+from remedy.cases.policy import delivery_refusal, refuse
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
@@ -94,6 +95,28 @@ def deliver_with_evidence(
         )
         for item in checked
     ]
+
+
+@transactional
+def add_evidence_file(actor: Actor, action: RemedyAction, upload: Upload) -> Attachment:
+    """One file of proof for an action not yet reported delivered (the API's way: files
+    first, then the delivery with its words). Who may: whoever may report the delivery."""
+    track = action.track
+    refuse(delivery_refusal(actor, track))
+    if not action.is_active or action.is_delivered:
+        raise InvalidInput(_("This action is not waiting for delivery."), "action")
+    checked = check_upload(upload, "file")
+    kept = db.session.scalar(select(func.count()).where(Attachment.remedy_action_id == action.id))
+    if (kept or 0) >= MAX_EVIDENCE_FILES:
+        raise InvalidInput(_("Add at most %(count)d files.", count=MAX_EVIDENCE_FILES), "file")
+    return add_attachment(
+        actor,
+        track.grievance,
+        checked.filename,
+        checked.content_type,
+        checked.content,
+        remedy_action_id=action.id,
+    )
 
 
 @transactional
