@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from channels.later_forms import ProxyWithdrawForm, upload_of
 from channels.proxy import bp, current_member
 from channels.proxy_forms import (
     ButtonForm,
@@ -21,7 +22,6 @@ from channels.proxy_forms import (
     FairnessForm,
     InformationForm,
     RequiredReasonForm,
-    WithdrawForm,
 )
 from remedy.cases import (
     check_ins,
@@ -32,10 +32,12 @@ from remedy.cases import (
     mechanism_feedback,
     representation,
     tracks,
+    withdrawal,
 )
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.references import display
+from remedy.filing import later_files
 from remedy.identity.consents import get_consent
 from remedy.identity.visibility import may_see_identity
 from remedy.models.check_in import Answer
@@ -63,10 +65,15 @@ def render_case(
             scope_labels=SCOPE_LABELS,
             status_labels=MANDATE_STATUS_LABELS,
             today=utcnow().date(),
+            max_megabytes=later_files.MAX_MEGABYTES,
+            # That proof of delivery exists, never the files: see later_files.delivery_proof.
+            proof=later_files.delivery_proof(
+                [a for check_in in view.check_ins for a in check_in.track.remedy_actions]
+            ),
             RequiredReasonForm=RequiredReasonForm,
             InformationForm=InformationForm,
             CheckInForm=CheckInForm,
-            WithdrawForm=WithdrawForm,
+            WithdrawForm=ProxyWithdrawForm,
             ConsentCodeForm=ConsentCodeForm,
             ExplainRequestForm=ExplainRequestForm,
             FairnessForm=FairnessForm,
@@ -237,7 +244,9 @@ def fairness(actor: Actor, grievance: Grievance, person_id: int) -> _Action:
 def add_information(actor: Actor, grievance: Grievance) -> _Action:
     form = InformationForm()
     return _Action(
-        lambda: intake.provide_information(actor, grievance, form.information.data),
+        lambda: later_files.add_information(
+            actor, grievance, form.information.data, upload_of(form.attachment)
+        ),
         _("The information is added to the case."),
         form,
         "information",
@@ -254,4 +263,10 @@ def appeal(actor: Actor, grievance: Grievance) -> _Action:
 @_case_action("/cases/<reference>/withdraw", MandateScope.FOLLOW)
 def withdraw(actor: Actor, grievance: Grievance) -> _Action:
     done = _("The grievance is withdrawn.")
-    return _Action(lambda: intake.withdraw(actor, grievance), done, WithdrawForm(), "withdraw")
+    form = ProxyWithdrawForm()
+
+    def run() -> None:
+        reason = withdrawal.parse_reason(form.reason.data)
+        withdrawal.withdraw(actor, grievance, reason, form.note.data)
+
+    return _Action(run, done, form, "withdraw")

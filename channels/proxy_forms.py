@@ -190,6 +190,7 @@ class InformationForm(FlaskForm):
             Length(max=MAX_REASON),
         ],
     )
+    attachment = FileField(_l("A photo, a PDF or a sound recording (optional)"))
 
 
 class CheckInForm(FlaskForm):
@@ -223,13 +224,6 @@ class FairnessForm(FlaskForm):
     comment = TextAreaField(
         _l("Anything to tell us about how we handled it (optional)"),
         validators=[Optional(), Length(max=2000)],
-    )
-
-
-class WithdrawForm(FlaskForm):
-    confirm = BooleanField(
-        _l("The people asked to withdraw the grievance"),
-        validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )
 
 

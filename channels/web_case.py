@@ -17,10 +17,11 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from channels import web_forms as forms
+from channels.later_forms import WithdrawForm, upload_of
 from channels.web import bp, find_grievance, offered_track, recall, remember, show_errors, source
 from channels.web_filing import receipt_page
 from remedy.access.case_access import CaseNotFound, TooManyAttempts, open_case
-from remedy.cases import complainant_view, contests, intake, involvement, tracks
+from remedy.cases import complainant_view, contests, intake, involvement, tracks, withdrawal
 from remedy.cases import identity_consent as identity
 from remedy.cases.check_ins import answer_check_in
 from remedy.cases.representation import representatives
@@ -28,6 +29,7 @@ from remedy.cases.status import case_status
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, ServiceError
 from remedy.core.references import display, normalise
+from remedy.filing import later_files
 from remedy.models.check_in import Answer
 from remedy.models.grievance import Grievance
 from remedy.models.identity_consent import ConsentVia
@@ -214,11 +216,14 @@ def add_information(grievance: Grievance) -> Response | tuple[str, int]:
         grievance,
         "add_information",
         forms.InformationForm,
-        lambda actor, form: intake.provide_information(actor, grievance, form.information.data),
+        lambda actor, form: later_files.add_information(
+            actor, grievance, form.information.data, upload_of(form.attachment)
+        ),
         _("Thank you. We added your information to the case."),
         "information",
         "web/information.html",
         asked=grievance.state == IntakeState.AWAITING_COMPLAINANT,
+        max_megabytes=later_files.MAX_MEGABYTES,
     )
 
 
@@ -288,6 +293,8 @@ def question(grievance: Grievance, check_in_id: int) -> Response | tuple[str, in
         "web/question.html",
         check_in=check_in,
         actions=[a for a in check_in.track.remedy_actions if a.is_active],
+        # That proof exists, never the files: see later_files.delivery_proof.
+        proof=later_files.delivery_proof(check_in.track.remedy_actions),
     )
 
 
@@ -364,8 +371,10 @@ def withdraw(grievance: Grievance) -> Response | tuple[str, int]:
     return case_form(
         grievance,
         "withdraw",
-        forms.ConfirmForm,
-        lambda actor, _form: intake.withdraw(actor, grievance),
+        WithdrawForm,
+        lambda actor, form: withdrawal.withdraw(
+            actor, grievance, withdrawal.parse_reason(form.reason.data), form.note.data
+        ),
         _("Your case is withdrawn. You can tell us about a problem again at any time."),
         None,
         "web/withdraw.html",

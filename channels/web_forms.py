@@ -280,6 +280,7 @@ class InformationForm(FlaskForm):
         _l("Write the information you want to add."),
         kind=TextAreaField,
     )
+    attachment = FileField(_l("A photo, a PDF or a sound recording (optional)"))
 
 
 class DeclineForm(FlaskForm):

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from remedy.api.problems import problem_response
 from remedy.core.errors import ConflictError, NotFound, ServiceError
+from remedy.filing.grievances import MAX_ATTACHMENT_BYTES
 
 MESSAGES = {
     400: (
@@ -35,7 +36,14 @@ MESSAGES = {
         _l("Someone else changed this at the same time"),
         _l("Nothing was saved. Reload the page to see the latest version, then try again."),
     ),
-    413: (_l("The file is too large"), _l("Please send a smaller file.")),
+    # Any file a form takes (filing, later information, proof of delivery) has this limit.
+    413: (
+        _l("The file is too large"),
+        _l(
+            "Files up to %(size)d MB can be added. Please go back and send a smaller file.",
+            size=MAX_ATTACHMENT_BYTES // (1024 * 1024),
+        ),
+    ),
     429: (_l("Too many attempts"), _l("Please wait a few minutes and try again.")),
     503: (
         _l("Remedy is paused for a moment"),

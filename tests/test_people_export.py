@@ -7,10 +7,12 @@ import json
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
-from remedy.core.actors import OPERATOR
+from remedy.cases import withdrawal
+from remedy.core.actors import OPERATOR, Actor
 from remedy.core.extensions import db
 from remedy.filing.grievances import PersonDetails, add_attachment
 from remedy.models import AuditEvent
+from remedy.models.withdrawal import WithdrawalReason
 from tests.support import file_grievance
 
 
@@ -67,3 +69,26 @@ def test_an_unknown_reference_exports_nothing(runner: FlaskCliRunner) -> None:
 
     assert result.exit_code == 1
     assert "no case with that reference" in result.output
+
+
+def test_the_export_holds_why_the_people_withdrew_in_their_words(
+    runner: FlaskCliRunner,
+) -> None:
+    grievance = file_grievance(
+        complainant=PersonDetails("Amina Njoroge", "+254712345678")
+    ).grievance
+    withdrawal.withdraw(
+        Actor.complainant(grievance.reference),
+        grievance,
+        WithdrawalReason.OTHER,
+        "We are moving to Nakuru.",
+    )
+    db.session.commit()
+
+    result = runner.invoke(args=["people", "export", "--reference", grievance.reference])
+
+    case = json.loads(result.output)["case"]
+    assert (case["withdrawal_reason"], case["withdrawal_note"]) == (
+        "other",
+        "We are moving to Nakuru.",
+    )

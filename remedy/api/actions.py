@@ -19,6 +19,7 @@ from marshmallow import Schema, fields
 from remedy.api.schemas import ApiSchema, Enum, between, length, text
 from remedy.cases import intake, steps, tracks
 from remedy.cases.intake import MAX_TEXT
+from remedy.cases.withdrawal import MAX_NOTE
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
@@ -29,6 +30,7 @@ from remedy.models.organisation import Organisation
 from remedy.models.referral import ReferralMechanism
 from remedy.models.remedy_action import ActionOwner, RemedyType
 from remedy.models.types import MAX_ROW_ID
+from remedy.models.withdrawal import WithdrawalReason
 from remedy.workflows.definition import Transition
 
 REFERRAL = {"description": "The id of a mechanism in the referral directory."}
@@ -68,6 +70,25 @@ class ExplanationRequestFields(ApiSchema):
         MAX_TEXT,
         load_default="",
         metadata={"description": "What the people want explained (optional)."},
+    )
+
+
+class WithdrawFields(ApiSchema):
+    reason = Enum(
+        WithdrawalReason,
+        load_default=None,
+        metadata={
+            "description": "Why the people withdraw, if they said (optional). `afraid` "
+            "raises the case's reprisal risk to high for the mechanism's protection staff."
+        },
+    )
+    note = text(
+        MAX_NOTE,
+        load_default=None,
+        metadata={
+            "description": "What they said about it (optional); kept encrypted, read only "
+            "by the mechanism's team."
+        },
     )
 
 
@@ -199,6 +220,7 @@ Parse = Callable[[dict[str, Any]], object]
 # Each kind of step input: its JSON schema, and how the loaded fields become that input.
 FORMATS: dict[type, tuple[type[Schema], Parse]] = {
     steps.NoInput: (NoFields, lambda d: steps.NoInput()),
+    steps.Withdrawal: (WithdrawFields, lambda d: steps.Withdrawal(d["reason"], d["note"])),
     steps.Reason: (ReasonFields, lambda d: steps.Reason(d["reason"])),
     steps.Referral: (
         ReferralFields,

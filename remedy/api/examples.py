@@ -75,7 +75,12 @@ def curl(document: dict[str, Any], path: str, method: str, operation: dict[str, 
     headers = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"}
     if "If-Match" in headers:
         lines.append('-H "If-Match: $ETAG"')
-    body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    content = operation.get("requestBody", {}).get("content", {})
+    body = content.get("application/json")
+    if "application/octet-stream" in content and method.lower() in CHANGES:
+        # A file as the body (proof of delivery): its bytes, not JSON.
+        lines.append('-H "Content-Type: application/octet-stream"')
+        lines.append("--data-binary @proof.jpg")
     if body and method.lower() in CHANGES:
         lines.append('-H "Content-Type: application/json"')
         payload = json.dumps(sample(document, body["schema"]), ensure_ascii=False)

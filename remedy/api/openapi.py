@@ -256,6 +256,36 @@ def _paths() -> dict[str, dict[str, Any]]:
             }
         )
         paths[f"{grievance}/{name}"] = {"post": operation}
+    paths[f"{grievance}/remedy-actions/{{action_id}}/evidence-files"] = {
+        "post": {
+            "summary": "Add a file of proof to a remedy action, before reporting it delivered.",
+            "description": "The body is the file itself: a photo, a PDF or a sound recording "
+            "(its bytes decide the type, whatever `Content-Type` says), at most 10 MB, five "
+            "per action. It is kept encrypted; the people are told proof exists, not shown "
+            "it. Whoever may report the delivery may add it.",
+            "operationId": "add_evidence_file",
+            "tags": ["records"],
+            "parameters": [
+                REFERENCE,
+                path_id("action_id", "The remedy action's id."),
+                {
+                    "in": "query",
+                    "name": "filename",
+                    "required": False,
+                    "description": "The file's name, for the team (optional).",
+                    "schema": {"type": "string", "maxLength": 255},
+                },
+                IF_MATCH,
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            },
+            "responses": responses(200, GrievanceOut, *WRITE_PROBLEMS, etag=True),
+        }
+    }
     paths[f"{PREFIX}/incidents/{{incident_id}}"] = {
         "get": {
             "summary": "An incident and its linked grievances (staff only).",

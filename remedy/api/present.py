@@ -19,6 +19,7 @@ from remedy.cases.timeline import audit_events_for, organisation_staff_messages,
 from remedy.cases.triage import may_triage, suggested_flags
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
+from remedy.filing import later_files
 from remedy.identity.visibility import may_see_identity, may_see_reprisal_risk, visible_tracks
 from remedy.messaging.delivery_words import delivery_of
 from remedy.models.check_in import CheckIn
@@ -200,6 +201,7 @@ def remedy_actions(actor: Actor, grievance: Grievance) -> list[dict[str, Any]]:
         action for track in visible_tracks(actor, grievance) for action in track.remedy_actions
     ]
     texts = people_texts.descriptions(actions)
+    proof = later_files.evidence_files(grievance)
     return [
         {
             "id": action.id,
@@ -212,6 +214,7 @@ def remedy_actions(actor: Actor, grievance: Grievance) -> list[dict[str, Any]]:
             "financial": action.financial,
             "status": action.status,
             "evidence": action.evidence,
+            "evidence_files": len(proof.get(action.id, [])),
             "delivered_at": action.delivered_at,
             "created_at": action.created_at,
         }

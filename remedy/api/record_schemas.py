@@ -88,6 +88,9 @@ class RemedyActionOut(ApiSchema):
     financial = fields.Boolean(required=True)
     status = Enum(ActionStatus, required=True)
     evidence = fields.String(allow_none=True, required=True)
+    evidence_files = fields.Integer(
+        required=True, metadata={"description": "How many files of proof it has."}
+    )
     delivered_at = fields.DateTime(allow_none=True, required=True)
     created_at = fields.DateTime(required=True)
 

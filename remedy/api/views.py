@@ -46,6 +46,7 @@ from remedy.core.actors import ActorKind
 from remedy.core.errors import NotAllowed, NotFound, TriggerRefused
 from remedy.core.extensions import db
 from remedy.core.references import is_valid, normalise
+from remedy.filing import later_files
 from remedy.identity.visibility import get_visible_grievance, visible_tracks
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
@@ -245,17 +246,36 @@ def list_remedy_actions(reference: str) -> Response:
     return _json(RemedyActionListOut(), body)
 
 
+def _remedy_action(grievance: Grievance, action_id: int) -> RemedyAction:
+    action = _get(RemedyAction, action_id)
+    visible = {track.id for track in visible_tracks(current_actor(), grievance)}
+    if action is None or action.track_id not in visible:
+        raise NotFound("No such remedy action.")
+    assert isinstance(action, RemedyAction)
+    return action
+
+
 @bp.post("/grievances/<reference>/remedy-actions/<int:action_id>/delivery")
 def report_delivery(reference: str, action_id: int) -> Response:
     """Report a remedy action delivered; the last one starts the people's verification."""
     grievance = _grievance(reference)
     data = json_body(DeliveryInput())
-    action = _get(RemedyAction, action_id)
-    visible = {track.id for track in visible_tracks(current_actor(), grievance)}
-    if action is None or action.track_id not in visible:
-        raise NotFound("No such remedy action.")
+    action = _remedy_action(grievance, action_id)
     _check_if_match(grievance)
     report_delivered(current_actor(), action, data["evidence"])
+    return _detail(grievance)
+
+
+@bp.post("/grievances/<reference>/remedy-actions/<int:action_id>/evidence-files")
+def add_evidence_file(reference: str, action_id: int) -> Response:
+    """One file of proof (the body's bytes; their content decides the type), before the
+    delivery is reported."""
+    grievance = _grievance(reference)
+    action = _remedy_action(grievance, action_id)
+    _check_if_match(grievance)
+    filename = request.args.get("filename", "")[:255] or None
+    upload = later_files.Upload(filename, request.get_data(cache=False))
+    later_files.add_evidence_file(current_actor(), action, upload)
     return _detail(grievance)
 
 

@@ -16,6 +16,7 @@ from remedy.workflows import WORKFLOWS
 EVENT_LABELS: dict[str, LazyString] = {
     "grievance.submit": _l("Grievance filed"),
     "grievance.add_information": _l("Information added"),
+    "grievance.withdrawal_reason": _l("The people said why they withdrew"),
     "grievance.assign": _l("Assignment changed"),
     "attachment.add": _l("Attachment added"),
     "track.open": _l("Track opened"),

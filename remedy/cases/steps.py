@@ -15,11 +15,12 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from remedy.cases import contests, explanations, intake, proceedings, tracks
+from remedy.cases import contests, explanations, intake, proceedings, tracks, withdrawal
 from remedy.cases.triggers import refusal, split
 from remedy.core.actors import Actor
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import InvolvementTrack, ProceedingKind
+from remedy.models.withdrawal import WithdrawalReason
 from remedy.workflows import guards, workflow_for
 from remedy.workflows.context import TriggerContext
 from remedy.workflows.definition import Guard, Transition
@@ -60,6 +61,14 @@ class ExplanationRequest:
     """What the people want explained, if they said (optional)."""
 
     question: str = ""
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """Why the people withdraw, if they said: both optional (``remedy.cases.withdrawal``)."""
+
+    reason: WithdrawalReason | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,7 +155,7 @@ GRIEVANCE_STEPS: dict[str, Step[Any]] = _table(
         Referral,
         lambda a, g, i: intake.find_no_involvement(a, g, i.reason, i.mechanism_id),
     ),
-    Step("withdraw", NoInput, lambda a, g, i: intake.withdraw(a, g)),
+    Step("withdraw", Withdrawal, lambda a, g, i: withdrawal.withdraw(a, g, i.reason, i.note)),
     Step("appeal", Reason, lambda a, g, i: intake.appeal(a, g, i.reason)),
     Step("uphold", Reason, _review(True)),
     Step("overturn", Reason, _review(False)),

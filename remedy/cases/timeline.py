@@ -37,8 +37,15 @@ from remedy.models.user import User
 from remedy.workflows import WORKFLOWS
 
 # Events an organisation's staff do not see: the mechanism's own protective work (a changed
-# reprisal risk included: an accused organisation must not learn that people fear it).
-MECHANISM_ONLY_PREFIXES = ("identity.", "note.", "protection.", "grievance.reprisal_risk")
+# reprisal risk included: an accused organisation must not learn that people fear it; nor
+# why they withdrew, which may be that fear).
+MECHANISM_ONLY_PREFIXES = (
+    "identity.",
+    "note.",
+    "protection.",
+    "grievance.reprisal_risk",
+    "grievance.withdrawal_reason",
+)
 # Reprisal incidents and their measures: only for those who see incidents.
 PROTECTION_PREFIX = "protection."
 # Nor who speaks for the people (an NGO's mandate): a company accused must not learn it.
@@ -233,6 +240,8 @@ def timeline(actor: Actor, grievance: Grievance) -> list[TimelineEntry]:
                 language=message.language,
             )
         )
+    # What the people tell about a sensitive case is as restricted as its description.
+    contents = may_read_contents(actor, grievance)
     events = audit_events_for(actor, grievance)
     names = _actor_names(events)
     for event in events:
@@ -241,13 +250,11 @@ def timeline(actor: Actor, grievance: Grievance) -> list[TimelineEntry]:
                 event.occurred_at,
                 "event",
                 event_label(event.action),
-                _state_change(event),
+                _withdrawal(event, grievance, contents) or _state_change(event),
                 actor_label(event.actor_kind, event.actor_id, names),
                 _track_of(event),
             )
         )
-    # What the people tell about a sensitive case is as restricted as its description.
-    contents = may_read_contents(actor, grievance)
     for check_in in check_ins_for(actor, grievance):
         if check_in.response is None:
             continue
@@ -282,6 +289,17 @@ def _told(text: str | None, contents: bool) -> str | None:
     if text is None or contents:
         return text
     return str(RESTRICTED_MARKER)
+
+
+def _withdrawal(event: AuditEvent, grievance: Grievance, contents: bool) -> str | None:
+    """Why the people withdrew: the reason chosen, then their words (restricted like theirs)."""
+    if event.action != "grievance.withdrawal_reason":
+        return None
+    reason = grievance.withdrawal_reason
+    parts = [reason.label if reason else _("No reason chosen")]
+    if grievance.withdrawal_note:
+        parts.append(_told(grievance.withdrawal_note, contents) or "")
+    return " · ".join(parts)
 
 
 def _state_change(event: AuditEvent) -> str | None:

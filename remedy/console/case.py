@@ -38,6 +38,7 @@ from remedy.core.actors import Actor
 from remedy.core.errors import NotFound
 from remedy.core.extensions import db
 from remedy.core.references import display, normalise
+from remedy.filing import later_files
 from remedy.identity import consents as identity_consents
 from remedy.identity import reveals as identity_reveals
 from remedy.identity.visibility import (
@@ -76,11 +77,12 @@ REVEAL_READERS = frozenset({Role.PROTECTION_OFFICER, Role.SUPERVISOR, Role.AUDIT
 
 
 def attachments_of(grievance: Grievance) -> list[Attachment]:
-    """Without their content: a list never loads (and decrypts) the files."""
+    """Without their content: a list never loads (and decrypts) the files. Proof of
+    delivery is listed with its track's remedy plan instead, for those who see the track."""
     return list(
         db.session.scalars(
             select(Attachment)
-            .where(Attachment.grievance_id == grievance.id)
+            .where(Attachment.grievance_id == grievance.id, Attachment.remedy_action_id.is_(None))
             .order_by(Attachment.id)
         )
     )
@@ -234,6 +236,9 @@ def case_context(
         "may_read_contents": contents,
         "restricted_marker": RESTRICTED_MARKER,
         "attachments": attachments_of(grievance),
+        "evidence_files": later_files.evidence_files(grievance),
+        "max_evidence_files": later_files.MAX_EVIDENCE_FILES,
+        "max_file_megabytes": later_files.MAX_MEGABYTES,
         # Call recordings still at Twilio: the worker has not fetched them yet.
         "recordings_pending": recordings_pending(grievance.id),
         "recordings": transcripts.recordings_of(grievance) if contents else [],

@@ -298,6 +298,8 @@ def _reason(form: MultiDict[str, str]) -> str:
 # How the posted fields become each kind of step input.
 PARSERS: dict[type, Parse] = {
     steps.NoInput: lambda form: steps.NoInput(),
+    # Offered to the people only (PEOPLE_STEPS): the console never asks why.
+    steps.Withdrawal: lambda form: steps.Withdrawal(),
     steps.Reason: lambda form: steps.Reason(_reason(form)),
     steps.Referral: lambda form: steps.Referral(_reason(form), referral(form)),
     steps.Question: lambda form: steps.Question(_text(form, "question")),

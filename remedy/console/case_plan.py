@@ -15,6 +15,7 @@ from remedy.console.case_acting import ROW_ID, WORKERS, act_on_action, act_on_tr
 from remedy.console.views import bp
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
+from remedy.filing import later_files
 from remedy.models.involvement_track import InvolvementTrack, TrackKind
 from remedy.models.leverage_action import LeverageAction, LeverageStatus
 from remedy.models.remedy_action import RemedyAction
@@ -37,7 +38,12 @@ def add_remedy_action(reference: str, track_id: int) -> Response | tuple[str, in
 @roles_required(*WORKERS)
 def deliver_remedy_action(reference: str, action_id: int) -> Response | tuple[str, int]:
     def work(actor: Actor, action: RemedyAction) -> str:
-        tracks.report_delivered(actor, action, request.form.get("evidence", ""))
+        uploads = [
+            later_files.Upload(item.filename, item.read())
+            for item in request.files.getlist("evidence_files")
+            if item.filename
+        ]
+        later_files.deliver_with_evidence(actor, action, request.form.get("evidence", ""), uploads)
         return _("The action was reported delivered.")
 
     return act_on_action(reference, RemedyAction, action_id, "deliver", work)

@@ -1,6 +1,7 @@
-"""The supervisor view: reprisal alerts waiting, severe or urgent cases with no senior
-reviewer named, complaints that keep coming back at one place, overdue work, open work per handler,
-time per stage and outcomes; the last three also as a CSV file (``supervisor.csv``).
+"""The supervisor view: reprisal alerts waiting, cases withdrawn out of fear, severe or
+urgent cases with no senior reviewer named, complaints that keep coming back at one place,
+overdue work, open work per handler, time per stage and outcomes; the last three also
+as a CSV file (``supervisor.csv``).
 
 Supervisors and auditors read it; it changes nothing. The figures and their source
 are explained in :mod:`remedy.queue.workload`.
@@ -16,10 +17,12 @@ from flask_babel import gettext as _
 from remedy.auth.sessions import roles_required
 from remedy.cases.incident_log import open_alerts
 from remedy.cases.recurrence import recent_alerts
+from remedy.cases.withdrawal import withdrawn_in_fear
 from remedy.console.queue import CHANNEL_LABELS, RISK_LABELS, SEVERITY_LABELS
 from remedy.console.views import SUPERVISION, bp, current_actor
 from remedy.core.errors import InvalidInput
 from remedy.core.references import display
+from remedy.models.types import utcnow
 from remedy.queue.figures_csv import figures_csv
 from remedy.queue.filters import OPEN_STATES, QueueFilters, SavedView, saved_view
 from remedy.queue.search import search_grievances
@@ -50,6 +53,7 @@ def supervisor() -> str:
         "console/supervisor.html",
         overdue=overdue,
         alerts=open_alerts(actor),
+        withdrawn_in_fear=withdrawn_in_fear(actor, utcnow() - timedelta(days=days)),
         unreviewed=unreviewed,
         recurring=recent_alerts(actor),
         display=display,

@@ -74,8 +74,8 @@ def load_config(
             raise ConfigError(
                 "Remedy runs in production mode (REMEDY_ENV=production) but "
                 + ", ".join(missing)
-                + " is not set. Generate keys with `.venv/bin/flask --app wsgi keys generate` and set "
-                "them in the environment; see the configuration table in README.md."
+                + " is not set. Generate keys with `.venv/bin/flask --app wsgi keys generate`"
+                " and set them in the environment; see the configuration table in README.md."
             )
     if not secret_key:
         secret_key = _instance_secret(instance, "secret_key", lambda: secrets.token_urlsafe(48))

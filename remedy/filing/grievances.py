@@ -220,7 +220,14 @@ def record_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
 
 @transactional
 def add_attachment(
-    actor: Actor, grievance: Grievance, filename: str | None, content_type: str, content: bytes
+    actor: Actor,
+    grievance: Grievance,
+    filename: str | None,
+    content_type: str,
+    content: bytes,
+    *,
+    remedy_action_id: int | None = None,
+    added_information_id: int | None = None,
 ) -> Attachment:
     content_type = content_type.split(";")[0].strip().lower()
     if content_type not in ATTACHMENT_TYPES:
@@ -233,6 +240,8 @@ def add_attachment(
         content_type=content_type,
         size=len(content),
         content=content,
+        remedy_action_id=remedy_action_id,
+        added_information_id=added_information_id,
     )
     db.session.add(attachment)
     db.session.flush()
@@ -241,6 +250,11 @@ def add_attachment(
         "attachment.add",
         "grievance",
         grievance.reference,
-        after={"attachment_id": attachment.id, "content_type": content_type},
+        after={
+            "attachment_id": attachment.id,
+            "content_type": content_type,
+            **({"remedy_action_id": remedy_action_id} if remedy_action_id else {}),
+            **({"added_information_id": added_information_id} if added_information_id else {}),
+        },
     )
     return attachment

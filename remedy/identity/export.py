@@ -166,6 +166,8 @@ def _case(grievance: Grievance) -> dict[str, Any]:
         "contact_channel",
         "state",
         "outcome",
+        "withdrawal_reason",
+        "withdrawal_note",
         "received_at",
         "ended_at",
         "erased_at",

@@ -24,3 +24,11 @@ class Attachment(Model):
     # Deferred: lists of attachments never load (and decrypt) the content.
     content: Mapped[bytes] = deferred(mapped_column(EncryptedBytes("attachments.content")))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the file came with after filing, if anything: a remedy action's proof of
+    # delivery (shown with its track, to those who see the track), or information added.
+    remedy_action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("remedy_actions.id", ondelete="SET NULL"), index=True
+    )
+    added_information_id: Mapped[int | None] = mapped_column(
+        ForeignKey("added_information.id", ondelete="SET NULL"), index=True
+    )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from remedy.core.extensions import Model
 from remedy.models.types import EncryptedText, UTCDateTime, enum_column, utcnow
+from remedy.models.withdrawal import WithdrawalReason
 
 if TYPE_CHECKING:
     from remedy.models.grievance_person import GrievancePerson
@@ -232,6 +233,11 @@ class Grievance(Model):
     contact_held_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(32), default="received", index=True)
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "outcome"))
+    # Why the people withdrew, if they said (remedy.cases.withdrawal); the note is theirs.
+    withdrawal_reason: Mapped[WithdrawalReason | None] = mapped_column(
+        enum_column(WithdrawalReason, "withdrawal_reason")
+    )
+    withdrawal_note: Mapped[str | None] = mapped_column(EncryptedText("grievances.withdrawal_note"))
     filed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Indexed: a proxy organisation's dashboard and visibility filter on it.
     filed_by_organisation_id: Mapped[int | None] = mapped_column(

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
 from remedy.cases import asks, identity_consent
 from remedy.cases.check_ins import answer_check_in, reopen_unconfirmed, tell_what_is_missing
 from remedy.cases.intake import provide_information
@@ -87,13 +90,14 @@ def _question(turn: Turn, ask: Ask) -> str | None:
     actor = actor_of(ask)
     if ask.added_information_id is not None:
         return _more_of_the_answer(turn, ask, actor)
-    if not turn.body:
+    if not turn.body and not turn.message.media:
         return None
     if grievance.state != IntakeState.AWAITING_COMPLAINANT:
         asks.close(ask, "answered elsewhere", turn.now)
         return None
     given: list[AddedInformation] = []
-    text = turn.kept_body
+    # A photo alone answers too ("send us a photo of the fence"): its files join the case.
+    text = turn.kept_body or _files_only()
     if not take(turn, ask, lambda: given.append(provide_information(actor, grievance, text))):
         return None
     # Further messages in the next hours join this answer.
@@ -102,6 +106,12 @@ def _question(turn: Turn, ask: Ask) -> str | None:
     ask.expires_at = turn.now + settings().asks.answer_window
     turn.answered_grievance_id = grievance.id
     return turn.say(sms_texts.INFORMATION_THANKS)
+
+
+def _files_only() -> str:
+    """What the team reads for an answer given only in files, like a filing's."""
+    with force_locale(settings().default_language):
+        return _("Told only in the photos or recordings attached.")
 
 
 def _more_of_the_answer(turn: Turn, ask: Ask, actor: Actor) -> str | None:

@@ -57,7 +57,10 @@ def test_each_example_carries_token_if_match_and_a_json_body_where_needed(app: F
         assert ("If-Match: $ETAG" in command) is needs_match, path
         assert "{" not in command.split('"')[1], path  # every path parameter is a variable
         if "requestBody" in operation and method == "post":
-            assert isinstance(_body_of(command), dict), path
+            if "application/octet-stream" in operation["requestBody"]["content"]:
+                assert "--data-binary @" in command, path  # a file, not JSON
+            else:
+                assert isinstance(_body_of(command), dict), path
 
 
 def test_filing_as_the_example_shows_files_a_grievance(app: Flask, handler_api: Api) -> None:
