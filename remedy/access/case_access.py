@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
-from sqlalchemy import ColumnElement, and_, case, delete, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from remedy.core.errors import NotFound, ServiceError
@@ -143,16 +143,18 @@ def _count_try(reference: str, now: datetime) -> int:
 
 
 def _clear_failures(reference: str, now: datetime) -> None:
-    """Forget the failures below the limit; a recent lock's streak stays, so the owner's
-    visits between two locks never give a guesser short locks again."""
-    recent = PinLockout.locked_until > now - REPEAT_WITHIN
-    db.session.execute(
-        update(PinLockout).where(PinLockout.reference == reference, recent).values(failures=0)
-    )
+    """Forget the failures below the limit (the owner's typing errors), unless the
+    reference was locked in the last day: under attack, the owner's visits must not give
+    the guesser new tries, nor short locks again. A first lock that the right PIN itself
+    set (the fifth try) goes with them."""
     db.session.execute(
         delete(PinLockout).where(
             PinLockout.reference == reference,
-            or_(PinLockout.locked_until.is_(None), ~recent),
+            or_(
+                PinLockout.locked_until.is_(None),
+                PinLockout.locked_until <= now - REPEAT_WITHIN,
+                and_(PinLockout.lock_count == 1, PinLockout.failures == MAX_FAILURES),
+            ),
         )
     )
     db.session.commit()

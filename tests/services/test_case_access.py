@@ -84,7 +84,9 @@ def test_five_wrong_pins_lock_the_reference_for_an_hour_even_with_the_right_pin(
     db.session.commit()
     assert open_case(reference, filed.pin, "web:owner") == filed.grievance
     db.session.refresh(lockout)
-    assert lockout.failures == 0  # the owner's success forgets the tries, not the lock's streak
+    # Locked in the last day: the owner's success gives a guesser no new tries.
+    assert lockout.failures == 1
+    assert lockout.lock_count == 1
 
 
 @pytest.mark.parametrize("refused", ["unknown reference", "wrong PIN", "locked reference"])
