@@ -75,7 +75,7 @@ def count_lookup(source: str, budget: str = "pin-lookup") -> None:
 
 def lock_duration(lock_count: int) -> timedelta:
     """How long the ``lock_count``-th lock in a row lasts: 1 hour, doubled each time."""
-    return min(LOCK_DURATION * 2 ** max(lock_count - 1, 0), MAX_LOCK_DURATION)
+    return min(LOCK_DURATION * (1 << max(lock_count - 1, 0)), MAX_LOCK_DURATION)
 
 
 def _lock_ends(streak: ColumnElement[int], now: datetime) -> ColumnElement[datetime]:
