@@ -32,6 +32,7 @@ def locked(grievance: Grievance) -> Grievance:
     return grievance
 
 
+@pytest.mark.postgres
 def test_the_team_sees_the_lock_and_lifts_it_with_a_reason(app: Flask, scenario: Scenario) -> None:
     grievance = locked(scenario.file())
     handler = console_for(app, scenario.handler)

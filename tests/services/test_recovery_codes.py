@@ -4,6 +4,8 @@ nothing else does."""
 from __future__ import annotations
 
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -155,3 +157,28 @@ def test_a_new_code_replaces_the_old_one(filed: Any) -> None:
     with pytest.raises(InvalidRecoveryCode):
         use_recovery_code(filed.grievance.reference, filed.recovery_code, "web:owner")
     assert use_recovery_code(filed.grievance.reference, newer, "web:owner")
+
+
+@pytest.mark.commits
+@pytest.mark.postgres
+def test_two_requests_with_the_same_code_at_once_open_the_case_once(app: Flask, filed: Any) -> None:
+    """The code is claimed by one UPDATE that names the old hash: only one request wins,
+    so one code never yields two PINs."""
+    reference, code = filed.grievance.reference, filed.recovery_code
+    at_once = threading.Barrier(2)
+
+    def recover(source: int) -> str:
+        with app.app_context():
+            at_once.wait()
+            try:
+                use_recovery_code(reference, code, f"web:10.3.3.{source}")
+            except InvalidRecoveryCode:
+                return "refused"
+            finally:
+                db.session.remove()
+            return "opened"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = sorted(pool.map(recover, range(2)))
+
+    assert answers == ["opened", "refused"]
