@@ -39,7 +39,7 @@ LOCK_DURATION = timedelta(hours=1)
 REPEAT_WITHIN = timedelta(hours=24)
 MAX_LOCK_DURATION = timedelta(hours=24)
 NOT_FOUND_MESSAGE = _l("We found no case with this number and PIN. Check both and try again.")
-# Told with every refusal on the web (a lock is never told apart from a wrong PIN).
+# Said with every refusal, on the web, by SMS (a lock is never told apart from a wrong PIN).
 WAY_IN_MESSAGE = _l(
     "Still cannot get in? Use the recovery code on your receipt, or ask your NGO or the team."
 )
