@@ -60,11 +60,12 @@ def file() -> str | tuple[str, int]:
                 aliases.update({"phone": "people", "name": "people"})
             field_error(form, problem, aliases)
         else:
-            # The PIN exists in clear only now: shown once, never stored or redirected with.
+            # The PIN and recovery code exist in clear only now: shown once, never stored.
             return render_template(
                 "proxy/filed.html",
                 grievance=submitted.grievance,
                 pin=submitted.pin,
+                recovery_code=submitted.recovery_code,
                 reference=display(submitted.grievance.reference),
             )
     status = 400 if request.method == "POST" else 200

@@ -20,7 +20,7 @@ from channels import web_forms as forms
 from channels.later_forms import WithdrawForm, upload_of
 from channels.web import bp, find_grievance, offered_track, recall, remember, show_errors, source
 from channels.web_filing import receipt_page
-from remedy.access.case_access import CaseNotFound, TooManyAttempts, open_case
+from remedy.access.case_access import WAY_IN_MESSAGE, CaseNotFound, TooManyAttempts, open_case
 from remedy.cases import complainant_view, contests, intake, involvement, tracks, withdrawal
 from remedy.cases import identity_consent as identity
 from remedy.cases.check_ins import answer_check_in
@@ -47,6 +47,11 @@ def _pin_mark(grievance: Grievance) -> str:
     return hashlib.sha256(grievance.pin_hash.encode()).hexdigest()[:16]
 
 
+def remember_opened(grievance: Grievance) -> None:
+    """The case is open in this browser for the next minutes, until its PIN changes."""
+    remember(CASE_KEY, {"ref": grievance.reference, "pin": _pin_mark(grievance)})
+
+
 def _open_case_form(purpose: str) -> Response | tuple[str, int] | str:
     form = forms.OpenCaseForm()
     status = 200
@@ -62,12 +67,13 @@ def _open_case_form(purpose: str) -> Response | tuple[str, int] | str:
             form.pin.errors = [str(error)]
             status = 429
         else:
-            remember(CASE_KEY, {"ref": grievance.reference, "pin": _pin_mark(grievance)})
+            remember_opened(grievance)
             target = "web.answer_list" if purpose == "answer" else "web.case"
             return redirect(url_for(target, reference=grievance.reference))
     elif form.errors:
         status = 400
-    return render_template("web/open_case.html", form=form, purpose=purpose), status
+    page = render_template("web/open_case.html", form=form, purpose=purpose, way_in=WAY_IN_MESSAGE)
+    return page, status
 
 
 @bp.route("/case", methods=["GET", "POST"])

@@ -226,7 +226,7 @@ def review() -> Response | tuple[str, int] | str:
             flash(str(error), "error")
         else:
             session.pop(DRAFT_KEY, None)
-            _remember_filing(submitted.grievance, submitted.pin)
+            _remember_filing(submitted.grievance, submitted.pin, submitted.recovery_code)
             return redirect(url_for("web.filed"))
     page = render_template(
         "web/review.html",
@@ -263,18 +263,21 @@ def _seal_pin(pin: str) -> str:
 
 
 def _unseal_pin(sealed: str) -> str | None:
+    if not sealed:
+        return None
     try:
         return keyring().decrypt(base64.urlsafe_b64decode(sealed), PIN_CONTEXT).decode()
     except (ValueError, DecryptionError):
         return None
 
 
-def _remember_filing(grievance: Grievance, pin: str) -> None:
+def _remember_filing(grievance: Grievance, pin: str, recovery: str | None) -> None:
     """For the next minutes only: the result page, its reload, and the receipt."""
-    remember(FILED_KEY, {"ref": grievance.reference, "pin": _seal_pin(pin)})
+    sealed = {"pin": _seal_pin(pin), "recovery": _seal_pin(recovery) if recovery else ""}
+    remember(FILED_KEY, {"ref": grievance.reference, **sealed})
 
 
-def _just_filed() -> tuple[Grievance, str] | None:
+def _just_filed() -> tuple[Grievance, str, str | None] | None:
     entry = recall(FILED_KEY, FILED_MINUTES)
     if entry is None:
         session.pop(FILED_KEY, None)
@@ -283,7 +286,7 @@ def _just_filed() -> tuple[Grievance, str] | None:
     pin = _unseal_pin(str(entry.get("pin", "")))
     if grievance is None or pin is None:
         return None
-    return grievance, pin
+    return grievance, pin, _unseal_pin(str(entry.get("recovery", "")))
 
 
 @bp.route("/file/done")
@@ -291,12 +294,13 @@ def filed() -> Response | str:
     found = _just_filed()
     if found is None:
         return redirect(url_for("web.open_case_page"))
-    grievance, pin = found
+    grievance, pin, recovery = found
     return render_template(
         "web/filed.html",
         grievance=grievance,
         reference=display(grievance.reference),
         pin=f"{pin[:3]} {pin[3:]}",
+        recovery_code=recovery,
         receipt=receipts.receipt_for(grievance),
         status=case_status(grievance),
     )
@@ -307,18 +311,27 @@ def filed_receipt() -> Response | str:
     found = _just_filed()
     if found is None:
         return redirect(url_for("web.open_case_page"))
-    grievance, pin = found
-    shown_pin = pin if request.args.get("pin") == "yes" else None
-    return receipt_page(grievance, shown_pin, back=url_for("web.filed"))
+    grievance, pin, recovery = found
+    secrets = request.args.get("pin") == "yes"
+    return receipt_page(
+        grievance,
+        pin if secrets else None,
+        back=url_for("web.filed"),
+        recovery_code=recovery if secrets else None,
+    )
 
 
-def receipt_page(grievance: Grievance, pin: str | None, back: str) -> str:
-    """The receipt, with a way back to the page it was opened from (not printed)."""
+def receipt_page(
+    grievance: Grievance, pin: str | None, back: str, recovery_code: str | None = None
+) -> str:
+    """The receipt, with a way back to the page it was opened from (not printed). The
+    secrets (PIN, recovery code) only when the person chose a receipt with them."""
     return render_template(
         "web/receipt.html",
         grievance=grievance,
         reference=display(grievance.reference),
         receipt=receipts.receipt_for(grievance),
         pin=f"{pin[:3]} {pin[3:]}" if pin else None,
+        recovery_code=recovery_code,
         back=back,
     )

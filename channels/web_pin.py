@@ -1,4 +1,5 @@
-"""Public pages for a lost PIN: a code sent to the phone number on file, then a new PIN."""
+"""Public pages for a lost or locked PIN: a code sent to the phone number on file, or the
+recovery code printed on the receipt; either gives a new PIN."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from channels import web_forms as forms
 from channels.web import bp, recall, remember, source
-from channels.web_case import CASE_KEY
-from remedy.access import pin_reset
+from channels.web_case import CASE_KEY, remember_opened
+from remedy.access import pin_reset, recovery
 from remedy.access.case_access import TooManyAttempts
 from remedy.core.errors import InvalidInput
 from remedy.core.references import display, normalise
@@ -88,4 +90,43 @@ def pin_reset_code() -> Response | tuple[str, int]:
         lambda form: pin_reset.use_code(str(entry["ref"]), form.code.data, source()),
         _new_pin_page,
         "web/pin_reset_code.html",
+    )
+
+
+class RecoveryForm(FlaskForm):
+    reference = forms.OpenCaseForm.reference
+    code = forms.text(
+        _l("Recovery code"),
+        40,
+        _l("Give the recovery code from your receipt."),
+        free=False,
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+def _recovered(_form: FlaskForm, done: recovery.Recovered) -> tuple[str, int]:
+    """The case is open in this browser; the new PIN and code are shown this once."""
+    session.pop(RESET_KEY, None)
+    remember_opened(done.grievance)
+    page = render_template(
+        "web/recover_done.html",
+        grievance=done.grievance,
+        reference=display(done.grievance.reference),
+        pin=f"{done.pin[:3]} {done.pin[3:]}",
+        recovery_code=done.recovery_code,
+    )
+    return page, 200
+
+
+@bp.route("/recover", methods=["GET", "POST"])
+def recover() -> Response | tuple[str, int]:
+    form = RecoveryForm()
+    if request.method == "GET" and request.args.get("reference"):
+        form.reference.data = request.args["reference"]
+    return _pin_reset_step(
+        form,
+        "code",
+        lambda form: recovery.use_recovery_code(form.reference.data, form.code.data, source()),
+        _recovered,
+        "web/recover.html",
     )

@@ -3,7 +3,7 @@ proof of delivery or come with information added later; a grievance keeps the re
 people gave for withdrawing it (one of a few, optional) and their own words, encrypted.
 
 Revision ID: 0039_evidence_files
-Revises: 0037_oversight_role
+Revises: 0038_people_languages
 Create Date: 2026-12-07 23:50:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0039_evidence_files"
-down_revision = "0037_oversight_role"
+down_revision = "0038_people_languages"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 outbox message says (its kind and values) so a template can be chosen when it is sent.
 
 Revision ID: 0042_whatsapp_window
-Revises: 0038_people_languages
+Revises: 0041_recovery_codes
 Create Date: 2026-12-07 23:50:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0042_whatsapp_window"
-down_revision = "0038_people_languages"
+down_revision = "0041_recovery_codes"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,17 @@
 """Complainants open their case with reference and PIN, on any channel, without an account.
 
 One lockout for every channel: a reference locks for an hour after five wrong
-PINs, counted in the database (so every process sees the same count). Each try is
-counted, and the lock decided, in one statement before the PIN is checked: many
-tries at once cannot slip past the count to test more PINs than five. The lock
-expires, and a complainant writing from a phone number on file is never locked
-out by someone else's guessing, so the lockout cannot shut the owner out for
-good. Look-ups are also rate limited per source (a phone number or an address),
-which stops one source from guessing across many references. An unknown
-reference, a wrong PIN and a locked reference get the same answer.
+PINs, counted in the database (so every process sees the same count). A lock that
+follows another within a day lasts twice as long (1, 2, 4, 8, 16 hours, then 24 at
+most), so someone who keeps guessing gets ever fewer tries. Each try is counted, and
+the lock decided, in one statement before the PIN is checked: many tries at once
+cannot slip past the count to test more PINs than five.
+
+The lock never shuts the owner out: a phone number on file is not held back by it,
+and the recovery code on the receipt (``recovery``) opens the case whatever the lock.
+Look-ups are also rate limited per source (a phone number or an address), which
+stops one source from guessing across many references. An unknown reference, a
+wrong PIN and a locked reference get the same answer, which says how else to get in.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
-from sqlalchemy import and_, case, delete, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, delete, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from remedy.core.errors import NotFound, ServiceError
@@ -33,7 +36,14 @@ from remedy.models.types import UTCDateTime, utcnow
 
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(hours=1)
+# A lock within this time of the previous one's end is a repeat, and lasts twice as long.
+REPEAT_WITHIN = timedelta(hours=24)
+MAX_LOCK_DURATION = timedelta(hours=24)
 NOT_FOUND_MESSAGE = _l("We found no case with this number and PIN. Check both and try again.")
+# Said with every refusal, on the web, by SMS (a lock is never told apart from a wrong PIN).
+WAY_IN_MESSAGE = _l(
+    "Still cannot get in? Use the recovery code on your receipt, or ask your NGO or the team."
+)
 
 
 class CaseNotFound(NotFound):
@@ -52,14 +62,30 @@ class TooManyAttempts(ServiceError):
         super().__init__(str(_l("Too many tries. Please wait an hour and try again.")))
 
 
-def count_lookup(source: str) -> None:
+def count_lookup(source: str, budget: str = "pin-lookup") -> None:
     """Count one look-up by ``source`` (a PIN or a reset code, on any channel) in the
-    limiter's shared storage; raises TooManyAttempts once its budget is spent."""
+    limiter's shared storage; raises TooManyAttempts once its budget is spent. Recovery
+    codes have a budget of their own, so guessing PINs from a shared address never
+    spends the owner's."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
     item = parse(settings().pin_lookup_rate_limit)
-    if not limiter.limiter.hit(item, "pin-lookup", source):
+    if not limiter.limiter.hit(item, budget, source):
         raise TooManyAttempts()
+
+
+def lock_duration(lock_count: int) -> timedelta:
+    """How long the ``lock_count``-th lock in a row lasts: 1 hour, doubled each time."""
+    return min(LOCK_DURATION * (1 << max(lock_count - 1, 0)), MAX_LOCK_DURATION)
+
+
+def _lock_ends(streak: ColumnElement[int], now: datetime) -> ColumnElement[datetime]:
+    """The end of a lock that is the ``streak``-th in a row, as one SQL expression."""
+    steps, count = [], 1
+    while lock_duration(count) < MAX_LOCK_DURATION:
+        steps.append((streak == count, literal(now + lock_duration(count), UTCDateTime())))
+        count += 1
+    return case(*steps, else_=literal(now + MAX_LOCK_DURATION, UTCDateTime()))
 
 
 def _count_try(reference: str, now: datetime) -> int:
@@ -81,7 +107,13 @@ def _count_try(reference: str, now: datetime) -> int:
         or_(table.c.locked_until.is_(None), table.c.locked_until <= now),
     )
     tries = case((over, 1), else_=table.c.failures + 1)
-    locks_at = literal(now + LOCK_DURATION, UTCDateTime())
+    # A lock soon after the previous one's end is a repeat: the streak goes on.
+    repeat = and_(
+        table.c.locked_until.is_not(None),
+        table.c.locked_until > literal(now - REPEAT_WITHIN, UTCDateTime()),
+    )
+    streak = case((repeat, table.c.lock_count + 1), else_=1)
+    locks = tries == MAX_FAILURES
     statement = (
         dialect.insert(table)
         .values(
@@ -89,6 +121,7 @@ def _count_try(reference: str, now: datetime) -> int:
             failures=1,
             window_started_at=now,
             locked_until=now + LOCK_DURATION if MAX_FAILURES <= 1 else None,
+            lock_count=1 if MAX_FAILURES <= 1 else 0,
         )
         .on_conflict_do_update(
             index_elements=[table.c.reference],
@@ -98,11 +131,9 @@ def _count_try(reference: str, now: datetime) -> int:
                 "window_started_at": case(
                     (over, literal(now, UTCDateTime())), else_=table.c.window_started_at
                 ),
-                "locked_until": case(
-                    (tries == MAX_FAILURES, locks_at),
-                    (over, literal(None, UTCDateTime())),
-                    else_=table.c.locked_until,
-                ),
+                # Kept once the lock ended: the next lock needs it to know it repeats.
+                "locked_until": case((locks, _lock_ends(streak, now)), else_=table.c.locked_until),
+                "lock_count": case((locks, streak), else_=table.c.lock_count),
             },
         )
         .returning(table.c.failures)
@@ -112,8 +143,21 @@ def _count_try(reference: str, now: datetime) -> int:
     return counted
 
 
-def _clear_failures(reference: str) -> None:
-    db.session.execute(delete(PinLockout).where(PinLockout.reference == reference))
+def _clear_failures(reference: str, now: datetime) -> None:
+    """Forget the failures below the limit (the owner's typing errors), unless the
+    reference was locked in the last day: under attack, the owner's visits must not give
+    the guesser new tries, nor short locks again. A first lock that the right PIN itself
+    set (the fifth try) goes with them."""
+    db.session.execute(
+        delete(PinLockout).where(
+            PinLockout.reference == reference,
+            or_(
+                PinLockout.locked_until.is_(None),
+                PinLockout.locked_until <= now - REPEAT_WITHIN,
+                and_(PinLockout.lock_count == 1, PinLockout.failures == MAX_FAILURES),
+            ),
+        )
+    )
     db.session.commit()
 
 
@@ -154,7 +198,7 @@ def open_case(reference: str, pin: str, source: str, phone_hash: str | None = No
         raise CaseNotFound()  # counted above
     if not locked:
         # The owner's success does not lift a lock others caused: guessing stays slow.
-        _clear_failures(reference)
+        _clear_failures(reference, utcnow())
     return grievance
 
 

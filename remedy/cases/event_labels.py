@@ -62,6 +62,8 @@ EVENT_LABELS: dict[str, LazyString] = {
     "recording.transcript": _l("Recording transcribed"),
     "pin_reset.request": _l("New PIN requested"),
     "pin_reset.complete": _l("New PIN set"),
+    "pin_lockout.unlock": _l("PIN lock lifted with the person present"),
+    "recovery_code.use": _l("Case opened with the recovery code; new PIN set"),
     "mechanism_feedback.answer": _l("The people said how fair the handling was"),
     "people_text.write": _l("Words for the people written in their language"),
     "grievance.root_causes": _l("Root causes set"),

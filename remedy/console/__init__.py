@@ -10,7 +10,8 @@ reprisal incident log, ``reprisal_incidents``, triage at screening, ``triage``, 
 technology details, ``technology``, and hand-offs to other bodies with the State actors
 involved, ``handoffs``), and the incidents that link grievances about one event
 (``incidents``), the oversight bodies' de-identified page (``oversight``), and the check
-of a paper receipt (``receipts``).
+of a paper receipt (``receipts``), and lifting a PIN lock with the person present
+(``pin_lock``).
 """
 
 from remedy.console import (
@@ -27,6 +28,7 @@ from remedy.console import (
     mandates,
     oversight,
     people_texts,
+    pin_lock,
     protection,
     receipts,
     recordings,
@@ -53,6 +55,7 @@ __all__ = [
     "mandates",
     "oversight",
     "people_texts",
+    "pin_lock",
     "protection",
     "receipts",
     "recordings",

@@ -29,6 +29,7 @@ from remedy.console import case_forms
 from remedy.console.case_erasure import erasure_context
 from remedy.console.case_handoffs import handoffs_context
 from remedy.console.case_languages import languages_context
+from remedy.console.case_pin_lock import pin_lock_context
 from remedy.console.case_root_causes import root_causes_context
 from remedy.console.case_technology import technology_context
 from remedy.console.case_triage import triage_context
@@ -268,6 +269,7 @@ def case_context(
         **technology_context(actor, grievance),
         **handoffs_context(actor, grievance),
         **languages_context(actor, grievance, shown_tracks),
+        **pin_lock_context(actor, grievance),
         "consents": identity_consents.shown_to(actor, grievance),
         "may_record_consent": identity_consents.may_record(actor) and may_change(actor),
         "hidden_from_organisation": identity_consents.hidden_from_organisation(actor, grievance),

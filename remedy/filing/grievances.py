@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from remedy.access.prepared_pins import take_pin
+from remedy.access.recovery import issue_recovery_code
 from remedy.audit import log as audit
 from remedy.cases.intake import start_intake
 from remedy.cases.recurrence import check_recurrence
@@ -39,6 +40,8 @@ MAX_PEOPLE_AFFECTED = 10_000_000
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # How the people may ask to be contacted (None: on the channel they wrote in on).
 CONTACT_CHANNELS = frozenset({None, Channel.SMS, Channel.WHATSAPP, Channel.VOICE})
+# Where a receipt is handed over, and so a recovery code can be printed on it.
+RECOVERY_CHANNELS = frozenset({Channel.WEB, Channel.PROXY})
 ATTACHMENT_TYPES = frozenset(
     {
         "image/jpeg",
@@ -97,10 +100,13 @@ class GrievanceForm:
 
 @dataclass(frozen=True)
 class Submitted:
-    """The new grievance and its PIN: the only moment the PIN exists in clear."""
+    """The new grievance and its PIN: the only moment the PIN exists in clear. Filings on
+    the web and through an NGO also get a recovery code for the receipt (the people may
+    have no phone on file to recover a lost or locked PIN with)."""
 
     grievance: Grievance
     pin: str
+    recovery_code: str | None = None
 
 
 def _clean(form: GrievanceForm) -> None:
@@ -215,7 +221,8 @@ def record_grievance(actor: Actor, form: GrievanceForm) -> Submitted:
             "external_reference": grievance.external_reference is not None,
         },
     )
-    return Submitted(grievance, pin)
+    recovery = issue_recovery_code(grievance) if form.channel in RECOVERY_CHANNELS else None
+    return Submitted(grievance, pin, recovery)
 
 
 @transactional

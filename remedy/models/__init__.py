@@ -38,6 +38,7 @@ from remedy.models.pin_reset import PinReset
 from remedy.models.prepared_pin import PreparedPin
 from remedy.models.queue import PlaceTerm
 from remedy.models.rate_limit import RateLimitCounter
+from remedy.models.recovery_code import RecoveryCode
 from remedy.models.referral import (
     MechanismKind,
     Referral,
@@ -132,6 +133,7 @@ __all__ = [
     "RateLimitCounter",
     "RecordingPurpose",
     "RecordingStatus",
+    "RecoveryCode",
     "RecurrenceAlert",
     "Referral",
     "ReferralMechanism",

@@ -22,4 +22,7 @@ class PinLockout(Model):
     # deletes the row.
     failures: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The end of the latest lock, kept after it ended: a lock soon after it is a repeat.
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Locks in a row (each within a day of the one before): each lasts twice the last.
+    lock_count: Mapped[int] = mapped_column(default=0, server_default="0")

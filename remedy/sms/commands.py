@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from flask_babel import LazyString, force_locale
 
-from remedy.access.case_access import NOT_FOUND_MESSAGE, CaseNotFound, TooManyAttempts, open_case
+from remedy.access.case_access import (
+    NOT_FOUND_MESSAGE,
+    WAY_IN_MESSAGE,
+    CaseNotFound,
+    TooManyAttempts,
+    open_case,
+)
 from remedy.audit import log as audit
 from remedy.cases.status import case_status
 from remedy.core.actors import Actor, ActorKind
@@ -82,17 +88,26 @@ def case_by_pin(turn: Turn, command: Command, how: LazyString) -> Grievance | st
     reference, pin = given[:8], given[8:]
     # Counting a wrong PIN commits on its own; if this request dies after that, a
     # retried webhook still gets this answer, which is the answer to every wrong PIN.
-    turn.inbound.reply = turn.say(NOT_FOUND_MESSAGE)
+    turn.inbound.reply = pin_refused(turn)
     turn.record_now()
     try:
         return open_case(
             reference, pin, source=f"sms:{turn.phone_hash}", phone_hash=turn.phone_hash
         )
     except CaseNotFound:
-        return turn.say(NOT_FOUND_MESSAGE)
+        return pin_refused(turn)
     except TooManyAttempts:
         with force_locale(turn.language):
             return str(TooManyAttempts())
+
+
+def pin_refused(turn: Turn) -> str:
+    """The one answer to a wrong PIN, an unknown reference or a locked one, with the ways
+    in that no lock closes (the recovery code, the NGO, the team and how to reach it)."""
+    told = turn.say(NOT_FOUND_MESSAGE, WAY_IN_MESSAGE)
+    with force_locale(turn.language):
+        reach = sms_texts.contact_points(settings().contacts, turn.language)
+    return f"{told}\n{reach}" if reach else told
 
 
 def tell_status(turn: Turn, grievance: Grievance) -> str:

@@ -112,6 +112,7 @@ def answer_pin(turn: CallTurn) -> None:
         )
     except CaseNotFound:
         turn.speech.prompt("no_case")
+        turn.speech.prompt("way_in")
         call.grievance_id = None
         turn.fire("give_pin")  # back to the case number (a call-back: to the PIN)
         return

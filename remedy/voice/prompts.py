@@ -52,6 +52,11 @@ PROMPTS: dict[str, LazyString] = {
     "enter_pin": _l("Type your PIN: six digits."),
     "no_case": _l("We found no case with this number and PIN."),
     "too_many": _l("Too many tries. Please wait an hour and call again."),
+    # After a refused PIN: the ways in that no lock of the case closes.
+    "way_in": _l(
+        "If you still cannot get in, use the recovery code on your receipt on our website, "
+        "or ask the organisation that helped you, or the team."
+    ),
     "answer_proposal": _l("To answer the proposal, press %(digit)s."),
     "answer_check_in": _l("To tell us whether the remedy arrived, press %(digit)s."),
     "answer_question": _l("To answer our question, press %(digit)s."),

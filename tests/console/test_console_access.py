@@ -392,6 +392,11 @@ ROUTES: dict[str, Call] = {
         planning,
         {"waiting": "send", "reason": "Safe again."},
     ),
+    # A PIN lock is lifted, with the person present, by the mechanism's own case workers
+    # and protection officers (the case is not locked here: refused for its content).
+    "POST console.lift_pin_lock": Call(
+        everyone(403, handler=OK, supervisor=OK, protection_officer=OK), planning
+    ),
     "POST console.acknowledge_reprisal_alert": Call(
         everyone(403, supervisor=OK),
         lambda stage: {**planning(stage), "incident_id": stage.incident_id},

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 
-from remedy.access.case_access import NOT_FOUND_MESSAGE, TooManyAttempts
+from remedy.access.case_access import NOT_FOUND_MESSAGE, WAY_IN_MESSAGE, TooManyAttempts
 from remedy.cases import intake
 from remedy.cases.status import case_status
 from remedy.core.numbers import ltr_text
@@ -36,7 +36,8 @@ def app_overrides() -> dict[str, Any]:
 
 
 def not_found(language: str = "en") -> str:
-    return rendered(NOT_FOUND_MESSAGE, language)
+    """The one answer to every refused PIN, with the ways in that no lock closes."""
+    return f"{rendered(NOT_FOUND_MESSAGE, language)} {rendered(WAY_IN_MESSAGE, language)}"
 
 
 def expected_status(grievance: Any, language: str) -> str:

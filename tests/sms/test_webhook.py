@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from remedy.access.case_access import NOT_FOUND_MESSAGE
+from remedy.access.case_access import NOT_FOUND_MESSAGE, WAY_IN_MESSAGE
 from remedy.core.extensions import db
 from remedy.messaging import sms_texts
 from remedy.models import AuditEvent, Conversation, Grievance, InboundMessage, OutboxMessage
@@ -170,7 +170,9 @@ class TestIdempotency:
         lockout = db.session.get(PinLockout, filed.reference)
         assert lockout is not None
         assert lockout.failures == 1
-        assert replies_to(params["MessageSid"]) == rendered(NOT_FOUND_MESSAGE, "en")
+        assert replies_to(params["MessageSid"]) == " ".join(
+            rendered(text, "en") for text in (NOT_FOUND_MESSAGE, WAY_IN_MESSAGE)
+        )
         (stored,) = other.inbound()
         assert filed.pin not in (stored.body or "")  # the PIN is never kept
 

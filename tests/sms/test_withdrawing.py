@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from remedy.access.case_access import NOT_FOUND_MESSAGE
+from remedy.access.case_access import NOT_FOUND_MESSAGE, WAY_IN_MESSAGE
 from remedy.accounts.organisations import create_organisation, vet_organisation
 from remedy.core.actors import OPERATOR
 from remedy.core.extensions import db
@@ -126,7 +126,7 @@ def test_a_wrong_pin_withdraws_nothing_and_counts_against_the_lock(
 
     reply = withdraw(phone, filed, pin=wrong)
 
-    assert reply == rendered(NOT_FOUND_MESSAGE, "en")
+    assert reply == " ".join(rendered(text, "en") for text in (NOT_FOUND_MESSAGE, WAY_IN_MESSAGE))
     assert in_force(filed.grievance) == {"Friends of the River"}
     lockout = db.session.get(PinLockout, filed.reference)
     assert lockout is not None

@@ -162,7 +162,8 @@ def test_a_wrong_pin_asks_the_pin_again_and_reads_nothing(
     caller.answer(placed)
     caller.press("000000" if pin != "000000" else "111111")
 
-    assert caller.heard() == " ".join((said("no_case", "en"), said("enter_pin", "en")))
+    heard = (said("no_case", "en"), said("way_in", "en"), said("enter_pin", "en"))
+    assert caller.heard() == " ".join(heard)
     assert message(track.grievance).status is MessageStatus.SENT
 
 

@@ -4,9 +4,9 @@ Each page is reached the way a person reaches it (forms posted with their CSRF
 token, a case opened with its PIN), in every state worth seeing: each filing step,
 a step with errors, the review, the result and the receipt, a case with a
 proposal (an NGO speaking for the people), with a question about a delivered
-remedy, with an appealable decision, and the PIN reset. The page-weight checks
-(``tests/test_web.py``) and the page weight benchmark (``bench/page_weight.py``) both
-walk it.
+remedy, with an appealable decision, the PIN reset and the recovery code. The
+page-weight checks (``tests/test_web.py``) and the page weight benchmark
+(``bench/page_weight.py``) both walk it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from remedy.access.recovery import issue_recovery_code
 from remedy.cases import intake
 from remedy.core.actors import OPERATOR
 from remedy.core.extensions import db
@@ -164,6 +165,15 @@ def walk(client: FlaskClient, scenario: Scenario, language: str) -> list[Visited
         "pin reset: new pin",
         tour.post("/pin-reset/code", {"code": code.group(0)}),
         "/pin-reset/code",
+    )
+    # A PIN locked or lost without a phone: the recovery code from the receipt.
+    tour.get("recover", "/recover")
+    recovery = issue_recovery_code(grievance)
+    db.session.commit()
+    tour.see(
+        "recover: new pin and code",
+        tour.post("/recover", {"reference": grievance.reference, "code": recovery}),
+        "/recover",
     )
     tour.get("statistics", "/statistics")
     tour.get("not found", "/no/such/page")
