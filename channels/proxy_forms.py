@@ -86,6 +86,8 @@ class MandateFields(FlaskForm):
         _l("Witness or other details (optional)"), validators=[Optional(), Length(max=1000)]
     )
     evidence = FileField(_l("Consent evidence (optional)"))
+    # The evidence kept from a refused submit: ticked, it is not used (channels.proxy_filing).
+    remove_evidence = BooleanField(_l("Remove it"))
 
 
 class FileForm(MandateFields):
