@@ -270,6 +270,9 @@ def _one_leverage(form: MultiDict[str, str]) -> tracks.LeveragePlan:
 PARSERS: dict[type, Parse] = {
     steps.NoInput: lambda form: steps.NoInput(),
     steps.Reason: lambda form: steps.Reason(_text(form, "reason")),
+    # Decisions for the people: the console's staff never take them for a group.
+    steps.Consulted: lambda form: steps.Consulted(),
+    steps.ConsultedReason: lambda form: steps.ConsultedReason(_text(form, "reason")),
     steps.Referral: lambda form: steps.Referral(_text(form, "reason"), referral(form)),
     steps.Question: lambda form: steps.Question(_text(form, "question")),
     steps.Information: lambda form: steps.Information(_text(form, "information")),
