@@ -140,7 +140,7 @@ def test_filing_without_a_mandate_to_file_is_refused_and_nothing_is_kept(
         ({"description": "  "}, "Tell us what happened."),
         (
             {"people": "Amina, +2547", "people_affected": "5"},
-            "is not a phone number; write it like",
+            "is not a phone number; write",
         ),
         ({"people_affected": "2"}, "smaller than the list of people"),
         ({"people": "", "people_affected": "", "recipients": "both"}, "at least 2 people"),
