@@ -15,16 +15,20 @@ from werkzeug.wrappers import Response
 from channels.later_forms import ProxyWithdrawForm, upload_of
 from channels.proxy import bp, current_member
 from channels.proxy_forms import (
-    ButtonForm,
+    AcceptForm,
     CheckInForm,
     ConsentCodeForm,
+    ConsultationFields,
+    DeclineForm,
     ExplainRequestForm,
     FairnessForm,
+    IdentityAnswerForm,
     InformationForm,
     RequiredReasonForm,
 )
 from remedy.cases import (
     check_ins,
+    consultations,
     contests,
     explanations,
     identity_consent,
@@ -42,6 +46,7 @@ from remedy.identity.consents import get_consent
 from remedy.identity.visibility import may_see_identity
 from remedy.models.check_in import Answer
 from remedy.models.grievance import Grievance
+from remedy.models.group_consultation import ConsultationMethod
 from remedy.models.identity_consent import ConsentVia
 from remedy.models.mechanism_feedback import FeedbackVia
 from remedy.models.types import utcnow
@@ -73,6 +78,9 @@ def render_case(
             RequiredReasonForm=RequiredReasonForm,
             InformationForm=InformationForm,
             CheckInForm=CheckInForm,
+            AcceptForm=AcceptForm,
+            DeclineForm=DeclineForm,
+            IdentityAnswerForm=IdentityAnswerForm,
             WithdrawForm=ProxyWithdrawForm,
             ConsentCodeForm=ConsentCodeForm,
             ExplainRequestForm=ExplainRequestForm,
@@ -136,13 +144,31 @@ def _act(grievance: Grievance, scope: MandateScope, action: _Action) -> Response
     return redirect(url_for(".case", reference=grievance.reference))
 
 
+def _consultation(form: ConsultationFields) -> consultations.Consultation | None:
+    """How the people were consulted, if the member said; all of it, or none of it."""
+    how, held_on, count = form.consulted_how.data, form.consulted_on.data, form.participants.data
+    if not (how or held_on or count):
+        return None
+    if not how:
+        raise InvalidInput(_("Say how the people were consulted."), "consulted_how")
+    if held_on is None:
+        raise InvalidInput(_("Give the day the people were consulted."), "consulted_on")
+    if not count:
+        raise InvalidInput(_("Say how many people took part."), "participants")
+    return consultations.Consultation(
+        ConsultationMethod(how), held_on, count, form.consultation_notes.data or None
+    )
+
+
 @_case_action("/cases/<reference>/tracks/<int:track_id>/accept", MandateScope.ANSWER_PROPOSALS)
 def accept(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
     track = proxy_case.case_track(grievance, track_id)
+    form = AcceptForm()
     return _Action(
-        lambda: tracks.accept_proposal(actor, track),
+        lambda: tracks.accept_proposal(actor, track, _consultation(form)),
         _("You accepted the proposal for the people."),
-        ButtonForm(),
+        form,
+        f"accept-{track_id}",
     )
 
 
@@ -173,9 +199,9 @@ def explain(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
 @_case_action("/cases/<reference>/tracks/<int:track_id>/decline", MandateScope.ANSWER_PROPOSALS)
 def decline(actor: Actor, grievance: Grievance, track_id: int) -> _Action:
     track = proxy_case.case_track(grievance, track_id)
-    form = RequiredReasonForm()
+    form = DeclineForm()
     return _Action(
-        lambda: tracks.decline_proposal(actor, track, form.reason.data or ""),
+        lambda: tracks.decline_proposal(actor, track, form.reason.data or "", _consultation(form)),
         _("You declined the proposal for the people."),
         form,
         f"decline-{track.id}",
@@ -188,7 +214,11 @@ def answer(actor: Actor, grievance: Grievance, check_in_id: int) -> _Action:
     form = CheckInForm()
     return _Action(
         lambda: check_ins.answer_check_in(
-            actor, check_in, Answer(form.answer.data), form.comment.data or None
+            actor,
+            check_in,
+            Answer(form.answer.data),
+            form.comment.data or None,
+            consultation=_consultation(form),
         ),
         _("Your answer is recorded."),
         form,
@@ -217,10 +247,12 @@ def identity(actor: Actor, grievance: Grievance, consent_id: int) -> _Action:
             organisation=name,
         )
     )
+    form = IdentityAnswerForm()
     return _Action(
-        lambda: identity_consent.answer(actor, consent, yes, ConsentVia.PROXY),
+        lambda: identity_consent.answer(actor, consent, yes, ConsentVia.PROXY, _consultation(form)),
         done,
-        ButtonForm(),
+        form,
+        f"identity-{consent_id}",
     )
 
 

@@ -19,7 +19,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from remedy.core.config import LANGUAGES
 from remedy.core.numbers import digits_filter
@@ -31,6 +31,7 @@ from remedy.models.grievance import (
     PRODUCT_USER_LABELS,
     ReprisalRisk,
 )
+from remedy.models.group_consultation import CONSULTATION_METHOD_LABELS
 from remedy.models.mandate import CONSENT_METHOD_LABELS, ConsentMethod
 from remedy.proxy import mandates
 from remedy.proxy.filing import RECIPIENT_LABELS
@@ -86,6 +87,8 @@ class MandateFields(FlaskForm):
         _l("Witness or other details (optional)"), validators=[Optional(), Length(max=1000)]
     )
     evidence = FileField(_l("Consent evidence (optional)"))
+    # The evidence kept from a refused submit: ticked, it is not used (channels.proxy_filing).
+    remove_evidence = BooleanField(_l("Remove it"))
 
 
 class FileForm(MandateFields):
@@ -193,7 +196,37 @@ class InformationForm(FlaskForm):
     attachment = FileField(_l("A photo, a PDF or a sound recording (optional)"))
 
 
-class CheckInForm(FlaskForm):
+class ConsultationFields(FlaskForm):
+    """How a proxy deciding for a group consulted the people (``remedy.cases.consultations``).
+    Optional here: the service says when it is required."""
+
+    consulted_how = RadioField(
+        _l("How were the people consulted?"),
+        choices=_choices(CONSULTATION_METHOD_LABELS),
+        validators=[Optional()],
+    )
+    consulted_on = DateField(_l("When?"), validators=[Optional()])
+    participants = IntegerField(
+        _l("How many of them took part?"), validators=[Optional(), NumberRange(min=1)]
+    )
+    consultation_notes = TextAreaField(
+        _l("What they said (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+
+
+class AcceptForm(ConsultationFields):
+    pass
+
+
+class DeclineForm(RequiredReasonForm, ConsultationFields):
+    pass
+
+
+class IdentityAnswerForm(ConsultationFields):
+    pass
+
+
+class CheckInForm(ConsultationFields):
     answer = RadioField(
         _l("Was the remedy delivered?"),
         choices=ANSWER_CHOICES,

@@ -180,6 +180,8 @@ def file_step(step: str) -> Response | tuple[str, int] | str:
             show_errors(form, error, current.keys[0])
         else:
             return redirect(_next_url(current, from_review, draft))
+    elif request.method == "POST" and "csrf_token" not in form.errors:
+        draft = _keep_upload(current, form, draft)
     status = 400 if form.errors else 200
     asked = _asked(draft)
     page = render_template(
@@ -194,6 +196,22 @@ def file_step(step: str) -> Response | tuple[str, int] | str:
         categories=list(CATEGORY_TITLES.items()),
     )
     return page, status
+
+
+def _keep_upload(step: Step, form: FlaskForm, draft: drafts.Draft | None) -> drafts.Draft | None:
+    """A file sent with answers that were refused stays with the draft, so the person does
+    not send it again (a browser never re-fills a file input)."""
+    upload = form.attachment.data if step.name == "what" else None
+    if upload is None or not getattr(upload, "filename", ""):
+        return draft
+    if draft is None:
+        token, draft = drafts.start_draft()
+        session[DRAFT_KEY] = token
+    try:
+        drafts.attach_file(draft, upload.filename, upload.read())
+    except InvalidInput as error:
+        show_errors(form, error, "attachment")
+    return draft
 
 
 def _save_step(step: Step, form: FlaskForm, draft: drafts.Draft | None) -> drafts.Draft:

@@ -4,7 +4,7 @@
 ``pin_lockouts.lock_count`` counts the locks in a row, so each repeat lasts longer.
 
 Revision ID: 0041_recovery_codes
-Revises: 0039_evidence_files
+Revises: 0040_group_consultation
 Create Date: 2026-12-07 23:40:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0041_recovery_codes"
-down_revision = "0039_evidence_files"
+down_revision = "0040_group_consultation"
 branch_labels = None
 depends_on = None
 

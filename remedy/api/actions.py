@@ -16,8 +16,10 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
+from remedy.api.record_schemas import CONSULTATION, ConsultationInput
 from remedy.api.schemas import ApiSchema, Enum, between, length, text
 from remedy.cases import intake, steps, tracks
+from remedy.cases.consultations import Consultation
 from remedy.cases.intake import MAX_TEXT
 from remedy.cases.withdrawal import MAX_NOTE
 from remedy.core.actors import Actor
@@ -44,6 +46,16 @@ class NoFields(ApiSchema):
 
 
 class ReasonFields(ApiSchema):
+    reason = text(MAX_TEXT, required=True)
+
+
+class ConsultedFields(ApiSchema):
+    consultation = fields.Nested(
+        ConsultationInput, load_default=None, allow_none=True, metadata=CONSULTATION
+    )
+
+
+class ConsultedReasonFields(ConsultedFields):
     reason = text(MAX_TEXT, required=True)
 
 
@@ -174,6 +186,11 @@ class LeverageFields(ApiSchema):
 # Helpers -------------------------------------------------------------------------------
 
 
+def _consultation(data: dict[str, Any]) -> Consultation | None:
+    given = data.get("consultation")
+    return Consultation(**given) if given else None
+
+
 def _mechanism(mechanism_id: int) -> int:
     mechanism = db.session.get(ReferralMechanism, mechanism_id)
     if mechanism is None or not mechanism.active:
@@ -222,6 +239,11 @@ FORMATS: dict[type, tuple[type[Schema], Parse]] = {
     steps.NoInput: (NoFields, lambda d: steps.NoInput()),
     steps.Withdrawal: (WithdrawFields, lambda d: steps.Withdrawal(d["reason"], d["note"])),
     steps.Reason: (ReasonFields, lambda d: steps.Reason(d["reason"])),
+    steps.Consulted: (ConsultedFields, lambda d: steps.Consulted(_consultation(d))),
+    steps.ConsultedReason: (
+        ConsultedReasonFields,
+        lambda d: steps.ConsultedReason(d["reason"], _consultation(d)),
+    ),
     steps.Referral: (
         ReferralFields,
         lambda d: steps.Referral(d["reason"], _mechanism(d["referral"])),
@@ -269,8 +291,14 @@ SUMMARIES: dict[str, str] = {
     "propose_remedy": (
         "Propose a remedy: these actions (and, for contribute, leverage) are added first."
     ),
-    "accept_proposal": "Accept the proposal (a proxy with a mandate).",
-    "decline_proposal": "Decline the proposal (a proxy with a mandate).",
+    "accept_proposal": (
+        "Accept the proposal (a proxy with a mandate); for a group, with how the people "
+        "were consulted."
+    ),
+    "decline_proposal": (
+        "Decline the proposal (a proxy with a mandate); for a group, with how the people "
+        "were consulted."
+    ),
     "refer": "Refer the complainant to another mechanism.",
     "record_leverage": "Record a leverage action toward the business relationship.",
     "partner_commits": "The business partner commits to these remedy actions.",

@@ -39,6 +39,11 @@ def _resolved(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any
         schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
     if "allOf" in schema:
         return _resolved(document, schema["allOf"][0])
+    # An optional object (a nested field that may be null): the example shows the object.
+    for key in ("anyOf", "oneOf"):
+        options = [item for item in schema.get(key, []) if item.get("type") != "null"]
+        if options:
+            return _resolved(document, options[0])
     return schema
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from remedy.api.schemas import ApiSchema, Enum, between, list_of, text
+from remedy.cases.consultations import MAX_NOTES, MAX_PARTICIPANTS
 from remedy.cases.intake import MAX_TEXT
 from remedy.cases.protection import MAX_REASON
 from remedy.messaging.delivery_words import Delivery
 from remedy.models.check_in import Answer, CheckInPurpose
 from remedy.models.grievance import ReprisalRisk, UrgencyFlag
+from remedy.models.group_consultation import ConsultationMethod
 from remedy.models.leverage_action import LeverageStatus, LeverageType
 from remedy.models.remedy_action import ActionOwner, ActionStatus, RemedyType
 from remedy.models.types import MAX_ROW_ID
@@ -18,10 +20,38 @@ from remedy.models.types import MAX_ROW_ID
 # Input ---------------------------------------------------------------------------------
 
 
+class ConsultationInput(ApiSchema):
+    """How a proxy deciding for a group consulted the people (remedy.cases.consultations)."""
+
+    method = Enum(ConsultationMethod, required=True)
+    held_on = fields.Date(required=True, metadata={"description": "The day they were consulted."})
+    participants = fields.Integer(
+        required=True,
+        validate=between(1, MAX_PARTICIPANTS),
+        metadata={"description": "How many of the people took part."},
+    )
+    notes = text(
+        MAX_NOTES,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "What the people said (optional); stored encrypted."},
+    )
+
+
+CONSULTATION = {
+    "description": "How the people were consulted. Required when a proxy decides for a "
+    "group (a grievance of more than one person affected) on a question put to all of "
+    "them; refused from anyone else."
+}
+
+
 class CheckInAnswerInput(ApiSchema):
     answer = Enum(Answer, required=True)
     comment = text(2000, allow_none=True)
     satisfaction = fields.Integer(allow_none=True, validate=between(1, 5))
+    consultation = fields.Nested(
+        ConsultationInput, load_default=None, allow_none=True, metadata=CONSULTATION
+    )
 
 
 class FairnessAnswerInput(ApiSchema):

@@ -39,6 +39,7 @@ from remedy.api.trigger_fields import describe_fields
 from remedy.api.trigger_schemas import TriggerListOut
 from remedy.cases import mechanism_feedback, triage
 from remedy.cases.check_ins import answer_check_in
+from remedy.cases.consultations import Consultation
 from remedy.cases.intake import Severity
 from remedy.cases.protection import change_reprisal_risk
 from remedy.cases.tracks import report_delivered
@@ -341,6 +342,7 @@ def answer(reference: str, check_in_id: int) -> Response:
         data["answer"],
         comment=data.get("comment"),
         satisfaction=data.get("satisfaction"),
+        consultation=Consultation(**data["consultation"]) if data["consultation"] else None,
     )
     return _detail(grievance)
 

@@ -32,6 +32,7 @@ from remedy.cases.check_in_rounds import (
     schedule_follow_ups,
     window,
 )
+from remedy.cases.consultations import Consultation, record_for_decision
 from remedy.cases.intake import resolve_if_done
 from remedy.cases.notify import (
     notify_people,
@@ -53,6 +54,7 @@ from remedy.core.unit_of_work import transactional
 from remedy.models.check_in import Answer, CheckIn, CheckInPurpose, CheckInResponse
 from remedy.models.grievance import Grievance
 from remedy.models.grievance_person import PersonRole
+from remedy.models.group_consultation import GroupDecision
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.models.types import utcnow
 from remedy.models.user import Role
@@ -152,8 +154,10 @@ def answer_check_in(
     answer: Answer,
     comment: str | None = None,
     satisfaction: int | None = None,
+    consultation: Consultation | None = None,
 ) -> CheckInResponse:
-    """Only the people asked (or their mandated proxy) answer; never staff."""
+    """Only the people asked (or their mandated proxy) answer; never staff. A proxy answering
+    a question put to the whole group says how it consulted them (``consultations``)."""
     if not _may_answer(actor, check_in):
         raise NotAllowed(_("Only the affected people or their proxy can answer this."))
     if not check_in.is_open:
@@ -178,6 +182,9 @@ def answer_check_in(
         "track",
         track.id,
         after={"check_in_id": check_in.id, "answer": answer, "satisfaction": satisfaction},
+    )
+    record_for_decision(
+        actor, track.grievance, GroupDecision.CHECK_IN, consultation, track, check_in.person
     )
     if check_in.purpose is CheckInPurpose.DELIVERY:
         _delivery_verdict(actor, track, check_in)

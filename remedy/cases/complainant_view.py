@@ -20,8 +20,9 @@ from sqlalchemy.orm import aliased
 
 from remedy.cases import mechanism_feedback
 from remedy.cases.identity_consent import may_answer
+from remedy.cases.policy import holds_mandate
 from remedy.cases.triggers import allowed_transitions
-from remedy.core.actors import Actor
+from remedy.core.actors import Actor, ActorKind
 from remedy.core.extensions import db
 from remedy.identity.consents import pending_consents
 from remedy.models.audit_event import AuditEvent
@@ -36,7 +37,9 @@ from remedy.models.outbox_message import (
     MessageChannel,
     OutboxMessage,
 )
+from remedy.models.person import Person
 from remedy.models.remedy_action import RemedyAction
+from remedy.workflows.definition import MandateScope
 from remedy.workflows.states import IntakeState
 
 # Secret codes sent by SMS: never shown again, even to their owner.
@@ -124,11 +127,20 @@ class CaseActions:
     # The team's question while the case waits for the complainant (answered by adding
     # information): the message that asked it, as the person received it.
     team_question: OutboxMessage | None = None
+    # A proxy's read only: the people it may say, for them, how fair the ended case was.
+    fairness_for: list[Person] = field(default_factory=list)
+    # The case waits for information from the people (a proxy may not have the message).
+    awaiting_information: bool = False
 
     @property
     def awaiting_answer(self) -> bool:
         return bool(
-            self.team_question or self.proposals or self.questions or self.consents or self.fairness
+            self.team_question
+            or self.proposals
+            or self.questions
+            or self.consents
+            or self.fairness
+            or self.fairness_for
         )
 
 
@@ -213,6 +225,21 @@ def open_questions(grievance: Grievance) -> list[CheckIn]:
     ]
 
 
+def questions_for(grievance: Grievance, actor: Actor) -> list[CheckIn]:
+    """The open questions this actor answers: the filer's own; for a proxy, those put to its
+    organisation or to people its mandate lets it answer for."""
+    if actor.kind is not ActorKind.PROXY:
+        return open_questions(grievance)
+    return [
+        check_in
+        for track in grievance.tracks
+        for check_in in track.check_ins
+        if check_in.is_open
+        and check_in.proxy_organisation_id in (None, actor.organisation_id)
+        and holds_mandate(actor, grievance, MandateScope.ANSWER_CHECK_INS, check_in.person)
+    ]
+
+
 def find_question(grievance: Grievance, check_in_id: int) -> CheckIn | None:
     return next((c for c in open_questions(grievance) if c.id == check_in_id), None)
 
@@ -261,16 +288,21 @@ def team_question(grievance: Grievance) -> OutboxMessage | None:
 
 
 def case_actions(grievance: Grievance, actor: Actor) -> CaseActions:
+    """What waits for the people, or for who speaks for them: the one read behind the web's
+    case and /answer pages and the proxy portal's case page."""
     offered = {t.trigger for t in allowed_transitions(grievance, actor)}
+    proxy = actor.kind is ActorKind.PROXY
     return CaseActions(
         add_information=grievance.state != IntakeState.WITHDRAWN,
         appeal="appeal" in offered,
         withdraw="withdraw" in offered,
         proposals=proposals(grievance, actor),
-        questions=open_questions(grievance),
+        questions=questions_for(grievance, actor),
         consents=pending_consents(grievance) if may_answer(actor, grievance) else [],
         contestable=contestable(grievance, actor),
         explainable=explainable(grievance, actor),
         fairness=mechanism_feedback.awaits_from(actor, grievance),
         team_question=team_question(grievance),
+        fairness_for=mechanism_feedback.people_to_answer_for(actor, grievance) if proxy else [],
+        awaiting_information=grievance.state == IntakeState.AWAITING_COMPLAINANT,
     )

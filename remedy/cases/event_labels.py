@@ -33,6 +33,7 @@ EVENT_LABELS: dict[str, LazyString] = {
     "deadline.info_overdue": _l("No answer in time"),
     "mandate.grant": _l("Mandate recorded"),
     "mandate.withdraw": _l("Mandate withdrawn"),
+    "consultation.record": _l("How the people were consulted"),
     "identity.request": _l("Identity reveal requested"),
     "identity.approve": _l("Identity reveal approved"),
     "identity.refuse": _l("Identity reveal refused"),

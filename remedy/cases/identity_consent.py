@@ -15,6 +15,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from remedy.audit import log as audit
+from remedy.cases.consultations import Consultation, record_for_decision
 from remedy.cases.notify import notify_people
 from remedy.cases.policy import holds_mandate, is_complainant
 from remedy.core.actors import Actor, ActorKind
@@ -23,6 +24,7 @@ from remedy.core.unit_of_work import transactional
 from remedy.identity.consents import consent_for, needs_asking, open_consent, record_answer
 from remedy.models.ask import Ask
 from remedy.models.grievance import Grievance
+from remedy.models.group_consultation import GroupDecision
 from remedy.models.identity_consent import ConsentVia, IdentityConsent
 from remedy.models.involvement_track import InvolvementTrack
 from remedy.workflows.definition import MandateScope
@@ -60,15 +62,24 @@ def may_answer(actor: Actor, grievance: Grievance) -> bool:
 
 
 @transactional
-def answer(actor: Actor, consent: IdentityConsent, yes: bool, via: ConsentVia) -> IdentityConsent:
-    """The people's answer for one organisation, from whichever channel it came."""
+def answer(
+    actor: Actor,
+    consent: IdentityConsent,
+    yes: bool,
+    via: ConsentVia,
+    consultation: Consultation | None = None,
+) -> IdentityConsent:
+    """The people's answer for one organisation, from whichever channel it came; a proxy
+    answering for a group says how it consulted them (``consultations``)."""
     grievance = consent.grievance
     if not may_answer(actor, grievance):
         raise NotAllowed(_("Only the people of the case, or who acts for them, can answer."))
     if actor.kind is ActorKind.PROXY:
         via = ConsentVia.PROXY
     person_id = actor.person_id if actor.kind is ActorKind.COMPLAINANT else None
-    return record_answer(actor, consent, yes, via, person_id=person_id)
+    answered = record_answer(actor, consent, yes, via, person_id=person_id)
+    record_for_decision(actor, grievance, GroupDecision.IDENTITY_CONSENT, consultation)
+    return answered
 
 
 def consent_of_ask(ask: Ask) -> IdentityConsent | None:

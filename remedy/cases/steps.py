@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from remedy.cases import contests, explanations, intake, proceedings, tracks, withdrawal
+from remedy.cases.consultations import Consultation
 from remedy.cases.triggers import refusal, split
 from remedy.core.actors import Actor
 from remedy.models.grievance import Grievance
@@ -38,6 +39,21 @@ class NoInput:
 @dataclass(frozen=True)
 class Reason:
     reason: str
+
+
+@dataclass(frozen=True)
+class Consulted:
+    """A decision for the people: how a proxy deciding for a group consulted them."""
+
+    consultation: Consultation | None = None
+
+
+@dataclass(frozen=True)
+class ConsultedReason:
+    """A decision for the people with its reason, and how a group was consulted."""
+
+    reason: str
+    consultation: Consultation | None = None
 
 
 @dataclass(frozen=True)
@@ -169,8 +185,16 @@ TRACK_STEPS: dict[str, Step[Any]] = _table(
         lambda a, t, i: tracks.propose_remedy(a, t, i.actions, i.leverage),
         frozenset({guards.has_remedy_actions, guards.has_leverage_plan}),
     ),
-    Step("accept_proposal", NoInput, lambda a, t, i: tracks.accept_proposal(a, t)),
-    Step("decline_proposal", Reason, lambda a, t, i: tracks.decline_proposal(a, t, i.reason)),
+    Step(
+        "accept_proposal",
+        Consulted,
+        lambda a, t, i: tracks.accept_proposal(a, t, i.consultation),
+    ),
+    Step(
+        "decline_proposal",
+        ConsultedReason,
+        lambda a, t, i: tracks.decline_proposal(a, t, i.reason, i.consultation),
+    ),
     Step(
         "record_leverage",
         Leverage,

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, or_, select, true
 
+from remedy.cases import consultations
 from remedy.cases.event_labels import event_label
 from remedy.cases.notes import notes_for
 from remedy.cases.reprisal_incidents import may_see_incidents
@@ -49,7 +50,7 @@ MECHANISM_ONLY_PREFIXES = (
 # Reprisal incidents and their measures: only for those who see incidents.
 PROTECTION_PREFIX = "protection."
 # Nor who speaks for the people (an NGO's mandate): a company accused must not learn it.
-MANDATE_PREFIXES = ("mandate.",)
+MANDATE_PREFIXES = ("mandate.", "consultation.")
 
 CHANNEL_LABELS: dict[MessageChannel, LazyString] = {
     MessageChannel.SMS: _l("SMS"),
@@ -250,7 +251,9 @@ def timeline(actor: Actor, grievance: Grievance) -> list[TimelineEntry]:
                 event.occurred_at,
                 "event",
                 event_label(event.action),
-                _withdrawal(event, grievance, contents) or _state_change(event),
+                _withdrawal(event, grievance, contents)
+                or _state_change(event)
+                or _consultation(event),
                 actor_label(event.actor_kind, event.actor_id, names),
                 _track_of(event),
             )
@@ -300,6 +303,13 @@ def _withdrawal(event: AuditEvent, grievance: Grievance, contents: bool) -> str 
     if grievance.withdrawal_note:
         parts.append(_told(grievance.withdrawal_note, contents) or "")
     return " · ".join(parts)
+
+
+def _consultation(event: AuditEvent) -> str | None:
+    """How a proxy consulted the people, in the reader's language (never the notes)."""
+    if event.action != consultations.RECORD_ACTION or not event.after:
+        return None
+    return consultations.describe(event.after)
 
 
 def _state_change(event: AuditEvent) -> str | None:

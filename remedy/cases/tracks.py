@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from remedy.audit import log as audit
 from remedy.cases import check_in_rounds, people_writing
+from remedy.cases.consultations import Consultation, record_for_decision
 from remedy.cases.intake import MAX_TEXT, resolve_if_done
 from remedy.cases.notify import notify_people
 from remedy.cases.policy import (
@@ -26,6 +27,7 @@ from remedy.core.actors import SYSTEM, Actor
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
+from remedy.models.group_consultation import GroupDecision
 from remedy.models.involvement_track import InvolvementTrack, TrackClassification, TrackKind
 from remedy.models.leverage_action import LeverageAction, LeverageStatus, LeverageType
 from remedy.models.people_text import TextField
@@ -150,12 +152,21 @@ def propose_remedy(
     fire(track, "propose_remedy", actor, expected_version=expected_version)
 
 
-def accept_proposal(actor: Actor, track: InvolvementTrack) -> None:
+@transactional
+def accept_proposal(
+    actor: Actor, track: InvolvementTrack, consultation: Consultation | None = None
+) -> None:
+    """A proxy accepting for a group says how it consulted them (``consultations``)."""
     fire(track, "accept_proposal", actor)
+    record_for_decision(actor, track.grievance, GroupDecision.ACCEPT_PROPOSAL, consultation, track)
 
 
-def decline_proposal(actor: Actor, track: InvolvementTrack, reason: str) -> None:
+@transactional
+def decline_proposal(
+    actor: Actor, track: InvolvementTrack, reason: str, consultation: Consultation | None = None
+) -> None:
     fire(track, "decline_proposal", actor, reason=_text(reason, "reason", required=False))
+    record_for_decision(actor, track.grievance, GroupDecision.DECLINE_PROPOSAL, consultation, track)
 
 
 @transactional

@@ -21,7 +21,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from remedy.auth.sessions import roles_required
-from remedy.cases import incident_log, incident_view, notes, policy, protection, replies
+from remedy.cases import (
+    consultations,
+    incident_log,
+    incident_view,
+    notes,
+    policy,
+    protection,
+    replies,
+)
 from remedy.cases.referrals import directory_for
 from remedy.cases.sensitive import RESTRICTED_MARKER, may_read_contents
 from remedy.cases.timeline import ANSWER_LABELS, timeline
@@ -35,7 +43,7 @@ from remedy.console.case_technology import technology_context
 from remedy.console.case_triage import triage_context
 from remedy.console.queue import RISK_LABELS
 from remedy.console.views import STAFF, bp, current_actor
-from remedy.core.actors import Actor
+from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import NotFound
 from remedy.core.extensions import db
 from remedy.core.references import display, normalise
@@ -274,6 +282,10 @@ def case_context(
         "may_record_consent": identity_consents.may_record(actor) and may_change(actor),
         "hidden_from_organisation": identity_consents.hidden_from_organisation(actor, grievance),
         "pending_mandates": mandate_consent.awaiting_approval(actor, grievance),
+        # How proxies consulted the people on group decisions: the mechanism's team only.
+        "consultations": consultations.consultations_of(grievance)
+        if actor.kind is ActorKind.STAFF and actor.organisation_id is None
+        else [],
         "may_change_risk": protection.may_change_reprisal_risk(actor, grievance),
         "may_see_risk": may_see_reprisal_risk(actor),
         "risk_choices": [(risk.value, label) for risk, label in RISK_LABELS.items()],

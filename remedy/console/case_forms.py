@@ -301,6 +301,9 @@ PARSERS: dict[type, Parse] = {
     # Offered to the people only (PEOPLE_STEPS): the console never asks why.
     steps.Withdrawal: lambda form: steps.Withdrawal(),
     steps.Reason: lambda form: steps.Reason(_reason(form)),
+    # Decisions for the people: the console's staff never take them for a group.
+    steps.Consulted: lambda form: steps.Consulted(),
+    steps.ConsultedReason: lambda form: steps.ConsultedReason(_text(form, "reason")),
     steps.Referral: lambda form: steps.Referral(_reason(form), referral(form)),
     steps.Question: lambda form: steps.Question(_text(form, "question")),
     steps.Information: lambda form: steps.Information(_text(form, "information")),

@@ -1,16 +1,14 @@
 """Demo data: a joint mechanism with realistic, entirely fictional cases in every state.
 
-``seed_demo()`` fills an empty database through the services only, as people
-would: organisations, one account per role, a directory of referral
-mechanisms, and grievances brought to every state of every workflow by the
-same steps the console, the channels and the check-ins take (nothing sets a
-state). Used by ``flask --app wsgi demo seed`` and by tests.
+``seed_demo()`` fills an empty database through the services only, as people would:
+organisations, one account per role, a directory of referral mechanisms, and grievances
+brought to every state of every workflow by the same steps the console, the channels and
+the check-ins take (nothing sets a state). Used by ``flask --app wsgi demo seed`` and tests.
 
 The data walked through is :mod:`remedy.demo.cast`, all of it demo data.
-Companies, people and cases are invented; the referral directory names real
-kinds of public bodies so that referrals read naturally, without contact details.
-Phone numbers come from the range Ofcom reserves for drama (+44 7700 900xxx), so no
-real phone ever receives a demo message. E-mail addresses use the reserved ``.example`` domain.
+Companies, people and cases are invented; the referral directory names kinds of public
+bodies, without contact details. Phones are in Ofcom's drama range (+44 7700 900xxx), so
+no real phone gets a demo message; e-mail addresses use the reserved ``.example`` domain.
 
 Each case lives on its own dates of the past year (:mod:`remedy.demo.timing`). One
 compromise with time: a supervisor may close a track without the people's
@@ -36,6 +34,7 @@ from remedy.core.errors import ServiceError
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import atomic
 from remedy.demo.cast import ACCOUNTS, CASES, MECHANISMS, ORGANISATIONS
+from remedy.demo.consulted import consulted
 from remedy.demo.learning import LESSONS, seed_learning
 from remedy.demo.report import DemoAccount, DemoCase, DemoReport, DemoTrack
 from remedy.demo.specs import CaseSpec, Story, TrackSpec
@@ -311,12 +310,12 @@ class _Seeder:
             return
         answerer = self.answerer(track.grievance, spec)
         if target in ("dialogue", "referred"):
-            tracks.decline_proposal(answerer, track, story.decline)
+            tracks.decline_proposal(answerer, track, story.decline, consulted(answerer, track))
             if target == "referred":
                 mechanism = self.places[story.refer_to]
                 tracks.refer(self.actors["handler"], track, mechanism.id, story.refer)
             return
-        tracks.accept_proposal(answerer, track)
+        tracks.accept_proposal(answerer, track, consulted(answerer, track))
         if story.dispute and story.redo:
             self._deliver(track, story)
             self._answer(track, Answer.NO, None, story.dispute)
@@ -397,4 +396,5 @@ class _Seeder:
                 answer,
                 comment=comment if index == 0 else None,
                 satisfaction={Answer.YES: 4, Answer.PARTLY: 3, Answer.NO: 1}[answer],
+                consultation=consulted(actor, track, check_in.person),
             )

@@ -58,7 +58,8 @@ CONTACT_CHOICES: dict[str, Channel | None] = {
 _WEB_TYPES = frozenset(t for t in ATTACHMENT_TYPES if t.startswith(("image/", "audio/")))
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a token: a database reader cannot take over a draft."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -79,7 +80,7 @@ def start_draft() -> tuple[str, Draft]:
     """A new empty draft and the token that opens it; stale drafts are deleted on the way."""
     db.session.execute(delete(WebDraft).where(WebDraft.updated_at < utcnow() - DRAFT_LIFETIME))
     token = secrets.token_urlsafe(32)
-    row = WebDraft(token_hash=_hash(token), answers="{}")
+    row = WebDraft(token_hash=token_hash(token), answers="{}")
     db.session.add(row)
     db.session.flush()
     return token, Draft(row, {})
@@ -89,7 +90,7 @@ def load_draft(token: str | None) -> Draft | None:
     if not token or not isinstance(token, str):
         return None
     row = db.session.scalars(
-        select(WebDraft).where(WebDraft.token_hash == _hash(token))
+        select(WebDraft).where(WebDraft.token_hash == token_hash(token))
     ).one_or_none()
     if row is None or row.updated_at < utcnow() - DRAFT_LIFETIME:
         return None

@@ -14,6 +14,7 @@ from remedy.models.data_key import DataKey
 from remedy.models.erasure_request import ErasureRequest, ErasureStatus
 from remedy.models.grievance import Category, Channel, Grievance, Outcome, ReprisalRisk
 from remedy.models.grievance_person import GrievancePerson, PersonRole
+from remedy.models.group_consultation import ConsultationMethod, GroupConsultation, GroupDecision
 from remedy.models.identity_consent import ConsentAnswer, ConsentVia, IdentityConsent
 from remedy.models.identity_reveal import IdentityReveal, RevealStatus
 from remedy.models.inbound_message import InboundMedia, InboundMessage, MediaStatus
@@ -88,6 +89,7 @@ __all__ = [
     "ConsentAnswer",
     "ConsentMethod",
     "ConsentVia",
+    "ConsultationMethod",
     "Conversation",
     "DataKey",
     "DeliveryStatus",
@@ -97,6 +99,8 @@ __all__ = [
     "Grievance",
     "GrievancePerson",
     "GrievanceRootCause",
+    "GroupConsultation",
+    "GroupDecision",
     "IdentityConsent",
     "IdentityReveal",
     "InboundMedia",

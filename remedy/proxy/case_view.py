@@ -14,8 +14,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from remedy.cases import representation
-from remedy.cases.identity_consent import may_answer
-from remedy.cases.mechanism_feedback import people_to_answer_for
+from remedy.cases.complainant_view import CaseActions, case_actions, questions_for
+from remedy.cases.consultations import is_group_decision
 from remedy.cases.policy import holds_mandate
 from remedy.cases.status import CaseStatus, case_status
 from remedy.cases.timeline import TimelineEntry, timeline
@@ -23,7 +23,6 @@ from remedy.cases.triggers import allowed_transitions, state_label
 from remedy.core.actors import Actor
 from remedy.core.errors import NotFound
 from remedy.core.extensions import db
-from remedy.identity.consents import pending_consents
 from remedy.identity.visibility import get_visible_grievance
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
@@ -70,6 +69,10 @@ class CaseView:
     consents: list[IdentityConsent] = field(default_factory=list)
     # The case is over: the people the organisation may say, for them, how fair it was.
     fairness: list[Person] = field(default_factory=list)
+    # Deciding for the whole group needs a record of how the people were consulted.
+    group: bool = False
+    # What waits for the people (remedy.cases.complainant_view.case_actions).
+    pending: CaseActions | None = None
 
 
 def open_case(actor: Actor, reference: str) -> Grievance:
@@ -114,16 +117,7 @@ def case_person(grievance: Grievance, person_id: int | None) -> Person | None:
 
 def answerable_check_ins(actor: Actor, grievance: Grievance) -> list[CheckIn]:
     """Open questions put to this organisation, or to people its mandate lets it answer for."""
-    found = []
-    for track in grievance.tracks:
-        for check_in in track.check_ins:
-            if not check_in.is_open:
-                continue
-            if check_in.proxy_organisation_id not in (None, actor.organisation_id):
-                continue
-            if holds_mandate(actor, grievance, MandateScope.ANSWER_CHECK_INS, check_in.person):
-                found.append(check_in)
-    return found
+    return questions_for(grievance, actor)
 
 
 def history(actor: Actor, grievance: Grievance) -> list[TimelineEntry]:
@@ -156,6 +150,8 @@ def case_view(actor: Actor, grievance: Grievance) -> CaseView:
     ]
     actions = [t for t in allowed_transitions(grievance, actor) if t.trigger in GRIEVANCE_ACTIONS]
     following = holds_mandate(actor, grievance, MandateScope.FOLLOW)
+    # What waits for the people: the same read as the web's case and /answer pages.
+    pending = case_actions(grievance, actor)
     return CaseView(
         grievance=grievance,
         state=state_label(grievance),
@@ -163,13 +159,15 @@ def case_view(actor: Actor, grievance: Grievance) -> CaseView:
         tracks=tracks,
         actions=actions,
         may_add_information=following and not grievance.is_ended,
-        check_ins=answerable_check_ins(actor, grievance),
+        check_ins=pending.questions,
         people=list(grievance.people),
         mandates=representation.mandates_of(actor.organisation_id, grievance),
         history=history(actor, grievance),
         blocked=representation.mandate_refusal(
             actor.organisation_id, grievance, MandateScope.FOLLOW
         ),
-        consents=pending_consents(grievance) if may_answer(actor, grievance) else [],
-        fairness=people_to_answer_for(actor, grievance),
+        consents=pending.consents,
+        fairness=pending.fairness_for,
+        pending=pending,
+        group=is_group_decision(actor, grievance),
     )

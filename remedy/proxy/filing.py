@@ -16,14 +16,14 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from remedy.cases.intake import start_intake
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput, NotAllowed
-from remedy.core.numbers import ascii_digits
+from remedy.core.numbers import ascii_digits, ltr_text
 from remedy.core.unit_of_work import transactional
 from remedy.filing.grievances import (
     MAX_PEOPLE_AFFECTED,
@@ -32,7 +32,7 @@ from remedy.filing.grievances import (
     Submitted,
     record_grievance,
 )
-from remedy.identity.phones import normalise_phone
+from remedy.identity.phones import normalise_phone, phone_example
 from remedy.models.grievance import Category, Channel, ProductUser, ReprisalRisk
 from remedy.models.organisation import Organisation
 from remedy.models.types import utcnow
@@ -183,38 +183,67 @@ class ProxyFiling:
     recipients: MessageRecipients = MessageRecipients.BOTH
 
 
+class PeopleListRefused(InvalidInput):
+    """Every line of a people list whose number cannot be used, each said on its own, so
+    the member corrects them all at once."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(" ".join(lines), "people")
+        self.lines = lines
+
+
 def parse_people(text: str) -> list[PersonDetails]:
     """One person a line: a name, a phone number, or a name then a comma and a number.
 
     The last comma-separated part counts as the number when it holds digits (of any
     script) and only phone characters; everything else is the name. Blank lines are
-    skipped. A number that cannot be used is refused with the line it is on, counted as
-    the person sees the list.
+    skipped. Numbers that cannot be used are refused together (:class:`PeopleListRefused`),
+    each with the line it is on, counted as the person sees the list, and what was typed.
     """
     people = []
+    refused = []
     for line_number, raw in enumerate(text.splitlines(), start=1):
         line = " ".join(raw.split())
         if not line:
             continue
         name, _sep, last = line.rpartition(",")
-        candidate = ascii_digits(last.strip() if _sep else line)
-        if _looks_like_phone(candidate):
-            people.append(
-                PersonDetails(name=name.strip() or None, phone=_phone_on(line_number, candidate))
-            )
-        else:
+        typed = last.strip() if _sep else line
+        candidate = ascii_digits(typed)
+        if not _looks_like_phone(candidate):
             people.append(PersonDetails(name=line))
+            continue
+        try:
+            phone = normalise_phone(candidate)
+        except InvalidInput:
+            refused.append(_line_problem(line_number, typed))
+            continue
+        people.append(PersonDetails(name=name.strip() or None, phone=phone))
+    if refused:
+        raise PeopleListRefused(refused)
     return people
 
 
-def _phone_on(line_number: int, candidate: str) -> str:
-    try:
-        return normalise_phone(candidate)
-    except InvalidInput as problem:
-        raise InvalidInput(
-            _("Line %(line)s: %(problem)s", line=format_decimal(line_number), problem=problem),
-            "people",
-        ) from problem
+def _line_problem(line_number: int, typed: str) -> str:
+    """ "Line 7: '0712 34' is not a phone number; write it like 0712 345 678." """
+    example = phone_example()
+    language = str(get_locale() or "en")
+    line = format_decimal(line_number)
+    if example.local is None:
+        return _(
+            "Line %(line)s: '%(typed)s' is not a phone number; write it with its country "
+            "code, like %(international)s.",
+            line=line,
+            typed=ltr_text(typed, language),
+            international=ltr_text(example.international, language),
+        )
+    return _(
+        "Line %(line)s: '%(typed)s' is not a phone number; write it like %(local)s "
+        "or %(international)s.",
+        line=line,
+        typed=ltr_text(typed, language),
+        local=ltr_text(example.local, language),
+        international=ltr_text(example.international, language),
+    )
 
 
 def _looks_like_phone(text: str) -> bool:

@@ -14,6 +14,7 @@ from remedy.cases import intake, tracks
 from remedy.core.extensions import db
 from remedy.core.references import normalise
 from remedy.models import Grievance, RemedyType, TrackKind
+from remedy.models.types import utcnow
 from remedy.proxy.mandates import withdraw_mandate_as_person
 from tests.proxy.portal import CONSENT_PDF, enrolled, in_a_year
 from tests.support import Account
@@ -35,6 +36,13 @@ def file_for_a_group(page: Page, evidence: Path) -> str:
     """Fill in the filing form for a group; the reference the result page shows."""
     page.get_by_role("link", name="File a grievance for others").click()
     page.get_by_label("A group of people").check()
+    # Optional sections are folded on a phone: the member opens those they need.
+    for section in (
+        "A group: the people and how many",
+        "What it is about, where and when (optional)",
+        "Witness and evidence (optional)",
+    ):
+        page.get_by_text(section).click()
     page.get_by_label("The people in the group (optional)").fill(
         "Amina Wanjiru, +254711100101\nJoseph Otieno, +254711100102\nGrace Achieng"
     )
@@ -98,6 +106,10 @@ def test_a_member_files_for_a_group_answers_a_proposal_and_is_refused_after_with
     expect(page.locator(".proposal")).to_contain_text("Pay for the lost harvest.")
     decline = page.locator("form", has=page.get_by_role("button", name="Decline the proposal"))
     decline.get_by_label("Why?").fill("They also need the stream moved back.")
+    # Declining for the whole group: how the people were consulted.
+    decline.get_by_label("A meeting").check()
+    decline.get_by_label("When?").fill(utcnow().date().isoformat())
+    decline.get_by_label("How many of them took part?").fill("9")
     page.get_by_role("button", name="Decline the proposal").click()
     expect(page.locator(".flash-success")).to_have_text("You declined the proposal for the people.")
     db.session.expire_all()

@@ -155,3 +155,13 @@ def withdrawals() -> list[tuple[str, str]]:
         select(AuditEvent).where(AuditEvent.action == "mandate.withdraw").order_by(AuditEvent.seq)
     )
     return [(event.actor_kind, (event.after or {}).get("channel", "")) for event in events]
+
+
+def consulted(**overrides: str) -> dict[str, str]:
+    """How a member says the group was consulted before deciding for all of them."""
+    return {
+        "consulted_how": "meeting",
+        "consulted_on": utcnow().date().isoformat(),
+        "participants": "2",
+        **overrides,
+    }

@@ -27,7 +27,7 @@ from remedy.models import (
 from remedy.models.types import utcnow
 from remedy.proxy.mandates import withdraw_mandate_as_person
 from remedy.workflows.definition import MandateScope
-from tests.proxy.portal import record_mandate_on_page, snapshot
+from tests.proxy.portal import consulted, record_mandate_on_page, snapshot
 from tests.support import csrf_token
 from tests.workflows.scenarios import Scenario
 
@@ -83,7 +83,7 @@ def test_the_member_accepts_a_proposal_for_the_people(
     shown = portal.get(case.page).get_data(as_text=True)
     assert "Remove the fence." in shown  # what is proposed, before answering
 
-    page = act(portal, case.grievance, f"/tracks/{case.track.id}/accept")
+    page = act(portal, case.grievance, f"/tracks/{case.track.id}/accept", consulted())
 
     assert "You accepted the proposal for the people." in page
     assert case.fresh().tracks[0].state == "implementing"
@@ -99,7 +99,10 @@ def test_the_member_declines_a_proposal_with_the_peoples_reason(
     case = mandated(scenario, "proposed")
 
     page = act(
-        portal, case.grievance, f"/tracks/{case.track.id}/decline", {"reason": "The path too."}
+        portal,
+        case.grievance,
+        f"/tracks/{case.track.id}/decline",
+        {"reason": "The path too.", **consulted()},
     )
 
     assert "You declined the proposal for the people." in page
@@ -127,7 +130,7 @@ def test_the_member_answers_the_check_in_put_to_the_organisation(
         portal,
         case.grievance,
         f"/check-ins/{question.id}",
-        {"answer": "partly", "comment": "No well."},
+        {"answer": "partly", "comment": "No well.", **consulted()},
     )
 
     assert "Your answer is recorded." in page
@@ -288,5 +291,5 @@ def test_a_renewed_mandate_lets_the_member_act_again(
     ended_yesterday(case)
     record_mandate_on_page(portal, case.page)
 
-    page = act(portal, case.grievance, f"/tracks/{case.track.id}/accept")
+    page = act(portal, case.grievance, f"/tracks/{case.track.id}/accept", consulted())
     assert "You accepted the proposal for the people." in page

@@ -138,7 +138,10 @@ def test_filing_without_a_mandate_to_file_is_refused_and_nothing_is_kept(
         ({"valid_until": "2001-01-01"}, "The end date of the mandate has passed."),
         ({"recipients": None}, "Choose who receives the messages."),
         ({"description": "  "}, "Tell us what happened."),
-        ({"people": "Amina, +2547", "people_affected": "5"}, "not a phone number we can use"),
+        (
+            {"people": "Amina, +2547", "people_affected": "5"},
+            "is not a phone number; write",
+        ),
         ({"people_affected": "2"}, "smaller than the list of people"),
         ({"people": "", "people_affected": "", "recipients": "both"}, "at least 2 people"),
         ({"people": "", "people_affected": "9", "recipients": "people"}, "Nobody could receive"),

@@ -20,7 +20,7 @@ from remedy.models.outbox_message import MANDATE_CODE_TEMPLATE, MASK, OutboxMess
 from remedy.models.types import utcnow
 from remedy.proxy.mandates import withdraw_mandate, withdraw_mandate_as_person
 from tests.console.case_support import console_for, new_user, text_of
-from tests.proxy.portal import record_mandate_on_page, snapshot, withdrawals
+from tests.proxy.portal import consulted, record_mandate_on_page, snapshot, withdrawals
 from tests.proxy.test_acting import Case, act, mandated
 from tests.support import csrf_token
 from tests.web.conftest import WebVisitor
@@ -134,7 +134,7 @@ def test_with_the_code_the_people_gave_it_the_ngo_acts_for_them_again(
     page = act(portal, case.grievance, f"/mandates/{mandate_id}/confirm", {"code": the_code(case)})
 
     assert "The people confirmed the mandate. It is in force." in page
-    accepted = act(portal, case.grievance, f"/tracks/{case.track.id}/accept")
+    accepted = act(portal, case.grievance, f"/tracks/{case.track.id}/accept", consulted())
     assert "You accepted the proposal for the people." in accepted
     assert mandate_actions()[-3:] == [
         "mandate.grant",
@@ -186,7 +186,7 @@ def test_a_supervisor_of_the_mechanism_approves_it_on_evidence(
     )
     assert mandate.approval_evidence == "Met the group on 3 December; the signed form is on file."
     assert mandate_actions()[-1] == "mandate.consent_approved"
-    accepted = act(portal, case.grievance, f"/tracks/{case.track.id}/accept")
+    accepted = act(portal, case.grievance, f"/tracks/{case.track.id}/accept", consulted())
     assert "You accepted the proposal for the people." in accepted
 
 
