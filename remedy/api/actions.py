@@ -102,7 +102,12 @@ class SeverityInput(ApiSchema):
 
 
 class ClassifyFields(ApiSchema):
-    tracks = fields.List(fields.Nested(TrackPlanInput), required=True, validate=length(20, 1))
+    tracks = fields.List(
+        fields.Nested(TrackPlanInput),
+        required=True,
+        validate=length(20, 1),
+        metadata={"description": "One per organisation: an organisation named twice is 422."},
+    )
     severity = fields.Nested(SeverityInput, required=True)
 
 

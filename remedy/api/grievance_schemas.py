@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from remedy.api.schemas import ApiSchema, Enum, between, length, text
+from remedy.api.schemas import MESSAGES, ApiSchema, Enum, between, length, text
 from remedy.core.config import LANGUAGES
 from remedy.filing.grievances import (
     MAX_DESCRIPTION_LENGTH,
@@ -27,6 +27,7 @@ from remedy.models.mandate import ConsentMethod
 from remedy.models.organisation import OrganisationKind
 from remedy.models.state_actor import StateActorKind
 from remedy.models.types import MAX_ROW_ID
+from remedy.queue.cursor import CURSOR_PATTERN
 from remedy.queue.filters import INTAKE_STATES, TRACK_STATES, QueueOrder
 from remedy.workflows.definition import MandateScope
 
@@ -43,7 +44,12 @@ class PersonInput(ApiSchema):
     phone = fields.String(
         allow_none=True,
         validate=length(32),
-        metadata={"description": "E.164, such as +254700000001. Encrypted at rest."},
+        metadata={
+            "format": "phone",
+            "description": "A number that can exist, by libphonenumber's tables: E.164, "
+            "such as +254712345678, or national in the mechanism's default country. "
+            "Encrypted at rest.",
+        },
     )
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)), allow_none=True)
     receives_messages = fields.Boolean(
@@ -140,7 +146,11 @@ class GrievanceQuery(ApiSchema):
         },
     )
     after = fields.String(
-        validate=length(500), metadata={"description": "The next_cursor of the previous page."}
+        validate=validate.Regexp(CURSOR_PATTERN, error=MESSAGES["cursor"]),  # type: ignore[arg-type]
+        metadata={
+            "description": "The next_cursor of the previous page, with the same filters and "
+            "order. Of another form: 422; of another order: 409 (stale-cursor), start again."
+        },
     )
     limit = fields.Integer(load_default=50, validate=between(1, 100))
 

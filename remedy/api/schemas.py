@@ -27,6 +27,7 @@ MESSAGES = {
     "validator_failed": _l("This value is not valid."),
     "blank": _l("This field cannot be blank."),
     "control": _l("This text contains control characters."),
+    "cursor": _l("This page link is not valid any more. Start again."),
 }
 SCHEMA_MESSAGES = {
     "unknown": _l("This field is not part of this request."),
@@ -74,18 +75,42 @@ def between(minimum: int, maximum: int) -> validate.Range:
 
 
 CONTROL_CHARACTERS = frozenset(chr(code) for code in range(32)) - {"\t", "\n", "\r"}
+# The same rules as regular expressions for the OpenAPI document, in the syntax JSON Schema
+# (ECMA-262) and Python read alike. CONTROL_CLASS is CONTROL_CHARACTERS; SPACE_CLASS the
+# other characters str.strip() removes (a test compares both with Python's own).
+CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f"
+SPACE_CLASS = r"\t\n\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+TEXT_PATTERN = rf"^[^{CONTROL_CLASS}]*$"
+FILLED_PATTERN = rf"^[^{CONTROL_CLASS}]*[^{CONTROL_CLASS}{SPACE_CLASS}][^{CONTROL_CLASS}]*$"
 
 
 class Text(fields.String):
     """Free text, trimmed; a required text may not be blank. Control characters (NUL and the
-    like) are refused: no person types them, and PostgreSQL cannot store NUL in text."""
+    like) are refused: no person types them, and PostgreSQL cannot store NUL in text.
+
+    The document states both rules as a ``pattern`` (and ``minLength``), and the limit
+    counts the text as sent, spaces included, as ``maxLength`` does: a request the
+    document accepts is one the server accepts."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = dict(kwargs.pop("metadata", None) or {})
+        if kwargs.get("required"):
+            metadata.setdefault("pattern", FILLED_PATTERN)
+            metadata.setdefault("minLength", 1)
+        else:
+            metadata.setdefault("pattern", TEXT_PATTERN)
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        sent = super()._deserialize(value, attr, data, **kwargs)
+        if not CONTROL_CHARACTERS.isdisjoint(sent):
+            raise ValidationError(str(MESSAGES["control"]))
+        for validator in self.validators:
+            if isinstance(validator, validate.Length):
+                validator(sent)
+        text = sent.strip()
         if self.required and not text:
             raise ValidationError(str(MESSAGES["blank"]))
-        if not CONTROL_CHARACTERS.isdisjoint(text):
-            raise ValidationError(str(MESSAGES["control"]))
         return text
 
 
