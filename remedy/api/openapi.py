@@ -321,7 +321,8 @@ def _build() -> dict[str, Any]:
     for path, operations in _paths().items():
         spec.path(path=path, operations=operations)
     document: dict[str, Any] = spec.to_dict()
-    return only_null_beside(document)
+    only_null_beside(document)
+    return document
 
 
 # apispec writes a nullable nested object as anyOf [this, any object or null]: the second
@@ -330,8 +331,8 @@ ANY_OBJECT_OR_NULL = {"type": "object", "nullable": True}
 NULL_ONLY = {"type": "object", "nullable": True, "enum": [None]}
 
 
-def only_null_beside(node: Any) -> Any:
-    """The document with each such branch narrowed to null, as the server reads it."""
+def only_null_beside(node: Any) -> None:
+    """Each such branch of the document narrowed to null, as the server reads it."""
     if isinstance(node, dict):
         if "anyOf" in node:
             node["anyOf"] = [
@@ -343,7 +344,6 @@ def only_null_beside(node: Any) -> Any:
     elif isinstance(node, list):
         for value in node:
             only_null_beside(value)
-    return node
 
 
 @bp.get("/openapi.json")

@@ -31,8 +31,8 @@ IF_MATCH = {
     "in": "header",
     "name": "If-Match",
     "required": True,
-    "description": "The ETag you read, quotes included; 428 without it (or with `*`), 412 "
-    "if the case changed since.",
+    "description": "The ETag you read, quotes included; 428 without it (or with anything "
+    "else: `*`, a weak tag, a list), 412 if the case changed since.",
     "schema": {"type": "string", "pattern": ETAG_PATTERN, "example": '"3"'},
 }
 ETAG_HEADER = {
