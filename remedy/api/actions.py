@@ -32,6 +32,8 @@ from remedy.models.types import MAX_ROW_ID
 from remedy.workflows.definition import Transition
 
 REFERRAL = {"description": "The id of a mechanism in the referral directory."}
+# JSON Schema cannot compare a date with today: the rule is said in words.
+DUE_DATE = {"description": "Today or later: a date that has passed is 422."}
 
 
 # Field schemas ---------------------------------------------------------------------------
@@ -115,7 +117,7 @@ class RemedyActionInput(ApiSchema):
     type = Enum(RemedyType, required=True)
     description = text(MAX_TEXT, required=True)
     owner = Enum(ActionOwner, load_default=ActionOwner.THIS_ORGANISATION)
-    due_date = fields.Date(allow_none=True)
+    due_date = fields.Date(allow_none=True, metadata=DUE_DATE)
     financial = fields.Boolean(load_default=False)
 
 
@@ -123,7 +125,7 @@ class LeverageInput(ApiSchema):
     type = Enum(LeverageType, required=True)
     target = text(200, required=True)
     description = text(MAX_TEXT, required=True)
-    due_date = fields.Date(allow_none=True)
+    due_date = fields.Date(allow_none=True, metadata=DUE_DATE)
 
 
 class ProposeFields(ApiSchema):

@@ -3,9 +3,11 @@ queue's filters, and a grievance as it is read, listed and filed."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from remedy.api.schemas import MESSAGES, ApiSchema, Enum, between, length, text
+from remedy.cases.technology import NOT_ON_ONE_LINE
 from remedy.core.config import LANGUAGES
 from remedy.filing.grievances import (
     MAX_DESCRIPTION_LENGTH,
@@ -61,7 +63,9 @@ class PersonInput(ApiSchema):
 class MandateInput(ApiSchema):
     scopes = fields.List(Enum(MandateScope), required=True, validate=length(4, 1))
     consent_method = Enum(ConsentMethod, required=True)
-    valid_until = fields.Date(required=True)
+    valid_until = fields.Date(
+        required=True, metadata={"description": "Today or later: a mandate that ended is 422."}
+    )
     proxy_receives_messages = fields.Boolean(load_default=True)
 
 
@@ -81,12 +85,16 @@ class GrievanceInput(ApiSchema):
     external_reference = text(
         MAX_EXTERNAL_REFERENCE_LENGTH,
         allow_none=True,
+        forbidden=NOT_ON_ONE_LINE,
+        refusal=_l("Give the account, content or flag id on one line, as it is shown."),
         metadata={
             "description": "An account, content or flag id in another system, on one line. "
             "Encrypted at rest; read back only by those who may know who the people are."
         },
     )
-    harm_date = fields.Date(allow_none=True)
+    harm_date = fields.Date(
+        allow_none=True, metadata={"description": "Today or earlier: a date to come is 422."}
+    )
     people_affected = fields.Integer(load_default=1, validate=between(1, MAX_PEOPLE_AFFECTED))
     reprisal_risk = Enum(ReprisalRisk, load_default=ReprisalRisk.NONE)
     identity_withheld = fields.Boolean(load_default=False)

@@ -9,6 +9,7 @@ own are English, and some carry the rejected input back, which may be personal d
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -80,31 +81,44 @@ CONTROL_CHARACTERS = frozenset(chr(code) for code in range(32)) - {"\t", "\n", "
 # other characters str.strip() removes (a test compares both with Python's own).
 CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f"
 SPACE_CLASS = r"\t\n\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-TEXT_PATTERN = rf"^[^{CONTROL_CLASS}]*$"
-FILLED_PATTERN = rf"^[^{CONTROL_CLASS}]*[^{CONTROL_CLASS}{SPACE_CLASS}][^{CONTROL_CLASS}]*$"
+
+
+def text_pattern(forbidden: str, required: bool) -> str:
+    """Text without the ``forbidden`` characters; when required, one that is not blank."""
+    if required:
+        return rf"^[^{forbidden}]*[^{forbidden}{SPACE_CLASS}][^{forbidden}]*$"
+    return rf"^[^{forbidden}]*$"
+
+
+TEXT_PATTERN = text_pattern(CONTROL_CLASS, required=False)
+FILLED_PATTERN = text_pattern(CONTROL_CLASS, required=True)
 
 
 class Text(fields.String):
     """Free text, trimmed; a required text may not be blank. Control characters (NUL and the
     like) are refused: no person types them, and PostgreSQL cannot store NUL in text.
+    ``forbidden`` refuses more (line breaks in an id on one line), with ``refusal``.
 
-    The document states both rules as a ``pattern`` (and ``minLength``), and the limit
+    The document states the rules as a ``pattern`` (and ``minLength``), and the limit
     counts the text as sent, spaces included, as ``maxLength`` does: a request the
-    document accepts is one the server accepts."""
+    document accepts is one the server accepts, and the other way round."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(
+        self, *, forbidden: str = CONTROL_CLASS, refusal: Any = None, **kwargs: Any
+    ) -> None:
         metadata = dict(kwargs.pop("metadata", None) or {})
-        if kwargs.get("required"):
-            metadata.setdefault("pattern", FILLED_PATTERN)
+        required = bool(kwargs.get("required"))
+        metadata.setdefault("pattern", text_pattern(forbidden, required))
+        if required:
             metadata.setdefault("minLength", 1)
-        else:
-            metadata.setdefault("pattern", TEXT_PATTERN)
         super().__init__(metadata=metadata, **kwargs)
+        self.forbidden = re.compile(f"[{forbidden}]")
+        self.refusal = refusal or MESSAGES["control"]
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         sent = super()._deserialize(value, attr, data, **kwargs)
-        if not CONTROL_CHARACTERS.isdisjoint(sent):
-            raise ValidationError(str(MESSAGES["control"]))
+        if self.forbidden.search(sent):
+            raise ValidationError(str(self.refusal))
         for validator in self.validators:
             if isinstance(validator, validate.Length):
                 validator(sent)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from remedy.api.openapi_parts import ETAG_FORM
 from remedy.core.extensions import db
 from remedy.models.grievance import Grievance
 from remedy.models.involvement_track import TrackKind
+from remedy.models.types import utcnow
 from tests.api.conftest import API, Cast, token_for
 from tests.handoffs import connected_bodies, refer_track
 
@@ -39,7 +41,7 @@ schemathesis.openapi.format(
     "phone", st.sampled_from(["+254712345678", "+254733000111", "+33612345678", "+14155550123"])
 )
 EVERY_CHECK = list(CHECKS.get_all())
-EXAMPLES = 6  # per operation and mode: the whole run stays under a minute on 2 cores
+EXAMPLES = 8  # per operation and mode: the whole run stays under a minute on 2 cores
 # 428 is this API's answer to a missing If-Match (RFC 6585), as the document says.
 CONFIG = {"checks": {"missing_required_header": {"expected-statuses": [400, 401, 403, 428]}}}
 
@@ -81,9 +83,22 @@ def narrowed(document: dict[str, Any], seeds: dict[str, dict[str, list[Any]]]) -
     for name, properties in seeds.get("body", {}).items():
         for field, values in properties.items():
             document["components"]["schemas"][name]["properties"][field]["enum"] = values
-    # One organisation named twice is refused (its description says so; JSON Schema cannot
-    # say "unique by organisation_id"): one track at a time, drawn from the seeded ones.
-    document["components"]["schemas"]["ClassifyFields"]["properties"]["tracks"]["maxItems"] = 1
+    # Rules JSON Schema cannot state, which the descriptions say in words: one track per
+    # organisation (one at a time here), and dates compared with today (drawn from a few).
+    schemas = document["components"]["schemas"]
+    schemas["ClassifyFields"]["properties"]["tracks"]["maxItems"] = 1
+    today = utcnow().date()  # as the server counts days
+    past = [today - timedelta(days=days) for days in (0, 40, 3000)]
+    to_come = [today + timedelta(days=days) for days in (1, 30, 400)]
+    for name, field, dates in (
+        ("GrievanceInput", "harm_date", [*past, None]),
+        ("MandateInput", "valid_until", to_come),
+        ("RemedyActionInput", "due_date", [*to_come, None]),
+        ("LeverageInput", "due_date", [*to_come, None]),
+    ):
+        schemas[name]["properties"][field]["enum"] = [
+            day.isoformat() if day else None for day in dates
+        ]
     return document
 
 

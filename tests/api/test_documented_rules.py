@@ -24,6 +24,7 @@ from remedy.api.schemas import (
     text,
 )
 from remedy.api.version import API_VERSION
+from remedy.cases.technology import NOT_ON_ONE_LINE
 from remedy.queue.cursor import CURSOR_PATTERN
 from remedy.queue.filters import QueueFilters, QueueOrder
 from remedy.queue.search import search_grievances
@@ -37,6 +38,7 @@ EVERY_CHARACTER = [chr(code) for code in range(0x110000)]
 class Texts(ApiSchema):
     required = text(12, required=True)
     optional = text(12, allow_none=True)
+    one_line = text(12, allow_none=True, forbidden=NOT_ON_ONE_LINE)
 
 
 def test_the_patterns_name_the_characters_the_server_refuses_and_trims() -> None:
@@ -49,9 +51,15 @@ def test_the_patterns_name_the_characters_the_server_refuses_and_trims() -> None
     }
 
 
+def matches(pattern: str, value: str) -> bool:
+    """As JSON Schema reads a pattern (ECMA-262): found anywhere, and ``$`` is the very end
+    (Python's would also match before a final line break)."""
+    return re.search(pattern.removesuffix("$") + r"\Z", value) is not None
+
+
 def loads(field: str, value: str) -> bool:
     try:
-        Texts().load({field: value, **({"required": "x"} if field == "optional" else {})})
+        Texts().load({field: value, **({"required": "x"} if field != "required" else {})})
     except ValidationError:
         return False
     return True
@@ -63,12 +71,15 @@ def loads(field: str, value: str) -> bool:
 @example(value="a\x00")
 @example(value="\u00a0" * 13)
 @example(value=" " * 11 + "a")
+@example(value=" id\u2028 ")
+@example(value="id\x85")
 def test_a_text_is_taken_exactly_when_the_document_says_so(value: str) -> None:
-    """As JSON Schema reads a pattern: found anywhere (ECMA-262 and Python agree here)."""
     in_limit = len(value) <= 12
 
-    assert loads("required", value) is (in_limit and bool(re.search(FILLED_PATTERN, value)))
-    assert loads("optional", value) is (in_limit and bool(re.search(TEXT_PATTERN, value)))
+    assert loads("required", value) is (in_limit and matches(FILLED_PATTERN, value))
+    assert loads("optional", value) is (in_limit and matches(TEXT_PATTERN, value))
+    one_line = Texts().fields["one_line"].metadata["pattern"]
+    assert loads("one_line", value) is (in_limit and matches(one_line, value))
 
 
 def test_every_text_field_states_its_rules() -> None:
