@@ -17,10 +17,11 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import gettext as _
 
 from remedy.core.errors import InvalidInput
+from remedy.models.types import MAX_ROW_ID
 from remedy.queue.filters import QueueOrder
 
 # ECMA-262 and Python read it alike; the numbers' lengths keep every value in range (a
-# rank under 2**15, an instant before the year 2287, an id under 2**34).
+# rank under 2**15, an instant before the year 2287, an id of at most ten digits).
 CURSOR_PATTERN = (
     r"^(?:p[0-9]{1,4}\.(?:[0-9]{1,16}|-)|d\.(?:[0-9]{1,16}|-)|n\.[0-9]{1,16})\.[0-9]{1,10}$"
 )
@@ -66,4 +67,6 @@ class Cursor:
             )
         rank = int(head[1:]) if order is QueueOrder.PRIORITY else 0
         instant = None if key == "-" else EPOCH + int(key) * MICROSECOND
-        return cls(order, instant, int(row), rank)
+        # Past the id column's range (PostgreSQL would refuse the comparison) every id
+        # is before it: the largest one says the same.
+        return cls(order, instant, min(int(row), MAX_ROW_ID), rank)
