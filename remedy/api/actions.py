@@ -36,6 +36,8 @@ from remedy.models.withdrawal import WithdrawalReason
 from remedy.workflows.definition import Transition
 
 REFERRAL = {"description": "The id of a mechanism in the referral directory."}
+# JSON Schema cannot compare a date with today: the rule is said in words.
+DUE_DATE = {"description": "Today or later: a date that has passed is 422."}
 
 
 # Field schemas ---------------------------------------------------------------------------
@@ -150,7 +152,12 @@ class SeverityInput(ApiSchema):
 
 
 class ClassifyFields(ApiSchema):
-    tracks = fields.List(fields.Nested(TrackPlanInput), required=True, validate=length(20, 1))
+    tracks = fields.List(
+        fields.Nested(TrackPlanInput),
+        required=True,
+        validate=length(20, 1),
+        metadata={"description": "One per organisation: an organisation named twice is 422."},
+    )
     severity = fields.Nested(SeverityInput, required=True)
 
 
@@ -158,7 +165,7 @@ class RemedyActionInput(ApiSchema):
     type = Enum(RemedyType, required=True)
     description = text(MAX_TEXT, required=True)
     owner = Enum(ActionOwner, load_default=ActionOwner.THIS_ORGANISATION)
-    due_date = fields.Date(allow_none=True)
+    due_date = fields.Date(allow_none=True, metadata=DUE_DATE)
     financial = fields.Boolean(load_default=False)
     description_by_language = by_language("The description")
 
@@ -167,7 +174,7 @@ class LeverageInput(ApiSchema):
     type = Enum(LeverageType, required=True)
     target = text(200, required=True)
     description = text(MAX_TEXT, required=True)
-    due_date = fields.Date(allow_none=True)
+    due_date = fields.Date(allow_none=True, metadata=DUE_DATE)
 
 
 class ProposeFields(ApiSchema):

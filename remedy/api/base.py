@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from remedy.accounts.tokens import TokenRejected, authenticate
 from remedy.api.problems import ApiProblem, problem_response
+from remedy.api.version import API_VERSION
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import ConflictError, NotAllowed, NotFound, ServiceError
 from remedy.core.extensions import limiter
@@ -125,6 +126,15 @@ def no_cookies(response: Response) -> Response:
     """Nothing the API does needs a session; never set a cookie (a ?lang= would)."""
     session.modified = False
     response.vary.add("Authorization")
+    return response
+
+
+@bp.after_app_request
+def api_version(response: Response) -> Response:
+    """Every answer under the API's prefix says which version of the document it follows,
+    a 404 for an address no route matches included."""
+    if request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/"):
+        response.headers["API-Version"] = API_VERSION
     return response
 
 

@@ -3,9 +3,11 @@ queue's filters, and a grievance as it is read, listed and filed."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from remedy.api.schemas import ApiSchema, Enum, between, length, text
+from remedy.api.schemas import MESSAGES, ApiSchema, Enum, between, length, text
+from remedy.cases.technology import NOT_ON_ONE_LINE
 from remedy.core.config import LANGUAGES
 from remedy.filing.grievances import (
     MAX_DESCRIPTION_LENGTH,
@@ -27,6 +29,7 @@ from remedy.models.mandate import ConsentMethod
 from remedy.models.organisation import OrganisationKind
 from remedy.models.state_actor import StateActorKind
 from remedy.models.types import MAX_ROW_ID
+from remedy.queue.cursor import CURSOR_PATTERN
 from remedy.queue.filters import INTAKE_STATES, TRACK_STATES, QueueOrder
 from remedy.workflows.definition import MandateScope
 
@@ -43,7 +46,12 @@ class PersonInput(ApiSchema):
     phone = fields.String(
         allow_none=True,
         validate=length(32),
-        metadata={"description": "E.164, such as +254700000001. Encrypted at rest."},
+        metadata={
+            "format": "phone",
+            "description": "A number that can exist, by libphonenumber's tables: E.164, "
+            "such as +254712345678, or national in the mechanism's default country. "
+            "Encrypted at rest.",
+        },
     )
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)), allow_none=True)
     receives_messages = fields.Boolean(
@@ -55,7 +63,9 @@ class PersonInput(ApiSchema):
 class MandateInput(ApiSchema):
     scopes = fields.List(Enum(MandateScope), required=True, validate=length(4, 1))
     consent_method = Enum(ConsentMethod, required=True)
-    valid_until = fields.Date(required=True)
+    valid_until = fields.Date(
+        required=True, metadata={"description": "Today or later: a mandate that ended is 422."}
+    )
     proxy_receives_messages = fields.Boolean(load_default=True)
 
 
@@ -75,12 +85,16 @@ class GrievanceInput(ApiSchema):
     external_reference = text(
         MAX_EXTERNAL_REFERENCE_LENGTH,
         allow_none=True,
+        forbidden=NOT_ON_ONE_LINE,
+        refusal=_l("Give the account, content or flag id on one line, as it is shown."),
         metadata={
             "description": "An account, content or flag id in another system, on one line. "
             "Encrypted at rest; read back only by those who may know who the people are."
         },
     )
-    harm_date = fields.Date(allow_none=True)
+    harm_date = fields.Date(
+        allow_none=True, metadata={"description": "Today or earlier: a date to come is 422."}
+    )
     people_affected = fields.Integer(load_default=1, validate=between(1, MAX_PEOPLE_AFFECTED))
     reprisal_risk = Enum(ReprisalRisk, load_default=ReprisalRisk.NONE)
     identity_withheld = fields.Boolean(load_default=False)
@@ -140,7 +154,11 @@ class GrievanceQuery(ApiSchema):
         },
     )
     after = fields.String(
-        validate=length(500), metadata={"description": "The next_cursor of the previous page."}
+        validate=validate.Regexp(CURSOR_PATTERN, error=MESSAGES["cursor"]),  # type: ignore[arg-type]
+        metadata={
+            "description": "The next_cursor of the previous page, with the same filters and "
+            "order. Of another form: 422; of another order: 409 (stale-cursor), start again."
+        },
     )
     limit = fields.Integer(load_default=50, validate=between(1, 100))
 

@@ -53,6 +53,7 @@ from remedy.api.record_schemas import (
 from remedy.api.schemas import ProblemOut
 from remedy.api.statistics import statistics_paths
 from remedy.api.trigger_schemas import TriggerListOut
+from remedy.api.version import API_VERSION, API_VERSION_HEADER
 
 DESCRIPTION = """\
 The JSON API of Remedy, a grievance and remedy mechanism. Other systems (a content-reporting
@@ -68,6 +69,15 @@ Every change to an existing grievance (a step, a delivery, a check-in answer) mu
 in `If-Match`: without the header nothing is saved and you get 428; if someone changed the case
 meanwhile, nothing is saved and you get 412 (or 409 when the changes crossed). Filing a new
 grievance needs no `If-Match`.
+
+**Versions.** `info.version` (and the `API-Version` header of every answer) is the version
+of this contract; CHANGELOG.md says what each version changed.
+
+**Text.** Free text may not hold control characters (tabs and line breaks are fine), and a
+required text may not be blank; every field's `pattern` and lengths say so.
+
+**Pages.** `after` takes the `next_cursor` of the previous page, with the same filters and
+order; a cursor made for another order is stale (409).
 
 **Errors** are `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`,
 and for 422 `errors`, the failing fields with their messages.
@@ -109,7 +119,7 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "operationId": "list_grievances",
                 "tags": ["grievances"],
                 "parameters": [{"in": "query", "schema": GrievanceQuery}],
-                "responses": responses(200, GrievancePageOut, 422),
+                "responses": responses(200, GrievancePageOut, 422, "stale-cursor"),
             },
             "post": {
                 "summary": "File a grievance; the answer holds its reference and PIN, once.",
@@ -308,6 +318,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "responses": {
                 "200": {
                     "description": "OpenAPI 3.0",
+                    "headers": dict(API_VERSION_HEADER),
                     "content": {"application/json": {"schema": {"type": "object"}}},
                 }
             },
@@ -327,7 +338,7 @@ def openapi_document() -> dict[str, Any]:
 def _build() -> dict[str, Any]:
     spec = APISpec(
         title="Remedy API",
-        version="1",
+        version=API_VERSION,
         openapi_version="3.0.3",
         plugins=[MarshmallowPlugin()],
         info={"description": DESCRIPTION},
@@ -340,7 +351,29 @@ def _build() -> dict[str, Any]:
     for path, operations in _paths().items():
         spec.path(path=path, operations=operations)
     document: dict[str, Any] = spec.to_dict()
+    only_null_beside(document)
     return document
+
+
+# apispec writes a nullable nested object as anyOf [this, any object or null]: the second
+# branch would let any object through. It is meant to add null alone.
+ANY_OBJECT_OR_NULL = {"type": "object", "nullable": True}
+NULL_ONLY = {"type": "object", "nullable": True, "enum": [None]}
+
+
+def only_null_beside(node: Any) -> None:
+    """Each such branch of the document narrowed to null, as the server reads it."""
+    if isinstance(node, dict):
+        if "anyOf" in node:
+            node["anyOf"] = [
+                dict(NULL_ONLY) if branch == ANY_OBJECT_OR_NULL else branch
+                for branch in node["anyOf"]
+            ]
+        for value in node.values():
+            only_null_beside(value)
+    elif isinstance(node, list):
+        for value in node:
+            only_null_beside(value)
 
 
 @bp.get("/openapi.json")

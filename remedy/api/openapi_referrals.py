@@ -62,12 +62,14 @@ def referral_paths() -> dict[str, dict[str, Any]]:
             "post": {
                 "summary": "Acknowledge the referral, send news, or tell its outcome.",
                 "description": "By the receiving body or the mechanism's case workers. An "
-                "outcome ends the hand-off: reminders stop and no news follows it.",
+                "outcome ends the hand-off: reminders stop, and news after it is refused (409).",
                 "operationId": "post_referral_update",
                 "tags": ["referrals"],
                 "parameters": [REFERRAL_ID],
                 "requestBody": request_body(ReferralUpdateInput),
-                "responses": responses(201, ReferralOut, 400, 403, 404, 413, 415, 422),
+                "responses": responses(
+                    201, ReferralOut, 400, 403, 404, "trigger-refused", 413, 415, 422
+                ),
             }
         },
         f"{referral}/consent": {

@@ -77,6 +77,16 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
         _l("Nothing was saved. Read the case again to get its new ETag, then try again."),
     ),
     ProblemType(
+        "stale-cursor",
+        409,
+        _l("This page link belongs to another order of the list"),
+        _l(
+            "The after cursor was made for another order of the list (priority, due or "
+            "newest) than the one asked for. Start again from the first page, then follow "
+            "next."
+        ),
+    ),
+    ProblemType(
         "precondition-failed",
         412,
         _l("The case changed since you read it"),

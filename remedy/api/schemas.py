@@ -9,6 +9,7 @@ own are English, and some carry the rejected input back, which may be personal d
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -27,6 +28,7 @@ MESSAGES = {
     "validator_failed": _l("This value is not valid."),
     "blank": _l("This field cannot be blank."),
     "control": _l("This text contains control characters."),
+    "cursor": _l("This page link is not valid any more. Start again."),
 }
 SCHEMA_MESSAGES = {
     "unknown": _l("This field is not part of this request."),
@@ -74,18 +76,55 @@ def between(minimum: int, maximum: int) -> validate.Range:
 
 
 CONTROL_CHARACTERS = frozenset(chr(code) for code in range(32)) - {"\t", "\n", "\r"}
+# The same rules as regular expressions for the OpenAPI document, in the syntax JSON Schema
+# (ECMA-262) and Python read alike. CONTROL_CLASS is CONTROL_CHARACTERS; SPACE_CLASS the
+# other characters str.strip() removes (a test compares both with Python's own).
+CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f"
+SPACE_CLASS = r"\t\n\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def text_pattern(forbidden: str, required: bool) -> str:
+    """Text without the ``forbidden`` characters; when required, one that is not blank."""
+    if required:
+        return rf"^[^{forbidden}]*[^{forbidden}{SPACE_CLASS}][^{forbidden}]*$"
+    return rf"^[^{forbidden}]*$"
+
+
+TEXT_PATTERN = text_pattern(CONTROL_CLASS, required=False)
+FILLED_PATTERN = text_pattern(CONTROL_CLASS, required=True)
 
 
 class Text(fields.String):
     """Free text, trimmed; a required text may not be blank. Control characters (NUL and the
-    like) are refused: no person types them, and PostgreSQL cannot store NUL in text."""
+    like) are refused: no person types them, and PostgreSQL cannot store NUL in text.
+    ``forbidden`` refuses more (line breaks in an id on one line), with ``refusal``.
+
+    The document states the rules as a ``pattern`` (and ``minLength``), and the limit
+    counts the text as sent, spaces included, as ``maxLength`` does: a request the
+    document accepts is one the server accepts, and the other way round."""
+
+    def __init__(
+        self, *, forbidden: str = CONTROL_CLASS, refusal: Any = None, **kwargs: Any
+    ) -> None:
+        metadata = dict(kwargs.pop("metadata", None) or {})
+        required = bool(kwargs.get("required"))
+        metadata.setdefault("pattern", text_pattern(forbidden, required))
+        if required:
+            metadata.setdefault("minLength", 1)
+        super().__init__(metadata=metadata, **kwargs)
+        self.forbidden = re.compile(f"[{forbidden}]")
+        self.refusal = refusal or MESSAGES["control"]
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        sent = super()._deserialize(value, attr, data, **kwargs)
+        if self.forbidden.search(sent):
+            raise ValidationError(str(self.refusal))
+        for validator in self.validators:
+            if isinstance(validator, validate.Length):
+                validator(sent)
+        text = sent.strip()
         if self.required and not text:
             raise ValidationError(str(MESSAGES["blank"]))
-        if not CONTROL_CHARACTERS.isdisjoint(text):
-            raise ValidationError(str(MESSAGES["control"]))
         return text
 
 

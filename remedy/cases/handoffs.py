@@ -19,7 +19,7 @@ from sqlalchemy import select
 from remedy.audit import log as audit
 from remedy.cases.intake import MAX_TEXT
 from remedy.core.actors import Actor, ActorKind
-from remedy.core.errors import InvalidInput, NotAllowed, NotFound
+from remedy.core.errors import InvalidInput, NotAllowed, NotFound, TriggerRefused
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
 from remedy.models.identity_consent import ConsentVia
@@ -115,7 +115,8 @@ def record_update(
     if not (by_partner and may_read(actor, referral)) and not is_case_worker(actor):
         raise NotAllowed(_("You may not record news of this referral."))
     if referral.outcome_at is not None:
-        raise InvalidInput(_("The outcome is already recorded: this hand-off is over."), "kind")
+        # The referral as it is now refuses it, whatever was sent: a conflict, not bad input.
+        raise TriggerRefused(_("The outcome is already recorded: this hand-off is over."), "kind")
     now = utcnow()
     update = ReferralUpdate(
         referral=referral,

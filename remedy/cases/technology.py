@@ -12,6 +12,8 @@ The audit log says that it changed, never what it says.
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 
 from remedy.audit import log as audit
@@ -29,9 +31,15 @@ from remedy.models.grievance import (
 )
 from remedy.models.types import utcnow
 
+# What an id on one line may not hold: control characters (C0, DEL, C1) and line breaks.
+# A rule of characters, not of Unicode's categories, so the API's document can state it
+# as a pattern that every reader applies alike.
+NOT_ON_ONE_LINE = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+_BREAKS_THE_LINE = re.compile(f"[{NOT_ON_ONE_LINE}]")
+
 
 def clean_external_reference(value: str | None) -> str | None:
-    """An account, content or flag id: one line of printable text, bounded; None if blank."""
+    """An account, content or flag id: one line of text, bounded; None if blank."""
     cleaned = (value or "").strip()
     if not cleaned:
         return None
@@ -40,7 +48,7 @@ def clean_external_reference(value: str | None) -> str | None:
             _("Please keep it under %(count)d characters.", count=MAX_EXTERNAL_REFERENCE_LENGTH),
             "external_reference",
         )
-    if not cleaned.isprintable():
+    if _BREAKS_THE_LINE.search(cleaned):
         raise InvalidInput(
             _("Give the account, content or flag id on one line, as it is shown."),
             "external_reference",

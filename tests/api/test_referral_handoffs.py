@@ -142,7 +142,8 @@ def test_the_body_acknowledges_sends_news_and_tells_the_outcome(
         ("update", True),
         ("outcome", True),
     ]
-    assert late.status_code == 422
+    assert late.status_code == 409, "the hand-off is over: a conflict, not bad input"
+    assert late.get_json()["type"].endswith("#problem-trigger-refused")
     # The team reads the same news.
     handler_view = api_for(scenario.handler).get(f"/referrals/{referral.id}").get_json()
     assert handler_view["outcome_at"] is not None

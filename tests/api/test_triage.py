@@ -75,9 +75,11 @@ def test_the_queue_runs_by_priority_by_default_and_pages_across_it(
         db.session.refresh(grievance)
     by_due = sorted(everyone, key=lambda g: (g.next_due_at is None, g.next_due_at or now, g.id))
     assert pages(api, "&state=screening&order=due") == [g.reference for g in by_due]
-    # A cursor of one order is refused by another.
+    # A cursor of one order is stale in another: 409, a problem of its own, as documented.
     cursor = api.get("/grievances?state=screening&limit=2").get_json()["next_cursor"]
-    assert api.get(f"/grievances?state=screening&order=due&after={cursor}").status_code == 422
+    stale = api.get(f"/grievances?state=screening&order=due&after={cursor}")
+    assert stale.status_code == 409
+    assert stale.get_json()["type"].endswith("#problem-stale-cursor")
 
 
 def test_flags_are_suggested_then_confirmed_by_a_person(
