@@ -4,7 +4,6 @@ of people, a refused number named by its line, and the reference read left to ri
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 import pytest
