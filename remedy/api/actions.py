@@ -16,8 +16,8 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
-from remedy.api.record_schemas import CONSULTATION, ConsultationInput
-from remedy.api.schemas import ApiSchema, Enum, between, length, text
+from remedy.api.record_schemas import CONSULTATION, ConsultationInput, SeverityInput
+from remedy.api.schemas import ApiSchema, Enum, between, length, text, texts_by_language
 from remedy.cases import intake, steps, tracks
 from remedy.cases.consultations import Consultation
 from remedy.cases.intake import MAX_TEXT
@@ -114,11 +114,13 @@ class ImpactFields(ApiSchema):
     impact_assessment = text(MAX_TEXT, required=True)
 
 
-def by_language(what: str) -> fields.Dict:
+PeopleTextsInput = texts_by_language("PeopleTextsInput", lambda: text(MAX_TEXT))
+
+
+def by_language(what: str) -> fields.Nested:
     """The people's words written again per language: each person reads theirs."""
-    return fields.Dict(
-        keys=fields.String(),
-        values=fields.String(),
+    return fields.Nested(
+        PeopleTextsInput,
         load_default=dict,
         metadata={
             "description": f"{what} again in the people's languages, by language code "
@@ -143,12 +145,6 @@ class TrackPlanInput(ApiSchema):
         },
     )
     explanation_by_language = by_language("The explanation")
-
-
-class SeverityInput(ApiSchema):
-    scale = fields.Integer(required=True, validate=between(1, 4))
-    scope = fields.Integer(required=True, validate=between(1, 4))
-    irremediability = fields.Integer(required=True, validate=between(1, 4))
 
 
 class ClassifyFields(ApiSchema):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from remedy.api.schemas import MESSAGES, ApiSchema, Enum, between, length, text
+from remedy.api.schemas import MESSAGES, ApiSchema, Enum, PeopleTextsOut, between, length, text
 from remedy.cases.technology import NOT_ON_ONE_LINE
 from remedy.core.config import LANGUAGES
 from remedy.filing.grievances import (
@@ -199,9 +199,8 @@ class TrackOut(ApiSchema):
         required=True,
         metadata={"description": "The rationale as the people are told it; null if none."},
     )
-    explanation_by_language = fields.Dict(
-        keys=fields.String(),
-        values=fields.String(),
+    explanation_by_language = fields.Nested(
+        PeopleTextsOut,
         required=True,
         metadata={
             "description": "The explanation as written again in the people's languages, by "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from remedy.api.schemas import ApiSchema, Enum, between, list_of, text
+from remedy.api.schemas import ApiSchema, Enum, PeopleTextsOut, between, list_of, text
 from remedy.cases.consultations import MAX_NOTES, MAX_PARTICIPANTS
 from remedy.cases.intake import MAX_TEXT
 from remedy.cases.protection import MAX_REASON
@@ -104,9 +104,8 @@ class RemedyActionOut(ApiSchema):
     track_id = fields.Integer(required=True)
     type = Enum(RemedyType, required=True)
     description = fields.String(required=True)
-    description_by_language = fields.Dict(
-        keys=fields.String(),
-        values=fields.String(),
+    description_by_language = fields.Nested(
+        PeopleTextsOut,
         required=True,
         metadata={
             "description": "The description as written again in the people's languages, by "

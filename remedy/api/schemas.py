@@ -10,10 +10,13 @@ own are English, and some carry the rejected input back, which may be personal d
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
+
+from remedy.core.config import LANGUAGES
 
 MESSAGES = {
     "required": _l("This field is required."),
@@ -130,6 +133,16 @@ class Text(fields.String):
 
 def text(maximum: int, **kwargs: Any) -> Text:
     return Text(validate=length(maximum), **kwargs)
+
+
+def texts_by_language(name: str, field: Callable[[], fields.Field[Any]]) -> type[Schema]:
+    """An object with one optional text per language the mechanism speaks: the document
+    names each language, so a client cannot send a code the server refuses."""
+    return type(name, (ApiSchema,), {code: field() for code in LANGUAGES})
+
+
+# The people's texts as written again per language (remedy.cases.people_texts), in answers.
+PeopleTextsOut = texts_by_language("PeopleTextsOut", fields.String)
 
 
 def list_of(item: type[Schema], name: str) -> type[Schema]:
