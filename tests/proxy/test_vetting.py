@@ -135,8 +135,9 @@ def test_members_of_an_unvetted_ngo_are_told_so_and_cannot_file(
 
     assert response.status_code == 403
     text = response.get_data(as_text=True)
-    assert "Your organisation is not vetted yet" in text
+    assert "<title>Your organisation is not vetted yet" in text
     assert "Sauti ya Jamii" in text
+    assert text.count('action="/sign-out"') == 1, "one way out, in the page, not its title"
 
 
 def test_what_a_member_of_an_unvetted_ngo_sends_is_not_kept(unvetted_member: FlaskClient) -> None:
