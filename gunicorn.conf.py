@@ -19,6 +19,13 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s
 _MULTIPROCESS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")  # noqa: TID251
 _JSON = os.environ.get("REMEDY_LOG_FORMAT", "").strip().lower() == "json"  # noqa: TID251
 
+# gunicorn 27 opens a control socket in ~/.gunicorn by default; a service account's home is
+# often read-only, so under systemd (RuntimeDirectory=) or the Containerfile it goes to the
+# runtime folder. Older gunicorn versions ignore the setting.
+_RUNTIME = os.environ.get("RUNTIME_DIRECTORY", "")  # noqa: TID251
+if _RUNTIME:
+    control_socket = os.path.join(_RUNTIME.split(":")[0], "gunicorn.ctl")
+
 if _JSON:
     logconfig_dict = {
         "version": 1,
