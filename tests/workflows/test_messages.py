@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from remedy import create_app
 from remedy.cases import check_ins, contests, explanations, intake, notify, proceedings, tracks
+from remedy.cases.consultations import Consultation
 from remedy.cases.deadlines import run_deadlines
 from remedy.core.actors import Actor
 from remedy.core.config import LANGUAGES
@@ -53,6 +54,7 @@ from remedy.models import (
     ReprisalRisk,
     TrackKind,
 )
+from remedy.models.group_consultation import ConsultationMethod
 from remedy.models.outbox_message import MessageChannel, MessageStatus, OutboxMessage
 from remedy.models.types import utcnow
 from remedy.workflows import WORKFLOWS
@@ -114,6 +116,11 @@ SAMPLE: dict[str, Any] = {
 }
 
 
+def consulted() -> Consultation:
+    """How a proxy deciding for the group asked them (remedy.cases.consultations)."""
+    return Consultation(ConsultationMethod.MEETING, utcnow().date(), participants=3)
+
+
 # A collective grievance and the steps of its life ---------------------------------------------
 
 
@@ -153,7 +160,13 @@ class Case:
                 else self.scenario.complainant(self.grievance, check_in.person_id)
             )
             given = proxy_says if by_proxy and proxy_says else value
-            check_ins.answer_check_in(actor, check_in, given, "Only half of it.")
+            check_ins.answer_check_in(
+                actor,
+                check_in,
+                given,
+                "Only half of it.",
+                consultation=consulted() if by_proxy else None,
+            )
 
     def deliver(self) -> None:
         for action in self.track.remedy_actions:
@@ -242,7 +255,9 @@ PATHS: dict[str, list[Step]] = {
         PROPOSE,
         (
             told("proposal_declined"),
-            lambda c: tracks.decline_proposal(c.scenario.proxy, c.track, "Too little."),
+            lambda c: tracks.decline_proposal(
+                c.scenario.proxy, c.track, "Too little.", consulted()
+            ),
         ),
         PROPOSE,
         (told("proposal_accepted"), lambda c: tracks.accept_proposal(c.person(1), c.track)),
@@ -309,7 +324,10 @@ PATHS: dict[str, list[Step]] = {
         ACCEPT,
         (told("classified"), _classify(TrackKind.CAUSE)),
         PROPOSE,
-        (told("proposal_accepted"), lambda c: tracks.accept_proposal(c.scenario.proxy, c.track)),
+        (
+            told("proposal_accepted"),
+            lambda c: tracks.accept_proposal(c.scenario.proxy, c.track, consulted()),
+        ),
         (told("check_in"), Case.deliver),
         (told("closed_unconfirmed", "resolved", "fairness"), _unconfirmed),
     ],
