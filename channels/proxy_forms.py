@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
 from remedy.core.config import LANGUAGES
 from remedy.core.numbers import digits_filter
@@ -37,6 +38,18 @@ from remedy.proxy import mandates
 from remedy.proxy.filing import RECIPIENT_LABELS
 from remedy.proxy.mandates import SCOPE_LABELS, MandateTerms
 from remedy.workflows.definition import MandateScope
+
+
+class Count(IntegerField):
+    """A whole number typed as text: a number input refuses the digits an Arabic phone
+    types (٣٠), which ``int`` reads as 30 like any other digits."""
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
+
 
 YES_NO = [
     SelectChoice("no", _l("No, keep their names from the company")),
@@ -110,7 +123,7 @@ class FileForm(MandateFields):
     people = TextAreaField(
         _l("The people in the group (optional)"), validators=[Optional(), Length(max=50_000)]
     )
-    people_affected = IntegerField(_l("How many people are affected?"), validators=[Optional()])
+    people_affected = Count(_l("How many people are affected?"), validators=[Optional()])
     language = SelectField(
         _l("Their language"),
         choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
@@ -206,7 +219,7 @@ class ConsultationFields(FlaskForm):
         validators=[Optional()],
     )
     consulted_on = DateField(_l("When?"), validators=[Optional()])
-    participants = IntegerField(
+    participants = Count(
         _l("How many of them took part?"), validators=[Optional(), NumberRange(min=1)]
     )
     consultation_notes = TextAreaField(
