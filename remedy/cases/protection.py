@@ -27,6 +27,27 @@ PROTECTORS = frozenset({Role.PROTECTION_OFFICER, Role.SUPERVISOR})
 MAX_REASON = 2000
 
 
+def make_discreet(
+    actor: Actor, grievance: Grievance, action: str, cause: dict[str, object]
+) -> None:
+    """High risk and discreet messages, what a fear of reprisal brings at once, audited
+    with its cause (an incident, a withdrawal out of fear)."""
+    before = {
+        "reprisal_risk": grievance.reprisal_risk.value,
+        "discreet_messages": grievance.discreet_messages,
+    }
+    grievance.reprisal_risk = ReprisalRisk.HIGH
+    grievance.discreet_messages = True
+    audit.record(
+        actor,
+        action,
+        "grievance",
+        grievance.reference,
+        before=before,
+        after={"reprisal_risk": "high", "discreet_messages": True, **cause},
+    )
+
+
 def may_change_reprisal_risk(actor: Actor, grievance: Grievance) -> bool:
     """The mechanism's protection officers and supervisors, on a case they see."""
     return (

@@ -29,14 +29,14 @@ from flask_babel import gettext as _
 from remedy.audit import log as audit
 from remedy.cases import contact_hold
 from remedy.cases.notify import notify_people
-from remedy.cases.protection import may_change_reprisal_risk
+from remedy.cases.protection import make_discreet, may_change_reprisal_risk
 from remedy.cases.referrals import describe, directory_for, get_mechanism, record_referral
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput, NotAllowed, NotFound
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
 from remedy.identity.visibility import may_see_grievance
-from remedy.models.grievance import Grievance, ReprisalRisk
+from remedy.models.grievance import Grievance
 from remedy.models.referral import MechanismKind, ReferralMechanism
 from remedy.models.reprisal_incident import ReprisalIncident
 from remedy.models.types import utcnow
@@ -157,7 +157,7 @@ def record_incident(actor: Actor, grievance: Grievance, report: IncidentReport) 
     if report.hold_contact:
         contact_hold.hold_contact(actor, grievance, incident.id)
     if report.make_discreet:
-        _make_discreet(actor, grievance, incident)
+        make_discreet(actor, grievance, "protection.reprisal_risk", {"incident_id": incident.id})
     if mechanism is not None:
         incident.referral = record_referral(actor, grievance, mechanism, None)
         db.session.flush()
@@ -171,23 +171,6 @@ def record_incident(actor: Actor, grievance: Grievance, report: IncidentReport) 
     _tell_the_people(grievance, incident, mechanism)
     grievance.updated_at = utcnow()
     return incident
-
-
-def _make_discreet(actor: Actor, grievance: Grievance, incident: ReprisalIncident) -> None:
-    before = {
-        "reprisal_risk": grievance.reprisal_risk.value,
-        "discreet_messages": grievance.discreet_messages,
-    }
-    grievance.reprisal_risk = ReprisalRisk.HIGH
-    grievance.discreet_messages = True
-    audit.record(
-        actor,
-        "protection.reprisal_risk",
-        "grievance",
-        grievance.reference,
-        before=before,
-        after={"reprisal_risk": "high", "discreet_messages": True, "incident_id": incident.id},
-    )
 
 
 def _tell_the_people(

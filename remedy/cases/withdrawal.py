@@ -22,12 +22,13 @@ from sqlalchemy import select
 
 from remedy.audit import log as audit
 from remedy.cases import intake
+from remedy.cases.protection import make_discreet
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
 from remedy.identity.visibility import may_see_grievance
-from remedy.models.grievance import Grievance, ReprisalRisk
+from remedy.models.grievance import Grievance
 from remedy.models.withdrawal import WithdrawalReason
 from remedy.workflows.states import IntakeState
 
@@ -62,7 +63,7 @@ def withdraw(
     cleaned = _note(note)
     if reason is WithdrawalReason.AFRAID:
         # First: the message saying the case is withdrawn is written discreet already.
-        _raise_risk(actor, grievance)
+        make_discreet(actor, grievance, "grievance.reprisal_risk", {"withdrawal": "afraid"})
     intake.withdraw(actor, grievance)
     if reason is None and cleaned is None:
         return
@@ -74,23 +75,6 @@ def withdraw(
         "grievance",
         grievance.reference,
         after={"reason": reason.value if reason else None, "note": cleaned is not None},
-    )
-
-
-def _raise_risk(actor: Actor, grievance: Grievance) -> None:
-    before = {
-        "reprisal_risk": grievance.reprisal_risk.value,
-        "discreet_messages": grievance.discreet_messages,
-    }
-    grievance.reprisal_risk = ReprisalRisk.HIGH
-    grievance.discreet_messages = True
-    audit.record(
-        actor,
-        "grievance.reprisal_risk",
-        "grievance",
-        grievance.reference,
-        before=before,
-        after={"reprisal_risk": "high", "discreet_messages": True, "withdrawal": "afraid"},
     )
 
 

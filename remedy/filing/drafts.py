@@ -86,13 +86,21 @@ def start_draft() -> tuple[str, Draft]:
     return token, Draft(row, {})
 
 
-def load_draft(token: str | None) -> Draft | None:
+def live_row(token: object) -> WebDraft | None:
+    """The draft row a browser's token names, unless it has expired."""
     if not token or not isinstance(token, str):
         return None
     row = db.session.scalars(
         select(WebDraft).where(WebDraft.token_hash == token_hash(token))
     ).one_or_none()
     if row is None or row.updated_at < utcnow() - DRAFT_LIFETIME:
+        return None
+    return row
+
+
+def load_draft(token: str | None) -> Draft | None:
+    row = live_row(token)
+    if row is None:
         return None
     answers = json.loads(row.answers)
     return Draft(row, answers if isinstance(answers, dict) else {})

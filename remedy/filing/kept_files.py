@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from remedy.core.extensions import db
 from remedy.core.unit_of_work import transactional
-from remedy.filing.drafts import DRAFT_LIFETIME, start_draft, token_hash
+from remedy.filing.drafts import live_row, start_draft, token_hash
 from remedy.models.types import utcnow
 from remedy.models.web_draft import WebDraft
 
@@ -31,12 +31,8 @@ class KeptFile:
 
 
 def _row(token: object, owner: str) -> WebDraft | None:
-    if not token or not isinstance(token, str):
-        return None
-    row = db.session.scalars(
-        select(WebDraft).where(WebDraft.token_hash == token_hash(token))
-    ).one_or_none()
-    if row is None or row.updated_at < utcnow() - DRAFT_LIFETIME:
+    row = live_row(token)
+    if row is None:
         return None
     answers = json.loads(row.answers)
     if not isinstance(answers, dict) or answers.get("kept_for") != owner:
