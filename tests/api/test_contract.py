@@ -161,14 +161,13 @@ STATUSES: dict[str, int] = {}
 WRITE_PATH = re.compile(rf"^{API}/grievances/([^/]+)/.")
 
 
-# SQLite only: the document and the code under test are the same on both databases, and
-# PostgreSQL runs every other API test; this keeps the suite's time in bounds. One test
-# walks every operation on one seeded database, so the seeding is paid once.
+# On SQLite locally, and on both databases in CI (the full matrix, docs/testing.md): the
+# document is the same, but what the server refuses is not always (a number too large for
+# PostgreSQL's integer was a 500 there only). One test walks every operation on one
+# seeded database, so the seeding is paid once.
 def test_the_api_keeps_its_documented_contract(
-    seeded_schema: schemathesis.BaseSchema, cast: Cast, backend: str
+    seeded_schema: schemathesis.BaseSchema, cast: Cast
 ) -> None:
-    if backend != "sqlite":
-        pytest.skip("schemathesis runs on SQLite only (see the comment above)")
     headers = {"Authorization": f"Bearer {token_for(cast.handler)}"}
     every = [*EVERY_CHECK, documented_status]
     failures: list[str] = []
