@@ -160,7 +160,8 @@ def _local_tier_skips(item: pytest.Item) -> bool:
     on_postgres = callspec.params.get("databases") == "postgresql"
     if on_postgres and item.get_closest_marker("postgres") is None:
         return True
-    language = callspec.params.get("language")
+    # A walk's parameter is its language too (tests/browser/walks.py).
+    language = callspec.params.get("language", callspec.params.get("walk"))
     if not isinstance(language, str) or item.get_closest_marker("every_language") is not None:
         return False
     in_browser = BROWSER_FOLDER in item.path.parents
