@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from remedy.access.case_access import CaseNotFound, open_case
 from remedy.cases import intake, tracks
 from remedy.core.extensions import db
 from remedy.models import Answer, Grievance, RemedyType, TrackKind
@@ -89,6 +90,7 @@ def file_a_grievance(walk: Walk) -> tuple[str, str]:
     walk.check("filed")
     reference = page.locator("#reference").inner_text().replace(" ", "")
     pin = page.locator("#pin").inner_text().replace(" ", "")
+    expect(page.locator("#recovery-code")).to_be_visible()
     return reference, pin
 
 
@@ -99,6 +101,7 @@ def test_an_affected_person_files_follows_and_answers_on_a_phone(walk: Walk) -> 
     assert page.request.get("/favicon.ico").status == 204
 
     reference, pin = file_a_grievance(walk)
+    recovery = page.locator("#recovery-code").inner_text()
     filed = the_grievance(reference)
     assert filed.language == walk.language
     assert filed.people[0].person.phone == "+254712345678"
@@ -168,3 +171,24 @@ def test_an_affected_person_files_follows_and_answers_on_a_phone(walk: Walk) -> 
     page.context.clear_cookies()
     walk.go("/pin-reset", "pin-reset")
     shows_the_contacts(walk)
+
+    # Someone who knows the number guesses until it locks; the right PIN is refused too,
+    # and the page says how to get in. The recovery code from filing opens it.
+    for _ in range(5):
+        with pytest.raises(CaseNotFound):
+            open_case(reference, "000000", source="web:203.0.113.9")
+    walk.go("/case", "locked")
+    page.locator("#reference").fill(reference)
+    page.locator("#pin").fill(pin)
+    walk.submit()
+    expect(page.locator('main a[href^="/recover"]').first).to_be_visible()
+    walk.check("locked-refused")
+    page.locator('main a[href^="/recover"]').first.click()
+    page.locator("#reference").fill(walk.digits(reference))
+    page.locator("#code").fill(recovery)
+    walk.check("recover")
+    walk.submit()
+    new_pin = page.locator("#pin").inner_text().replace(" ", "")
+    walk.check("recovered")
+    assert new_pin != pin
+    assert page.locator("#recovery-code").inner_text() != recovery
