@@ -11,10 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from remedy.core.config import PROJECT_ROOT
 from remedy.core.extensions import db
@@ -46,10 +45,19 @@ def _script_heads(app: Flask) -> tuple[set[str], set[str]]:
     return heads
 
 
+def _current_revisions() -> set[str]:
+    """What alembic_version holds, read directly: alembic's own context would log two INFO
+    lines at every probe of a load balancer."""
+    connection = db.session.connection()
+    if not inspect(connection).has_table("alembic_version"):
+        return set()
+    return set(db.session.scalars(text("SELECT version_num FROM alembic_version")))
+
+
 def migrations() -> str | None:
     heads, known = _script_heads(current_app._get_current_object())  # type: ignore[attr-defined]
     try:
-        current = set(MigrationContext.configure(db.session.connection()).get_current_heads())
+        current = _current_revisions()
     except Exception:
         logger.warning("readiness: the migration version could not be read", exc_info=True)
         db.session.rollback()
