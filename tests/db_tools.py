@@ -7,12 +7,22 @@ append-only triggers exactly as an attacker holding the database password could.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Connection, LargeBinary, inspect, select, text, type_coerce
+from sqlalchemy import (
+    Column,
+    Connection,
+    LargeBinary,
+    create_engine,
+    inspect,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.engine import make_url
 
 from remedy.core.extensions import db
@@ -98,3 +108,22 @@ def raw_database_contents(backend: str) -> bytes:
     db.engine.dispose()
     after = b"".join(path.read_bytes() for path in sqlite_files(url))
     return before + after
+
+
+@contextmanager
+def empty_database(databases: Any, folder: Path, label: str) -> Iterator[str]:
+    """The URL of a database with nothing in it, not even migrations, dropped afterwards:
+    a file in ``folder`` on SQLite, a database of its own on PostgreSQL."""
+    if databases.backend == "sqlite":
+        yield f"sqlite:///{folder / f'{label}.db'}"
+        return
+    name = f"remedy_{label}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(databases.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(databases.admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -8,7 +8,6 @@ database that already holds a mechanism.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, select
 
 from remedy.backup.archive import describe_parts, write_archive
 from remedy.core.actors import OPERATOR
@@ -28,6 +26,7 @@ from remedy.models.attachment import Attachment
 from remedy.models.audit_event import AuditEvent
 from remedy.models.grievance import Grievance
 from tests.conftest import backend_overrides, build_app
+from tests.db_tools import empty_database
 from tests.support import file_grievance
 from tests.support import test_overrides as settings_for
 from tests.workflows.scenarios import Scenario
@@ -51,19 +50,8 @@ def app_overrides() -> dict[str, Any]:
 @pytest.fixture
 def empty_database_url(databases: TestDatabases, tmp_path: Path) -> Iterator[str]:
     """A database with nothing in it, not even migrations: where a restore goes."""
-    if databases.backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    name = f"remedy_restore_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(databases.admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(databases.admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_database(databases, tmp_path, "restore") as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,16 +20,15 @@ from sqlalchemy import (
     Enum,
     MetaData,
     String,
-    create_engine,
     inspect,
     text,
 )
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from remedy import create_app
 from remedy.core.config import PROJECT_ROOT
 from remedy.core.extensions import db
+from tests.db_tools import empty_database
 from tests.support import test_overrides as settings_for
 
 # Migrations commit DDL, and the dialect is what they are about.
@@ -64,19 +62,8 @@ def summary(differences: list[Any]) -> set[tuple[str, str, str]]:
 @pytest.fixture
 def empty_database_url(databases: TestDatabases, tmp_path: Path) -> Iterator[str]:
     """A database with nothing in it, not even the harness's migrations."""
-    if databases.backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    name = f"remedy_empty_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(databases.admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(databases.admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_database(databases, tmp_path, "empty") as url:
+        yield url
 
 
 @pytest.fixture
