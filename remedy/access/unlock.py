@@ -20,6 +20,7 @@ from remedy.audit import log as audit
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.extensions import db
+from remedy.core.free_text import required_text
 from remedy.core.unit_of_work import transactional
 from remedy.models.grievance import Grievance
 from remedy.models.internal_note import InternalNote
@@ -48,14 +49,9 @@ def locked_until(grievance: Grievance, now: datetime | None = None) -> datetime 
 
 
 def _reason(text: str | None) -> str:
-    cleaned = (text or "").strip()
-    if not cleaned:
-        raise InvalidInput(_("Say who came, and how you checked it was them."), "reason")
-    if len(cleaned) > MAX_REASON:
-        raise InvalidInput(
-            _("Please keep it under %(count)d characters.", count=MAX_REASON), "reason"
-        )
-    return cleaned
+    return required_text(
+        text, "reason", MAX_REASON, _("Say who came, and how you checked it was them.")
+    )
 
 
 @transactional

@@ -22,6 +22,7 @@ from remedy.audit import log as audit
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
+from remedy.core.free_text import optional_text
 from remedy.models.grievance import Grievance
 from remedy.models.group_consultation import ConsultationMethod, GroupConsultation, GroupDecision
 from remedy.models.involvement_track import InvolvementTrack
@@ -62,12 +63,7 @@ def _check(grievance: Grievance, consultation: Consultation) -> str | None:
         )
     if not 1 <= consultation.participants <= MAX_PARTICIPANTS:
         raise InvalidInput(_("Say how many people took part: at least 1."), "participants")
-    notes = (consultation.notes or "").strip() or None
-    if notes and len(notes) > MAX_NOTES:
-        raise InvalidInput(
-            _("Please keep it under %(count)d characters.", count=MAX_NOTES), "notes"
-        )
-    return notes
+    return optional_text(consultation.notes, "notes", MAX_NOTES)
 
 
 def record_for_decision(

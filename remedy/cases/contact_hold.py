@@ -29,6 +29,7 @@ from remedy.cases.protection import may_change_reprisal_risk
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.extensions import db
+from remedy.core.free_text import required_text
 from remedy.core.unit_of_work import transactional
 from remedy.models.check_in import CheckIn
 from remedy.models.grievance import Grievance
@@ -92,14 +93,7 @@ def hold_contact(actor: Actor, grievance: Grievance, incident_id: int) -> None:
 
 
 def _reason(text: str | None) -> str:
-    cleaned = (text or "").strip()
-    if not cleaned:
-        raise InvalidInput(_("Say why contact may start again."), "reason")
-    if len(cleaned) > MAX_REASON:
-        raise InvalidInput(
-            _("Please keep it under %(count)d characters.", count=MAX_REASON), "reason"
-        )
-    return cleaned
+    return required_text(text, "reason", MAX_REASON, _("Say why contact may start again."))
 
 
 @transactional

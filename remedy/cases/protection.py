@@ -17,6 +17,7 @@ from remedy.audit import log as audit
 from remedy.core.actors import Actor, ActorKind
 from remedy.core.errors import InvalidInput, NotAllowed
 from remedy.core.extensions import db
+from remedy.core.free_text import required_text
 from remedy.core.unit_of_work import transactional
 from remedy.identity.visibility import may_see_grievance
 from remedy.models.grievance import Grievance, ReprisalRisk
@@ -60,14 +61,7 @@ def may_change_reprisal_risk(actor: Actor, grievance: Grievance) -> bool:
 
 
 def _reason(text: str | None) -> str:
-    cleaned = (text or "").strip()
-    if not cleaned:
-        raise InvalidInput(_("Say why the risk changes."), "reason")
-    if len(cleaned) > MAX_REASON:
-        raise InvalidInput(
-            _("Please keep it under %(count)d characters.", count=MAX_REASON), "reason"
-        )
-    return cleaned
+    return required_text(text, "reason", MAX_REASON, _("Say why the risk changes."))
 
 
 @transactional

@@ -26,6 +26,7 @@ from remedy.cases.protection import make_discreet
 from remedy.core.actors import Actor
 from remedy.core.errors import InvalidInput
 from remedy.core.extensions import db
+from remedy.core.free_text import optional_text
 from remedy.core.unit_of_work import transactional
 from remedy.identity.visibility import may_see_grievance
 from remedy.models.grievance import Grievance
@@ -46,10 +47,7 @@ def parse_reason(value: str | None) -> WithdrawalReason | None:
 
 
 def _note(text: str | None) -> str | None:
-    cleaned = (text or "").strip()
-    if len(cleaned) > MAX_NOTE:
-        raise InvalidInput(_("Please keep it under %(count)d characters.", count=MAX_NOTE), "note")
-    return cleaned or None
+    return optional_text(text, "note", MAX_NOTE)
 
 
 @transactional
